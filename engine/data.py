@@ -1,0 +1,237 @@
+"""Datasets: the tutorial's generators, more synthetic ones, and numeric CSV files.
+
+Generators draw from torch's global RNG, in the tutorial's order, so that after
+``torch.manual_seed(S)`` they produce the tutorial's exact numbers. Callers seed and
+isolate the RNG (see :func:`engine.trainer.build`).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from engine.spec import MAX_CLASSES, MAX_SAMPLES, DataSpec, task_of
+
+
+class DataError(ValueError):
+    """The data cannot be read or used; the message names the file, the value and the fix."""
+
+
+@dataclass
+class Dataset:
+    """Tensors for training and testing, with what the charts need to know."""
+
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+    task: str
+    n_classes: int = 0
+    domain: tuple[float, float] = (-1.0, 1.0)
+    """Regression: the x range of the data."""
+    columns: list[str] = field(default_factory=list)
+
+    @property
+    def n_inputs(self) -> int:
+        return self.x_train.shape[1]
+
+    @property
+    def n_outputs(self) -> int:
+        return self.n_classes if self.task == "classification" else self.y_train.shape[1]
+
+
+_DOMAINS = {
+    "square": (-1.0, 1.0),
+    "quadratic": (-2.0, 2.0),
+    "sine": (-math.pi, math.pi),
+    "cubic": (-1.5, 1.5),
+    "abs": (-1.0, 1.0),
+}
+
+
+def _regression(name: str, n: int, noise: float) -> tuple[torch.Tensor, torch.Tensor]:
+    lo, hi = _DOMAINS[name]
+    x = torch.unsqueeze(torch.linspace(lo, hi, n), dim=1)
+    if name == "square":  # tutorial section 1
+        y = x.pow(2) + noise * torch.rand(x.size())
+    elif name == "quadratic":  # tutorial section 4.5, same operation order
+        y = x.pow(2) + 3 * x - 2 + noise * torch.rand(x.size())
+    elif name == "sine":
+        y = torch.sin(x) + noise * torch.rand(x.size())
+    elif name == "cubic":
+        y = x.pow(3) + noise * torch.rand(x.size())
+    else:
+        y = x.abs() + noise * torch.rand(x.size())
+    return x, y
+
+
+def _clouds(n: int, noise: float) -> tuple[torch.Tensor, torch.Tensor]:
+    # Tutorial section 2, generalised to an odd count.
+    n0 = n // 2
+    n_data = torch.ones(n0, 2)
+    x0 = torch.normal(2 * n_data, noise)
+    y0 = torch.zeros(n0)
+    x1 = torch.normal(-2 * torch.ones(n - n0, 2), noise)
+    y1 = torch.ones(n - n0)
+    x = torch.cat((x0, x1), 0).type(torch.FloatTensor)
+    y = torch.cat((y0, y1)).type(torch.LongTensor)
+    return x, y
+
+
+def _split_counts(n: int, k: int) -> list[int]:
+    return [n // k + (1 if i < n % k else 0) for i in range(k)]
+
+
+def _classification(name: str, n: int, noise: float, k: int):
+    if name == "clouds":
+        return _clouds(n, noise)
+    if name == "blobs":
+        xs, ys = [], []
+        for c, m in enumerate(_split_counts(n, k)):
+            angle = 2 * math.pi * c / k
+            center = torch.tensor([3 * math.cos(angle), 3 * math.sin(angle)])
+            xs.append(center + noise * torch.randn(m, 2))
+            ys.append(torch.full((m,), c))
+        return torch.cat(xs), torch.cat(ys).long()
+    if name == "moons":
+        n0, n1 = _split_counts(n, 2)
+        t0 = torch.rand(n0) * math.pi
+        t1 = torch.rand(n1) * math.pi
+        a = torch.stack((torch.cos(t0), torch.sin(t0)), 1)
+        b = torch.stack((1 - torch.cos(t1), 0.5 - torch.sin(t1)), 1)
+        x = torch.cat((a, b)) + noise * 0.1 * torch.randn(n, 2)
+        return x, torch.cat((torch.zeros(n0), torch.ones(n1))).long()
+    if name == "circles":
+        n0, n1 = _split_counts(n, 2)
+        t = torch.rand(n) * 2 * math.pi
+        r = torch.cat((torch.full((n0,), 1.0), torch.full((n1,), 0.5)))
+        x = torch.stack((r * torch.cos(t), r * torch.sin(t)), 1) + noise * 0.1 * torch.randn(n, 2)
+        return x, torch.cat((torch.zeros(n0), torch.ones(n1))).long()
+    if name == "xor":
+        x = torch.rand(n, 2) * 2 - 1
+        y = ((x[:, 0] > 0) ^ (x[:, 1] > 0)).long()
+        return x + noise * 0.1 * torch.randn(n, 2), y
+    # spiral: k arms
+    xs, ys = [], []
+    for c, m in enumerate(_split_counts(n, k)):
+        r = torch.linspace(0.0, 1.0, m)
+        t = torch.linspace(c * 4.0, (c + 1) * 4.0, m) + noise * 0.2 * torch.randn(m)
+        xs.append(torch.stack((r * torch.sin(t * 2.5 / k), r * torch.cos(t * 2.5 / k)), 1))
+        ys.append(torch.full((m,), c))
+    return torch.cat(xs), torch.cat(ys).long()
+
+
+def generate(spec: DataSpec) -> tuple[torch.Tensor, torch.Tensor, str]:
+    """Draw ``spec``'s synthetic data from the global RNG: x, y and the task."""
+    task = task_of(spec.dataset)
+    if task == "regression":
+        x, y = _regression(spec.dataset, spec.samples, spec.noise)
+    else:
+        x, y = _classification(spec.dataset, spec.samples, spec.noise, spec.classes)
+    return x.float().contiguous(), y.contiguous(), task
+
+
+def _parse_float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def read_csv(path: str, target: str | None, task: str) -> tuple[torch.Tensor, torch.Tensor, str, list[str]]:
+    """Read numeric columns from ``path``: x, y, the task and the column names.
+
+    Raises:
+        DataError: missing, empty or malformed files, non-finite values, a missing target
+            column, or a classification target with a single class.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(f"csv file {path!r} does not exist or is not a file: check the path")
+    if p.stat().st_size > 512 * 1024 * 1024:
+        raise DataError(f"csv file {path!r} is larger than 512 MiB: use a smaller sample")
+    try:
+        with p.open(newline="", encoding="utf-8") as fh:
+            rows = [r for r in csv.reader(fh) if r and any(c.strip() for c in r)]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"csv file {path!r} cannot be read ({exc}): check the file") from None
+    if not rows:
+        raise DataError(f"csv file {path!r} is empty: it needs numeric rows")
+    header = rows[0]
+    has_header = any(_parse_float(c) is None for c in header)
+    names = [c.strip() for c in header] if has_header else [f"c{i}" for i in range(len(header))]
+    body = rows[1:] if has_header else rows
+    if not body:
+        raise DataError(f"csv file {path!r} has a header but no data rows")
+    if len(body) > MAX_SAMPLES:
+        raise DataError(f"csv file {path!r} has {len(body)} rows: at most {MAX_SAMPLES}")
+    if len(names) < 2:
+        raise DataError(f"csv file {path!r} has one column: it needs inputs and a target")
+    values: list[list[float]] = []
+    for line, row in enumerate(body, start=2 if has_header else 1):
+        if len(row) != len(names):
+            raise DataError(
+                f"csv file {path!r} line {line} has {len(row)} columns, expected {len(names)}"
+            )
+        parsed = []
+        for col, cell in zip(names, row, strict=True):
+            v = _parse_float(cell)
+            if v is None:
+                raise DataError(f"csv file {path!r} line {line}, column {col}: {cell!r} is not a number")
+            if not math.isfinite(v):
+                raise DataError(f"csv file {path!r} line {line}, column {col}: {cell!r} is not finite")
+            parsed.append(v)
+        values.append(parsed)
+    if target is None:
+        t = len(names) - 1
+    elif target in names:
+        t = names.index(target)
+    else:
+        raise DataError(f"csv target column {target!r} is not in {path!r}: columns are {', '.join(names)}")
+    data = torch.tensor(values, dtype=torch.float64)
+    y = data[:, t]
+    x = torch.cat((data[:, :t], data[:, t + 1 :]), 1).float()
+    if task == "auto":
+        integral = bool(torch.all(y == y.round()))
+        task = "classification" if integral and len(torch.unique(y)) <= MAX_CLASSES else "regression"
+    cols = names[:t] + names[t + 1 :] + [names[t]]
+    if task == "classification":
+        labels = torch.unique(y)
+        if len(labels) < 2:
+            raise DataError(f"csv file {path!r}: target {names[t]!r} has one class; it needs two or more")
+        if len(labels) > MAX_CLASSES:
+            raise DataError(f"csv file {path!r}: target {names[t]!r} has {len(labels)} classes, at most {MAX_CLASSES}")
+        return x, torch.searchsorted(labels, y).long(), task, cols
+    return x, y.float().unsqueeze(1), task, cols
+
+
+def split(x: torch.Tensor, y: torch.Tensor, fraction: float, seed: int):
+    """Hold out ``fraction`` of the rows for testing, using a dedicated generator."""
+    n = x.shape[0]
+    n_test = int(round(n * fraction))
+    if n_test == 0:
+        return x, y, x[:0], y[:0]
+    if n_test >= n:
+        raise DataError(f"test fraction {fraction} leaves no training data from {n} rows")
+    g = torch.Generator().manual_seed(seed + 7919)
+    perm = torch.randperm(n, generator=g)
+    test_idx, _ = perm[:n_test].sort()
+    train_idx, _ = perm[n_test:].sort()
+    return x[train_idx], y[train_idx], x[test_idx], y[test_idx]
+
+
+def load(spec: DataSpec) -> Dataset:
+    """The full dataset for ``spec``; synthetic data draws from the (seeded) global RNG."""
+    if spec.is_csv:
+        x, y, task, cols = read_csv(spec.dataset[4:], spec.target, spec.task)
+    else:
+        x, y, task = generate(spec)
+        cols = []
+    xt, yt, xs, ys = split(x, y, spec.test_fraction, spec.seed)
+    n_classes = int(y.max().item()) + 1 if task == "classification" else 0
+    lo, hi = float(x[:, 0].min()), float(x[:, 0].max())
+    return Dataset(xt, yt, xs, ys, task, n_classes, (lo, hi), cols)

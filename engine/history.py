@@ -1,0 +1,41 @@
+"""Bounded metric history: halves its resolution instead of growing without end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Point = tuple[int, float, float | None]
+"""(step, train loss of that step's batch, test loss after it or None)."""
+
+
+@dataclass
+class History:
+    """Loss points at every ``stride``-th step; when full, every other point is dropped
+    and the stride doubles, so a million steps keep at most ``capacity`` points."""
+
+    capacity: int = 1000
+    stride: int = 1
+    points: list[Point] = field(default_factory=list)
+
+    def due(self, step: int) -> bool:
+        """Whether ``step`` is one to record."""
+        return step % self.stride == 0
+
+    def add(self, point: Point) -> None:
+        self.points.append(point)
+        if len(self.points) > self.capacity:
+            self.stride *= 2
+            self.points = [p for p in self.points if p[0] % self.stride == 0]
+
+    def since(self, step: int) -> list[Point]:
+        """Points recorded after ``step``."""
+        return [p for p in self.points if p[0] > step]
+
+    def to_dict(self) -> dict:
+        return {"capacity": self.capacity, "stride": self.stride,
+                "points": [list(p) for p in self.points]}
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> History:
+        pts = [(int(s), float(a), None if b is None else float(b)) for s, a, b in raw["points"]]
+        return cls(int(raw["capacity"]), int(raw["stride"]), pts)

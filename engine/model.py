@@ -1,0 +1,59 @@
+"""The network: an ``nn.Sequential`` MLP built from a :class:`ModelSpec`."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from engine import describe as _text
+from engine.spec import ModelSpec
+
+ACTIVATION_MODULES: dict[str, type[nn.Module]] = {
+    "relu": nn.ReLU,
+    "tanh": nn.Tanh,
+    "sigmoid": nn.Sigmoid,
+    "leaky_relu": nn.LeakyReLU,
+    "elu": nn.ELU,
+    "gelu": nn.GELU,
+    "softplus": nn.Softplus,
+    "identity": nn.Identity,
+}
+"""Spec activation names to the ``torch.nn`` modules the Sequential holds."""
+
+
+def build(model: ModelSpec, n_in: int, n_out: int) -> nn.Sequential:
+    """Build the network; its initial weights draw from torch's global RNG, layer by layer."""
+    w = _text.widths(model, n_in, n_out)
+    layers: list[nn.Module] = []
+    for k, (a, b) in enumerate(zip(w, w[1:], strict=False)):
+        layers.append(nn.Linear(a, b))
+        if k < len(w) - 2:
+            layers.append(ACTIVATION_MODULES[model.activation]())
+    return nn.Sequential(*layers)
+
+
+def linears(net: nn.Sequential) -> list[nn.Linear]:
+    """The Linear layers of ``net``, in order."""
+    return [m for m in net if isinstance(m, nn.Linear)]
+
+
+def flatten_parameters(net: nn.Module) -> torch.Tensor:
+    """Move every parameter into one contiguous buffer; parameters become views of it.
+
+    One buffer lets the fast path update all weights in one op and the trainer back up
+    the last finite weights with one copy.
+    """
+    params = list(net.parameters())
+    flat = torch.empty(sum(p.numel() for p in params), dtype=params[0].dtype)
+    offset = 0
+    for p in params:
+        n = p.numel()
+        flat[offset : offset + n].copy_(p.detach().reshape(-1))
+        p.data = flat[offset : offset + n].view_as(p)
+        offset += n
+    return flat
+
+
+def describe(model: ModelSpec, n_in: int, n_out: int) -> str:
+    """What ``print(net)`` prints, plus parameter counts."""
+    return _text.describe(model, n_in, n_out)

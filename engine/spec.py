@@ -1,0 +1,308 @@
+"""The run specification: frozen, validated dataclasses read from and written to TOML.
+
+A :class:`Spec` is what the CLI flags, TOML files and the control panel all produce.
+This module must not import torch (the UI process reads specs without paying for it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+import tomli_w
+
+REGRESSION_DATASETS = ("square", "quadratic", "sine", "cubic", "abs")
+"""Synthetic regression datasets: one input, one output."""
+CLASSIFICATION_DATASETS = ("clouds", "blobs", "moons", "circles", "xor", "spiral")
+"""Synthetic classification datasets: two inputs, one class label."""
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "elu", "gelu", "softplus", "identity")
+OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
+LOSSES = ("auto", "mse", "cross_entropy")
+TASKS = ("auto", "regression", "classification")
+
+MAX_SAMPLES = 1_000_000
+MAX_WIDTH = 4096
+MAX_LAYERS = 16
+MAX_STEPS = 100_000_000
+MAX_CLASSES = 20
+
+
+class SpecError(ValueError):
+    """A spec field has a value that is not allowed.
+
+    Attributes:
+        field: dotted name of the field, e.g. ``training.lr``.
+        value: the offending value.
+        allowed: what would have been accepted.
+    """
+
+    def __init__(self, field: str, value: Any, allowed: str) -> None:
+        self.field, self.value, self.allowed = field, value, allowed
+        super().__init__(f"{field} = {value!r}: {allowed}")
+
+
+def _int(name: str, value: Any, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SpecError(name, value, f"must be an integer from {lo} to {hi}")
+    if not lo <= value <= hi:
+        raise SpecError(name, value, f"must be an integer from {lo} to {hi}")
+    return value
+
+
+def _float(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False) -> float:
+    bound = f"({lo}, {hi}]" if lo_open else f"[{lo}, {hi}]"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SpecError(name, value, f"must be a finite number in {bound}")
+    value = float(value)
+    if not math.isfinite(value) or value > hi or value < lo or (lo_open and value == lo):
+        raise SpecError(name, value, f"must be a finite number in {bound}")
+    return value
+
+
+def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise SpecError(name, value, f"must be one of {', '.join(choices)}")
+    return value
+
+
+def _bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise SpecError(name, value, "must be true or false")
+    return value
+
+
+def task_of(dataset: str) -> str:
+    """The task ('regression' or 'classification') of a built-in dataset name."""
+    if dataset in REGRESSION_DATASETS:
+        return "regression"
+    if dataset in CLASSIFICATION_DATASETS:
+        return "classification"
+    raise SpecError("data.dataset", dataset, "not a built-in dataset")
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Where the training data comes from."""
+
+    dataset: str = "square"
+    """A built-in dataset name, or ``csv:PATH`` for numeric columns in a CSV file."""
+    samples: int = 100
+    """Number of generated points (all classes together); ignored for CSV."""
+    noise: float = 0.2
+    """Noise scale: U[0, noise) added to regression targets, the spread of class clouds."""
+    test_fraction: float = 0.0
+    """Fraction of the points held out for the test loss (0 = train on all, as the tutorial)."""
+    seed: int = 1
+    """Seed for ``torch.manual_seed``: data first, then the network's initial weights."""
+    classes: int = 2
+    """Number of classes for ``blobs`` and ``spiral``."""
+    target: str | None = None
+    """CSV only: the name of the target column (default: the last column)."""
+    task: str = "auto"
+    """regression or classification; auto takes it from the dataset (CSV: integer targets)."""
+    extrapolate: float = 0.0
+    """Regression: predict this far beyond the largest x (the tutorial's [2, 2.5])."""
+
+    def __post_init__(self) -> None:
+        ds = self.dataset
+        if not isinstance(ds, str) or not (
+            ds in REGRESSION_DATASETS or ds in CLASSIFICATION_DATASETS
+            or (ds.startswith("csv:") and len(ds) > 4)
+        ):
+            names = ", ".join(REGRESSION_DATASETS + CLASSIFICATION_DATASETS)
+            raise SpecError("data.dataset", ds, f"must be one of {names}, or csv:PATH")
+        _int("data.samples", self.samples, 1, MAX_SAMPLES)
+        object.__setattr__(self, "noise", _float("data.noise", self.noise, 0.0, 100.0))
+        tf = _float("data.test_fraction", self.test_fraction, 0.0, 0.9)
+        object.__setattr__(self, "test_fraction", tf)
+        _int("data.seed", self.seed, 0, 2**63 - 1)
+        _int("data.classes", self.classes, 2, MAX_CLASSES)
+        if self.target is not None and (not isinstance(self.target, str) or not self.target):
+            raise SpecError("data.target", self.target, "must be a column name")
+        _choice("data.task", self.task, TASKS)
+        if self.task != "auto" and not ds.startswith("csv:") and self.task != task_of(ds):
+            raise SpecError("data.task", self.task, f"dataset {ds} is {task_of(ds)}")
+        ex = _float("data.extrapolate", self.extrapolate, 0.0, 1000.0)
+        object.__setattr__(self, "extrapolate", ex)
+
+    @property
+    def is_csv(self) -> bool:
+        """Whether the data comes from a CSV file."""
+        return self.dataset.startswith("csv:")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """The network: an MLP of Linear layers with one activation between them."""
+
+    hidden: tuple[int, ...] = (10,)
+    """Hidden layer widths, e.g. (10,) or (32, 16); () is a linear model."""
+    activation: str = "relu"
+    """Activation after each hidden layer."""
+
+    def __post_init__(self) -> None:
+        hidden = self.hidden
+        if isinstance(hidden, list):
+            hidden = tuple(hidden)
+        if not isinstance(hidden, tuple) or len(hidden) > MAX_LAYERS:
+            raise SpecError(
+                "model.hidden", self.hidden, f"must be a list of up to {MAX_LAYERS} widths"
+            )
+        for width in hidden:
+            _int("model.hidden", width, 1, MAX_WIDTH)
+        object.__setattr__(self, "hidden", hidden)
+        _choice("model.activation", self.activation, ACTIVATIONS)
+
+
+@dataclass(frozen=True)
+class TrainingSpec:
+    """How the network is trained."""
+
+    optimizer: str = "sgd"
+    """sgd, adam, adamw, rmsprop or adagrad."""
+    lr: float = 0.2
+    """Learning rate, > 0."""
+    momentum: float = 0.0
+    """SGD and RMSprop momentum, in [0, 1)."""
+    nesterov: bool = False
+    """SGD only: Nesterov momentum (needs momentum > 0)."""
+    weight_decay: float = 0.0
+    """L2 penalty (decoupled for adamw)."""
+    batch_size: int = 0
+    """Minibatch size; 0 = full batch, as the tutorial."""
+    steps: int = 100
+    """Optimizer steps to run."""
+    loss: str = "auto"
+    """mse or cross_entropy; auto picks by task."""
+    fast_path: bool = True
+    """Use the fused forward/backward when the network allows it (false forces autograd)."""
+
+    def __post_init__(self) -> None:
+        _choice("training.optimizer", self.optimizer, OPTIMIZERS)
+        object.__setattr__(self, "lr", _float("training.lr", self.lr, 0.0, 1e6, lo_open=True))
+        mom = _float("training.momentum", self.momentum, 0.0, 0.999)
+        object.__setattr__(self, "momentum", mom)
+        _bool("training.nesterov", self.nesterov)
+        if self.nesterov and (self.optimizer != "sgd" or mom == 0.0):
+            raise SpecError("training.nesterov", True, "needs optimizer sgd with momentum > 0")
+        wd = _float("training.weight_decay", self.weight_decay, 0.0, 1e3)
+        object.__setattr__(self, "weight_decay", wd)
+        _int("training.batch_size", self.batch_size, 0, MAX_SAMPLES)
+        _int("training.steps", self.steps, 0, MAX_STEPS)
+        _choice("training.loss", self.loss, LOSSES)
+        _bool("training.fast_path", self.fast_path)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A whole run: data, model and training."""
+
+    data: DataSpec = field(default_factory=DataSpec)
+    """The data."""
+    model: ModelSpec = field(default_factory=ModelSpec)
+    """The network."""
+    training: TrainingSpec = field(default_factory=TrainingSpec)
+    """The training."""
+    name: str = "custom"
+    """The scenario this spec came from, for titles."""
+
+    def __post_init__(self) -> None:
+        if self.data.task != "auto" and self.data.is_csv:
+            return
+        if not self.data.is_csv:
+            task = task_of(self.data.dataset)
+            want = "mse" if task == "regression" else "cross_entropy"
+            if self.training.loss not in ("auto", want):
+                raise SpecError("training.loss", self.training.loss, f"{task} needs {want}")
+
+    @property
+    def task(self) -> str:
+        """regression or classification ('auto' only for CSV data before it is read)."""
+        if self.data.task != "auto":
+            return self.data.task
+        if self.data.is_csv:
+            return "auto"
+        return task_of(self.data.dataset)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (lists, no None) for TOML and JSON."""
+        out: dict[str, Any] = {"name": self.name}
+        for section in ("data", "model", "training"):
+            values = dataclasses.asdict(getattr(self, section))
+            out[section] = {k: list(v) if isinstance(v, tuple) else v
+                            for k, v in values.items() if v is not None}
+        return out
+
+    def to_toml(self) -> str:
+        """The spec as a TOML document that :func:`from_toml` reads back."""
+        return tomli_w.dumps(self.to_dict())
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Spec:
+        """A copy with dotted fields replaced, e.g. ``{"training.lr": 0.1}``; validated."""
+        sections = {s: {} for s in ("data", "model", "training")}
+        top: dict[str, Any] = {}
+        for key, value in overrides.items():
+            section, _, name = key.partition(".")
+            if not name:
+                top[section] = value
+                continue
+            if section not in sections or name not in _field_names(section):
+                raise SpecError(key, value, "unknown field")
+            sections[section][name] = value
+        new = {s: dataclasses.replace(getattr(self, s), **v) for s, v in sections.items() if v}
+        return dataclasses.replace(self, **new, **top)
+
+
+_SECTIONS = {"data": DataSpec, "model": ModelSpec, "training": TrainingSpec}
+
+
+def _field_names(section: str) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(_SECTIONS[section]))
+
+
+def from_dict(raw: dict[str, Any], base: Spec | None = None) -> Spec:
+    """Build a spec from plain data, over ``base`` (default: the ``regression`` scenario).
+
+    A top-level ``scenario = "NAME"`` key starts from that built-in scenario instead.
+
+    Raises:
+        SpecError: on unknown keys, wrong types or out-of-range values.
+    """
+    from engine.scenarios import get_scenario
+
+    if not isinstance(raw, dict):
+        raise SpecError("spec", raw, "must be a table")
+    raw = dict(raw)
+    if "scenario" in raw:
+        base = get_scenario(raw.pop("scenario"))
+    spec = base or get_scenario("regression")
+    overrides: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "name":
+            if not isinstance(value, str):
+                raise SpecError("name", value, "must be a string")
+            overrides["name"] = value
+            continue
+        if key not in _SECTIONS:
+            raise SpecError(key, value, "unknown key; sections are data, model, training")
+        if not isinstance(value, dict):
+            raise SpecError(key, value, "must be a table")
+        for name, item in value.items():
+            overrides[f"{key}.{name}"] = item
+    return spec.with_overrides(overrides)
+
+
+def from_toml(text: str, base: Spec | None = None) -> Spec:
+    """Parse a TOML document into a spec (see :func:`from_dict`).
+
+    Raises:
+        SpecError: on invalid TOML or an invalid field.
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError("toml", "<file>", f"invalid TOML syntax ({exc})") from None
+    return from_dict(raw, base)

@@ -1,0 +1,329 @@
+"""The synchronous training core shared by the command line and the engine process.
+
+A :class:`Trainer` owns the data, the network and one stepper (fused or autograd). It
+runs steps, evaluates, predicts for charts, detects divergence, and reports plain-data
+:class:`Snapshot` objects to observers at a throttled interval.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import torch
+
+from engine import data as _data
+from engine import model as _model
+from engine.autograd import AutogradStepper
+from engine.fastpath import FusedStepper, supports
+from engine.history import History, Point
+from engine.spec import Spec, SpecError
+
+IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = "idle", "running", "paused", "finished", "diverged"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What observers see: plain Python data, never tensors."""
+
+    step: int
+    state: str
+    train_loss: float | None
+    test_loss: float | None
+    accuracy: float | None
+    r2: float | None
+    steps_per_s: float
+    lr: float
+    diverged_at: int | None = None
+    points: list[Point] = field(default_factory=list)
+    """History points recorded since the previous snapshot to the same observer."""
+
+
+Observer = Callable[[Snapshot], None]
+
+
+class Batches:
+    """Full batch, or shuffled minibatches: one permutation per epoch, drawn from a
+    dedicated generator, then contiguous slices (no DataLoader overhead)."""
+
+    def __init__(self, x: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int) -> None:
+        self.x, self.y = x, y
+        self.n = x.shape[0]
+        self.size = batch_size if 0 < batch_size < self.n else 0
+        self.generator = torch.Generator().manual_seed(seed + 104729)
+        self.perm: torch.Tensor | None = None
+        self.pos = 0
+
+    def next(self) -> tuple[torch.Tensor, torch.Tensor]:
+        if not self.size:
+            return self.x, self.y
+        if self.perm is None or self.pos >= self.n:
+            self._shuffle(torch.randperm(self.n, generator=self.generator))
+        batch = slice(self.pos, self.pos + self.size)
+        self.pos += self.size
+        return self.xs[batch], self.ys[batch]
+
+    def _shuffle(self, perm: torch.Tensor) -> None:
+        self.perm, self.pos = perm, 0
+        self.xs, self.ys = self.x[perm], self.y[perm]
+
+    def state_tensors(self) -> dict[str, torch.Tensor]:
+        out = {"batch.generator": self.generator.get_state(),
+               "batch.pos": torch.tensor(self.pos, dtype=torch.int64)}
+        if self.perm is not None:
+            out["batch.perm"] = self.perm.clone()
+        return out
+
+    def load_state_tensors(self, tensors: dict[str, torch.Tensor]) -> None:
+        self.generator.set_state(tensors["batch.generator"])
+        if "batch.perm" in tensors:
+            self._shuffle(tensors["batch.perm"].clone())
+        self.pos = int(tensors["batch.pos"])
+
+
+def loss_name(spec: Spec, task: str) -> str:
+    if spec.training.loss != "auto":
+        return spec.training.loss
+    return "mse" if task == "regression" else "cross_entropy"
+
+
+class Trainer:
+    """Train one spec. Not thread-safe: drive it from one thread; control it through
+    the ``threading.Event`` arguments of :meth:`run`."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        # Data first, then the network, from one seeded stream: the tutorial's order.
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(spec.data.seed)
+            self.data = _data.load(spec.data)
+            self.net = _model.build(spec.model, self.data.n_inputs, self.data.n_outputs)
+        d = self.data
+        if spec.training.batch_size > d.x_train.shape[0]:
+            raise SpecError("training.batch_size", spec.training.batch_size,
+                            f"must be at most the {d.x_train.shape[0]} training points (0 = all)")
+        if d.task == "regression" and loss_name(spec, d.task) != "mse":
+            raise SpecError("training.loss", spec.training.loss, "regression needs mse")
+        self.flat = _model.flatten_parameters(self.net)
+        self._backups = [self.flat.clone(), self.flat.clone()]
+        self.loss = loss_name(spec, d.task)
+        self.lr = spec.training.lr
+        if supports(spec.training):
+            self.stepper: FusedStepper | AutogradStepper = FusedStepper(
+                self.net, self.flat, spec.training, self.loss, spec.model.activation, self.lr)
+        else:
+            self.stepper = AutogradStepper(self.net, spec.training, self.loss, self.lr)
+        self.batches = Batches(d.x_train, self.stepper.prepare_targets(d.y_train),
+                               spec.training.batch_size, spec.data.seed)
+        self.step_count = 0
+        self.state = IDLE
+        self.diverged_at: int | None = None
+        self.history = History()
+        self.steps_per_s = 0.0
+
+    @property
+    def task(self) -> str:
+        return self.data.task
+
+    @property
+    def params(self) -> int:
+        return self.flat.numel()
+
+    # -- training -------------------------------------------------------------------
+
+    def step(self, n: int = 1, stop: threading.Event | None = None) -> int:
+        """Run up to ``n`` optimizer steps; returns how many ran.
+
+        Stops early when ``stop`` is set or the loss turns non-finite; in that case the
+        state becomes ``diverged`` and the last finite weights are kept.
+        """
+        done = 0
+        backups = self._backups
+        has_test = self.data.x_test.shape[0] > 0
+        for _ in range(n):
+            if stop is not None and stop.is_set():
+                break
+            backups[self.step_count % 2].copy_(self.flat)
+            xb, yb = self.batches.next()
+            loss = self.stepper.step(xb, yb)
+            if not math.isfinite(loss):
+                self._diverge()
+                break
+            self.step_count += 1
+            done += 1
+            if self.history.due(self.step_count):
+                test = self._loss_on(self.data.x_test, self.data.y_test) if has_test else None
+                self.history.add((self.step_count, loss, test))
+        return done
+
+    def _diverge(self) -> None:
+        # The weights before this step produced the non-finite loss; keep them if
+        # finite, else the ones before.
+        newest = self._backups[self.step_count % 2]
+        older = self._backups[(self.step_count + 1) % 2]
+        if torch.isfinite(newest).all() or self.step_count == 0:
+            self.flat.copy_(newest)
+        else:
+            self.flat.copy_(older)
+            self.step_count -= 1
+        self.diverged_at = self.step_count + 1
+        self.state = DIVERGED
+
+    def run(
+        self,
+        steps: int | None = None,
+        observers: Iterable[Observer] = (),
+        interval: float = 0.1,
+        stop: threading.Event | None = None,
+    ) -> Snapshot:
+        """Train ``steps`` more steps (default: up to the spec's total), reporting to
+        ``observers`` at most every ``interval`` seconds and once at the end."""
+        observers = list(observers)
+        target = self.step_count + (
+            steps if steps is not None else max(0, self.spec.training.steps - self.step_count))
+        if self.state == DIVERGED:
+            self.recover()
+        self.state = RUNNING
+        sent = self.step_count
+        start = last = time.perf_counter()
+        first = self.step_count
+        chunk = 1
+        while self.step_count < target and self.state == RUNNING:
+            if stop is not None and stop.is_set():
+                self.state = PAUSED
+                break
+            t0 = time.perf_counter()
+            self.step(min(chunk, target - self.step_count), stop)
+            # Grow chunks to ~20 ms so checks and clock reads stay off the hot path.
+            chunk = min(chunk * 2, 4096) if time.perf_counter() - t0 < 0.02 else max(1, chunk // 2)
+            now = time.perf_counter()
+            self.steps_per_s = (self.step_count - first) / max(now - start, 1e-9)
+            if observers and now - last >= interval and self.state == RUNNING:
+                snap = self.snapshot(since=sent)
+                sent = self.step_count
+                for obs in observers:
+                    obs(snap)
+                last = now
+        if self.state == RUNNING:
+            self.state = FINISHED if self.step_count >= self.spec.training.steps else PAUSED
+        snap = self.snapshot(since=sent)
+        for obs in observers:
+            obs(snap)
+        return snap
+
+    def recover(self) -> None:
+        """Leave the diverged state (e.g. after lowering the learning rate)."""
+        if self.state == DIVERGED:
+            self.stepper.reset_state()
+            self.diverged_at = None
+            self.state = PAUSED
+
+    def set_lr(self, lr: float) -> None:
+        """Change the learning rate of the running model, without resetting it."""
+        lr = self.spec.training.__class__(**{**self.spec.training.__dict__, "lr": lr}).lr
+        self.lr = lr
+        self.stepper.set_lr(lr)
+
+    # -- evaluation -----------------------------------------------------------------
+
+    @torch.no_grad()
+    def _loss_on(self, x: torch.Tensor, y: torch.Tensor) -> float:
+        out = self.net(x)
+        if self.loss == "mse":
+            return torch.nn.functional.mse_loss(out, y).item()
+        return torch.nn.functional.cross_entropy(out, y).item()
+
+    @torch.no_grad()
+    def _metric_on(self, x: torch.Tensor, y: torch.Tensor) -> float:
+        out = self.net(x)
+        if self.task == "classification":
+            return (out.argmax(1) == y).float().mean().item()
+        ss_res = ((out - y) ** 2).sum().item()
+        ss_tot = ((y - y.mean()) ** 2).sum().item()
+        return 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0
+
+    def snapshot(self, since: int | None = None) -> Snapshot:
+        """Current metrics: losses on the current weights; accuracy or R² on the test set
+        when there is one, else on the training set."""
+        d = self.data
+        has_test = d.x_test.shape[0] > 0
+        mx, my = (d.x_test, d.y_test) if has_test else (d.x_train, d.y_train)
+        metric = self._metric_on(mx, my)
+        return Snapshot(
+            step=self.step_count,
+            state=self.state,
+            train_loss=_finite(self._loss_on(d.x_train, d.y_train)),
+            test_loss=_finite(self._loss_on(d.x_test, d.y_test)) if has_test else None,
+            accuracy=metric if self.task == "classification" else None,
+            r2=_finite(metric) if self.task == "regression" else None,
+            steps_per_s=self.steps_per_s,
+            lr=self.lr,
+            diverged_at=self.diverged_at,
+            points=self.history.since(since) if since is not None else [],
+        )
+
+    # -- predictions ----------------------------------------------------------------
+
+    @torch.no_grad()
+    def predict(self, x: list[list[float]]) -> list:
+        """Regression: one float per row. Classification: (class, probabilities) per row."""
+        out = self.net(torch.tensor(x, dtype=torch.float32).reshape(len(x), self.data.n_inputs))
+        if self.task == "regression":
+            return [float(v) for v in out[:, 0]]
+        probs = torch.softmax(out, 1)
+        return [(int(p.argmax()), [float(v) for v in p]) for p in probs]
+
+    @torch.no_grad()
+    def fit_line(self, points: int = 200) -> dict[str, list[float]]:
+        """Regression with one input: the fit over the data's x range, and beyond it."""
+        lo, hi = self.data.domain
+        xs = torch.linspace(lo, hi, points).unsqueeze(1)
+        out = {"x": xs[:, 0].tolist(), "y": self.net(xs)[:, 0].tolist(), "x_ext": [], "y_ext": []}
+        ext = self.spec.data.extrapolate
+        if ext > 0:
+            xe = torch.linspace(hi, hi + ext, max(2, points // 4)).unsqueeze(1)
+            out["x_ext"], out["y_ext"] = xe[:, 0].tolist(), self.net(xe)[:, 0].tolist()
+        return out
+
+    @torch.no_grad()
+    def grid(self, cols: int = 60, rows: int = 30) -> dict:
+        """Classification with two inputs: predicted class and confidence on a grid."""
+        x = self.data.x_train
+        lo, hi = x.min(0).values, x.max(0).values
+        pad = (hi - lo) * 0.1 + 1e-6
+        lo, hi = lo - pad, hi + pad
+        gx = torch.linspace(float(lo[0]), float(hi[0]), cols)
+        gy = torch.linspace(float(lo[1]), float(hi[1]), rows)
+        mesh = torch.cartesian_prod(gy, gx)[:, [1, 0]]
+        probs = torch.softmax(self.net(mesh), 1)
+        conf, cls = probs.max(1)
+        return {"x": gx.tolist(), "y": gy.tolist(), "cls": cls.tolist(), "conf": conf.tolist()}
+
+    def points(self) -> dict:
+        """The training data as lists, for charts."""
+        d = self.data
+        return {"x": d.x_train.tolist(), "y": d.y_train.tolist(),
+                "x_test": d.x_test.tolist(), "y_test": d.y_test.tolist()}
+
+    # -- state for checkpoints -----------------------------------------------------
+
+    def weights(self) -> dict[str, torch.Tensor]:
+        """The state_dict, as independent contiguous tensors."""
+        return {k: v.detach().clone().contiguous() for k, v in self.net.state_dict().items()}
+
+    def load_weights(self, weights: dict[str, torch.Tensor]) -> None:
+        with torch.no_grad():
+            for k, v in self.net.state_dict().items():
+                v.copy_(weights[k])
+
+
+def _finite(v: float) -> float | None:
+    return v if math.isfinite(v) else None
+
+
+def build(spec: Spec) -> Trainer:
+    """A trainer for ``spec`` (data and initial weights seeded by ``spec.data.seed``)."""
+    return Trainer(spec)
