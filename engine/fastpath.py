@@ -61,17 +61,25 @@ class FusedStepper:
         self.biases = [m.bias.data for m in layers]
         self.flat = flat
         self.grad = torch.zeros_like(flat)
-        self.grad_w, self.grad_b, offset = [], [], 0
-        for w, b in zip(self.weights, self.biases, strict=True):
-            self.grad_w.append(self.grad[offset : offset + w.numel()].view_as(w))
-            offset += w.numel()
-            self.grad_b.append(self.grad[offset : offset + b.numel()])
-            offset += b.numel()
+        self.grad_w = [self._grad_view(w) for w in self.weights]
+        self.grad_b = [self._grad_view(b) for b in self.biases]
         self.act, self.act_backward = ACTIVATIONS[activation]
+        # relu, tanh and sigmoid differentiate from their output alone.
+        self.keep_z = activation not in ("relu", "tanh", "sigmoid", "identity")
+        self.hidden = [(w.t(), b) for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True)]
+        self.out_wt, self.out_b = self.weights[-1].t(), self.biases[-1]
         self.loss = loss
         self.training = training
         self.lr = lr
+        self._one = torch.ones((), dtype=flat.dtype)
+        self._scaled_src: torch.Tensor | None = None
+        self._scaled = self._one
         self.reset_state()
+
+    def _grad_view(self, param: torch.Tensor) -> torch.Tensor:
+        # The gradient of a parameter sits at the same (aligned) offset as the parameter.
+        start = param.storage_offset() - self.flat.storage_offset()
+        return self.grad[start : start + param.numel()].view_as(param)
 
     def reset_state(self) -> None:
         """Forget momentum and Adam moments (a fresh optimizer)."""
@@ -84,40 +92,49 @@ class FusedStepper:
         self.lr = lr
 
     def prepare_targets(self, y: torch.Tensor) -> torch.Tensor:
-        """Targets in the form :meth:`step` takes: one-hot floats for cross-entropy."""
+        """Targets in the form :meth:`step` takes: negated one-hot floats for cross-entropy
+        (the gradient of the summed NLL with respect to the log-probabilities)."""
         if self.loss == "cross_entropy":
-            return F.one_hot(y, self.weights[-1].shape[0]).to(self.flat.dtype)
+            return -F.one_hot(y, self.weights[-1].shape[0]).to(self.flat.dtype)
         return y
 
+    def _nll_grad(self, target: torch.Tensor) -> torch.Tensor:
+        # Full batch hands the same target every step: scale it by 1/n once.
+        if target is not self._scaled_src:
+            self._scaled_src, self._scaled = target, target * (1.0 / target.shape[0])
+        return self._scaled
+
     def step(self, x: torch.Tensor, target: torch.Tensor) -> float:
-        """Forward, backward and update on one batch; returns the batch loss (before it)."""
-        zs, acts = [], [x]
-        h = x
-        last = len(self.weights) - 1
-        for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            z = torch.addmm(b, h, w.t())
-            if i < last:
+        """Forward, backward and update on one batch; returns the batch loss (before it).
+
+        Written for few Python ops per step: at these sizes dispatch, not arithmetic,
+        is the cost.
+        """
+        act, keep_z = self.act, self.keep_z
+        acts, zs, h = [x], [], x
+        for wt, b in self.hidden:
+            z = torch.addmm(b, h, wt)
+            h = act(z)
+            acts.append(h)
+            if keep_z:
                 zs.append(z)
-                h = self.act(z)
-                acts.append(h)
-            else:
-                h = z
-        n = h.shape[0]
+        out = torch.addmm(self.out_b, h, self.out_wt)
+        # The same aten kernels autograd runs for MSELoss and CrossEntropyLoss.
+        # .item() is a sync point; on CPU it is a plain read.
         if self.loss == "mse":
-            diff = h - target
-            flat_diff = diff.view(-1)
-            # .item() is a sync point; on CPU it is a plain read.
-            loss = torch.dot(flat_diff, flat_diff).item() / flat_diff.numel()
-            delta = diff * (2.0 / flat_diff.numel())
+            loss = aten.mse_loss(out, target, 1).item()
+            delta = aten.mse_loss_backward(self._one, out, target, 1)
         else:
-            logp = torch.log_softmax(h, 1)
-            loss = -torch.dot(logp.view(-1), target.view(-1)).item() / n
-            delta = (torch.exp(logp) - target) * (1.0 / n)
-        for i in range(last, -1, -1):
+            logp = torch._log_softmax(out, 1, False)
+            loss = torch.dot(logp.view(-1), target.view(-1)).item() / out.shape[0]
+            delta = torch._log_softmax_backward_data(self._nll_grad(target), logp, 1, logp.dtype)
+        backward = self.act_backward
+        for i in range(len(acts) - 1, -1, -1):
             torch.mm(delta.t(), acts[i], out=self.grad_w[i])
             torch.sum(delta, 0, out=self.grad_b[i])
-            if i > 0:
-                delta = self.act_backward(delta.mm(self.weights[i]), zs[i - 1], acts[i])
+            if i:
+                z = zs[i - 1] if keep_z else None
+                delta = backward(delta.mm(self.weights[i]), z, acts[i])
         self._update()
         return loss
 

@@ -37,20 +37,28 @@ def linears(net: nn.Sequential) -> list[nn.Linear]:
     return [m for m in net if isinstance(m, nn.Linear)]
 
 
+ALIGN = 16
+"""Each parameter starts at a multiple of 16 elements (64 bytes) of the flat buffer:
+BLAS kernels round differently on unaligned buffers, and the fast path must give
+autograd's results bit for bit."""
+
+
 def flatten_parameters(net: nn.Module) -> torch.Tensor:
     """Move every parameter into one contiguous buffer; parameters become views of it.
 
     One buffer lets the fast path update all weights in one op and the trainer back up
-    the last finite weights with one copy.
+    the last finite weights with one copy. The padding between parameters stays zero.
     """
     params = list(net.parameters())
-    flat = torch.empty(sum(p.numel() for p in params), dtype=params[0].dtype)
-    offset = 0
+    offsets, total = [], 0
     for p in params:
+        offsets.append(total)
+        total += -(-p.numel() // ALIGN) * ALIGN
+    flat = torch.zeros(total, dtype=params[0].dtype)
+    for p, offset in zip(params, offsets, strict=True):
         n = p.numel()
         flat[offset : offset + n].copy_(p.detach().reshape(-1))
         p.data = flat[offset : offset + n].view_as(p)
-        offset += n
     return flat
 
 

@@ -130,7 +130,7 @@ class Trainer:
 
     @property
     def params(self) -> int:
-        return self.flat.numel()
+        return sum(p.numel() for p in self.net.parameters())
 
     # -- training -------------------------------------------------------------------
 
@@ -141,35 +141,38 @@ class Trainer:
         state becomes ``diverged`` and the last finite weights are kept.
         """
         done = 0
-        backups = self._backups
-        has_test = self.data.x_test.shape[0] > 0
+        # Locals: this loop is the hot path of every run.
+        backups, flat, history = self._backups, self.flat, self.history
+        step, next_batch = self.stepper.step, self.batches.next
+        x_test, y_test = self.data.x_test, self.data.y_test
+        has_test = x_test.shape[0] > 0
+        count = self.step_count
         for _ in range(n):
             if stop is not None and stop.is_set():
                 break
-            backups[self.step_count % 2].copy_(self.flat)
-            xb, yb = self.batches.next()
-            loss = self.stepper.step(xb, yb)
+            backups[count & 1].copy_(flat)
+            xb, yb = next_batch()
+            loss = step(xb, yb)
             if not math.isfinite(loss):
+                self.step_count = count
                 self._diverge()
-                break
-            self.step_count += 1
+                return done
+            count += 1
             done += 1
-            if self.history.due(self.step_count):
-                test = self._loss_on(self.data.x_test, self.data.y_test) if has_test else None
-                self.history.add((self.step_count, loss, test))
+            if count % history.stride == 0:
+                self.step_count = count
+                history.add((count, loss, self._loss_on(x_test, y_test) if has_test else None))
+        self.step_count = count
         return done
 
     def _diverge(self) -> None:
-        # The weights before this step produced the non-finite loss; keep them if
-        # finite, else the ones before.
-        newest = self._backups[self.step_count % 2]
-        older = self._backups[(self.step_count + 1) % 2]
-        if torch.isfinite(newest).all() or self.step_count == 0:
-            self.flat.copy_(newest)
-        else:
-            self.flat.copy_(older)
-            self.step_count -= 1
+        # Step step_count + 1 gave a non-finite loss from the current weights. Keep the
+        # weights before them, whose loss was finite: training can go on from there.
         self.diverged_at = self.step_count + 1
+        if self.step_count > 0:
+            self.flat.copy_(self._backups[(self.step_count + 1) & 1])
+            self.step_count -= 1
+            self.history.points = [p for p in self.history.points if p[0] <= self.step_count]
         self.state = DIVERGED
 
     def run(

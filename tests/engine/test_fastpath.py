@@ -1,0 +1,49 @@
+"""The fused path computes what autograd + torch.optim compute (randomised)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.spec import ACTIVATIONS, DataSpec, ModelSpec, Spec, TrainingSpec
+from engine.trainer import Trainer
+
+configs = st.fixed_dictionaries({
+    "dataset": st.sampled_from(["square", "sine", "cubic", "moons", "blobs", "xor", "spiral"]),
+    "hidden": st.lists(st.integers(1, 12), min_size=0, max_size=3),
+    "activation": st.sampled_from(ACTIVATIONS),
+    "optimizer": st.sampled_from(["sgd", "adam", "adamw"]),
+    "momentum": st.sampled_from([0.0, 0.9]),
+    "nesterov": st.booleans(),
+    "weight_decay": st.sampled_from([0.0, 1e-3]),
+    "batch_size": st.sampled_from([0, 16]),
+    "seed": st.integers(0, 1000),
+})
+
+
+def make_spec(c: dict, fast: bool) -> Spec:
+    sgd = c["optimizer"] == "sgd"
+    momentum = c["momentum"] if sgd else 0.0
+    return Spec(
+        DataSpec(c["dataset"], samples=64, noise=0.2, seed=c["seed"], classes=3),
+        ModelSpec(tuple(c["hidden"]), c["activation"]),
+        TrainingSpec(c["optimizer"], lr=0.05 if sgd else 0.005, momentum=momentum,
+                     nesterov=c["nesterov"] and momentum > 0, weight_decay=c["weight_decay"],
+                     batch_size=c["batch_size"], steps=1000, fast_path=fast),
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(configs)
+def test_fused_equals_autograd_after_1000_steps(c: dict) -> None:
+    fused, auto = Trainer(make_spec(c, True)), Trainer(make_spec(c, False))
+    assert fused.stepper.fused and not auto.stepper.fused
+    fused.step(1000)
+    auto.step(1000)
+    assert fused.step_count == auto.step_count
+    assert (fused.flat - auto.flat).abs().max().item() <= 1e-5
+
+
+def test_unsupported_optimizer_uses_autograd() -> None:
+    spec = Spec(training=TrainingSpec("rmsprop", lr=0.01))
+    assert not Trainer(spec).stepper.fused
