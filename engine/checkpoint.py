@@ -1,0 +1,234 @@
+"""Checkpoints: one ``.safetensors`` file, no pickle, written atomically, loaded with checks.
+
+Layout:
+
+* tensors named as the model's ``state_dict`` (``0.weight``, ``0.bias``, ...), so any
+  safetensors reader gets the weights;
+* ``optim.*``: optimizer state (moments, momentum buffers, step counts);
+* ``batch.*``: the minibatch generator's state, the epoch's permutation and position;
+* metadata (JSON strings): ``torchplay.format``, ``spec``, ``step``, ``state``, ``lr``,
+  ``history`` (bounded), ``shape`` (inputs, outputs, classes), ``versions``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import safetensors
+import safetensors.torch
+import torch
+
+from engine import __version__
+from engine import describe as _text
+from engine.history import History
+from engine.spec import Spec, SpecError, from_dict
+
+FORMAT = 1
+"""The checkpoint format version this code writes and reads (it refuses newer ones)."""
+MAX_BYTES = 1 << 30
+
+
+class CheckpointError(ValueError):
+    """A checkpoint cannot be written or read; the message says why and what to do."""
+
+
+@dataclass
+class Checkpoint:
+    """A loaded, validated checkpoint."""
+
+    spec: Spec
+    step: int
+    state: str
+    lr: float
+    history: History
+    weights: dict[str, torch.Tensor]
+    optim: dict[str, torch.Tensor]
+    batch: dict[str, torch.Tensor]
+    shape: dict[str, int]
+
+
+def write_atomic(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never
+    a partial one: temp file in the same folder, fsync, ``os.replace``, fsync the folder.
+
+    Raises:
+        CheckpointError: the folder is missing or unwritable, or the disk is full.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise CheckpointError(f"{str(target)!r} is a directory: give a file path to save to")
+    if not folder.is_dir():
+        raise CheckpointError(f"folder {str(folder)!r} does not exist: create it first")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise CheckpointError(f"cannot write {str(target)!r}: {exc.strerror or exc}; "
+                                  "the previous file, if any, is unchanged") from None
+        raise
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def to_bytes(trainer) -> bytes:
+    """Serialise a :class:`engine.trainer.Trainer` to checkpoint bytes."""
+    d = trainer.data
+    tensors = dict(trainer.weights())
+    tensors.update(trainer.stepper.state_tensors())
+    tensors.update(trainer.batches.state_tensors())
+    meta = {
+        "torchplay.format": str(FORMAT),
+        "spec": json.dumps(trainer.spec.to_dict()),
+        "step": str(trainer.step_count),
+        "state": trainer.state,
+        "lr": repr(trainer.lr),
+        "history": json.dumps(trainer.history.to_dict()),
+        "shape": json.dumps({"inputs": d.n_inputs, "outputs": d.n_outputs,
+                             "classes": d.n_classes}),
+        "versions": json.dumps({"torchplay": __version__, "torch": torch.__version__,
+                                "safetensors": safetensors.__version__}),
+    }
+    return safetensors.torch.save({k: v.contiguous() for k, v in tensors.items()}, meta)
+
+
+def save(trainer, path: str | os.PathLike) -> None:
+    """Save ``trainer`` to ``path`` atomically (see :func:`write_atomic`)."""
+    write_atomic(path, to_bytes(trainer))
+
+
+def _read(path: str | os.PathLike) -> bytes:
+    p = Path(path)
+    if p.is_dir():
+        raise CheckpointError(f"{str(p)!r} is a directory, not a checkpoint file")
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise CheckpointError(f"{str(p)!r} is {size} bytes, larger than any torchplay checkpoint")
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise CheckpointError(f"checkpoint {str(p)!r} does not exist: check the path") from None
+    except PermissionError:
+        raise CheckpointError(f"checkpoint {str(p)!r} is not readable (permission denied)") from None
+    except OSError as exc:
+        raise CheckpointError(f"cannot read {str(p)!r}: {exc.strerror or exc}") from None
+
+
+def _header(raw: bytes, name: str) -> dict:
+    if len(raw) < 8:
+        raise CheckpointError(f"{name!r} is not a torchplay checkpoint (too short to be safetensors)")
+    (n,) = struct.unpack("<Q", raw[:8])
+    if n > len(raw) - 8 or n > 100_000_000:
+        raise CheckpointError(f"{name!r} is truncated or corrupt (bad safetensors header); "
+                              "use an older copy or retrain")
+    try:
+        header = json.loads(raw[8 : 8 + n])
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise CheckpointError(f"{name!r} is not a torchplay checkpoint (not a safetensors file)") from None
+    if not isinstance(header, dict):
+        raise CheckpointError(f"{name!r} is not a torchplay checkpoint (not a safetensors file)")
+    return header
+
+
+def expected_shapes(spec: Spec, n_in: int, n_out: int) -> dict[str, tuple[int, ...]]:
+    """The ``state_dict`` names and shapes the spec's network has."""
+    w = _text.widths(spec.model, n_in, n_out)
+    shapes, index = {}, 0
+    for k, (a, b) in enumerate(zip(w, w[1:], strict=False)):
+        shapes[f"{index}.weight"] = (b, a)
+        shapes[f"{index}.bias"] = (b,)
+        index += 2 if k < len(w) - 2 else 1
+    return shapes
+
+
+def load(path: str | os.PathLike) -> Checkpoint:
+    """Read and validate a checkpoint.
+
+    Raises:
+        CheckpointError: not a torchplay checkpoint, truncated or corrupt, a newer format,
+            a spec or shape mismatch, or non-finite weights.
+    """
+    name = str(path)
+    raw = _read(path)
+    meta = _header(raw, name).get("__metadata__") or {}
+    if "torchplay.format" not in meta:
+        raise CheckpointError(f"{name!r} is not a torchplay checkpoint (no torchplay metadata); "
+                              "for plain weights use: torchplay import")
+    try:
+        version = int(meta["torchplay.format"])
+    except ValueError:
+        raise CheckpointError(f"{name!r} has an unreadable format version") from None
+    if version > FORMAT:
+        raise CheckpointError(f"{name!r} was written by a newer torchplay (format {version}, "
+                              f"this one reads {FORMAT}): upgrade torchplay")
+    try:
+        tensors = safetensors.torch.load(raw)
+    except Exception as exc:  # safetensors raises its own error types
+        raise CheckpointError(f"{name!r} is truncated or corrupt ({exc}); "
+                              "use an older copy or retrain") from None
+    try:
+        spec = from_dict(json.loads(meta["spec"]))
+        shape = json.loads(meta["shape"])
+        step, lr = int(meta["step"]), float(meta["lr"])
+        history = History.from_dict(json.loads(meta["history"]))
+        state = str(meta.get("state", "paused"))
+    except SpecError as exc:
+        raise CheckpointError(f"{name!r} holds an invalid spec: {exc}") from None
+    except (KeyError, ValueError, TypeError) as exc:
+        raise CheckpointError(f"{name!r} has corrupt torchplay metadata ({exc})") from None
+    weights = {k: v for k, v in tensors.items() if not k.startswith(("optim.", "batch."))}
+    want = expected_shapes(spec, shape["inputs"], shape["outputs"])
+    if set(weights) != set(want):
+        raise CheckpointError(f"{name!r}: tensor names {sorted(weights)} do not match the spec's "
+                              f"network {sorted(want)}")
+    for key, expected in want.items():
+        if tuple(weights[key].shape) != expected or weights[key].dtype != torch.float32:
+            raise CheckpointError(
+                f"{name!r}: tensor {key} has shape {tuple(weights[key].shape)} "
+                f"({weights[key].dtype}); the spec needs {expected} float32")
+    for key, value in tensors.items():
+        if value.is_floating_point() and not bool(torch.isfinite(value).all()):
+            raise CheckpointError(f"{name!r}: tensor {key} holds non-finite values (NaN or inf); "
+                                  "use an earlier checkpoint")
+    return Checkpoint(
+        spec=spec, step=step, state=state, lr=lr, history=history,
+        weights={k: weights[k] for k in want},
+        optim={k: v for k, v in tensors.items() if k.startswith("optim.")},
+        batch={k: v for k, v in tensors.items() if k.startswith("batch.")},
+        shape=shape,
+    )
+
+
+def restore(path: str | os.PathLike):
+    """A :class:`engine.trainer.Trainer` exactly where the checkpoint left it."""
+    from engine.trainer import PAUSED, Trainer
+
+    ckpt = load(path)
+    trainer = Trainer(ckpt.spec)
+    if trainer.data.n_outputs != ckpt.shape["outputs"] or trainer.data.n_inputs != ckpt.shape["inputs"]:
+        raise CheckpointError(f"{str(path)!r}: its data no longer has the network's shape")
+    trainer.load_weights(ckpt.weights)
+    trainer.stepper.load_state_tensors(ckpt.optim)
+    trainer.batches.load_state_tensors(ckpt.batch)
+    trainer.set_lr(ckpt.lr)
+    trainer.step_count = ckpt.step
+    trainer.history = ckpt.history
+    trainer.state = ckpt.state if ckpt.state in ("finished", "diverged") else PAUSED
+    return trainer

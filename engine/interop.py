@@ -1,0 +1,213 @@
+"""Interop with the tutorial's files: import its ``torch.save`` outputs safely, export
+to what its ``load_state_dict`` accepts, to plain safetensors, or to a runnable script.
+
+Imports never unpickle arbitrary objects: ``torch.load(..., weights_only=True)``, with
+an explicit allowlist of standard ``torch.nn`` layers for whole ``nn.Sequential`` models.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import re
+from pathlib import Path
+
+import safetensors.torch
+import torch
+from torch import nn
+
+from engine.checkpoint import CheckpointError, write_atomic
+from engine.model import ACTIVATION_MODULES
+from engine.scenarios import get_scenario
+from engine.spec import Spec
+
+ALLOWED_LAYERS: list[type] = [nn.Sequential, nn.Linear, *ACTIVATION_MODULES.values()]
+"""The only classes a whole-model file may contain."""
+_ACTIVATION_NAMES = {cls: name for name, cls in ACTIVATION_MODULES.items()}
+_RESAVE = ("re-save it as a state_dict: torch.save(net.state_dict(), 'net_params.pkl'), "
+           "then torchplay import net_params.pkl --activation NAME")
+
+
+class InteropError(ValueError):
+    """A file cannot be imported or exported; the message says why and what to do."""
+
+
+def _unsafe_globals(path: str) -> list[str]:
+    try:
+        return torch.serialization.get_unsafe_globals_in_checkpoint(path)
+    except Exception:  # not a zip checkpoint: let torch.load report it
+        return []
+
+
+def read_torch_file(path: str) -> dict[str, torch.Tensor] | nn.Sequential:
+    """Load a tutorial file with ``weights_only=True``: a state_dict or an allowed Sequential.
+
+    Raises:
+        InteropError: missing or unreadable files, and anything but the allowed classes.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InteropError(f"{path!r} does not exist or is not a file: check the path")
+    allowed = {f"{c.__module__}.{c.__qualname__}" for c in ALLOWED_LAYERS}
+    unsafe = [g for g in _unsafe_globals(path) if g not in allowed]
+    if unsafe:
+        raise InteropError(f"{path!r} refers to {', '.join(unsafe)}, which torchplay will not "
+                           f"load (loading it could run code); {_RESAVE}")
+    try:
+        with torch.serialization.safe_globals(ALLOWED_LAYERS):
+            obj = torch.load(path, weights_only=True, map_location="cpu")
+    except pickle.UnpicklingError as exc:
+        found = re.search(r"GLOBAL ([\w.]+)", str(exc))
+        what = found.group(1) if found else "an object that is not plain weights"
+        raise InteropError(f"{path!r} holds {what}, which torchplay will not load "
+                           f"(loading it could run code); {_RESAVE}") from None
+    except Exception as exc:
+        raise InteropError(f"{path!r} is not a readable torch file ({type(exc).__name__}); "
+                           "it needs a file written by torch.save") from None
+    if isinstance(obj, nn.Sequential):
+        return obj
+    if isinstance(obj, dict) and all(isinstance(v, torch.Tensor) for v in obj.values()):
+        return dict(obj)
+    raise InteropError(f"{path!r} holds a {type(obj).__name__}, not a state_dict or an "
+                       f"nn.Sequential; {_RESAVE}")
+
+
+def _layers_from_state_dict(sd: dict[str, torch.Tensor], path: str):
+    pattern = re.compile(r"^(\d+)\.(weight|bias)$")
+    groups: dict[int, dict[str, torch.Tensor]] = {}
+    for key, value in sd.items():
+        m = pattern.match(key)
+        if not m:
+            raise InteropError(f"{path!r}: key {key!r} is not a Sequential layer's "
+                               "(expected names like 0.weight, 2.bias)")
+        groups.setdefault(int(m.group(1)), {})[m.group(2)] = value
+    layers = []
+    for index in sorted(groups):
+        g = groups[index]
+        if set(g) != {"weight", "bias"} or g["weight"].dim() != 2:
+            raise InteropError(f"{path!r}: layer {index} is not a Linear layer with a bias")
+        layers.append((g["weight"], g["bias"]))
+    if not layers:
+        raise InteropError(f"{path!r} holds no weights")
+    return layers
+
+
+def _layers_from_sequential(net: nn.Sequential, path: str):
+    layers, activations = [], set()
+    for module in net:
+        if isinstance(module, nn.Linear):
+            if module.bias is None:
+                raise InteropError(f"{path!r}: Linear layers without bias are not supported")
+            layers.append((module.weight.detach(), module.bias.detach()))
+        elif type(module) in _ACTIVATION_NAMES:
+            activations.add(_ACTIVATION_NAMES[type(module)])
+        else:
+            raise InteropError(f"{path!r}: layer {type(module).__name__} is not supported")
+    if len(activations) > 1:
+        raise InteropError(f"{path!r}: mixed activations {sorted(activations)} are not supported")
+    return layers, activations.pop() if activations else "identity"
+
+
+def import_file(path: str, activation: str = "relu", base: Spec | None = None):
+    """A :class:`engine.trainer.Trainer` holding the weights of a tutorial file.
+
+    The architecture comes from the Linear shapes; the task from the widths (one input
+    and output: regression; two inputs: classification). ``base`` overrides the data.
+    """
+    from engine.trainer import PAUSED, Trainer
+
+    obj = read_torch_file(path)
+    if isinstance(obj, nn.Sequential):
+        layers, activation = _layers_from_sequential(obj, path)
+    else:
+        layers = _layers_from_state_dict(obj, path)
+    for (w0, _), (w1, _) in zip(layers, layers[1:], strict=False):
+        if w1.shape[1] != w0.shape[0]:
+            raise InteropError(f"{path!r}: layer widths do not chain ({tuple(w0.shape)} then "
+                               f"{tuple(w1.shape)})")
+    n_in, n_out = layers[0][0].shape[1], layers[-1][0].shape[0]
+    hidden = [w.shape[0] for w, _ in layers[:-1]]
+    if base is None:
+        if n_in == 1 and n_out == 1:
+            base = get_scenario("regression")
+        elif n_in == 2 and n_out >= 2:
+            base = get_scenario("classification")
+            if n_out > 2:
+                base = base.with_overrides({"data.dataset": "blobs", "data.classes": n_out})
+        else:
+            raise InteropError(f"{path!r}: a {n_in}-input, {n_out}-output network fits no "
+                               "built-in dataset; pass --dataset csv:PATH with matching columns")
+    spec = base.with_overrides({"model.hidden": hidden, "model.activation": activation,
+                                "name": f"imported {Path(path).name}"})
+    trainer = Trainer(spec)
+    if trainer.data.n_inputs != n_in or trainer.data.n_outputs != n_out:
+        raise InteropError(f"{path!r}: the network is {n_in}-in/{n_out}-out but the data is "
+                           f"{trainer.data.n_inputs}-in/{trainer.data.n_outputs}-out")
+    keys = list(trainer.net.state_dict())
+    flat = [t for pair in layers for t in pair]
+    weights = {k: t.detach().to(torch.float32) for k, t in zip(keys, flat, strict=True)}
+    for k, t in weights.items():
+        if not bool(torch.isfinite(t).all()):
+            raise InteropError(f"{path!r}: tensor {k} holds non-finite values")
+    trainer.load_weights(weights)
+    trainer.state = PAUSED
+    return trainer
+
+
+def export(trainer, fmt: str, out: str | os.PathLike) -> None:
+    """Write the trainer's weights as ``state-dict`` (torch.save of an OrderedDict of
+    tensors), ``safetensors`` (plain weights) or ``script`` (runnable Python)."""
+    weights = trainer.weights()
+    if fmt == "state-dict":
+        buf = io.BytesIO()
+        torch.save(weights, buf)
+        data = buf.getvalue()
+    elif fmt == "safetensors":
+        data = safetensors.torch.save(weights)
+    elif fmt == "script":
+        data = script_source(trainer).encode()
+    else:
+        raise InteropError(f"export format {fmt!r}: use state-dict, safetensors or script")
+    try:
+        write_atomic(out, data)
+    except CheckpointError as exc:
+        raise InteropError(str(exc)) from None
+
+
+def script_source(trainer) -> str:
+    """A tutorial-style script: build the Sequential, load these weights, print predictions."""
+    from engine.describe import sequential_code
+
+    spec, d = trainer.spec, trainer.data
+    values = {k: v.tolist() for k, v in trainer.weights().items()}
+    lines = [
+        '"""Exported by torchplay: the network of the tutorial\'s section 3.2, with trained',
+        'weights. Run: python THIS_FILE [x ...]  (classification: x1,x2 pairs)."""',
+        "import sys",
+        "",
+        "import torch",
+        "",
+        sequential_code(spec.model, d.n_inputs, d.n_outputs),
+        "",
+        f"state = {values!r}",
+        "net.load_state_dict({k: torch.tensor(v) for k, v in state.items()})",
+        "",
+        "args = sys.argv[1:] or " + repr(_default_inputs(trainer)),
+        f"x = torch.tensor([[float(v) for v in a.split(',')] for a in args]).reshape(len(args), {d.n_inputs})",
+        "with torch.no_grad():",
+        "    out = net(x)",
+    ]
+    if d.task == "regression":
+        lines.append("for a, y in zip(args, out[:, 0].tolist()):\n    print(a, repr(y))")
+    else:
+        lines.append("for a, p in zip(args, torch.softmax(out, 1).tolist()):\n"
+                     "    print(a, max(range(len(p)), key=p.__getitem__), [repr(v) for v in p])")
+    return "\n".join(lines) + "\n"
+
+
+def _default_inputs(trainer) -> list[str]:
+    if trainer.data.task == "regression":
+        lo, hi = trainer.data.domain
+        return [repr(lo + (hi - lo) * i / 4) for i in range(5)]
+    return ["2.0,2.0", "-2.0,-2.0", "0.0,0.0"]

@@ -1,0 +1,36 @@
+"""Shared helpers: run the command line in-process or as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeout: int = 120):
+    """``torchplay ARGS`` in a fresh process: (exit code, stdout, stderr)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100")
+    proc = subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd or ROOT, env=env,
+                          capture_output=True, text=True, input=input, timeout=timeout)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.fixture
+def cli(capsys):
+    """``torchplay ARGS`` in-process: (exit code, stdout, stderr)."""
+    from tui.cli import main
+
+    def call(*args: str):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse usage errors
+            code = exc.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return call

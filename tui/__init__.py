@@ -1,0 +1,1 @@
+"""torchplay's presentation: the command line front door, headless progress, the Textual app."""

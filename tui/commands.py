@@ -1,0 +1,239 @@
+"""Headless command handlers: train, resume, predict, info, import, export.
+
+Each returns an exit code; bad input raises an error whose message :func:`tui.cli.main`
+prints as one line (exit 2).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from tui.cli import (EXIT_DIVERGED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, UserError, load_spec)
+
+_FLAGS = {
+    "dataset": "data.dataset", "target": "data.target", "samples": "data.samples",
+    "noise": "data.noise", "test_fraction": "data.test_fraction", "classes": "data.classes",
+    "seed": "data.seed", "hidden": "model.hidden", "activation": "model.activation",
+    "optimizer": "training.optimizer", "lr": "training.lr", "momentum": "training.momentum",
+    "weight_decay": "training.weight_decay", "batch_size": "training.batch_size",
+    "steps": "training.steps",
+}
+
+
+def _check_out_path(path: str | None, flag: str) -> None:
+    """Refuse an output path before any work is done, rather than after it."""
+    if path is None:
+        return
+    p = Path(path)
+    if p.is_dir():
+        raise UserError(f"{flag} {path!r} is a directory: give a file path")
+    if not (p.parent if str(p.parent) else Path(".")).is_dir():
+        raise UserError(f"{flag} {path!r}: folder {str(p.parent)!r} does not exist; create it")
+
+
+def weights_sha256(trainer) -> str:
+    """SHA-256 over the weights in state_dict order, as little-endian bytes."""
+    h = hashlib.sha256()
+    for tensor in trainer.weights().values():
+        h.update(tensor.numpy().astype(tensor.numpy().dtype.newbyteorder("<")).tobytes())
+    return h.hexdigest()
+
+
+def result(trainer, checkpoint: str | None) -> dict:
+    """The result object that ``--json`` prints."""
+    snap = trainer.snapshot()
+    out = {
+        "step": snap.step, "state": snap.state,
+        "train_loss": snap.train_loss, "test_loss": snap.test_loss,
+        "params": trainer.params, "checkpoint": checkpoint,
+        "weights_sha256": weights_sha256(trainer),
+        "diverged": snap.state == "diverged", "diverged_at": snap.diverged_at,
+        "steps_per_s": round(snap.steps_per_s, 1), "fast_path": trainer.stepper.fused,
+    }
+    out["accuracy" if trainer.task == "classification" else "r2"] = (
+        snap.accuracy if trainer.task == "classification" else snap.r2)
+    return out
+
+
+def _print_result(res: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(res))
+        return
+    metric = "accuracy" if "accuracy" in res else "r2"
+    def fmt(v):
+        return "-" if v is None else f"{v:.6g}"
+    state = (f"diverged at step {res['diverged_at']} (kept the weights of step {res['step']}; "
+             "lower --lr)" if res["diverged"] else f"{res['state']} at step {res['step']}")
+    line = (f"{state}: train_loss {fmt(res['train_loss'])}  "
+            f"test_loss {fmt(res['test_loss'])}  {metric} {fmt(res[metric])}  "
+            f"params {res['params']}")
+    print(line)
+    if res["checkpoint"]:
+        print(f"saved {res['checkpoint']}")
+
+
+def _train(trainer, args, steps: int | None) -> int:
+    """Run with progress, signals and outputs; shared by train and resume."""
+    from engine import checkpoint
+    from engine.trainer import configure_threads
+
+    _check_out_path(args.save, "--save")
+    configure_threads(trainer)
+    total = trainer.step_count + (steps if steps is not None
+                                  else max(0, trainer.spec.training.steps - trainer.step_count))
+    observers = []
+    if args.metrics:
+        from tui.progress import MetricsWriter
+
+        _check_out_path(args.metrics, "--metrics")
+        observers.append(MetricsWriter(args.metrics))
+    if not args.quiet and not args.json:
+        from tui.progress import PlainProgress, RichProgress
+
+        observers.append(RichProgress(total, trainer.step_count) if sys.stdout.isatty()
+                         else PlainProgress(total))
+    stop, caught = threading.Event(), []
+
+    def on_signal(signum, _frame):
+        caught.append(signum)
+        stop.set()
+
+    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        trainer.run(steps=steps, observers=observers, interval=0.25, stop=stop)
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        for obs in observers:
+            obs.close()
+    if args.save:
+        checkpoint.save(trainer, args.save)
+    res = result(trainer, args.save)
+    _print_result(res, args.json)
+    if args.plot and not args.json:
+        from tui.textplots import fit_chart, loss_chart
+
+        print(loss_chart(trainer.history.points))
+        print(fit_chart(trainer))
+    if caught:
+        return EXIT_SIGINT if caught[0] == signal.SIGINT else EXIT_SIGTERM
+    return EXIT_DIVERGED if res["diverged"] else EXIT_OK
+
+
+def cmd_train(args) -> int:
+    from engine.trainer import Trainer
+
+    spec = load_spec(args.source)
+    overrides = {key: getattr(args, flag) for flag, key in _FLAGS.items()
+                 if getattr(args, flag) is not None}
+    if args.no_fast_path:
+        overrides["training.fast_path"] = False
+    spec = spec.with_overrides(overrides)
+    _check_out_path(args.save, "--save")
+    return _train(Trainer(spec), args, None)
+
+
+def cmd_resume(args) -> int:
+    from engine import checkpoint
+
+    trainer = checkpoint.restore(args.checkpoint)
+    if args.steps is not None and args.steps < 0:
+        raise UserError(f"--steps {args.steps}: must be 0 or more")
+    return _train(trainer, args, args.steps)
+
+
+def _parse_inputs(values: list[str], n_inputs: int, source: str) -> list[list[float]]:
+    rows = []
+    for v in values:
+        try:
+            row = [float(part) for part in v.split(",")]
+        except ValueError:
+            raise UserError(f"{source}: {v!r} is not a number (use x, or x1,x2 pairs)") from None
+        if len(row) != n_inputs:
+            raise UserError(f"{source}: {v!r} has {len(row)} values; the model takes {n_inputs}")
+        rows.append(row)
+    return rows
+
+
+def cmd_predict(args) -> int:
+    from engine import checkpoint
+
+    trainer = checkpoint.restore(args.checkpoint)
+    n = trainer.data.n_inputs
+    if args.x is not None:
+        rows = _parse_inputs(args.x, n, "--x")
+    else:
+        try:
+            fh = sys.stdin if args.csv is None else open(args.csv, encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise UserError(f"--csv {args.csv!r}: {exc.strerror or exc}") from None
+        with fh:
+            lines = [",".join(r) for r in csv.reader(fh) if r]
+        rows = _parse_inputs(lines, n, args.csv or "stdin")
+    preds = trainer.predict(rows)
+    if trainer.task == "regression":
+        out = preds
+    else:
+        out = [{"class": k, "probabilities": p} for k, p in preds]
+    if args.json:
+        print(json.dumps({"predictions": out}))
+    else:
+        for row, pred in zip(rows, out, strict=True):
+            x = ",".join(f"{v:g}" for v in row)
+            if trainer.task == "regression":
+                print(f"{x}\t{pred:.6g}")
+            else:
+                probs = " ".join(f"{p:.4f}" for p in pred["probabilities"])
+                print(f"{x}\tclass {pred['class']}\t{probs}")
+    return EXIT_OK
+
+
+def cmd_info(args) -> int:
+    from engine import checkpoint
+    from engine.describe import describe
+
+    ckpt = checkpoint.load(args.checkpoint)
+    trainer = checkpoint.restore(args.checkpoint)
+    res = result(trainer, args.checkpoint)
+    res.update(spec=ckpt.spec.to_dict(), history_points=len(ckpt.history.points))
+    if args.json:
+        print(json.dumps(res))
+        return EXIT_OK
+    print(f"{args.checkpoint}: {ckpt.spec.name}, step {ckpt.step}, {res['state']}")
+    print(describe(ckpt.spec.model, trainer.data.n_inputs, trainer.data.n_outputs))
+    print(ckpt.spec.to_toml().rstrip())
+    print(f"weights_sha256 {res['weights_sha256']}")
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from engine import checkpoint, interop
+    from engine.scenarios import get_scenario
+
+    _check_out_path(args.save, "--save")
+    base = get_scenario(args.scenario) if args.scenario else None
+    from engine.spec import ACTIVATIONS
+    if args.activation not in ACTIVATIONS:
+        raise UserError(f"--activation {args.activation!r}: use one of {', '.join(ACTIVATIONS)}")
+    trainer = interop.import_file(args.file, args.activation, base)
+    checkpoint.save(trainer, args.save)
+    print(f"imported {args.file} as {trainer.spec.name}: "
+          f"{'-'.join(map(str, [trainer.data.n_inputs, *trainer.spec.model.hidden, trainer.data.n_outputs]))} "
+          f"{trainer.spec.model.activation}; saved {args.save}")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from engine import checkpoint, interop
+
+    _check_out_path(args.out, "--out")
+    trainer = checkpoint.restore(args.checkpoint)
+    interop.export(trainer, args.format, args.out)
+    print(f"exported {args.checkpoint} as {args.format} to {args.out}")
+    return EXIT_OK

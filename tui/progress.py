@@ -1,0 +1,69 @@
+"""Headless progress: observers of the trainer loop for terminals, pipes and metric files."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import IO
+
+from engine.trainer import Snapshot
+
+
+def _fmt(v: float | None) -> str:
+    return "-" if v is None else f"{v:.6g}"
+
+
+class RichProgress:
+    """A rich progress bar: steps, loss, it/s and ETA (for a terminal)."""
+
+    def __init__(self, total: int, start: int) -> None:
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeRemainingColumn)
+
+        self.progress = Progress(
+            TextColumn("[bold]train"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("loss {task.fields[loss]}"), TextColumn("{task.fields[rate]} it/s"),
+            TimeRemainingColumn(), transient=False)
+        self.task = self.progress.add_task("train", total=total, completed=start,
+                                           loss="-", rate="-")
+        self.progress.start()
+
+    def __call__(self, snap: Snapshot) -> None:
+        self.progress.update(self.task, completed=snap.step, loss=_fmt(snap.train_loss),
+                             rate=f"{snap.steps_per_s:,.0f}")
+
+    def close(self) -> None:
+        self.progress.stop()
+
+
+class PlainProgress:
+    """One line every ``every`` seconds (for pipes and logs)."""
+
+    def __init__(self, total: int, stream: IO[str] = sys.stderr, every: float = 1.0) -> None:
+        self.total, self.stream, self.every, self.last = total, stream, every, 0.0
+
+    def __call__(self, snap: Snapshot) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.every or snap.step >= self.total:
+            self.last = now
+            print(f"step {snap.step}/{self.total} loss {_fmt(snap.train_loss)} "
+                  f"{snap.steps_per_s:,.0f} it/s", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        pass
+
+
+class MetricsWriter:
+    """Append-only JSON lines, one per logged step."""
+
+    def __init__(self, path: str) -> None:
+        self.fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+
+    def __call__(self, snap: Snapshot) -> None:
+        for step, train, test in snap.points:
+            self.fh.write(json.dumps({"step": step, "train_loss": train, "test_loss": test}) + "\n")
+        self.fh.flush()
+
+    def close(self) -> None:
+        self.fh.close()
