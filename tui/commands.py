@@ -14,7 +14,7 @@ import sys
 import threading
 from pathlib import Path
 
-from tui.cli import (EXIT_DIVERGED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, UserError, load_spec)
+from tui.cli import EXIT_DIVERGED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, UserError, load_spec
 
 _FLAGS = {
     "dataset": "data.dataset", "target": "data.target", "samples": "data.samples",

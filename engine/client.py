@@ -1,0 +1,145 @@
+"""The async engine client: the app's only door to the engine. No torch here.
+
+``EngineClient`` runs :mod:`engine.worker` in a separate process (the default: torch
+never loads in, or stalls, the UI process) or in a thread (``in_process=True``, for
+tests). Commands are sent without waiting; events arrive through ``events()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import sys
+import threading
+from collections.abc import AsyncIterator
+
+from engine import events as ev
+from engine.spec import Spec
+
+
+def _process_main(conn) -> None:
+    import os
+
+    # The app owns the terminal: the engine must never write to it.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    from engine.worker import main
+
+    main(conn)
+
+
+def _thread_main(conn) -> None:
+    from engine.worker import serve
+
+    serve(conn)
+
+
+class EngineClient:
+    """Start, control and listen to one engine."""
+
+    def __init__(self, in_process: bool = False) -> None:
+        self.in_process = in_process
+        self._conn = None
+        self._worker: multiprocessing.Process | threading.Thread | None = None
+        self._queue: asyncio.Queue | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self._worker is not None and self._worker.is_alive()
+
+    def launch(self) -> None:
+        """Start the engine (returns at once; ``EngineStarted`` follows in 2-3 s)."""
+        loop = asyncio.get_running_loop()
+        self._queue = asyncio.Queue()
+        ours, theirs = multiprocessing.Pipe()
+        if self.in_process:
+            self._worker = threading.Thread(target=_thread_main, args=(theirs,), daemon=True)
+        else:
+            ctx = multiprocessing.get_context("spawn")
+            self._worker = ctx.Process(target=_process_main, args=(theirs,), daemon=True)
+        # Textual swaps sys.stdout/stderr for objects without a file descriptor, which
+        # multiprocessing's spawn cannot pass on: start with the real ones.
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        try:
+            self._worker.start()
+        finally:
+            sys.stdout, sys.stderr = saved
+        self._conn = ours
+        queue = self._queue
+        reader = threading.Thread(target=self._read, args=(ours, loop, queue), daemon=True)
+        reader.start()
+
+    @staticmethod
+    def _read(conn, loop, queue) -> None:
+        while True:
+            try:
+                event = conn.recv()
+            except (EOFError, OSError):
+                event = ev.EngineCrashed("the engine process ended")
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, event)
+            except RuntimeError:  # loop closed
+                return
+            if isinstance(event, ev.EngineCrashed):
+                return
+
+    def _send(self, *cmd) -> None:
+        if self._conn is None:
+            return
+        try:
+            self._conn.send(cmd)
+        except (OSError, ValueError):
+            pass  # the reader reports the crash
+
+    async def start(self, spec: Spec) -> None:
+        self._send("start", spec.to_dict())
+
+    async def build(self, spec: Spec) -> None:
+        self._send("build", spec.to_dict())
+
+    def pause(self) -> None:
+        self._send("pause")
+
+    async def step(self, n: int = 1) -> None:
+        self._send("step", n)
+
+    async def reset(self, spec: Spec) -> None:
+        self._send("build", spec.to_dict())
+
+    async def set_lr(self, lr: float) -> None:
+        self._send("set_lr", lr)
+
+    async def save(self, path: str) -> None:
+        self._send("save", path)
+
+    async def load(self, path: str) -> None:
+        self._send("load", path)
+
+    async def compare(self, paths: list[str]) -> None:
+        self._send("compare", list(paths))
+
+    async def events(self) -> AsyncIterator[object]:
+        """Events as they arrive, until the engine crashes or is closed."""
+        assert self._queue is not None, "launch() first"
+        while True:
+            event = await self._queue.get()
+            yield event
+            if isinstance(event, ev.EngineCrashed):
+                return
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Stop the engine within ``timeout`` seconds; kill it if it does not stop."""
+        self._send("quit")
+        worker = self._worker
+        started = worker is not None and (
+            isinstance(worker, threading.Thread) or worker._popen is not None)
+        if started:
+            worker.join(timeout)
+            if isinstance(worker, multiprocessing.process.BaseProcess) and worker.is_alive():
+                worker.kill()
+                worker.join(1)
+        if self._conn is not None:
+            self._conn.close()
+        self._worker = self._conn = None

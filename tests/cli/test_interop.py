@@ -1,0 +1,111 @@
+"""Files written by the tutorial's own code: import, refuse unsafe ones, export back."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from tests import tutorial
+from tests.conftest import run_cli
+
+
+def _tutorial_net(act):
+    torch.manual_seed(1)
+    return torch.nn.Sequential(torch.nn.Linear(1, 10), act(), torch.nn.Linear(10, 1))
+
+
+XS = ["-1", "-0.3", "0", "0.7", "1.9"]
+
+
+@pytest.mark.parametrize("act, name", [(torch.nn.ReLU, "relu"), (torch.nn.Tanh, "tanh")])
+@pytest.mark.parametrize("whole", [False, True])
+def test_import_predicts_what_the_original_predicts(cli, tmp_path, act, name, whole) -> None:
+    net1 = _tutorial_net(act)
+    src = tmp_path / ("net.pkl" if whole else "net_params.pkl")
+    torch.save(net1 if whole else net1.state_dict(), src)
+    out = tmp_path / "imp.safetensors"
+    args = ["import", str(src), "--save", str(out)] + ([] if whole else ["--activation", name])
+    code, _, err = cli(*args)
+    assert code == 0, err
+    code, stdout, _ = cli("predict", str(out), "--x", *XS, "--json")
+    got = json.loads(stdout)["predictions"]
+    with torch.no_grad():
+        want = net1(torch.tensor([[float(x)] for x in XS]))[:, 0].tolist()
+    assert max(abs(a - b) for a, b in zip(got, want, strict=True)) <= 1e-6
+
+
+def test_subclassed_net_is_refused(cli, tmp_path) -> None:
+    src = tmp_path / "net.pkl"
+    torch.save(tutorial.Net(1, 10, 1), src)
+    code, out, err = cli("import", str(src), "--save", str(tmp_path / "o.safetensors"))
+    assert code == 2 and "Net" in err and "state_dict" in err
+    assert not (tmp_path / "o.safetensors").exists()
+
+
+class _Evil:
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("kind", ["pickle", "torch"])
+def test_code_running_pickles_are_refused(cli, tmp_path, kind) -> None:
+    marker = tmp_path / "pwned"
+    src = tmp_path / "evil.pt"
+    if kind == "pickle":
+        src.write_bytes(pickle.dumps(_Evil(str(marker))))
+    else:
+        torch.save({"w": _Evil(str(marker))}, src)
+    code, _, err = cli("import", str(src), "--save", str(tmp_path / "o.safetensors"))
+    assert code == 2 and "will not load" in err or "not a readable" in err
+    assert not marker.exists()
+
+
+def test_exports_load_in_the_tutorials_code(cli, tmp_path) -> None:
+    ck = str(tmp_path / "sr.safetensors")
+    assert cli("train", "save-restore", "--steps", "300", "--quiet", "--save", ck)[0] == 0
+    sd = tmp_path / "net_params.pt"
+    assert cli("export", ck, "--format", "state-dict", "--out", str(sd))[0] == 0
+    net3 = torch.nn.Sequential(torch.nn.Linear(1, 10), torch.nn.Tanh(), torch.nn.Linear(10, 1))
+    net3.load_state_dict(torch.load(sd))  # the tutorial's own line (weights_only by default)
+    code, out, _ = cli("predict", ck, "--x", *XS, "--json")
+    want = json.loads(out)["predictions"]
+    with torch.no_grad():
+        got = net3(torch.tensor([[float(x)] for x in XS]))[:, 0].tolist()
+    assert got == pytest.approx(want, abs=1e-6)
+    script = tmp_path / "net.py"
+    assert cli("export", ck, "--format", "script", "--out", str(script))[0] == 0
+    proc = subprocess.run([sys.executable, str(script), *XS], capture_output=True, text=True)
+    printed = [float(line.split()[1]) for line in proc.stdout.splitlines()]
+    assert proc.returncode == 0 and printed == pytest.approx(want, abs=1e-6)
+    st = tmp_path / "plain.safetensors"
+    assert cli("export", ck, "--format", "safetensors", "--out", str(st))[0] == 0
+    from safetensors.torch import load_file
+
+    assert set(load_file(st)) == {"0.weight", "0.bias", "2.weight", "2.bias"}
+
+
+def test_import_missing_file(cli, tmp_path) -> None:
+    code, _, err = cli("import", str(tmp_path / "nope.pt"), "--save", str(tmp_path / "o"))
+    assert code == 2 and "does not exist" in err
+
+
+def test_headless_commands_never_import_textual(tmp_path) -> None:
+    code = (
+        "import sys; from tui.cli import main\n"
+        "try:\n    main(['train', '--quiet', '--steps', '3'])\nexcept SystemExit: pass\n"
+        "bad = [m for m in ('textual', 'textual_plotext') if m in sys.modules]\n"
+        "print('BAD', bad) if bad else print('OK')\n"
+        "import subprocess\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(run_cli.__globals__['ROOT'])})
+    assert proc.stdout.strip().endswith("OK"), proc.stdout + proc.stderr

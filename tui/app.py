@@ -1,0 +1,271 @@
+"""The playground app: control panel, live charts, status, fed by the async engine.
+
+The app owns the run's state and pushes it down to widgets; the engine runs in its own
+process (see :mod:`engine.client`) and this process never imports torch.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Static
+
+from engine import events as ev
+from engine.client import EngineClient
+from engine.scenarios import SCENARIOS, get_scenario
+from engine.spec import Spec, SpecError, from_dict, from_toml
+from tui.charts import DataChart, LossChart
+from tui.panel import ControlPanel
+from tui.screens import CompareScreen, ModelScreen, PathDialog
+
+
+def initial_spec(source: str) -> tuple[Spec, str | None]:
+    """The spec to show first, and a checkpoint to load (when ``source`` is one)."""
+    if source in SCENARIOS:
+        return get_scenario(source), None
+    if source.endswith(".toml"):
+        try:
+            return from_toml(Path(source).read_text(encoding="utf-8")), None
+        except (OSError, SpecError) as exc:
+            raise SystemExit(f"torchplay: error: {source}: {exc}") from None
+    if Path(source).is_file():
+        return get_scenario("regression"), source
+    raise SystemExit(f"torchplay: error: {source!r} is not a scenario, .toml or checkpoint")
+
+
+def _fmt(v: float | None, spec: str = ".4g") -> str:
+    return "-" if v is None else format(v, spec)
+
+
+class PlaygroundApp(App[None]):
+    """torchplay: train small networks and watch them learn."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "torchplay"
+    BINDINGS = [
+        Binding("space", "toggle", "Start/Pause"),
+        Binding("n", "step", "Step"),
+        Binding("r", "reset", "Reset"),
+        Binding("l", "log_scale", "Log"),
+        Binding("m", "model", "Model"),
+        Binding("c", "compare", "Compare"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+o", "load", "Load"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, source: str = "regression", compare: list[str] | None = None,
+                 in_process: bool = False) -> None:
+        super().__init__()
+        self.spec, self.pending_load = initial_spec(source) if not compare else (
+            get_scenario("regression"), None)
+        self.pending_compare = list(compare or [])
+        self.client = EngineClient(in_process=in_process)
+        self.state = "starting"
+        self.run_info: ev.RunLoaded | None = None
+        self.last: ev.StepsCompleted | None = None
+        self.saved: list[str] = []
+        self.error = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield ControlPanel(self.spec, id="panel")
+            with Vertical(id="charts"):
+                yield LossChart(id="loss")
+                yield DataChart(id="data")
+        yield Static("starting the engine (importing torch)...", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.start_engine()
+
+    def start_engine(self) -> None:
+        self.state = "starting"
+        self.client.launch()
+        self.consume_events()
+
+    @work(exclusive=True, group="engine")
+    async def consume_events(self) -> None:
+        async for event in self.client.events():
+            self.handle(event)
+
+    # -- events from the engine ------------------------------------------------------
+
+    def handle(self, event: object) -> None:
+        if isinstance(event, ev.EngineStarted):
+            self.state = "idle"
+            if self.pending_compare:
+                self.run_worker(self.client.compare(self.pending_compare))
+                self.pending_compare = []
+            if self.pending_load:
+                self.run_worker(self.client.load(self.pending_load))
+                self.pending_load = None
+            else:
+                self.run_worker(self.client.build(self.spec))
+        elif isinstance(event, ev.RunLoaded):
+            self.run_info = event
+            spec = from_dict(event.spec)
+            if spec != self.spec or event.source:
+                self.spec = spec
+                self.query_one(ControlPanel).show(spec)
+            loss = self.query_one(LossChart)
+            loss.points = list(event.points)
+            data = self.query_one(DataChart)
+            data.kind, data.samples, data.chart = event.task, event.data, {}
+            self.state = event.state
+            if event.source:
+                self.notify(f"loaded {event.source} at step {event.step}")
+        elif isinstance(event, ev.StepsCompleted):
+            self.last = event
+            self.state = event.state
+            self.query_one(LossChart).points.extend(event.points)
+            self.query_one(DataChart).chart = event.chart
+            self.redraw()
+        elif isinstance(event, ev.Saved):
+            self.saved.append(event.path)
+            self.notify(f"saved {event.path}")
+        elif isinstance(event, ev.CommandFailed):
+            self.notify(event.message, title=f"{event.command} failed", severity="error")
+        elif isinstance(event, ev.Compared):
+            self.push_screen(CompareScreen(event.items))
+        elif isinstance(event, ev.EngineCrashed):
+            self.state = "error"
+            self.error = event.message.strip().splitlines()[-1] if event.message else ""
+        self.update_status()
+
+    def redraw(self) -> None:
+        loss, data = self.query_one(LossChart), self.query_one(DataChart)
+        last = self.last
+        if last is not None:
+            if data.kind == "classification":
+                data.heading = f"accuracy {_fmt(last.accuracy, '.3f')}"
+            else:
+                data.heading = f"fit   R² {_fmt(last.r2, '.3f')}"
+        loss.replot()
+        data.replot()
+
+    def update_status(self) -> None:
+        s = self.last
+        state = self.state
+        if state == "diverged" and s is not None:
+            state = f"diverged at step {s.diverged_at}: lower lr or reset"
+        if state == "error":
+            state = f"error: {self.error} (r restarts the engine)"
+        parts = [state]
+        if s is not None and self.state != "error":
+            metric = (f"acc {_fmt(s.accuracy, '.3f')}" if s.accuracy is not None
+                      else f"R² {_fmt(s.r2, '.3f')}")
+            parts += [f"step {s.step}", f"train {_fmt(s.train_loss)}", f"test {_fmt(s.test_loss)}",
+                      metric, f"{s.steps_per_s:,.0f} steps/s"]
+        self.query_one("#status", Static).update("  │  ".join(parts))
+
+    # -- the panel -------------------------------------------------------------------
+
+    def on_control_panel_changed(self, message: ControlPanel.Changed) -> None:
+        if message.spec is None:
+            return
+        old, new = self.spec, message.spec
+        self.spec = new
+        if new.training.lr != old.training.lr and self.run_info is not None:
+            self.run_worker(self.client.set_lr(new.training.lr))
+        only_lr = old.with_overrides({"training.lr": new.training.lr}) == new
+        if not only_lr:
+            if self.state == "running":
+                self.notify("data or network changed: press r to reset and apply it",
+                            title="pending change")
+            else:
+                self.run_worker(self.client.build(new))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {"start": self.action_toggle, "step": self.action_step,
+                   "reset": self.action_reset, "save": self.action_save,
+                   "load": self.action_load}
+        if event.button.id in actions:
+            actions[event.button.id]()
+
+    # -- actions ---------------------------------------------------------------------
+
+    def action_toggle(self) -> None:
+        if self.state in ("starting", "error"):
+            return
+        if self.state == "running":
+            self.client.pause()
+            return
+        spec = self.query_one(ControlPanel).validate_all()
+        if spec is None:
+            self.notify("fix the marked fields first", severity="warning")
+            return
+        self.spec = spec
+        self.run_worker(self.client.start(spec))
+        self.state = "running"
+        self.update_status()
+
+    def action_step(self) -> None:
+        if self.state not in ("starting", "error"):
+            self.run_worker(self.client.step(1))
+
+    def action_reset(self) -> None:
+        if self.state == "error":
+            self.client.close()
+            self.start_engine()
+            self.update_status()
+            return
+        spec = self.query_one(ControlPanel).validate_all()
+        if spec is not None:
+            self.spec = spec
+            self.last = None
+            self.run_worker(self.client.reset(spec))
+
+    def action_log_scale(self) -> None:
+        loss = self.query_one(LossChart)
+        loss.log_scale = not loss.log_scale
+        loss.replot()
+
+    def action_model(self) -> None:
+        info = self.run_info
+        n_in, n_out = (info.n_inputs, info.n_outputs) if info else (1, 1)
+        self.push_screen(ModelScreen(self.spec.model, n_in, n_out))
+
+    def action_save(self) -> None:
+        step = self.last.step if self.last else 0
+        default = f"runs/{self.spec.name.replace(' ', '-')}-step{step}.safetensors"
+
+        def chosen(path: str | None) -> None:
+            if path:
+                folder = os.path.dirname(path)
+                if folder:
+                    os.makedirs(folder, exist_ok=True)
+                self.run_worker(self.client.save(path))
+
+        self.push_screen(PathDialog("save checkpoint to", default), chosen)
+
+    def action_load(self) -> None:
+        default = self.saved[-1] if self.saved else "runs/"
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.query_one(LossChart).points = []
+                self.run_worker(self.client.load(path))
+
+        self.push_screen(PathDialog("load checkpoint", default), chosen)
+
+    def action_compare(self) -> None:
+        default = " ".join(self.saved[-3:]) or "runs/"
+
+        def chosen(paths: str | None) -> None:
+            if paths:
+                self.run_worker(self.client.compare(paths.split()[:3]))
+
+        self.push_screen(PathDialog("compare checkpoints (up to 3 paths)", default), chosen)
+
+    async def action_quit(self) -> None:
+        self.client.close()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.client.close()

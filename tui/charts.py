@@ -1,0 +1,93 @@
+"""Charts: textual-plotext widgets redrawn with the replot() idiom, on the UI thread only.
+
+Series stay plain lists; each redraw clears, downsamples to about twice the width, drops
+non-finite values and takes log10 itself.
+"""
+
+from __future__ import annotations
+
+import math
+
+from textual_plotext import PlotextPlot
+
+from tui.textplots import GLYPHS, downsample
+
+CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
+
+
+class LossChart(PlotextPlot):
+    """Train and test loss against steps, optionally on a log scale."""
+
+    def on_mount(self) -> None:
+        self.points: list = []
+        self.log_scale = False
+        self.replot()
+
+    def replot(self) -> None:
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        n = max(20, 2 * self.size.width)
+        for idx, label in ((1, "train"), (2, "test")):
+            pts = [(p[0], p[idx]) for p in self.points if p[idx] is not None]
+            if self.log_scale:
+                pts = [(s, math.log10(v)) for s, v in pts if v > 0]
+            x, y = downsample([p[0] for p in pts], [p[1] for p in pts], n)
+            if x:
+                plt.plot(x, y, label=label, marker="braille")
+        plt.title("log10 loss" if self.log_scale else "loss")
+        plt.xlabel("step")
+        self.refresh()
+
+
+class DataChart(PlotextPlot):
+    """The regression fit, or the classification scatter over its decision boundary."""
+
+    def on_mount(self) -> None:
+        self.samples: dict = {}
+        self.chart: dict = {}
+        self.kind = "regression"
+        self.heading = ""
+        self.replot()
+
+    def replot(self) -> None:
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        n = max(20, 4 * self.size.width)
+        if self.kind == "regression" and self.samples:
+            x, y = downsample(self.samples["x"], self.samples["y"], n)
+            plt.scatter(x, y, marker="dot", label="data", color="blue")
+            fit = self.chart.get("fit")
+            if fit:
+                fx, fy = downsample(fit["x"], fit["y"], n)
+                plt.plot(fx, fy, label="fit", color="red", marker="braille")
+                if fit["x_ext"]:
+                    ex, ey = downsample(fit["x_ext"], fit["y_ext"], n)
+                    plt.plot(ex, ey, label="extrapolated", color="magenta", marker="x")
+        elif self.samples:
+            grid = self.chart.get("grid")
+            if grid:
+                self._boundary(grid)
+            k = self.samples.get("n_classes", 2)
+            for c in range(k):
+                sel = [(a, b) for a, b, cl in zip(self.samples["x"], self.samples["y"],
+                                                   self.samples["cls"], strict=False) if cl == c]
+                x, y = downsample([p[0] for p in sel], [p[1] for p in sel], n)
+                plt.scatter(x, y, marker=GLYPHS[c % len(GLYPHS)], label=f"class {c}",
+                            color=CLASS_COLORS[c % len(CLASS_COLORS)])
+        plt.title(self.heading)
+        self.refresh()
+
+    def _boundary(self, grid: dict) -> None:
+        """Shade each grid cell by predicted class; denser glyph = more confident."""
+        xs, ys = grid["x"], grid["y"]
+        cols = len(xs)
+        bands: dict[tuple[int, str], tuple[list, list]] = {}
+        for i, (cls, conf) in enumerate(zip(grid["cls"], grid["conf"], strict=False)):
+            glyph = "░" if conf < 0.75 else "▒" if conf < 0.95 else "▓"
+            bx, by = bands.setdefault((cls, glyph), ([], []))
+            bx.append(xs[i % cols])
+            by.append(ys[i // cols])
+        for (cls, glyph), (bx, by) in sorted(bands.items()):
+            self.plt.scatter(bx, by, marker=glyph, color=CLASS_COLORS[cls % len(CLASS_COLORS)])

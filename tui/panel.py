@@ -1,0 +1,155 @@
+"""The control panel: fields and buttons. It validates inline and posts what it means;
+the app decides what to do (attributes down, messages up)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Input, Label, Select
+
+from engine.scenarios import SCENARIOS, get_scenario
+from engine.spec import (
+    ACTIVATIONS,
+    CLASSIFICATION_DATASETS,
+    OPTIMIZERS,
+    REGRESSION_DATASETS,
+    Spec,
+    SpecError,
+)
+
+# field id -> (label, spec key, parser)
+NUMERIC = {
+    "samples": ("samples", "data.samples", int),
+    "noise": ("noise", "data.noise", float),
+    "test_fraction": ("test fraction", "data.test_fraction", float),
+    "hidden": ("hidden layers", "model.hidden",
+               lambda s: [int(p) for p in s.split(",")] if s.strip() else []),
+    "lr": ("learning rate", "training.lr", float),
+    "batch_size": ("batch size (0 = full)", "training.batch_size", int),
+    "seed": ("seed", "data.seed", int),
+}
+
+
+class ControlPanel(VerticalScroll):
+    """Scenario, dataset, network and optimizer fields, and the run buttons."""
+
+    class Changed(Message):
+        """The fields now describe ``spec`` (None while a field is invalid)."""
+
+        def __init__(self, spec: Spec | None, field: str) -> None:
+            super().__init__()
+            self.spec, self.field = spec, field
+
+    def __init__(self, spec: Spec, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.spec = spec
+        self.base = spec
+        self._loading = False
+
+    def compose(self) -> ComposeResult:
+        s = self.spec
+        yield Label("scenario")
+        yield Select([(n, n) for n in SCENARIOS] + [("custom", "custom")], id="scenario",
+                     value=s.name if s.name in SCENARIOS else "custom", allow_blank=False)
+        yield Label("dataset")
+        datasets = list(REGRESSION_DATASETS + CLASSIFICATION_DATASETS)
+        if s.data.dataset not in datasets:
+            datasets.append(s.data.dataset)
+        yield Select([(d, d) for d in datasets], id="dataset", value=s.data.dataset,
+                     allow_blank=False)
+        for key, (label, _, _) in NUMERIC.items():
+            if key == "lr":
+                yield Label("optimizer")
+                yield Select([(o, o) for o in OPTIMIZERS], id="optimizer",
+                             value=s.training.optimizer, allow_blank=False)
+            if key == "hidden":
+                yield Label("activation")
+                yield Select([(a, a) for a in ACTIVATIONS], id="activation",
+                             value=s.model.activation, allow_blank=False)
+            yield Label(label)
+            yield Input(self._text(key, s), id=key)
+            error = Label("", id=f"{key}-error", classes="error")
+            error.display = False
+            yield error
+        with Horizontal(id="buttons"):
+            yield Button("Start", id="start", variant="success")
+            yield Button("Step", id="step")
+            yield Button("Reset", id="reset")
+        with Horizontal(id="buttons2"):
+            yield Button("Save", id="save")
+            yield Button("Load", id="load")
+
+    @staticmethod
+    def _text(key: str, s: Spec) -> str:
+        value = {"samples": s.data.samples, "noise": s.data.noise,
+                 "test_fraction": s.data.test_fraction, "lr": s.training.lr,
+                 "batch_size": s.training.batch_size, "seed": s.data.seed,
+                 "hidden": ",".join(map(str, s.model.hidden))}[key]
+        return str(value)
+
+    def show(self, spec: Spec) -> None:
+        """Set every field from ``spec`` (after a load or a scenario change)."""
+        self._loading = True
+        self.spec = self.base = spec
+        for key in NUMERIC:
+            self.query_one(f"#{key}", Input).value = self._text(key, spec)
+        for sel, value in (("dataset", spec.data.dataset), ("activation", spec.model.activation),
+                           ("optimizer", spec.training.optimizer)):
+            widget = self.query_one(f"#{sel}", Select)
+            if value in [v for _, v in widget._options]:
+                widget.value = value
+        self.call_after_refresh(self._done_loading)
+
+    def _done_loading(self) -> None:
+        self._loading = False
+
+    def read(self) -> tuple[Spec | None, dict[str, str]]:
+        """The spec the fields describe, and an error per invalid field."""
+        overrides, errors = {}, {}
+        for key, (_, spec_key, parse) in NUMERIC.items():
+            text = self.query_one(f"#{key}", Input).value
+            try:
+                overrides[spec_key] = parse(text)
+            except ValueError:
+                errors[key] = f"{text!r} is not a valid {NUMERIC[key][0]}"
+        for sel, spec_key in (("dataset", "data.dataset"), ("activation", "model.activation"),
+                              ("optimizer", "training.optimizer")):
+            overrides[spec_key] = self.query_one(f"#{sel}", Select).value
+        spec = None
+        if not errors:
+            try:
+                spec = self.base.with_overrides(overrides)
+            except SpecError as exc:
+                key = next((k for k, v in NUMERIC.items() if v[1] == exc.field), "")
+                errors[key or "lr"] = str(exc)
+        return spec, errors
+
+    def validate_all(self) -> Spec | None:
+        spec, errors = self.read()
+        for key in NUMERIC:
+            msg = errors.get(key, "")
+            error = self.query_one(f"#{key}-error", Label)
+            error.update(msg)
+            error.display = bool(msg)
+            self.query_one(f"#{key}", Input).set_class(bool(msg), "-invalid")
+        self.query_one("#start", Button).disabled = spec is None
+        return spec
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if not self._loading:
+            self.post_message(self.Changed(self.validate_all(), event.input.id or ""))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if self._loading:
+            return
+        if event.select.id == "scenario" and event.value in SCENARIOS:
+            self.show(get_scenario(str(event.value)))
+            self.post_message(self.Changed(self.spec, "scenario"))
+            return
+        if event.select.id == "dataset":
+            # A dataset of the other task needs that task's loss and outputs.
+            self.base = self.base.with_overrides({"training.loss": "auto"})
+        self.post_message(self.Changed(self.validate_all(), event.select.id or ""))

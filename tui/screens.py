@@ -1,0 +1,98 @@
+"""Modal screens: a path prompt, the model view and the compare view."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from engine.describe import describe, sequential_code, subclass_code
+from engine.spec import ModelSpec
+from tui.charts import DataChart, LossChart
+
+
+class PathDialog(ModalScreen[str | None]):
+    """Ask for a path; dismiss with it, or None on escape."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, default: str) -> None:
+        super().__init__()
+        self.title_text, self.default = title, default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.title_text)
+            yield Input(self.default, id="path")
+            with Horizontal():
+                yield Button("OK", id="ok", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(self.query_one("#path", Input).value.strip() if event.button.id == "ok"
+                     else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ModelScreen(ModalScreen[None]):
+    """``print(net)`` with parameter counts, beside the same net as a subclassed Net."""
+
+    BINDINGS = [Binding("escape,m,q", "close", "Close")]
+
+    def __init__(self, model: ModelSpec, n_in: int, n_out: int) -> None:
+        super().__init__()
+        self.model, self.n_in, self.n_out = model, n_in, n_out
+
+    def compose(self) -> ComposeResult:
+        m, a, b = self.model, self.n_in, self.n_out
+        with Horizontal(id="model"):
+            yield Static("[b]print(net)[/b]\n\n" + describe(m, a, b) + "\n\n"
+                         + sequential_code(m, a, b), classes="code", markup=True)
+            yield Static("[b]the same network as a subclass[/b]\n\n" + subclass_code(m, a, b),
+                         classes="code", markup=True)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class CompareScreen(ModalScreen[None]):
+    """Up to three saved models side by side: their fits or boundaries, and losses."""
+
+    BINDINGS = [Binding("escape,c,q", "close", "Close")]
+
+    def __init__(self, items: list[dict]) -> None:
+        super().__init__()
+        self.items = items
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="compare"):
+            with Horizontal(id="compare-fits"):
+                for i, _ in enumerate(self.items):
+                    yield DataChart(id=f"cmp-{i}")
+            yield LossChart(id="cmp-loss")
+
+    def on_mount(self) -> None:
+        for i, item in enumerate(self.items):
+            chart = self.query_one(f"#cmp-{i}", DataChart)
+            chart.kind, chart.samples, chart.chart = item["task"], item["data"], item["chart"]
+            chart.heading = f"{item['name'].rsplit('/', 1)[-1]} @ {item['step']}"
+            chart.replot()
+        loss = self.query_one("#cmp-loss", LossChart)
+        plt = loss.plt
+        plt.clear_data()
+        for item in self.items:
+            pts = [p for p in item["points"] if p[1] is not None]
+            plt.plot([p[0] for p in pts], [p[1] for p in pts],
+                     label=item["name"].rsplit("/", 1)[-1], marker="braille")
+        plt.title("train loss")
+        loss.refresh()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
