@@ -1,0 +1,93 @@
+"""The app driven with Pilot, on the real engine (in a thread: same code as the process)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.app import PlaygroundApp
+from tui.charts import LossChart
+from tui.screens import ModelScreen
+
+
+async def wait_for(pilot, predicate, seconds: float = 30.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("timed out waiting")
+
+
+def status(app) -> str:
+    return str(app.query_one("#status").render())
+
+
+async def test_train_save_load_continue(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "finished")
+        assert app.last.step == 100 and app.last.train_loss <= 0.02
+        assert "step 100" in status(app)
+        assert len(app.query_one(LossChart).points) == 100
+        await pilot.press("ctrl+s")
+        await pilot.press("enter")
+        saved = tmp_path / "runs" / "regression-step100.safetensors"
+        await wait_for(pilot, saved.exists)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.state == "idle" and app.last.step == 0)
+        await pilot.press("ctrl+o")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 100)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.last.step == 101)
+        assert app.state == "paused"
+
+
+async def test_invalid_values_are_marked_inline_and_block_start() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        for field, bad, needle in [("lr", "abc", "not a valid"), ("lr", "-1", "training.lr"),
+                                   ("hidden", "10,,5", "not a valid"),
+                                   ("samples", "0", "data.samples")]:
+            widget = app.query_one(f"#{field}")
+            widget.value = bad
+            await pilot.pause(0.1)
+            assert needle in str(app.query_one(f"#{field}-error").render())
+            assert app.query_one("#start").disabled
+            await pilot.press("space")
+            assert app.state != "running"
+            widget.value = {"lr": "0.2", "hidden": "10", "samples": "100"}[field]
+            await pilot.pause(0.1)
+            assert not app.query_one("#start").disabled
+
+
+async def test_diverged_run_shows_it_and_reset_works() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        app.query_one("#lr").value = "100"
+        await pilot.pause(0.2)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "diverged")
+        assert "diverged at step" in status(app)
+        app.query_one("#lr").value = "0.2"
+        await pilot.pause(0.2)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.state == "idle")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_bindings_log_and_model_view(size) -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("l")
+        assert app.query_one(LossChart).log_scale
+        await pilot.press("m")
+        assert isinstance(app.screen, ModelScreen)
+        await pilot.press("m")
+        assert not isinstance(app.screen, ModelScreen)
+        assert app.query_one("#start").region.width > 0  # visible at 80x24
