@@ -10,11 +10,15 @@ GLYPHS = ["o", "x", "+", "*", "#", "@"]
 
 
 def downsample(xs: list[float], ys: list[float], n: int) -> tuple[list[float], list[float]]:
-    """At most ``n`` finite points, evenly picked (charts never need more than ~2x width)."""
+    """About ``n`` finite points, evenly strided (charts never need more than ~2x width).
+
+    Strides first with C-level slicing, then drops non-finite values, so a million points
+    cost a few milliseconds.
+    """
+    if len(xs) > n:
+        stride = -(-len(xs) // n)
+        xs, ys = xs[::stride] + xs[-1:], ys[::stride] + ys[-1:]
     pts = [(x, y) for x, y in zip(xs, ys, strict=False) if math.isfinite(x) and math.isfinite(y)]
-    if len(pts) > n:
-        step = len(pts) / n
-        pts = [pts[int(i * step)] for i in range(n)] + [pts[-1]]
     return [p[0] for p in pts], [p[1] for p in pts]
 
 

@@ -1,0 +1,197 @@
+"""make bench: the tutorial's loops against torchplay, measured side by side in one run.
+
+Prints a table and writes bench/results.json. Ratios, not absolute numbers, are the
+claim: this machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from engine.scenarios import get_scenario
+from engine.spec import DataSpec, ModelSpec, Spec, TrainingSpec
+from engine.trainer import Trainer
+from tests import tutorial
+
+HERE = Path(__file__).resolve().parent
+torch.set_num_threads(1)
+
+
+def tutorial_loop(name: str):
+    """The tutorial's loop exactly as written, returning a function running n steps."""
+    if name == "classification":
+        torch.manual_seed(1)
+        n_data = torch.ones(100, 2)
+        x0 = torch.normal(2 * n_data, 1)
+        x1 = torch.normal(-2 * n_data, 1)
+        x = torch.cat((x0, x1), 0).type(torch.FloatTensor)
+        y = torch.cat((torch.zeros(100), torch.ones(100))).type(torch.LongTensor)
+        net = torch.nn.Sequential(torch.nn.Linear(2, 10), torch.nn.ReLU(), torch.nn.Linear(10, 2))
+        optimizer = torch.optim.SGD(net.parameters(), lr=0.02)
+        loss_func = torch.nn.CrossEntropyLoss()
+    else:
+        x, y, net = (*tutorial.regression_data(1), None)
+        act = torch.nn.Tanh if name == "save-restore" else torch.nn.ReLU
+        if name == "save-restore":
+            x, y, _ = tutorial.save_restore_start(1)
+        net = torch.nn.Sequential(torch.nn.Linear(1, 10), act(), torch.nn.Linear(10, 1))
+        optimizer = torch.optim.SGD(net.parameters(), lr=0.05 if name == "save-restore" else 0.2)
+        loss_func = torch.nn.MSELoss()
+
+    def run(n: int) -> None:
+        for _t in range(n):
+            prediction = net(x)
+            loss = loss_func(prediction, y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+
+    return run
+
+
+def rate(fn, n: int) -> float:
+    t0 = time.perf_counter()
+    fn(n)
+    return n / (time.perf_counter() - t0)
+
+
+def side_by_side(name: str, n: int = 3000, reps: int = 5) -> tuple[float, float]:
+    tut = tutorial_loop(name)
+    eng = Trainer(get_scenario(name).with_overrides({"training.steps": 10**8}))
+    tut(50)
+    eng.step(50)
+    a, b = [], []
+    for _ in range(reps):  # alternate so both see the same machine load
+        a.append(rate(tut, n))
+        b.append(rate(eng.step, n))
+    return statistics.median(a), statistics.median(b)
+
+
+def minibatch(reps: int = 3) -> tuple[float, float]:
+    """100k points, 2-64-64-2, Adam, batch 256: epochs/s, hand-tuned loop vs engine."""
+    spec = Spec(DataSpec("moons", samples=100_000, noise=1.0),
+                ModelSpec((64, 64), "relu"),
+                TrainingSpec("adam", lr=1e-3, batch_size=256, steps=10**8))
+    eng = Trainer(spec)
+    x, y = eng.data.x_train.clone(), eng.data.y_train.clone()
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64),
+                              torch.nn.ReLU(), torch.nn.Linear(64, 2))
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3, fused=True)
+    loss_func = torch.nn.CrossEntropyLoss()
+    steps = -(-x.shape[0] // 256)
+
+    def hand(_n: int) -> None:
+        perm = torch.randperm(x.shape[0])
+        xs, ys = x[perm], y[perm]
+        for i in range(0, x.shape[0], 256):
+            loss = loss_func(net(xs[i:i + 256]), ys[i:i + 256])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+    a, b = [], []
+    for _ in range(reps):
+        a.append(rate(hand, 1))
+        b.append(rate(lambda _n: eng.step(steps), 1))
+    return statistics.median(a), statistics.median(b)
+
+
+def wall(cmd: list[str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def chart_frame_ms(n: int) -> float:
+    from tui.textplots import downsample
+
+    import plotext as plt
+
+    xs = torch.linspace(-1, 1, n).tolist()
+    ys = torch.rand(n).tolist()
+    t0 = time.perf_counter()
+    x, y = downsample(xs, ys, 2 * 118)
+    plt.clf()
+    plt.limitsize(False, False)
+    plt.plotsize(118, 38)
+    plt.scatter(x, y)
+    plt.build()
+    return (time.perf_counter() - t0) * 1000
+
+
+def engine_ready_s() -> float:
+    import asyncio
+
+    from engine.client import EngineClient
+
+    async def go() -> float:
+        client = EngineClient()
+        t0 = time.perf_counter()
+        client.launch()
+        async for _event in client.events():
+            break
+        dt = time.perf_counter() - t0
+        client.close()
+        return dt
+
+    return asyncio.run(go())
+
+
+def main() -> None:
+    res: dict[str, float] = {}
+    rows = []
+    for name in ("regression", "classification"):
+        tut, eng = side_by_side(name)
+        res[f"{name}_speedup"] = eng / tut
+        rows.append((f"{name}: tutorial loop vs engine (steps/s)", f"{tut:,.0f}", f"{eng:,.0f}",
+                     f"{eng / tut:.2f}x", "target >= 4x"))
+    tut_sr = tutorial_loop("save-restore")
+    t_tut = 5000 / rate(tut_sr, 5000) * 10  # 50,000 steps, extrapolated from 5,000
+    t0 = time.perf_counter()
+    Trainer(get_scenario("save-restore")).run()
+    res["save_restore_wall_s"] = time.perf_counter() - t0
+    rows.append(("save-restore 50,000 steps (s; tutorial from 5,000 x 10)", f"{t_tut:.2f}",
+                 f"{res['save_restore_wall_s']:.2f}", f"{t_tut / res['save_restore_wall_s']:.2f}x",
+                 "target <= 4 s"))
+    hand, eng = minibatch()
+    res["minibatch_ratio"] = eng / hand
+    rows.append(("minibatch 100k, 2-64-64-2 Adam b256 (epochs/s)", f"{hand:.2f}", f"{eng:.2f}",
+                 f"{eng / hand:.2f}x", "target >= 1.0x"))
+    exe = [sys.executable, "-m", "tui.cli"]
+    res["cli_train_regression_wall_s"] = statistics.median(
+        wall([*exe, "train", "regression", "--quiet"]) for _ in range(3))
+    rows.append(("torchplay train regression --quiet (s)", "", f"{res['cli_train_regression_wall_s']:.2f}",
+                 "", "target <= 2.5 s"))
+    res["cli_help_wall_s"] = statistics.median(wall([*exe, "--help"]) for _ in range(3))
+    rows.append(("torchplay --help (s)", "", f"{res['cli_help_wall_s']:.3f}", "", ""))
+    res["engine_ready_s"] = engine_ready_s()
+    rows.append(("engine process ready (s)", "", f"{res['engine_ready_s']:.2f}", "", ""))
+    for n, key in ((100, "chart_frame_ms_100"), (10_000, "chart_frame_ms_10k"),
+                   (1_000_000, "chart_frame_ms_1m")):
+        chart_frame_ms(n)
+        res[key] = statistics.median(chart_frame_ms(n) for _ in range(3))
+        rows.append((f"chart frame at {n:,} points (ms)", "", f"{res[key]:.1f}", "",
+                     "target <= 30 ms" if n == 1_000_000 else ""))
+    res["peak_rss_mb_bench"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    res["peak_rss_mb_children"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    rows.append(("peak RSS: bench process / largest child (MB)", "",
+                 f"{res['peak_rss_mb_bench']:.0f} / {res['peak_rss_mb_children']:.0f}", "", ""))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'case':<{width}}  {'baseline':>10}  {'torchplay':>10}  {'ratio':>7}  target")
+    for r in rows:
+        print(f"{r[0]:<{width}}  {r[1]:>10}  {r[2]:>10}  {r[3]:>7}  {r[4]}")
+    (HERE / "results.json").write_text(json.dumps(res, indent=2) + "\n")
+    print(f"wrote {HERE / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
