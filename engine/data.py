@@ -193,7 +193,7 @@ def read_csv(path: str, target: str | None, task: str) -> tuple[torch.Tensor, to
     else:
         raise DataError(f"csv target column {target!r} is not in {path!r}: columns are {', '.join(names)}")
     data = torch.tensor(values, dtype=torch.float64)
-    y = data[:, t]
+    y = data[:, t].contiguous()
     x = torch.cat((data[:, :t], data[:, t + 1 :]), 1).float()
     if task == "auto":
         integral = bool(torch.all(y == y.round()))
@@ -205,7 +205,7 @@ def read_csv(path: str, target: str | None, task: str) -> tuple[torch.Tensor, to
             raise DataError(f"csv file {path!r}: target {names[t]!r} has one class; it needs two or more")
         if len(labels) > MAX_CLASSES:
             raise DataError(f"csv file {path!r}: target {names[t]!r} has {len(labels)} classes, at most {MAX_CLASSES}")
-        return x, torch.searchsorted(labels, y).long(), task, cols
+        return x, torch.searchsorted(labels, y.contiguous()).long(), task, cols
     return x, y.float().unsqueeze(1), task, cols
 
 
