@@ -13,10 +13,11 @@ UI = ("textual", "textual_plotext", "plotext", "rich", "tui")
 
 
 def loaded_after(statement: str) -> set[str]:
-    code = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"
+    code = f"import sys\n{statement}\nprint('MODULES:', ' '.join(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True).stdout
-    return {name.split(".")[0] for name in out.split()}
+    listing = out.rsplit("MODULES:", 1)[1]
+    return {name.split(".")[0] for name in listing.split()}
 
 
 def test_engine_imports_no_ui() -> None:
@@ -33,6 +34,6 @@ def test_light_modules_import_no_torch(module: str) -> None:
 
 
 def test_help_does_not_import_torch() -> None:
-    mods = loaded_after("import sys; sys.argv=['torchplay','--help']\n"
+    mods = loaded_after("sys.argv = ['torchplay', '--help']\n"
                         "try:\n    import tui.cli; tui.cli.main()\nexcept SystemExit: pass")
     assert "torch" not in mods and "textual" not in mods
