@@ -25,6 +25,7 @@ import torch
 
 from engine import __version__
 from engine import describe as _text
+from engine.errors import InputError
 from engine.history import History
 from engine.spec import Spec, SpecError, from_dict
 
@@ -33,7 +34,7 @@ FORMAT = 1
 MAX_BYTES = 1 << 30
 
 
-class CheckpointError(ValueError):
+class CheckpointError(InputError):
     """A checkpoint cannot be written or read; the message says why and what to do."""
 
 
@@ -217,13 +218,18 @@ def load(path: str | os.PathLike) -> Checkpoint:
 
 
 def restore(path: str | os.PathLike):
-    """A :class:`engine.trainer.Trainer` exactly where the checkpoint left it."""
+    """A :class:`engine.trainer.Trainer` exactly where the checkpoint at ``path`` left it."""
+    return trainer_from(load(path), str(path))
+
+
+def trainer_from(ckpt: Checkpoint, name: str):
+    """A :class:`engine.trainer.Trainer` rebuilt from a loaded checkpoint."""
     from engine.trainer import PAUSED, Trainer
 
-    ckpt = load(path)
     trainer = Trainer(ckpt.spec)
-    if trainer.data.n_outputs != ckpt.shape["outputs"] or trainer.data.n_inputs != ckpt.shape["inputs"]:
-        raise CheckpointError(f"{str(path)!r}: its data no longer has the network's shape")
+    d = trainer.data
+    if (d.n_inputs, d.n_outputs) != (ckpt.shape["inputs"], ckpt.shape["outputs"]):
+        raise CheckpointError(f"{name!r}: its data no longer has the network's shape")
     trainer.load_weights(ckpt.weights)
     trainer.stepper.load_state_tensors(ckpt.optim)
     trainer.batches.load_state_tensors(ckpt.batch)

@@ -2,7 +2,7 @@
 
 Generators draw from torch's global RNG, in the tutorial's order, so that after
 ``torch.manual_seed(S)`` they produce the tutorial's exact numbers. Callers seed and
-isolate the RNG (see :func:`engine.trainer.build`).
+isolate the RNG (see :class:`engine.trainer.Trainer`).
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from pathlib import Path
 
 import torch
 
+from engine.errors import InputError
 from engine.spec import MAX_CLASSES, MAX_SAMPLES, DataSpec, task_of
 
 
-class DataError(ValueError):
+class DataError(InputError):
     """The data cannot be read or used; the message names the file, the value and the fix."""
 
 

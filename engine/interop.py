@@ -18,6 +18,7 @@ import torch
 from torch import nn
 
 from engine.checkpoint import CheckpointError, write_atomic
+from engine.errors import InputError
 from engine.model import ACTIVATION_MODULES
 from engine.scenarios import get_scenario
 from engine.spec import Spec
@@ -29,7 +30,7 @@ _RESAVE = ("re-save it as a state_dict: torch.save(net.state_dict(), 'net_params
            "then torchplay import net_params.pkl --activation NAME")
 
 
-class InteropError(ValueError):
+class InteropError(InputError):
     """A file cannot be imported or exported; the message says why and what to do."""
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import tomli_w
 
+from engine.errors import InputError
+
 REGRESSION_DATASETS = ("square", "quadratic", "sine", "cubic", "abs")
 """Synthetic regression datasets: one input, one output."""
 CLASSIFICATION_DATASETS = ("clouds", "blobs", "moons", "circles", "xor", "spiral")
@@ -30,7 +32,7 @@ MAX_STEPS = 100_000_000
 MAX_CLASSES = 20
 
 
-class SpecError(ValueError):
+class SpecError(InputError):
     """A spec field has a value that is not allowed.
 
     Attributes:

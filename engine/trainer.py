@@ -7,6 +7,7 @@ runs steps, evaluates, predicts for charts, detects divergence, and reports plai
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -226,7 +227,7 @@ class Trainer:
 
     def set_lr(self, lr: float) -> None:
         """Change the learning rate of the running model, without resetting it."""
-        lr = self.spec.training.__class__(**{**self.spec.training.__dict__, "lr": lr}).lr
+        lr = dataclasses.replace(self.spec.training, lr=lr).lr  # validates: SpecError
         self.lr = lr
         self.stepper.set_lr(lr)
 
@@ -325,11 +326,6 @@ class Trainer:
 
 def _finite(v: float) -> float | None:
     return v if math.isfinite(v) else None
-
-
-def build(spec: Spec) -> Trainer:
-    """A trainer for ``spec`` (data and initial weights seeded by ``spec.data.seed``)."""
-    return Trainer(spec)
 
 
 def configure_threads(trainer: Trainer) -> None:

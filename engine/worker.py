@@ -11,6 +11,7 @@ import time
 import traceback
 
 from engine import events as ev
+from engine.errors import InputError
 
 EMIT_INTERVAL = 0.1
 """Seconds between progress events: at most 10 a second."""
@@ -193,7 +194,7 @@ def serve(conn) -> None:
                     return
                 try:
                     getattr(engine, name)(*args)
-                except (ValueError, OSError) as exc:  # spec, data, checkpoint errors
+                except (InputError, OSError) as exc:  # the run goes on
                     conn.send(ev.CommandFailed(name, str(exc)))
                 continue
             if busy:

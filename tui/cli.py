@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from engine.scenarios import SCENARIOS
+from engine.errors import InputError
 from engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_DIVERGED = 0, 1, 2, 3
@@ -164,11 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"torchplay: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    except (SpecError, ValueError) as exc:
-        # SpecError, DataError, CheckpointError and InteropError are ValueErrors that
-        # carry a complete message.
-        if type(exc) is ValueError:
-            raise
+    except InputError as exc:  # spec, data, checkpoint and import errors
         print(f"torchplay: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
 

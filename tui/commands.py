@@ -14,6 +14,7 @@ import sys
 import threading
 from pathlib import Path
 
+from engine.spec import ACTIVATIONS
 from tui.cli import EXIT_DIVERGED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, UserError, load_spec
 
 _FLAGS = {
@@ -39,9 +40,11 @@ def _check_out_path(path: str | None, flag: str) -> None:
 
 def weights_sha256(trainer) -> str:
     """SHA-256 over the weights in state_dict order, as little-endian bytes."""
+    import numpy as np
+
     h = hashlib.sha256()
     for tensor in trainer.weights().values():
-        h.update(tensor.numpy().astype(tensor.numpy().dtype.newbyteorder("<")).tobytes())
+        h.update(np.ascontiguousarray(tensor.numpy(), dtype="<f4").tobytes())
     return h.hexdigest()
 
 
@@ -83,7 +86,6 @@ def _train(trainer, args, steps: int | None) -> int:
     from engine import checkpoint
     from engine.trainer import configure_threads
 
-    _check_out_path(args.save, "--save")
     configure_threads(trainer)
     total = trainer.step_count + (steps if steps is not None
                                   else max(0, trainer.spec.training.steps - trainer.step_count))
@@ -129,22 +131,22 @@ def _train(trainer, args, steps: int | None) -> int:
 def cmd_train(args) -> int:
     from engine.trainer import Trainer
 
+    _check_out_path(args.save, "--save")
     spec = load_spec(args.source)
     overrides = {key: getattr(args, flag) for flag, key in _FLAGS.items()
                  if getattr(args, flag) is not None}
     if args.no_fast_path:
         overrides["training.fast_path"] = False
-    spec = spec.with_overrides(overrides)
-    _check_out_path(args.save, "--save")
-    return _train(Trainer(spec), args, None)
+    return _train(Trainer(spec.with_overrides(overrides)), args, None)
 
 
 def cmd_resume(args) -> int:
     from engine import checkpoint
 
-    trainer = checkpoint.restore(args.checkpoint)
+    _check_out_path(args.save, "--save")
     if args.steps is not None and args.steps < 0:
         raise UserError(f"--steps {args.steps}: must be 0 or more")
+    trainer = checkpoint.restore(args.checkpoint)
     return _train(trainer, args, args.steps)
 
 
@@ -199,7 +201,7 @@ def cmd_info(args) -> int:
     from engine.describe import describe
 
     ckpt = checkpoint.load(args.checkpoint)
-    trainer = checkpoint.restore(args.checkpoint)
+    trainer = checkpoint.trainer_from(ckpt, args.checkpoint)
     res = result(trainer, args.checkpoint)
     res.update(spec=ckpt.spec.to_dict(), history_points=len(ckpt.history.points))
     if args.json:
@@ -218,7 +220,6 @@ def cmd_import(args) -> int:
 
     _check_out_path(args.save, "--save")
     base = get_scenario(args.scenario) if args.scenario else None
-    from engine.spec import ACTIVATIONS
     if args.activation not in ACTIVATIONS:
         raise UserError(f"--activation {args.activation!r}: use one of {', '.join(ACTIVATIONS)}")
     trainer = interop.import_file(args.file, args.activation, base)
