@@ -26,35 +26,9 @@ torch.set_num_threads(1)
 
 
 def tutorial_loop(name: str):
-    """The tutorial's loop exactly as written, returning a function running n steps."""
-    if name == "classification":
-        torch.manual_seed(1)
-        n_data = torch.ones(100, 2)
-        x0 = torch.normal(2 * n_data, 1)
-        x1 = torch.normal(-2 * n_data, 1)
-        x = torch.cat((x0, x1), 0).type(torch.FloatTensor)
-        y = torch.cat((torch.zeros(100), torch.ones(100))).type(torch.LongTensor)
-        net = torch.nn.Sequential(torch.nn.Linear(2, 10), torch.nn.ReLU(), torch.nn.Linear(10, 2))
-        optimizer = torch.optim.SGD(net.parameters(), lr=0.02)
-        loss_func = torch.nn.CrossEntropyLoss()
-    else:
-        x, y, net = (*tutorial.regression_data(1), None)
-        act = torch.nn.Tanh if name == "save-restore" else torch.nn.ReLU
-        if name == "save-restore":
-            x, y, _ = tutorial.save_restore_start(1)
-        net = torch.nn.Sequential(torch.nn.Linear(1, 10), act(), torch.nn.Linear(10, 1))
-        optimizer = torch.optim.SGD(net.parameters(), lr=0.05 if name == "save-restore" else 0.2)
-        loss_func = torch.nn.MSELoss()
-
-    def run(n: int) -> None:
-        for _t in range(n):
-            prediction = net(x)
-            loss = loss_func(prediction, y)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-
-    return run
+    """The tutorial's loop as written (tests/tutorial.py): a function running n steps."""
+    setup = tutorial.SETUPS[name](1)
+    return lambda n: tutorial.train(*setup, n)
 
 
 def rate(fn, n: int) -> float:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from engine.history import Point
+
 
 @dataclass(frozen=True)
 class EngineStarted:
@@ -33,8 +35,8 @@ class RunLoaded:
 
 
 @dataclass(frozen=True)
-class StepsCompleted:
-    """A batch of progress: metrics, new history points and chart data."""
+class Snapshot:
+    """What observers see: plain Python data, never tensors."""
 
     step: int
     state: str
@@ -44,9 +46,17 @@ class StepsCompleted:
     r2: float | None
     steps_per_s: float
     lr: float
-    diverged_at: int | None
-    points: list
-    chart: dict
+    diverged_at: int | None = None
+    points: list[Point] = field(default_factory=list)
+    """History points recorded since the previous snapshot to the same observer."""
+
+
+@dataclass(frozen=True)
+class StepsCompleted(Snapshot):
+    """A batch of progress from the engine: a snapshot plus the charts' data."""
+
+    chart: dict = field(default_factory=dict)
+    """``{"fit": ...}`` for regression, ``{"grid": ...}`` for classification."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 import torch
 
@@ -20,27 +19,11 @@ from engine import data as _data
 from engine import model as _model
 from engine.autograd import AutogradStepper
 from engine.fastpath import FusedStepper, supports
-from engine.history import History, Point
+from engine.events import Snapshot
+from engine.history import History
 from engine.spec import Spec, SpecError
 
 IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = "idle", "running", "paused", "finished", "diverged"
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What observers see: plain Python data, never tensors."""
-
-    step: int
-    state: str
-    train_loss: float | None
-    test_loss: float | None
-    accuracy: float | None
-    r2: float | None
-    steps_per_s: float
-    lr: float
-    diverged_at: int | None = None
-    points: list[Point] = field(default_factory=list)
-    """History points recorded since the previous snapshot to the same observer."""
 
 
 Observer = Callable[[Snapshot], None]

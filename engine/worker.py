@@ -7,6 +7,7 @@ never runs on, or stalls, the UI process; or in a thread, for tests.
 from __future__ import annotations
 
 import gc
+import threading
 import time
 import traceback
 
@@ -32,82 +33,103 @@ def _warm() -> float:
 
 
 class Engine:
-    """Command handlers over one trainer; :func:`serve` drives it."""
+    """Command handlers over one trainer; :func:`serve` feeds it commands.
 
-    def __init__(self, send) -> None:
-        self.send = send
+    Training runs in :meth:`engine.trainer.Trainer.run`, the loop the command line uses;
+    this engine is one of its observers: each snapshot becomes a ``StepsCompleted`` event,
+    and commands that arrived meanwhile are read at that step boundary.
+    """
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
         self.trainer = None
-        self.running = False
-        self.pending = 0
-        self.target = 0
+        self.stop = threading.Event()
+        self.deferred: list[tuple] = []
         self.sent_step = 0
-        self.mark = (time.perf_counter(), 0)
+
+    def dispatch(self, cmd: tuple) -> None:
+        """Run one command; bad input is reported and the engine goes on."""
+        name, args = cmd[0], cmd[1:]
+        try:
+            getattr(self, name)(*args)
+        except (InputError, OSError) as exc:
+            self.conn.send(ev.CommandFailed(name, str(exc)))
+
+    def _observe(self, snap) -> None:
+        self._emit(snap)
+        while self.conn.poll():
+            cmd = self.conn.recv()
+            if cmd[0] in ("set_lr", "save"):  # safe between steps, run goes on
+                self.dispatch(cmd)
+            else:  # pause, or a command that needs the loop stopped first
+                if cmd[0] != "pause":
+                    self.deferred.append(cmd)
+                self.stop.set()
+
+    def _emit(self, snap=None) -> None:
+        t = self.trainer
+        snap = snap or t.snapshot(since=self.sent_step)
+        self.sent_step = t.step_count
+        self.conn.send(ev.StepsCompleted(**vars(snap), chart=_chart(t)))
 
     def _loaded(self, source: str = "") -> None:
         from engine.describe import describe
 
         t = self.trainer
         self.sent_step = t.step_count
-        self.send(ev.RunLoaded(
+        self.conn.send(ev.RunLoaded(
             spec=t.spec.to_dict(), task=t.task, n_inputs=t.data.n_inputs,
             n_outputs=t.data.n_outputs,
             describe=describe(t.spec.model, t.data.n_inputs, t.data.n_outputs),
             data=_data_lists(t), step=t.step_count, state=t.state,
             points=list(t.history.points), source=source))
-        self.emit()
+        self._emit()
 
     def build(self, spec_dict: dict) -> None:
         from engine.spec import from_dict
         from engine.trainer import Trainer
 
         self.trainer = Trainer(from_dict(spec_dict))
-        self.running, self.pending = False, 0
         self._loaded()
 
     def start(self, spec_dict: dict) -> None:
-        t = self.trainer
-        if t is None or t.spec.to_dict() != spec_dict:
+        """Train to the spec's step count (or that many more, once there)."""
+        if self.trainer is None or self.trainer.spec.to_dict() != spec_dict:
             self.build(spec_dict)
-            t = self.trainer
-        if t.state == "diverged":
-            t.recover()
-        self.target = max(t.spec.training.steps, t.step_count) if t.state != "finished" \
-            else t.step_count + t.spec.training.steps
-        if t.step_count >= self.target:
-            self.target = t.step_count + t.spec.training.steps
-        t.state = "running"
-        self.running = True
-        self.mark = (time.perf_counter(), t.step_count)
+        t = self.trainer
+        total = t.spec.training.steps
+        steps = total - t.step_count if t.step_count < total else total
+        self.stop.clear()
+        t.run(steps=steps, observers=[self._observe], interval=EMIT_INTERVAL, stop=self.stop)
 
     def pause(self) -> None:
-        if self.trainer is not None and self.running:
-            self.running = False
-            self.trainer.state = "paused"
-            self.emit()
+        """Nothing to do between runs: :meth:`_observe` handles a pause during one."""
 
     def step(self, n: int) -> None:
-        if self.trainer is not None:
-            if self.trainer.state == "diverged":
-                self.trainer.recover()
-            self.running = False
-            self.pending += n
+        t = self.trainer
+        if t is not None:
+            t.recover()
+            t.step(n)
+            if t.state != "diverged":
+                t.state = "paused"
+            self._emit()
 
     def set_lr(self, lr: float) -> None:
         if self.trainer is not None:
             self.trainer.set_lr(lr)
-            self.emit()
+            if self.trainer.state != "running":  # a run reports it anyway
+                self._emit()
 
     def save(self, path: str) -> None:
         from engine import checkpoint
 
         checkpoint.save(self.trainer, path)
-        self.send(ev.Saved(path))
+        self.conn.send(ev.Saved(path))
 
     def load(self, path: str) -> None:
         from engine import checkpoint
 
         self.trainer = checkpoint.restore(path)
-        self.running, self.pending = False, 0
         self._loaded(source=path)
 
     def compare(self, paths: list[str]) -> None:
@@ -119,42 +141,7 @@ class Engine:
             items.append({"name": path, "task": t.task, "data": _data_lists(t),
                           "chart": _chart(t), "points": list(t.history.points),
                           "step": t.step_count})
-        self.send(ev.Compared(items))
-
-    def work(self) -> None:
-        """Train one slice (~30 ms) when running or stepping."""
-        t = self.trainer
-        if self.pending:
-            t.step(self.pending)
-            self.pending = 0
-            if t.state != "diverged":
-                t.state = "paused"
-            self.emit()
-            return
-        deadline = time.perf_counter() + 0.03
-        chunk = 16
-        while time.perf_counter() < deadline and t.step_count < self.target:
-            t.step(min(chunk, self.target - t.step_count))
-            if t.state == "diverged":
-                break
-            chunk = min(chunk * 2, 2048)
-        started, first = self.mark
-        t.steps_per_s = (t.step_count - first) / max(time.perf_counter() - started, 1e-9)
-        if t.state == "diverged" or t.step_count >= self.target:
-            self.running = False
-            if t.state != "diverged":
-                t.state = "finished"
-            self.emit()
-
-    def emit(self) -> None:
-        t = self.trainer
-        snap = t.snapshot(since=self.sent_step)
-        self.sent_step = t.step_count
-        self.send(ev.StepsCompleted(
-            step=snap.step, state=snap.state, train_loss=snap.train_loss,
-            test_loss=snap.test_loss, accuracy=snap.accuracy, r2=snap.r2,
-            steps_per_s=snap.steps_per_s, lr=snap.lr, diverged_at=snap.diverged_at,
-            points=snap.points, chart=_chart(t)))
+        self.conn.send(ev.Compared(items))
 
 
 MAX_CHART_POINTS = 2000
@@ -181,28 +168,14 @@ def _chart(t) -> dict:
 
 def serve(conn) -> None:
     """The engine loop over a ``multiprocessing`` connection."""
-    engine = Engine(conn.send)
+    engine = Engine(conn)
     try:
         conn.send(ev.EngineStarted(_warm()))
-        last_emit = 0.0
         while True:
-            busy = engine.running or engine.pending
-            if conn.poll(0 if busy else 0.5):
-                cmd = conn.recv()
-                name, args = cmd[0], cmd[1:]
-                if name == "quit":
-                    return
-                try:
-                    getattr(engine, name)(*args)
-                except (InputError, OSError) as exc:  # the run goes on
-                    conn.send(ev.CommandFailed(name, str(exc)))
-                continue
-            if busy:
-                engine.work()
-                now = time.perf_counter()
-                if engine.running and now - last_emit >= EMIT_INTERVAL:
-                    engine.emit()
-                    last_emit = now
+            cmd = engine.deferred.pop(0) if engine.deferred else conn.recv()
+            if cmd[0] == "quit":
+                return
+            engine.dispatch(cmd)
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         return
     except Exception:

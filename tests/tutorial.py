@@ -1,35 +1,26 @@
-"""Plain copies of the tutorial's code (../shared/seed), used as oracles by the tests."""
+"""Plain copies of the tutorial's code (../shared/seed), the oracle for tests and bench.
+
+Each ``*_setup`` builds what the tutorial builds, in its order (data, then the network)
+after ``torch.manual_seed(seed)``; :func:`train` is its loop exactly as written.
+"""
 
 from __future__ import annotations
 
 import torch
 
 
-def regression_data(seed: int):
-    """Section 1.1 after torch.manual_seed(seed)."""
+def regression_setup(seed: int):
+    """Sections 1.1 and 3.2: y = x^2 + 0.2*U[0,1), the Sequential 1-10-1 ReLU, SGD lr 0.2."""
     torch.manual_seed(seed)
     x = torch.unsqueeze(torch.linspace(-1, 1, 100), dim=1)
     y = x.pow(2) + 0.2 * torch.rand(x.size())
-    return x, y
-
-
-def regression(seed: int, steps: int = 100) -> torch.nn.Sequential:
-    """Sections 1 and 3.2: the Sequential net trained as the tutorial writes it."""
-    x, y = regression_data(seed)
     net = torch.nn.Sequential(torch.nn.Linear(1, 10), torch.nn.ReLU(), torch.nn.Linear(10, 1))
     optimizer = torch.optim.SGD(net.parameters(), lr=0.2)
-    loss_func = torch.nn.MSELoss()
-    for _t in range(steps):
-        prediction = net(x)
-        loss = loss_func(prediction, y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    return net
+    return x, y, net, optimizer, torch.nn.MSELoss()
 
 
-def classification(seed: int, steps: int = 100) -> torch.nn.Sequential:
-    """Section 2."""
+def classification_setup(seed: int):
+    """Section 2: two Gaussian clouds, 2-10-2 ReLU, SGD lr 0.02, cross-entropy."""
     torch.manual_seed(seed)
     n_data = torch.ones(100, 2)
     x0 = torch.normal(2 * n_data, 1)
@@ -40,23 +31,40 @@ def classification(seed: int, steps: int = 100) -> torch.nn.Sequential:
     y = torch.cat((y0, y1)).type(torch.LongTensor)
     net = torch.nn.Sequential(torch.nn.Linear(2, 10), torch.nn.ReLU(), torch.nn.Linear(10, 2))
     optimizer = torch.optim.SGD(net.parameters(), lr=0.02)
-    loss_func = torch.nn.CrossEntropyLoss()
+    return x, y, net, optimizer, torch.nn.CrossEntropyLoss()
+
+
+def save_restore_setup(seed: int):
+    """Section 4.5: y = x^2 + 3x - 2 + 0.5*U[0,1) on [-2, 2], 1-10-1 Tanh, SGD lr 0.05."""
+    torch.manual_seed(seed)
+    x = torch.unsqueeze(torch.linspace(-2, 2, 200), dim=1)
+    y = x.pow(2) + 3 * x - 2 + 0.5 * torch.rand(x.size())
+    net1 = torch.nn.Sequential(torch.nn.Linear(1, 10), torch.nn.Tanh(), torch.nn.Linear(10, 1))
+    optimizer = torch.optim.SGD(net1.parameters(), lr=0.05)
+    return x, y, net1, optimizer, torch.nn.MSELoss()
+
+
+SETUPS = {"regression": regression_setup, "classification": classification_setup,
+          "save-restore": save_restore_setup}
+
+
+def train(x, y, net, optimizer, loss_func, steps: int):
+    """The tutorial's training loop, as written."""
     for _t in range(steps):
-        out = net(x)
-        loss = loss_func(out, y)
+        prediction = net(x)
+        loss = loss_func(prediction, y)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
     return net
 
 
-def save_restore_start(seed: int):
-    """Section 4.5's data and initial network, after torch.manual_seed(seed)."""
-    torch.manual_seed(seed)
-    x = torch.unsqueeze(torch.linspace(-2, 2, 200), dim=1)
-    y = x.pow(2) + 3 * x - 2 + 0.5 * torch.rand(x.size())
-    net1 = torch.nn.Sequential(torch.nn.Linear(1, 10), torch.nn.Tanh(), torch.nn.Linear(10, 1))
-    return x, y, net1
+def regression(seed: int, steps: int = 100) -> torch.nn.Sequential:
+    return train(*regression_setup(seed), steps)
+
+
+def classification(seed: int, steps: int = 100) -> torch.nn.Sequential:
+    return train(*classification_setup(seed), steps)
 
 
 class Net(torch.nn.Module):

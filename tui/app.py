@@ -17,25 +17,23 @@ from textual.widgets import Button, Footer, Static
 
 from engine import events as ev
 from engine.client import EngineClient
-from engine.scenarios import SCENARIOS, get_scenario
-from engine.spec import Spec, SpecError, from_dict, from_toml
+from engine.scenarios import get_scenario
+from engine.spec import Spec, from_dict
 from tui.charts import DataChart, LossChart
+from tui.cli import load_spec
 from tui.panel import ControlPanel
 from tui.screens import CompareScreen, ModelScreen, PathDialog
 
 
 def initial_spec(source: str) -> tuple[Spec, str | None]:
-    """The spec to show first, and a checkpoint to load (when ``source`` is one)."""
-    if source in SCENARIOS:
-        return get_scenario(source), None
-    if source.endswith(".toml"):
-        try:
-            return from_toml(Path(source).read_text(encoding="utf-8")), None
-        except (OSError, SpecError) as exc:
-            raise SystemExit(f"torchplay: error: {source}: {exc}") from None
-    if Path(source).is_file():
+    """The spec to show first, and a checkpoint to load (when ``source`` is one).
+
+    Raises:
+        UserError: ``source`` is no scenario, valid TOML spec or file.
+    """
+    if Path(source).is_file() and not source.endswith(".toml"):
         return get_scenario("regression"), source
-    raise SystemExit(f"torchplay: error: {source!r} is not a scenario, .toml or checkpoint")
+    return load_spec(source), None
 
 
 def _fmt(v: float | None, spec: str = ".4g") -> str:

@@ -37,9 +37,10 @@ def test_classification_matches_tutorial(fast_path: bool) -> None:
 
 def test_data_and_initial_weights_are_the_tutorials() -> None:
     trainer = Trainer(get_scenario("regression").with_overrides({"data.seed": 3}))
-    x, y = tutorial.regression_data(3)
+    x, y, net, _, _ = tutorial.regression_setup(3)
     assert torch.equal(trainer.data.x_train, x) and torch.equal(trainer.data.y_train, y)
-    x, y, net1 = tutorial.save_restore_start(5)
+    assert max_diff(trainer.net, net) == 0.0
+    x, y, net1, _, _ = tutorial.save_restore_setup(5)
     sr = Trainer(get_scenario("save-restore").with_overrides({"data.seed": 5}))
     assert torch.equal(sr.data.x_train, x) and torch.equal(sr.data.y_train, y)
     assert max_diff(sr.net, net1) == 0.0
