@@ -43,14 +43,14 @@ class Parser(argparse.ArgumentParser):
 
 
 def hidden_list(text: str) -> list[int]:
-    """``10`` or ``32,16`` -> [32, 16]; ``""`` is a linear model."""
-    if text.strip() == "":
+    """``10`` or ``32,16`` -> [32, 16]; ``none`` is a linear model (no hidden layer)."""
+    if text.strip().lower() == "none":
         return []
     try:
         widths = [int(part) for part in text.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"invalid hidden layers {text!r}: use widths like 10 or 32,16") from None
+            f"invalid hidden layers {text!r}: use widths like 10 or 32,16, or none") from None
     return widths
 
 
@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--noise", type=float)
     t.add_argument("--test-fraction", type=float)
     t.add_argument("--classes", type=int, help="classes for blobs and spiral")
-    t.add_argument("--hidden", type=hidden_list, help="hidden widths, e.g. 10 or 32,16")
+    t.add_argument("--hidden", type=hidden_list, help="hidden widths, e.g. 10 or 32,16 (none: linear)")
     t.add_argument("--activation", help=", ".join(ACTIVATIONS))
     t.add_argument("--optimizer", help=", ".join(OPTIMIZERS))
     t.add_argument("--lr", type=float)
