@@ -145,6 +145,8 @@ class Engine:
 
 
 MAX_CHART_POINTS = 2000
+GRID_COLS, GRID_ROWS = 100, 40
+"""Decision-grid resolution: about one cell per character of a full-screen chart."""
 
 
 def _data_lists(t) -> dict:
@@ -162,7 +164,7 @@ def _chart(t) -> dict:
     if t.task == "regression" and t.data.n_inputs == 1:
         return {"fit": t.fit_line(120)}
     if t.task == "classification" and t.data.n_inputs == 2:
-        return {"grid": t.grid(48, 24)}
+        return {"grid": t.grid(GRID_COLS, GRID_ROWS)}
     return {}
 
 

@@ -22,7 +22,7 @@ from engine.spec import Spec, from_dict
 from tui.charts import DataChart, LossChart
 from tui.cli import load_spec
 from tui.panel import ControlPanel
-from tui.screens import CompareScreen, ModelScreen, PathDialog
+from tui.screens import CompareScreen, ConfirmDialog, ModelScreen, PathDialog
 
 
 def initial_spec(source: str) -> tuple[Spec, str | None]:
@@ -46,7 +46,7 @@ class PlaygroundApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "torchplay"
     BINDINGS = [
-        Binding("space", "toggle", "Start/Pause"),
+        Binding("space", "toggle", "Run/Pause"),
         Binding("n", "step", "Step"),
         Binding("r", "reset", "Reset"),
         Binding("l", "log_scale", "Log"),
@@ -58,7 +58,7 @@ class PlaygroundApp(App[None]):
     ]
 
     def __init__(self, source: str = "regression", compare: list[str] | None = None,
-                 in_process: bool = False) -> None:
+                 in_process: bool = False, show_rate: bool = True) -> None:
         super().__init__()
         self.spec, self.pending_load = initial_spec(source) if not compare else (
             get_scenario("regression"), None)
@@ -68,6 +68,8 @@ class PlaygroundApp(App[None]):
         self.run_info: ev.RunLoaded | None = None
         self.last: ev.StepsCompleted | None = None
         self.saved: list[str] = []
+        self.pending = False
+        self.show_rate = show_rate
         self.error = ""
 
     def compose(self) -> ComposeResult:
@@ -77,7 +79,7 @@ class PlaygroundApp(App[None]):
                 yield LossChart(id="loss")
                 yield DataChart(id="data")
         yield Static("starting the engine (importing torch)...", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.start_engine()
@@ -107,6 +109,7 @@ class PlaygroundApp(App[None]):
                 self.run_worker(self.client.build(self.spec))
         elif isinstance(event, ev.RunLoaded):
             self.run_info = event
+            self.pending = False
             spec = from_dict(event.spec)
             if spec != self.spec or event.source:
                 self.spec = spec
@@ -141,9 +144,10 @@ class PlaygroundApp(App[None]):
         last = self.last
         if last is not None:
             if data.kind == "classification":
-                data.heading = f"accuracy {_fmt(last.accuracy, '.3f')}"
+                acc = _fmt(last.accuracy, ".3f")
+                data.heading = f"accuracy {acc}   shade: predicted class, denser = surer"
             else:
-                data.heading = f"fit   R² {_fmt(last.r2, '.3f')}"
+                data.heading = f"fit   R² {_fmt(last.r2, '.4g')}"
         loss.replot()
         data.replot()
 
@@ -157,9 +161,13 @@ class PlaygroundApp(App[None]):
         parts = [state]
         if s is not None and self.state != "error":
             metric = (f"acc {_fmt(s.accuracy, '.3f')}" if s.accuracy is not None
-                      else f"R² {_fmt(s.r2, '.3f')}")
+                      else f"R² {_fmt(s.r2, '.4g')}")
             parts += [f"step {s.step}", f"train {_fmt(s.train_loss)}", f"test {_fmt(s.test_loss)}",
-                      metric, f"{s.steps_per_s:,.0f} steps/s"]
+                      metric]
+            if self.show_rate:  # off in snapshot tests: the only clock-dependent text
+                parts.append(f"{s.steps_per_s:,.0f} steps/s")
+        if self.pending:
+            parts.append("changed: Enter resets")
         self.query_one("#status", Static).update("  │  ".join(parts))
 
     # -- the panel -------------------------------------------------------------------
@@ -171,13 +179,36 @@ class PlaygroundApp(App[None]):
         self.spec = new
         if new.training.lr != old.training.lr and self.run_info is not None:
             self.run_worker(self.client.set_lr(new.training.lr))
-        only_lr = old.with_overrides({"training.lr": new.training.lr}) == new
-        if not only_lr:
-            if self.state == "running":
-                self.notify("data or network changed: press r to reset and apply it",
-                            title="pending change")
-            else:
-                self.run_worker(self.client.build(new))
+        if old.with_overrides({"training.lr": new.training.lr}) == new:
+            return  # a learning-rate change applies to the running model
+        if self.state != "running":
+            self.run_worker(self.client.build(new))
+            return
+        # Data or network changed mid-run: it needs a reset, so ask (on Enter for text
+        # fields, at once for choices).
+        self.pending = True
+        if message.field in ("scenario", "dataset", "activation", "optimizer"):
+            self.ask_reset()
+        else:
+            self.update_status()
+
+    def on_control_panel_submitted(self, _message: ControlPanel.Submitted) -> None:
+        if self.pending and self.state == "running":
+            self.ask_reset()
+
+    def ask_reset(self) -> None:
+        def answered(yes: bool | None) -> None:
+            self.pending = False
+            if yes:
+                self.last = None
+                self.run_worker(self.client.reset(self.spec))
+            elif self.run_info is not None:
+                self.spec = from_dict(self.run_info.spec)
+                self.query_one(ControlPanel).show(self.spec)
+            self.update_status()
+
+        self.push_screen(ConfirmDialog("The data or network changed: reset the model "
+                                       "and apply it?"), answered)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {"start": self.action_toggle, "step": self.action_step,

@@ -15,6 +15,18 @@ from tui.textplots import GLYPHS, downsample
 CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
 
 
+def compact_ticks(plt, xs: list[float], ys: list[float], n: int = 5) -> None:
+    """Tick labels of at most ~9 characters: plotext prints every digit of 1e35."""
+    for values, ticks in ((xs, plt.xticks), (ys, plt.yticks)):
+        if not values:
+            continue
+        lo, hi = min(values), max(values)
+        if hi == lo:
+            hi = lo + 1.0
+        at = [lo + (hi - lo) * i / (n - 1) for i in range(n)]
+        ticks(at, [f"{v:.3g}" for v in at])
+
+
 class LossChart(PlotextPlot):
     """Train and test loss against steps, optionally on a log scale."""
 
@@ -23,11 +35,15 @@ class LossChart(PlotextPlot):
         self.log_scale = False
         self.replot()
 
+    def on_resize(self) -> None:
+        self.replot()  # downsampling depends on the width
+
     def replot(self) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
         n = max(20, 2 * self.size.width)
+        all_x, all_y = [], []
         for idx, label in ((1, "train"), (2, "test")):
             pts = [(p[0], p[idx]) for p in self.points if p[idx] is not None]
             if self.log_scale:
@@ -35,6 +51,9 @@ class LossChart(PlotextPlot):
             x, y = downsample([p[0] for p in pts], [p[1] for p in pts], n)
             if x:
                 plt.plot(x, y, label=label, marker="braille")
+                all_x += x
+                all_y += y
+        compact_ticks(plt, all_x, all_y)
         plt.title("log10 loss" if self.log_scale else "loss")
         plt.xlabel("step")
         self.refresh()
@@ -50,32 +69,45 @@ class DataChart(PlotextPlot):
         self.heading = ""
         self.replot()
 
+    def on_resize(self) -> None:
+        self.replot()  # downsampling depends on the width
+
     def replot(self) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
         n = max(20, 4 * self.size.width)
+        all_x: list[float] = []
+        all_y: list[float] = []
+
+        def draw(kind, x, y, **style):
+            x, y = downsample(x, y, n)
+            (plt.scatter if kind == "scatter" else plt.plot)(x, y, **style)
+            all_x.extend(x)
+            all_y.extend(y)
+
         if self.kind == "regression" and self.samples:
-            x, y = downsample(self.samples["x"], self.samples["y"], n)
-            plt.scatter(x, y, marker="dot", label="data", color="blue")
+            draw("scatter", self.samples["x"], self.samples["y"], marker="dot", label="data",
+                 color="blue")
             fit = self.chart.get("fit")
             if fit:
-                fx, fy = downsample(fit["x"], fit["y"], n)
-                plt.plot(fx, fy, label="fit", color="red", marker="braille")
+                draw("plot", fit["x"], fit["y"], label="fit", color="red", marker="braille")
                 if fit["x_ext"]:
-                    ex, ey = downsample(fit["x_ext"], fit["y_ext"], n)
-                    plt.plot(ex, ey, label="extrapolated", color="magenta", marker="x")
+                    draw("plot", fit["x_ext"], fit["y_ext"], label="extrapolated",
+                         color="magenta", marker="x")
         elif self.samples:
             grid = self.chart.get("grid")
             if grid:
                 self._boundary(grid)
-            k = self.samples.get("n_classes", 2)
-            for c in range(k):
+                all_x.extend(grid["x"])
+                all_y.extend(grid["y"])
+            for c in range(self.samples.get("n_classes", 2)):
                 sel = [(a, b) for a, b, cl in zip(self.samples["x"], self.samples["y"],
                                                    self.samples["cls"], strict=False) if cl == c]
-                x, y = downsample([p[0] for p in sel], [p[1] for p in sel], n)
-                plt.scatter(x, y, marker=GLYPHS[c % len(GLYPHS)], label=f"class {c}",
-                            color=CLASS_COLORS[c % len(CLASS_COLORS)])
+                draw("scatter", [p[0] for p in sel], [p[1] for p in sel],
+                     marker=GLYPHS[c % len(GLYPHS)], label=f"class {c}",
+                     color=CLASS_COLORS[c % len(CLASS_COLORS)])
+        compact_ticks(plt, all_x, all_y)
         plt.title(self.heading)
         self.refresh()
 

@@ -11,6 +11,7 @@ saving to ``--save`` when given; 1 only for a bug.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import sys
 from pathlib import Path
@@ -142,9 +143,12 @@ def load_spec(source: str):
         except UnicodeDecodeError:
             raise UserError(f"spec {source!r} is not UTF-8 text") from None
         try:
-            return from_toml(text)
+            spec = from_toml(text)
         except SpecError as exc:
             raise UserError(f"{source}: {exc}") from None
+        if spec.name in SCENARIOS and spec != get_scenario(spec.name):
+            spec = dataclasses.replace(spec, name=path.stem)  # no longer that scenario
+        return spec
     raise UserError(f"unknown scenario {source!r}: use one of {', '.join(SCENARIOS)} "
                     "or a FILE.toml")
 

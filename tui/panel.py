@@ -22,11 +22,11 @@ from engine.spec import (
 NUMERIC = {
     "samples": ("samples", "data.samples", int),
     "noise": ("noise", "data.noise", float),
-    "test_fraction": ("test fraction", "data.test_fraction", float),
-    "hidden": ("hidden layers", "model.hidden",
+    "test_fraction": ("test frac", "data.test_fraction", float),
+    "hidden": ("hidden", "model.hidden",
                lambda s: [int(p) for p in s.split(",")] if s.strip() else []),
-    "lr": ("learning rate", "training.lr", float),
-    "batch_size": ("batch size (0 = full)", "training.batch_size", int),
+    "lr": ("lr", "training.lr", float),
+    "batch_size": ("batch (0=all)", "training.batch_size", int),
     "seed": ("seed", "data.seed", int),
 }
 
@@ -49,36 +49,41 @@ class ControlPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         s = self.spec
-        yield Label("scenario")
-        yield Select([(n, n) for n in SCENARIOS] + [("custom", "custom")], id="scenario",
-                     value=s.name if s.name in SCENARIOS else "custom", allow_blank=False)
-        yield Label("dataset")
         datasets = list(REGRESSION_DATASETS + CLASSIFICATION_DATASETS)
         if s.data.dataset not in datasets:
             datasets.append(s.data.dataset)
-        yield Select([(d, d) for d in datasets], id="dataset", value=s.data.dataset,
-                     allow_blank=False)
+        with Horizontal(id="buttons"):
+            yield Button("Start", id="start", variant="success", compact=True)
+            yield Button("Step", id="step", compact=True)
+            yield Button("Reset", id="reset", compact=True)
+        with Horizontal(id="buttons2"):
+            yield Button("Save", id="save", compact=True)
+            yield Button("Load", id="load", compact=True)
+        yield from self._row("scenario", Select(
+            [(n, n) for n in SCENARIOS] + [("custom", "custom")], id="scenario",
+            value=s.name if s.name in SCENARIOS else "custom", allow_blank=False, compact=True))
+        yield from self._row("dataset", Select(
+            [(d, d) for d in datasets], id="dataset", value=s.data.dataset, allow_blank=False,
+            compact=True))
         for key, (label, _, _) in NUMERIC.items():
             if key == "lr":
-                yield Label("optimizer")
-                yield Select([(o, o) for o in OPTIMIZERS], id="optimizer",
-                             value=s.training.optimizer, allow_blank=False)
+                yield from self._row("optimizer", Select(
+                    [(o, o) for o in OPTIMIZERS], id="optimizer", value=s.training.optimizer,
+                    allow_blank=False, compact=True))
             if key == "hidden":
-                yield Label("activation")
-                yield Select([(a, a) for a in ACTIVATIONS], id="activation",
-                             value=s.model.activation, allow_blank=False)
-            yield Label(label)
-            yield Input(self._text(key, s), id=key)
+                yield from self._row("activation", Select(
+                    [(a, a) for a in ACTIVATIONS], id="activation", value=s.model.activation,
+                    allow_blank=False, compact=True))
+            yield from self._row(label, Input(self._text(key, s), id=key, compact=True))
             error = Label("", id=f"{key}-error", classes="error")
             error.display = False
             yield error
-        with Horizontal(id="buttons"):
-            yield Button("Start", id="start", variant="success")
-            yield Button("Step", id="step")
-            yield Button("Reset", id="reset")
-        with Horizontal(id="buttons2"):
-            yield Button("Save", id="save")
-            yield Button("Load", id="load")
+
+    @staticmethod
+    def _row(label: str, widget) -> ComposeResult:
+        with Horizontal(classes="row"):
+            yield Label(label, classes="name")
+            yield widget
 
     @staticmethod
     def _text(key: str, s: Spec) -> str:
@@ -112,7 +117,7 @@ class ControlPanel(VerticalScroll):
             try:
                 overrides[spec_key] = parse(text)
             except ValueError:
-                errors[key] = f"{text!r} is not a valid {NUMERIC[key][0]}"
+                errors[key] = f"{text!r} is not a valid {NUMERIC[key][0]} value"
         for sel, spec_key in (("dataset", "data.dataset"), ("activation", "model.activation"),
                               ("optimizer", "training.optimizer")):
             overrides[spec_key] = self.query_one(f"#{sel}", Select).value
@@ -141,10 +146,19 @@ class ControlPanel(VerticalScroll):
         if not self._loading:
             self.post_message(self.Changed(self.validate_all(), event.input.id or ""))
 
+    class Submitted(Message):
+        """Enter was pressed in a field: apply what the fields say."""
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Submitted())
+
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         if self._loading:
             return
+        if event.select.id == "scenario" and event.value == self.spec.name:
+            return  # the initial value, or no change
         if event.select.id == "scenario" and event.value in SCENARIOS:
             self.show(get_scenario(str(event.value)))
             self.post_message(self.Changed(self.spec, "scenario"))

@@ -8,17 +8,7 @@ from tui.app import PlaygroundApp
 from tui.charts import LossChart
 from tui.screens import ModelScreen
 
-
-async def wait_for(pilot, predicate, seconds: float = 30.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out waiting")
-
-
-def status(app) -> str:
-    return str(app.query_one("#status").render())
+from tests.tui.helpers import status, wait_for
 
 
 async def test_train_save_load_continue(tmp_path, monkeypatch) -> None:

@@ -1,0 +1,78 @@
+"""Deterministic snapshots (fixed seeds and step counts, no steps/s clock in the status).
+
+Update only after looking at the report: pytest tests/tui --snapshot-update.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from engine import checkpoint
+from engine.scenarios import get_scenario
+from engine.trainer import Trainer
+from tests.tui.helpers import wait_for
+from tui.app import PlaygroundApp
+
+
+def app_for(source: str = "regression", **kwargs) -> PlaygroundApp:
+    return PlaygroundApp(source=source, in_process=True, show_rate=False, **kwargs)
+
+
+def trained(app):
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state in ("finished", "diverged"))
+        await pilot.pause(0.3)
+
+    return run_before
+
+
+@pytest.mark.parametrize("scenario", ["regression", "classification"])
+def test_after_100_steps(snap_compare, scenario) -> None:
+    app = app_for(scenario)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=trained(app))
+
+
+def test_diverged(snap_compare, tmp_path) -> None:
+    spec = tmp_path / "diverge.toml"
+    spec.write_text('scenario = "regression"\n[training]\nlr = 100.0\n')
+    app = app_for(str(spec))
+    assert snap_compare(app, terminal_size=(120, 40), run_before=trained(app))
+
+
+def test_layout_80x24(snap_compare) -> None:
+    app = app_for()
+
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: app.last is not None)
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_model_view(snap_compare) -> None:
+    app = app_for("classification")
+
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("m")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_compare_screen(snap_compare, tmp_path) -> None:
+    paths = []
+    for steps, name in ((30, "early"), (3000, "late")):
+        trainer = Trainer(get_scenario("save-restore"))
+        trainer.run(steps=steps)
+        paths.append(str(tmp_path / f"{name}.safetensors"))
+        checkpoint.save(trainer, paths[-1])
+    app = app_for(compare=paths)
+
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CompareScreen")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
