@@ -55,7 +55,7 @@ def test_model_view(snap_compare) -> None:
     app = app_for("classification")
 
     async def run_before(pilot) -> None:
-        await wait_for(pilot, lambda: app.run_info is not None)
+        await wait_for(pilot, lambda: app.last is not None)  # charts drawn behind the view
         await pilot.press("m")
         await pilot.pause(0.2)
 
