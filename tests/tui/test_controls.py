@@ -1,0 +1,107 @@
+"""Every control and binding not covered elsewhere: buttons, compare, the reset question,
+quitting, and an engine process killed under the app."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+from textual.widgets import Select
+
+from engine import checkpoint
+from engine.scenarios import get_scenario
+from engine.trainer import Trainer
+from tests.tui.helpers import status, wait_for
+from tui.app import PlaygroundApp
+from tui.screens import CompareScreen, ConfirmDialog, PathDialog
+
+
+async def test_buttons(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        await pilot.click("#step")
+        await wait_for(pilot, lambda: app.last.step == 1)
+        await pilot.click("#start")
+        await wait_for(pilot, lambda: app.state == "finished")
+        await pilot.click("#save")
+        assert isinstance(app.screen, PathDialog)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (tmp_path / "runs" / "regression-step100.safetensors").exists())
+        await pilot.click("#reset")
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 0)
+        await pilot.click("#load")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 100)
+
+
+async def test_compare_binding(tmp_path) -> None:
+    paths = []
+    for steps in (10, 100):
+        trainer = Trainer(get_scenario("regression"))
+        trainer.run(steps=steps)
+        paths.append(str(tmp_path / f"r{steps}.safetensors"))
+        checkpoint.save(trainer, paths[-1])
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("c")
+        dialog = app.screen
+        assert isinstance(dialog, PathDialog)
+        dialog.query_one("#path").value = " ".join(paths)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+        assert [item["step"] for item in app.screen.items] == [10, 100]
+        await pilot.press("c")
+        assert not isinstance(app.screen, CompareScreen)
+
+
+async def test_bad_load_path_is_reported_and_app_goes_on(tmp_path) -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("ctrl+o")
+        app.screen.query_one("#path").value = str(tmp_path / "missing.safetensors")
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 1)
+
+
+async def test_changing_data_while_running_asks_first() -> None:
+    app = PlaygroundApp(source="save-restore", in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.last is not None and app.last.step > 0)
+        app.query_one("#dataset", Select).value = "sine"
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.run_info.spec["data"]["dataset"] == "sine"
+                       and app.state == "idle")
+        assert app.last.step == 0
+
+
+async def test_quit_ends_the_engine_process() -> None:
+    app = PlaygroundApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None, 60)
+        worker = app.client._worker
+        await pilot.press("q")
+    worker.join(2)
+    assert not worker.is_alive()
+
+
+async def test_engine_killed_under_the_app_then_restarted() -> None:
+    app = PlaygroundApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None, 60)
+        os.kill(app.client._worker.pid, signal.SIGKILL)
+        await wait_for(pilot, lambda: app.state == "error")
+        assert "error" in status(app) and "r restarts" in status(app)
+        app.run_info = None
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.run_info is not None, 60)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "finished")
