@@ -111,6 +111,9 @@ class EngineClient:
     async def set_lr(self, lr: float) -> None:
         self._send("set_lr", lr)
 
+    async def set_grid(self, cols: int, rows: int) -> None:
+        self._send("set_grid", cols, rows)
+
     async def save(self, path: str) -> None:
         self._send("save", path)
 

@@ -14,8 +14,8 @@ import traceback
 from engine import events as ev
 from engine.errors import InputError
 
-EMIT_INTERVAL = 0.1
-"""Seconds between progress events: at most 10 a second."""
+EMIT_INTERVAL = 0.05
+"""Seconds between progress events: at most 20 a second (the app redraws one chart each)."""
 
 
 def _warm() -> float:
@@ -46,6 +46,7 @@ class Engine:
         self.stop = threading.Event()
         self.deferred: list[tuple] = []
         self.sent_step = 0
+        self.grid = DEFAULT_GRID
 
     def dispatch(self, cmd: tuple) -> None:
         """Run one command; bad input is reported and the engine goes on."""
@@ -59,7 +60,7 @@ class Engine:
         self._emit(snap)
         while self.conn.poll():
             cmd = self.conn.recv()
-            if cmd[0] in ("set_lr", "save"):  # safe between steps, run goes on
+            if cmd[0] in ("set_lr", "save", "set_grid"):  # safe between steps
                 self.dispatch(cmd)
             else:  # pause, or a command that needs the loop stopped first
                 if cmd[0] != "pause":
@@ -70,7 +71,7 @@ class Engine:
         t = self.trainer
         snap = snap or t.snapshot(since=self.sent_step)
         self.sent_step = t.step_count
-        self.conn.send(ev.StepsCompleted(**vars(snap), chart=_chart(t)))
+        self.conn.send(ev.StepsCompleted(**vars(snap), chart=_chart(t, self.grid)))
 
     def _loaded(self, source: str = "") -> None:
         from engine.describe import describe
@@ -120,6 +121,12 @@ class Engine:
             if self.trainer.state != "running":  # a run reports it anyway
                 self._emit()
 
+    def set_grid(self, cols: int, rows: int) -> None:
+        """One decision-grid cell per character of the app's chart: finer is wasted work."""
+        self.grid = (max(2, min(cols, 400)), max(2, min(rows, 200)))
+        if self.trainer is not None and self.trainer.state != "running":
+            self._emit()
+
     def save(self, path: str) -> None:
         from engine import checkpoint
 
@@ -145,8 +152,8 @@ class Engine:
 
 
 MAX_CHART_POINTS = 2000
-GRID_COLS, GRID_ROWS = 100, 40
-"""Decision-grid resolution: about one cell per character of a full-screen chart."""
+DEFAULT_GRID = (60, 20)
+"""Decision-grid cells (columns, rows) until the app says how big its chart is."""
 
 
 def _data_lists(t) -> dict:
@@ -160,11 +167,11 @@ def _data_lists(t) -> dict:
             "n_classes": t.data.n_classes}
 
 
-def _chart(t) -> dict:
+def _chart(t, grid: tuple[int, int] = DEFAULT_GRID) -> dict:
     if t.task == "regression" and t.data.n_inputs == 1:
         return {"fit": t.fit_line(120)}
     if t.task == "classification" and t.data.n_inputs == 2:
-        return {"grid": t.grid(GRID_COLS, GRID_ROWS)}
+        return {"grid": t.grid(*grid)}
     return {}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from textual.message import Message
 from textual_plotext import PlotextPlot
 
 from tui.textplots import GLYPHS, downsample
@@ -62,6 +63,13 @@ class LossChart(PlotextPlot):
 class DataChart(PlotextPlot):
     """The regression fit, or the classification scatter over its decision boundary."""
 
+    class Resized(Message):
+        """The plot area is now about ``cols`` x ``rows`` characters."""
+
+        def __init__(self, cols: int, rows: int) -> None:
+            super().__init__()
+            self.cols, self.rows = cols, rows
+
     def on_mount(self) -> None:
         self.samples: dict = {}
         self.chart: dict = {}
@@ -70,6 +78,8 @@ class DataChart(PlotextPlot):
         self.replot()
 
     def on_resize(self) -> None:
+        # Axes and labels take about 10 columns and 4 rows of the widget.
+        self.post_message(self.Resized(max(2, self.size.width - 10), max(2, self.size.height - 4)))
         self.replot()  # downsampling depends on the width
 
     def replot(self) -> None:
