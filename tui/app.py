@@ -132,7 +132,7 @@ class PlaygroundApp(App[None]):
                 self.spec = spec
                 self.query_one(ControlPanel).show(spec)
             loss = self.query_one(LossChart)
-            loss.points = list(event.points)
+            loss.show(event.points)
             data = self.query_one(DataChart)
             data.kind, data.samples, data.chart = event.task, event.data, {}
             self.state = event.state
@@ -141,7 +141,7 @@ class PlaygroundApp(App[None]):
         elif isinstance(event, ev.StepsCompleted):
             self.last = event
             self.state = event.state
-            self.query_one(LossChart).points.extend(event.points)
+            self.query_one(LossChart).extend(event.points)
             self.query_one(DataChart).chart = event.chart
             self.redraw()
         elif isinstance(event, ev.Saved):
@@ -313,7 +313,7 @@ class PlaygroundApp(App[None]):
 
         def chosen(path: str | None) -> None:
             if path:
-                self.query_one(LossChart).points = []
+                self.query_one(LossChart).show([])
                 self.run_worker(self.client.load(path))
 
         self.push_screen(PathDialog("load checkpoint", default), chosen)

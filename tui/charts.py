@@ -11,6 +11,7 @@ import math
 from textual.message import Message
 from textual_plotext import PlotextPlot
 
+from engine.history import History
 from tui.textplots import GLYPHS, downsample
 
 CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
@@ -31,8 +32,21 @@ def compact_ticks(plt, xs: list[float], ys: list[float], n: int = 5) -> None:
 class LossChart(PlotextPlot):
     """Train and test loss against steps, optionally on a log scale."""
 
+    def show(self, points: list) -> None:
+        """Start over from ``points`` (a run was built or loaded)."""
+        self.history = History()
+        self.extend(points)
+
+    def extend(self, points: list) -> None:
+        for point in points:
+            self.history.add(tuple(point))
+
+    @property
+    def points(self) -> list:
+        return self.history.points
+
     def on_mount(self) -> None:
-        self.points: list = []
+        self.history = History()  # bounded: halves its resolution past 1,000 points
         self.log_scale = False
         self.replot()
 
@@ -46,7 +60,7 @@ class LossChart(PlotextPlot):
         n = max(20, 2 * self.size.width)
         all_x, all_y = [], []
         for idx, label in ((1, "train"), (2, "test")):
-            pts = [(p[0], p[idx]) for p in self.points if p[idx] is not None]
+            pts = [(p[0], p[idx]) for p in self.history.points if p[idx] is not None]
             if self.log_scale:
                 pts = [(s, math.log10(v)) for s, v in pts if v > 0]
             x, y = downsample([p[0] for p in pts], [p[1] for p in pts], n)
