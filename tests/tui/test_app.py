@@ -44,14 +44,13 @@ async def test_invalid_values_are_marked_inline_and_block_start() -> None:
                                    ("samples", "0", "data.samples")]:
             widget = app.query_one(f"#{field}")
             widget.value = bad
-            await pilot.pause(0.1)
-            assert needle in str(app.query_one(f"#{field}-error").render())
+            await wait_for(pilot, lambda f=field, n=needle:
+                           n in str(app.query_one(f"#{f}-error").render()))
             assert app.query_one("#start").disabled
             await pilot.press("space")
             assert app.state != "running"
             widget.value = {"lr": "0.2", "hidden": "10", "samples": "100"}[field]
-            await pilot.pause(0.1)
-            assert not app.query_one("#start").disabled
+            await wait_for(pilot, lambda: not app.query_one("#start").disabled)
 
 
 async def test_diverged_run_shows_it_and_reset_works() -> None:
@@ -59,12 +58,12 @@ async def test_diverged_run_shows_it_and_reset_works() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         app.query_one("#lr").value = "100"
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.spec.training.lr == 100.0)
         await pilot.press("space")
         await wait_for(pilot, lambda: app.state == "diverged")
         assert "diverged at step" in status(app)
         app.query_one("#lr").value = "0.2"
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.spec.training.lr == 0.2)
         await pilot.press("r")
         await wait_for(pilot, lambda: app.state == "idle")
 

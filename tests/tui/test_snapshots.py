@@ -14,6 +14,12 @@ from tests.tui.helpers import wait_for
 from tui.app import PlaygroundApp
 
 
+async def settled(pilot, app) -> None:
+    """Wait until both charts have drawn the latest event, then for the next frame."""
+    await wait_for(pilot, lambda: not app.stale)
+    await pilot.pause(0.2)
+
+
 def app_for(source: str = "regression", **kwargs) -> PlaygroundApp:
     return PlaygroundApp(source=source, in_process=True, show_rate=False, **kwargs)
 
@@ -23,7 +29,7 @@ def trained(app):
         await wait_for(pilot, lambda: app.run_info is not None)
         await pilot.press("space")
         await wait_for(pilot, lambda: app.state in ("finished", "diverged"))
-        await pilot.pause(0.3)
+        await settled(pilot, app)
 
     return run_before
 
@@ -46,7 +52,7 @@ def test_layout_80x24(snap_compare) -> None:
 
     async def run_before(pilot) -> None:
         await wait_for(pilot, lambda: app.last is not None)
-        await pilot.pause(0.3)
+        await settled(pilot, app)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
@@ -55,7 +61,8 @@ def test_model_view(snap_compare) -> None:
     app = app_for("classification")
 
     async def run_before(pilot) -> None:
-        await wait_for(pilot, lambda: app.last is not None)  # charts drawn behind the view
+        await wait_for(pilot, lambda: app.last is not None)
+        await settled(pilot, app)  # the charts behind the view
         await pilot.press("m")
         await pilot.pause(0.2)
 
