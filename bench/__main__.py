@@ -18,6 +18,7 @@ import torch
 
 from engine.scenarios import get_scenario
 from engine.spec import DataSpec, ModelSpec, Spec, TrainingSpec
+from bench import tui as tui_bench
 from engine.trainer import Trainer
 from tests import tutorial
 
@@ -155,10 +156,27 @@ def main() -> None:
         res[key] = statistics.median(chart_frame_ms(n) for _ in range(3))
         rows.append((f"chart frame at {n:,} points (ms)", "", f"{res[key]:.1f}", "",
                      "target <= 30 ms" if n == 1_000_000 else ""))
+    app = tui_bench.measure_in_fresh_process()
+    res.update({f"tui_{k}" if not k.startswith("tui_") else k: v for k, v in app.items()})
+    rows += [
+        ("app: training steps/s vs engine alone", f"{app['engine_alone_steps_per_s']:,.0f}",
+         f"{app['app_steps_per_s']:,.0f}", f"{app['tui_train_ratio']:.2f}x", "target >= 0.9x"),
+        ("app: chart redraws per second (both charts)", "", f"{app['chart_updates_per_s']:.1f}",
+         "", "target >= 10"),
+        ("app: event-loop lateness p50 / p99 (ms)", "",
+         f"{app['lateness_p50_ms']:.1f} / {app['lateness_p99_ms']:.1f}", "", "target p99 <= 15"),
+        ("app: lateness p99 while the engine starts / trains (ms)", "",
+         f"{app['lateness_start_p99_ms']:.1f} / {app['lateness_train_p99_ms']:.1f}", "", ""),
+        ("app: first frame after launch (s)", "", f"{app['tui_first_frame_s']:.2f}", "",
+         "target <= 0.6 s"),
+        ("app: engine ready (s)", "", f"{app['engine_ready_in_app_s']:.2f}", "", ""),
+    ]
     res["peak_rss_mb_bench"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     res["peak_rss_mb_children"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     rows.append(("peak RSS: bench process / largest child (MB)", "",
                  f"{res['peak_rss_mb_bench']:.0f} / {res['peak_rss_mb_children']:.0f}", "", ""))
+    rows.append(("peak RSS: app's engine process (MB)", "",
+                 f"{res['tui_engine_peak_rss_mb']:.0f}", "", ""))
     width = max(len(r[0]) for r in rows)
     print(f"{'case':<{width}}  {'baseline':>10}  {'torchplay':>10}  {'ratio':>7}  target")
     for r in rows:

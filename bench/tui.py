@@ -8,6 +8,7 @@ alone, chart updates per second, the first frame and peak memory.
 from __future__ import annotations
 
 import asyncio
+import json
 import statistics
 import subprocess
 import sys
@@ -64,21 +65,16 @@ def _vm_hwm_mb(pid: int) -> float:
 
 async def _app_run(train_seconds: float) -> dict:
     from tui.app import PlaygroundApp
-    from tui.charts import DataChart, LossChart
+    from tui.charts import Chart
 
-    replots = [0]
-    original, original_loss = DataChart.replot, LossChart.replot
+    frames = [0]
+    original = Chart.on_chart_built
 
-    def counting(self):
-        replots[0] += 1
-        original(self)
+    def counting(self, message):
+        frames[0] += 1  # a chart frame finished and shown
+        original(self, message)
 
-    def counting_loss(self):
-        replots[0] += 1
-        original_loss(self)
-
-    DataChart.replot = counting
-    LossChart.replot = counting_loss
+    Chart.on_chart_built = counting
     lateness: list[float] = []
     phases: dict[str, list[float]] = {"start": [], "train": []}
     phase = ["start"]
@@ -106,17 +102,17 @@ async def _app_run(train_seconds: float) -> dict:
         await pilot.press("space")
         while app.last is None or app.last.step == 0:
             await pilot.pause(0.02)
-        replots[0] = 0
+        frames[0] = 0
         t1 = time.perf_counter()
         await asyncio.sleep(train_seconds)
         elapsed = time.perf_counter() - t1
         rate = app.last.steps_per_s
-        updates = replots[0] / elapsed
+        updates = frames[0] / elapsed
         engine_rss = _vm_hwm_mb(app.client._worker.pid)
         stop.set()
         await tick
         await pilot.press("q")
-    DataChart.replot, LossChart.replot = original, original_loss
+    Chart.on_chart_built = original
 
     def pct(values, q):
         return statistics.quantiles(values, n=100)[q - 1] if len(values) > 2 else 0.0
@@ -145,6 +141,17 @@ def measure(train_seconds: float = 5.0) -> dict:
     return app
 
 
+def measure_in_fresh_process() -> dict:
+    """:func:`measure` in a new process: the app's process never imports torch."""
+    out = subprocess.run([sys.executable, "-m", "bench.tui", "--json"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 if __name__ == "__main__":
-    for key, value in measure().items():
-        print(f"{key:28s} {value:.3f}")
+    results = measure()
+    if "--json" in sys.argv:
+        print(json.dumps(results))
+    else:
+        for key, value in results.items():
+            print(f"{key:28s} {value:.3f}")

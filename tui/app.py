@@ -162,7 +162,7 @@ class PlaygroundApp(App[None]):
         if last is not None:
             if data.kind == "classification":
                 acc = _fmt(last.accuracy, ".3f")
-                data.heading = f"accuracy {acc}   shade: predicted class, denser = surer"
+                data.heading = f"accuracy {acc} · shade: class, denser = surer"
             else:
                 data.heading = f"fit   R² {_fmt(last.r2, '.4g')}"
         self.stale.update((LossChart, DataChart))

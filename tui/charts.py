@@ -1,13 +1,16 @@
-"""Charts: textual-plotext widgets redrawn with the replot() idiom, on the UI thread only.
+"""Charts: textual-plotext widgets redrawn with the replot() idiom.
 
 Series stay plain lists; each redraw clears, downsamples to about twice the width, drops
-non-finite values and takes log10 itself.
+non-finite values and takes log10 itself. The series are set on the UI thread; the
+frame itself (plotext's build and the ANSI parse, 7-10 ms) is made on a worker thread,
+one at a time per chart, so the event loop stays responsive while charts update.
 """
 
 from __future__ import annotations
 
 import math
 
+from rich.text import Text
 from textual.message import Message
 from textual_plotext import PlotextPlot
 
@@ -29,7 +32,64 @@ def compact_ticks(plt, xs: list[float], ys: list[float], n: int = 5) -> None:
         ticks(at, [f"{v:.3g}" for v in at])
 
 
-class LossChart(PlotextPlot):
+class Chart(PlotextPlot):
+    """A plotext chart whose frames are built off the UI thread.
+
+    Subclasses fill ``plt`` in :meth:`plot` (UI thread). :meth:`replot` calls it and
+    hands the build to a thread; while a build runs, the figure is left alone and a new
+    replot waits for it.
+    """
+
+    class Built(Message):
+        def __init__(self, text: Text) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.frame = Text("")
+        self.building = False
+        self.again = False
+
+    def plot(self, plt) -> None:
+        """Put the series on ``plt`` (already cleared)."""
+
+    def on_resize(self) -> None:
+        self.replot()  # downsampling and the figure depend on the size
+
+    def replot(self) -> None:
+        if self.building:
+            self.again = True
+            return
+        width, height = self.size
+        if not width or not height:
+            return  # not laid out yet: on_resize replots
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        self.plot(plt)
+        plt.plotsize(width, height)
+        plt._set_size(width, height)  # as textual-plotext's own render() does
+        plt.theme(self._get_plotext_theme_name(self.app.theme))
+        self.building = True
+        self.run_worker(self._build, thread=True, group=f"plot-{id(self)}")
+
+    def _build(self) -> None:
+        self.post_message(self.Built(Text.from_ansi(self.plt.build())))
+
+    def on_chart_built(self, message: Built) -> None:
+        message.stop()
+        self.frame, self.building = message.text, False
+        self.refresh()
+        if self.again:
+            self.again = False
+            self.replot()
+
+    def render(self) -> Text:
+        return self.frame
+
+
+class LossChart(Chart):
     """Train and test loss against steps, optionally on a log scale."""
 
     def show(self, points: list) -> None:
@@ -48,15 +108,8 @@ class LossChart(PlotextPlot):
     def on_mount(self) -> None:
         self.history = History()  # bounded: halves its resolution past 1,000 points
         self.log_scale = False
-        self.replot()
 
-    def on_resize(self) -> None:
-        self.replot()  # downsampling depends on the width
-
-    def replot(self) -> None:
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
+    def plot(self, plt) -> None:
         n = max(20, 2 * self.size.width)
         all_x, all_y = [], []
         for idx, label in ((1, "train"), (2, "test")):
@@ -71,10 +124,9 @@ class LossChart(PlotextPlot):
         compact_ticks(plt, all_x, all_y)
         plt.title("log10 loss" if self.log_scale else "loss")
         plt.xlabel("step")
-        self.refresh()
 
 
-class DataChart(PlotextPlot):
+class DataChart(Chart):
     """The regression fit, or the classification scatter over its decision boundary."""
 
     class Resized(Message):
@@ -89,17 +141,13 @@ class DataChart(PlotextPlot):
         self.chart: dict = {}
         self.kind = "regression"
         self.heading = ""
-        self.replot()
 
     def on_resize(self) -> None:
         # Axes and labels take about 10 columns and 4 rows of the widget.
         self.post_message(self.Resized(max(2, self.size.width - 10), max(2, self.size.height - 4)))
-        self.replot()  # downsampling depends on the width
+        super().on_resize()
 
-    def replot(self) -> None:
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
+    def plot(self, plt) -> None:
         n = max(20, 4 * self.size.width)
         all_x: list[float] = []
         all_y: list[float] = []
@@ -133,7 +181,6 @@ class DataChart(PlotextPlot):
                      color=CLASS_COLORS[c % len(CLASS_COLORS)])
         compact_ticks(plt, all_x, all_y)
         plt.title(self.heading)
-        self.refresh()
 
     def _boundary(self, grid: dict) -> None:
         """Shade each grid cell by predicted class; denser glyph = more confident."""

@@ -10,7 +10,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from engine.describe import describe, sequential_code, subclass_code
 from engine.spec import ModelSpec
-from tui.charts import DataChart, LossChart
+from tui.charts import Chart, DataChart
+from tui.textplots import downsample
 
 
 class PathDialog(ModalScreen[str | None]):
@@ -85,6 +86,21 @@ class ModelScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+class CompareLoss(Chart):
+    """The saved models' train losses on one chart."""
+
+    def __init__(self, items: list[dict], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.items = items
+
+    def plot(self, plt) -> None:
+        for item in self.items:
+            pts = [p for p in item["points"] if p[1] is not None]
+            x, y = downsample([p[0] for p in pts], [p[1] for p in pts], 2 * self.size.width)
+            plt.plot(x, y, label=item["name"].rsplit("/", 1)[-1], marker="braille")
+        plt.title("train loss")
+
+
 class CompareScreen(ModalScreen[None]):
     """Up to three saved models side by side: their fits or boundaries, and losses."""
 
@@ -99,7 +115,7 @@ class CompareScreen(ModalScreen[None]):
             with Horizontal(id="compare-fits"):
                 for i, _ in enumerate(self.items):
                     yield DataChart(id=f"cmp-{i}")
-            yield LossChart(id="cmp-loss")
+            yield CompareLoss(self.items, id="cmp-loss")
 
     def on_mount(self) -> None:
         for i, item in enumerate(self.items):
@@ -107,15 +123,7 @@ class CompareScreen(ModalScreen[None]):
             chart.kind, chart.samples, chart.chart = item["task"], item["data"], item["chart"]
             chart.heading = f"{item['name'].rsplit('/', 1)[-1]} @ {item['step']}"
             chart.replot()
-        loss = self.query_one("#cmp-loss", LossChart)
-        plt = loss.plt
-        plt.clear_data()
-        for item in self.items:
-            pts = [p for p in item["points"] if p[1] is not None]
-            plt.plot([p[0] for p in pts], [p[1] for p in pts],
-                     label=item["name"].rsplit("/", 1)[-1], marker="braille")
-        plt.title("train loss")
-        loss.refresh()
+        self.query_one("#cmp-loss", CompareLoss).replot()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -12,11 +12,13 @@ from engine.scenarios import get_scenario
 from engine.trainer import Trainer
 from tests.tui.helpers import wait_for
 from tui.app import PlaygroundApp
+from tui.charts import Chart
 
 
 async def settled(pilot, app) -> None:
     """Wait until both charts have drawn the latest event, then for the next frame."""
-    await wait_for(pilot, lambda: not app.stale)
+    await wait_for(pilot, lambda: not app.stale and not any(
+        chart.building for chart in app.screen.query(Chart)))
     await pilot.pause(0.2)
 
 
@@ -80,6 +82,7 @@ def test_compare_screen(snap_compare, tmp_path) -> None:
 
     async def run_before(pilot) -> None:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CompareScreen")
-        await pilot.pause(0.3)
+        await pilot.pause(0.1)
+        await settled(pilot, app)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
