@@ -16,9 +16,9 @@ from pathlib import Path
 
 import torch
 
+from bench import tui as tui_bench
 from engine.scenarios import get_scenario
 from engine.spec import DataSpec, ModelSpec, Spec, TrainingSpec
-from bench import tui as tui_bench
 from engine.trainer import Trainer
 from tests import tutorial
 
@@ -52,14 +52,21 @@ def side_by_side(name: str, n: int = 3000, reps: int = 5) -> tuple[float, float]
 
 def minibatch(reps: int = 3) -> tuple[float, float]:
     """100k points, 2-64-64-2, Adam, batch 256: epochs/s, hand-tuned loop vs engine."""
-    spec = Spec(DataSpec("moons", samples=100_000, noise=1.0),
-                ModelSpec((64, 64), "relu"),
-                TrainingSpec("adam", lr=1e-3, batch_size=256, steps=10**8))
+    spec = Spec(
+        DataSpec("moons", samples=100_000, noise=1.0),
+        ModelSpec((64, 64), "relu"),
+        TrainingSpec("adam", lr=1e-3, batch_size=256, steps=10**8),
+    )
     eng = Trainer(spec)
     x, y = eng.data.x_train.clone(), eng.data.y_train.clone()
     torch.manual_seed(0)
-    net = torch.nn.Sequential(torch.nn.Linear(2, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64),
-                              torch.nn.ReLU(), torch.nn.Linear(64, 2))
+    net = torch.nn.Sequential(
+        torch.nn.Linear(2, 64),
+        torch.nn.ReLU(),
+        torch.nn.Linear(64, 64),
+        torch.nn.ReLU(),
+        torch.nn.Linear(64, 2),
+    )
     opt = torch.optim.Adam(net.parameters(), lr=1e-3, fused=True)
     loss_func = torch.nn.CrossEntropyLoss()
     steps = -(-x.shape[0] // 256)
@@ -68,7 +75,7 @@ def minibatch(reps: int = 3) -> tuple[float, float]:
         perm = torch.randperm(x.shape[0])
         xs, ys = x[perm], y[perm]
         for i in range(0, x.shape[0], 256):
-            loss = loss_func(net(xs[i:i + 256]), ys[i:i + 256])
+            loss = loss_func(net(xs[i : i + 256]), ys[i : i + 256])
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -87,9 +94,9 @@ def wall(cmd: list[str]) -> float:
 
 
 def chart_frame_ms(n: int) -> float:
-    from tui.textplots import downsample
-
     import plotext as plt
+
+    from tui.textplots import downsample
 
     xs = torch.linspace(-1, 1, n).tolist()
     ys = torch.rand(n).tolist()
@@ -127,56 +134,127 @@ def main() -> None:
     for name in ("regression", "classification"):
         tut, eng = side_by_side(name)
         res[f"{name}_speedup"] = eng / tut
-        rows.append((f"{name}: tutorial loop vs engine (steps/s)", f"{tut:,.0f}", f"{eng:,.0f}",
-                     f"{eng / tut:.2f}x", "target >= 4x"))
+        rows.append(
+            (
+                f"{name}: tutorial loop vs engine (steps/s)",
+                f"{tut:,.0f}",
+                f"{eng:,.0f}",
+                f"{eng / tut:.2f}x",
+                "target >= 4x",
+            )
+        )
     tut_sr = tutorial_loop("save-restore")
     t_tut = 5000 / rate(tut_sr, 5000) * 10  # 50,000 steps, extrapolated from 5,000
     t0 = time.perf_counter()
     Trainer(get_scenario("save-restore")).run()
     res["save_restore_wall_s"] = time.perf_counter() - t0
-    rows.append(("save-restore 50,000 steps (s; tutorial from 5,000 x 10)", f"{t_tut:.2f}",
-                 f"{res['save_restore_wall_s']:.2f}", f"{t_tut / res['save_restore_wall_s']:.2f}x",
-                 "target <= 4 s"))
+    rows.append(
+        (
+            "save-restore 50,000 steps (s; tutorial from 5,000 x 10)",
+            f"{t_tut:.2f}",
+            f"{res['save_restore_wall_s']:.2f}",
+            f"{t_tut / res['save_restore_wall_s']:.2f}x",
+            "target <= 4 s",
+        )
+    )
     hand, eng = minibatch()
     res["minibatch_ratio"] = eng / hand
-    rows.append(("minibatch 100k, 2-64-64-2 Adam b256 (epochs/s)", f"{hand:.2f}", f"{eng:.2f}",
-                 f"{eng / hand:.2f}x", "target >= 1.0x"))
+    rows.append(
+        (
+            "minibatch 100k, 2-64-64-2 Adam b256 (epochs/s)",
+            f"{hand:.2f}",
+            f"{eng:.2f}",
+            f"{eng / hand:.2f}x",
+            "target >= 1.0x",
+        )
+    )
     exe = [sys.executable, "-m", "tui.cli"]
     res["cli_train_regression_wall_s"] = statistics.median(
-        wall([*exe, "train", "regression", "--quiet"]) for _ in range(3))
-    rows.append(("torchplay train regression --quiet (s)", "", f"{res['cli_train_regression_wall_s']:.2f}",
-                 "", "target <= 2.5 s"))
+        wall([*exe, "train", "regression", "--quiet"]) for _ in range(3)
+    )
+    rows.append(
+        (
+            "torchplay train regression --quiet (s)",
+            "",
+            f"{res['cli_train_regression_wall_s']:.2f}",
+            "",
+            "target <= 2.5 s",
+        )
+    )
     res["cli_help_wall_s"] = statistics.median(wall([*exe, "--help"]) for _ in range(3))
     rows.append(("torchplay --help (s)", "", f"{res['cli_help_wall_s']:.3f}", "", ""))
     res["engine_ready_s"] = engine_ready_s()
     rows.append(("engine process ready (s)", "", f"{res['engine_ready_s']:.2f}", "", ""))
-    for n, key in ((100, "chart_frame_ms_100"), (10_000, "chart_frame_ms_10k"),
-                   (1_000_000, "chart_frame_ms_1m")):
+    for n, key in (
+        (100, "chart_frame_ms_100"),
+        (10_000, "chart_frame_ms_10k"),
+        (1_000_000, "chart_frame_ms_1m"),
+    ):
         chart_frame_ms(n)
         res[key] = statistics.median(chart_frame_ms(n) for _ in range(3))
-        rows.append((f"chart frame at {n:,} points (ms)", "", f"{res[key]:.1f}", "",
-                     "target <= 30 ms" if n == 1_000_000 else ""))
+        rows.append(
+            (
+                f"chart frame at {n:,} points (ms)",
+                "",
+                f"{res[key]:.1f}",
+                "",
+                "target <= 30 ms" if n == 1_000_000 else "",
+            )
+        )
     app = tui_bench.measure_in_fresh_process()
     res.update({f"tui_{k}" if not k.startswith("tui_") else k: v for k, v in app.items()})
     rows += [
-        ("app: training steps/s vs engine alone", f"{app['engine_alone_steps_per_s']:,.0f}",
-         f"{app['app_steps_per_s']:,.0f}", f"{app['tui_train_ratio']:.2f}x", "target >= 0.9x"),
-        ("app: chart redraws per second (both charts)", "", f"{app['chart_updates_per_s']:.1f}",
-         "", "target >= 10"),
-        ("app: event-loop lateness p50 / p99 (ms)", "",
-         f"{app['lateness_p50_ms']:.1f} / {app['lateness_p99_ms']:.1f}", "", "target p99 <= 15"),
-        ("app: lateness p99 while the engine starts / trains (ms)", "",
-         f"{app['lateness_start_p99_ms']:.1f} / {app['lateness_train_p99_ms']:.1f}", "", ""),
-        ("app: first frame after launch (s)", "", f"{app['tui_first_frame_s']:.2f}", "",
-         "target <= 0.6 s"),
+        (
+            "app: training steps/s vs engine alone",
+            f"{app['engine_alone_steps_per_s']:,.0f}",
+            f"{app['app_steps_per_s']:,.0f}",
+            f"{app['tui_train_ratio']:.2f}x",
+            "target >= 0.9x",
+        ),
+        (
+            "app: chart redraws per second (both charts)",
+            "",
+            f"{app['chart_updates_per_s']:.1f}",
+            "",
+            "target >= 10",
+        ),
+        (
+            "app: event-loop lateness p50 / p99 (ms)",
+            "",
+            f"{app['lateness_p50_ms']:.1f} / {app['lateness_p99_ms']:.1f}",
+            "",
+            "target p99 <= 15",
+        ),
+        (
+            "app: lateness p99 while the engine starts / trains (ms)",
+            "",
+            f"{app['lateness_start_p99_ms']:.1f} / {app['lateness_train_p99_ms']:.1f}",
+            "",
+            "",
+        ),
+        (
+            "app: first frame after launch (s)",
+            "",
+            f"{app['tui_first_frame_s']:.2f}",
+            "",
+            "target <= 0.6 s",
+        ),
         ("app: engine ready (s)", "", f"{app['engine_ready_in_app_s']:.2f}", "", ""),
     ]
     res["peak_rss_mb_bench"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     res["peak_rss_mb_children"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    rows.append(("peak RSS: bench process / largest child (MB)", "",
-                 f"{res['peak_rss_mb_bench']:.0f} / {res['peak_rss_mb_children']:.0f}", "", ""))
-    rows.append(("peak RSS: app's engine process (MB)", "",
-                 f"{res['tui_engine_peak_rss_mb']:.0f}", "", ""))
+    rows.append(
+        (
+            "peak RSS: bench process / largest child (MB)",
+            "",
+            f"{res['peak_rss_mb_bench']:.0f} / {res['peak_rss_mb_children']:.0f}",
+            "",
+            "",
+        )
+    )
+    rows.append(
+        ("peak RSS: app's engine process (MB)", "", f"{res['tui_engine_peak_rss_mb']:.0f}", "", "")
+    )
     width = max(len(r[0]) for r in rows)
     print(f"{'case':<{width}}  {'baseline':>10}  {'torchplay':>10}  {'ratio':>7}  target")
     for r in rows:

@@ -49,10 +49,15 @@ async def soak() -> dict:
         after = (rss_mb(os.getpid()), rss_mb(engine))
         points = len(app.query_one(LossChart).points)
         await pilot.press("q")
-    return {"steps": app.last.step, "seconds": time.perf_counter() - t0,
-            "ui_rss_mb": before[0], "ui_rss_after_mb": after[0],
-            "engine_rss_mb": before[1], "engine_rss_after_mb": after[1],
-            "loss_points_in_app": points}
+    return {
+        "steps": app.last.step,
+        "seconds": time.perf_counter() - t0,
+        "ui_rss_mb": before[0],
+        "ui_rss_after_mb": after[0],
+        "engine_rss_mb": before[1],
+        "engine_rss_after_mb": after[1],
+        "loss_points_in_app": points,
+    }
 
 
 def main() -> int:
@@ -62,8 +67,10 @@ def main() -> int:
     for who in ("ui", "engine"):
         a, b = res[f"{who}_rss_mb"], res[f"{who}_rss_after_mb"]
         ok &= b <= a * LIMIT
-        print(f"{who:6s} RSS {a:7.1f} MB at {WARM_UP:,} steps -> {b:7.1f} MB at the end "
-              f"({(b / a - 1) * 100:+.1f}%, limit +{(LIMIT - 1) * 100:.0f}%)")
+        print(
+            f"{who:6s} RSS {a:7.1f} MB at {WARM_UP:,} steps -> {b:7.1f} MB at the end "
+            f"({(b / a - 1) * 100:+.1f}%, limit +{(LIMIT - 1) * 100:.0f}%)"
+        )
     print(f"loss points held by the app: {res['loss_points_in_app']:,}")
     return 0 if ok else 1
 

@@ -36,8 +36,9 @@ def first_frame_s() -> float:
         "asyncio.run(main())\n"
     )
     t0 = time.time()
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     return float(out.split()[0]) - t0
 
 
@@ -51,8 +52,9 @@ def engine_alone_steps_per_s(seconds: float = 3.0) -> float:
         f"while time.perf_counter() - t0 < {seconds}: n += t.step(2000)\n"
         "print(n / (time.perf_counter() - t0))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     return float(out)
 
 
@@ -143,8 +145,13 @@ def measure(train_seconds: float = 5.0) -> dict:
 
 def measure_in_fresh_process() -> dict:
     """:func:`measure` in a new process: the app's process never imports torch."""
-    out = subprocess.run([sys.executable, "-m", "bench.tui", "--json"], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.tui", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 

@@ -12,15 +12,17 @@ def make_optimizer(params, training: TrainingSpec, lr: float) -> torch.optim.Opt
     """The ``torch.optim`` optimizer for ``training`` (importing it costs ~1 s the first time)."""
     tr = training
     if tr.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=lr, momentum=tr.momentum, nesterov=tr.nesterov,
-                               weight_decay=tr.weight_decay)
+        return torch.optim.SGD(
+            params, lr=lr, momentum=tr.momentum, nesterov=tr.nesterov, weight_decay=tr.weight_decay
+        )
     if tr.optimizer == "adam":
         return torch.optim.Adam(params, lr=lr, weight_decay=tr.weight_decay)
     if tr.optimizer == "adamw":
         return torch.optim.AdamW(params, lr=lr, weight_decay=tr.weight_decay)
     if tr.optimizer == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr, momentum=tr.momentum,
-                                   weight_decay=tr.weight_decay)
+        return torch.optim.RMSprop(
+            params, lr=lr, momentum=tr.momentum, weight_decay=tr.weight_decay
+        )
     return torch.optim.Adagrad(params, lr=lr, weight_decay=tr.weight_decay)
 
 

@@ -79,8 +79,10 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
         except OSError:
             pass
         if isinstance(exc, OSError):
-            raise CheckpointError(f"cannot write {str(target)!r}: {exc.strerror or exc}; "
-                                  "the previous file, if any, is unchanged") from None
+            raise CheckpointError(
+                f"cannot write {str(target)!r}: {exc.strerror or exc}; "
+                "the previous file, if any, is unchanged"
+            ) from None
         raise
     dir_fd = os.open(folder, os.O_RDONLY)
     try:
@@ -102,10 +104,14 @@ def to_bytes(trainer) -> bytes:
         "state": trainer.state,
         "lr": repr(trainer.lr),
         "history": json.dumps(trainer.history.to_dict()),
-        "shape": json.dumps({"inputs": d.n_inputs, "outputs": d.n_outputs,
-                             "classes": d.n_classes}),
-        "versions": json.dumps({"torchplay": __version__, "torch": torch.__version__,
-                                "safetensors": safetensors.__version__}),
+        "shape": json.dumps({"inputs": d.n_inputs, "outputs": d.n_outputs, "classes": d.n_classes}),
+        "versions": json.dumps(
+            {
+                "torchplay": __version__,
+                "torch": torch.__version__,
+                "safetensors": safetensors.__version__,
+            }
+        ),
     }
     return safetensors.torch.save({k: v.contiguous() for k, v in tensors.items()}, meta)
 
@@ -122,27 +128,37 @@ def _read(path: str | os.PathLike) -> bytes:
     try:
         size = p.stat().st_size
         if size > MAX_BYTES:
-            raise CheckpointError(f"{str(p)!r} is {size} bytes, larger than any torchplay checkpoint")
+            raise CheckpointError(
+                f"{str(p)!r} is {size} bytes, larger than any torchplay checkpoint"
+            )
         return p.read_bytes()
     except FileNotFoundError:
         raise CheckpointError(f"checkpoint {str(p)!r} does not exist: check the path") from None
     except PermissionError:
-        raise CheckpointError(f"checkpoint {str(p)!r} is not readable (permission denied)") from None
+        raise CheckpointError(
+            f"checkpoint {str(p)!r} is not readable (permission denied)"
+        ) from None
     except OSError as exc:
         raise CheckpointError(f"cannot read {str(p)!r}: {exc.strerror or exc}") from None
 
 
 def _header(raw: bytes, name: str) -> dict:
     if len(raw) < 8:
-        raise CheckpointError(f"{name!r} is not a torchplay checkpoint (too short to be safetensors)")
+        raise CheckpointError(
+            f"{name!r} is not a torchplay checkpoint (too short to be safetensors)"
+        )
     (n,) = struct.unpack("<Q", raw[:8])
     if n > len(raw) - 8 or n > 100_000_000:
-        raise CheckpointError(f"{name!r} is truncated or corrupt (bad safetensors header); "
-                              "use an older copy or retrain")
+        raise CheckpointError(
+            f"{name!r} is truncated or corrupt (bad safetensors header); "
+            "use an older copy or retrain"
+        )
     try:
         header = json.loads(raw[8 : 8 + n])
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise CheckpointError(f"{name!r} is not a torchplay checkpoint (not a safetensors file)") from None
+        raise CheckpointError(
+            f"{name!r} is not a torchplay checkpoint (not a safetensors file)"
+        ) from None
     if not isinstance(header, dict):
         raise CheckpointError(f"{name!r} is not a torchplay checkpoint (not a safetensors file)")
     return header
@@ -170,20 +186,25 @@ def load(path: str | os.PathLike) -> Checkpoint:
     raw = _read(path)
     meta = _header(raw, name).get("__metadata__") or {}
     if "torchplay.format" not in meta:
-        raise CheckpointError(f"{name!r} is not a torchplay checkpoint (no torchplay metadata); "
-                              "for plain weights use: torchplay import")
+        raise CheckpointError(
+            f"{name!r} is not a torchplay checkpoint (no torchplay metadata); "
+            "for plain weights use: torchplay import"
+        )
     try:
         version = int(meta["torchplay.format"])
     except ValueError:
         raise CheckpointError(f"{name!r} has an unreadable format version") from None
     if version > FORMAT:
-        raise CheckpointError(f"{name!r} was written by a newer torchplay (format {version}, "
-                              f"this one reads {FORMAT}): upgrade torchplay")
+        raise CheckpointError(
+            f"{name!r} was written by a newer torchplay (format {version}, "
+            f"this one reads {FORMAT}): upgrade torchplay"
+        )
     try:
         tensors = safetensors.torch.load(raw)
     except Exception as exc:  # safetensors raises its own error types
-        raise CheckpointError(f"{name!r} is truncated or corrupt ({exc}); "
-                              "use an older copy or retrain") from None
+        raise CheckpointError(
+            f"{name!r} is truncated or corrupt ({exc}); use an older copy or retrain"
+        ) from None
     try:
         spec = from_dict(json.loads(meta["spec"]))
         shape = json.loads(meta["shape"])
@@ -197,19 +218,28 @@ def load(path: str | os.PathLike) -> Checkpoint:
     weights = {k: v for k, v in tensors.items() if not k.startswith(("optim.", "batch."))}
     want = expected_shapes(spec, shape["inputs"], shape["outputs"])
     if set(weights) != set(want):
-        raise CheckpointError(f"{name!r}: tensor names {sorted(weights)} do not match the spec's "
-                              f"network {sorted(want)}")
+        raise CheckpointError(
+            f"{name!r}: tensor names {sorted(weights)} do not match the spec's "
+            f"network {sorted(want)}"
+        )
     for key, expected in want.items():
         if tuple(weights[key].shape) != expected or weights[key].dtype != torch.float32:
             raise CheckpointError(
                 f"{name!r}: tensor {key} has shape {tuple(weights[key].shape)} "
-                f"({weights[key].dtype}); the spec needs {expected} float32")
+                f"({weights[key].dtype}); the spec needs {expected} float32"
+            )
     for key, value in tensors.items():
         if value.is_floating_point() and not bool(torch.isfinite(value).all()):
-            raise CheckpointError(f"{name!r}: tensor {key} holds non-finite values (NaN or inf); "
-                                  "use an earlier checkpoint")
+            raise CheckpointError(
+                f"{name!r}: tensor {key} holds non-finite values (NaN or inf); "
+                "use an earlier checkpoint"
+            )
     return Checkpoint(
-        spec=spec, step=step, state=state, lr=lr, history=history,
+        spec=spec,
+        step=step,
+        state=state,
+        lr=lr,
+        history=history,
         weights={k: weights[k] for k in want},
         optim={k: v for k, v in tensors.items() if k.startswith("optim.")},
         batch={k: v for k, v in tensors.items() if k.startswith("batch.")},

@@ -137,7 +137,8 @@ class EngineClient:
         self._send("quit")
         worker = self._worker
         started = worker is not None and (
-            isinstance(worker, threading.Thread) or worker._popen is not None)
+            isinstance(worker, threading.Thread) or worker._popen is not None
+        )
         if started:
             worker.join(timeout)
             if isinstance(worker, multiprocessing.process.BaseProcess) and worker.is_alive():

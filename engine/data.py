@@ -143,7 +143,9 @@ def _parse_float(text: str) -> float | None:
         return None
 
 
-def read_csv(path: str, target: str | None, task: str) -> tuple[torch.Tensor, torch.Tensor, str, list[str]]:
+def read_csv(
+    path: str, target: str | None, task: str
+) -> tuple[torch.Tensor, torch.Tensor, str, list[str]]:
     """Read numeric columns from ``path``: x, y, the task and the column names.
 
     Raises:
@@ -182,9 +184,13 @@ def read_csv(path: str, target: str | None, task: str) -> tuple[torch.Tensor, to
         for col, cell in zip(names, row, strict=True):
             v = _parse_float(cell)
             if v is None:
-                raise DataError(f"csv file {path!r} line {line}, column {col}: {cell!r} is not a number")
+                raise DataError(
+                    f"csv file {path!r} line {line}, column {col}: {cell!r} is not a number"
+                )
             if not math.isfinite(v):
-                raise DataError(f"csv file {path!r} line {line}, column {col}: {cell!r} is not finite")
+                raise DataError(
+                    f"csv file {path!r} line {line}, column {col}: {cell!r} is not finite"
+                )
             parsed.append(v)
         values.append(parsed)
     if target is None:
@@ -192,20 +198,28 @@ def read_csv(path: str, target: str | None, task: str) -> tuple[torch.Tensor, to
     elif target in names:
         t = names.index(target)
     else:
-        raise DataError(f"csv target column {target!r} is not in {path!r}: columns are {', '.join(names)}")
+        raise DataError(
+            f"csv target column {target!r} is not in {path!r}: columns are {', '.join(names)}"
+        )
     data = torch.tensor(values, dtype=torch.float64)
     y = data[:, t].contiguous()
     x = torch.cat((data[:, :t], data[:, t + 1 :]), 1).float()
     if task == "auto":
         integral = bool(torch.all(y == y.round()))
-        task = "classification" if integral and len(torch.unique(y)) <= MAX_CLASSES else "regression"
+        task = (
+            "classification" if integral and len(torch.unique(y)) <= MAX_CLASSES else "regression"
+        )
     cols = names[:t] + names[t + 1 :] + [names[t]]
     if task == "classification":
         labels = torch.unique(y)
         if len(labels) < 2:
-            raise DataError(f"csv file {path!r}: target {names[t]!r} has one class; it needs two or more")
+            raise DataError(
+                f"csv file {path!r}: target {names[t]!r} has one class; it needs two or more"
+            )
         if len(labels) > MAX_CLASSES:
-            raise DataError(f"csv file {path!r}: target {names[t]!r} has {len(labels)} classes, at most {MAX_CLASSES}")
+            raise DataError(
+                f"csv file {path!r}: target {names[t]!r} has {len(labels)} classes, at most {MAX_CLASSES}"
+            )
         return x, torch.searchsorted(labels, y.contiguous()).long(), task, cols
     return x, y.float().unsqueeze(1), task, cols
 

@@ -68,18 +68,23 @@ def subclass_code(model: ModelSpec, n_in: int, n_out: int) -> str:
     fn = _MODULES[model.activation][2]
     names = [f"hidden{i + 1}" if len(w) > 3 else "hidden" for i in range(len(w) - 2)]
     names.append("predict")
-    init = [f"        self.{n} = torch.nn.Linear({a}, {b})"
-            for n, a, b in zip(names, w, w[1:], strict=False)]
-    fwd = [f"        x = {fn}(self.{n}(x))" if fn else f"        x = self.{n}(x)"
-           for n in names[:-1]]
+    init = [
+        f"        self.{n} = torch.nn.Linear({a}, {b})"
+        for n, a, b in zip(names, w, w[1:], strict=False)
+    ]
+    fwd = [
+        f"        x = {fn}(self.{n}(x))" if fn else f"        x = self.{n}(x)" for n in names[:-1]
+    ]
     fwd.append(f"        x = self.{names[-1]}(x)")
-    return "\n".join([
-        "class Net(torch.nn.Module):",
-        "    def __init__(self):",
-        "        super().__init__()",
-        *init,
-        "",
-        "    def forward(self, x):",
-        *fwd,
-        "        return x",
-    ])
+    return "\n".join(
+        [
+            "class Net(torch.nn.Module):",
+            "    def __init__(self):",
+            "        super().__init__()",
+            *init,
+            "",
+            "    def forward(self, x):",
+            *fwd,
+            "        return x",
+        ]
+    )

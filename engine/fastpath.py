@@ -53,8 +53,13 @@ class FusedStepper:
     fused = True
 
     def __init__(
-        self, net: nn.Sequential, flat: torch.Tensor, training: TrainingSpec,
-        loss: str, activation: str, lr: float,
+        self,
+        net: nn.Sequential,
+        flat: torch.Tensor,
+        training: TrainingSpec,
+        loss: str,
+        activation: str,
+        lr: float,
     ) -> None:
         layers = linears(net)
         self.weights = [m.weight.data for m in layers]

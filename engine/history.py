@@ -32,8 +32,11 @@ class History:
         return [p for p in self.points if p[0] > step]
 
     def to_dict(self) -> dict:
-        return {"capacity": self.capacity, "stride": self.stride,
-                "points": [list(p) for p in self.points]}
+        return {
+            "capacity": self.capacity,
+            "stride": self.stride,
+            "points": [list(p) for p in self.points],
+        }
 
     @classmethod
     def from_dict(cls, raw: dict) -> History:

@@ -26,8 +26,10 @@ from engine.spec import Spec
 ALLOWED_LAYERS: list[type] = [nn.Sequential, nn.Linear, *ACTIVATION_MODULES.values()]
 """The only classes a whole-model file may contain."""
 _ACTIVATION_NAMES = {cls: name for name, cls in ACTIVATION_MODULES.items()}
-_RESAVE = ("re-save it as a state_dict: torch.save(net.state_dict(), 'net_params.pkl'), "
-           "then torchplay import net_params.pkl --activation NAME")
+_RESAVE = (
+    "re-save it as a state_dict: torch.save(net.state_dict(), 'net_params.pkl'), "
+    "then torchplay import net_params.pkl --activation NAME"
+)
 
 
 class InteropError(InputError):
@@ -53,25 +55,32 @@ def read_torch_file(path: str) -> dict[str, torch.Tensor] | nn.Sequential:
     allowed = {f"{c.__module__}.{c.__qualname__}" for c in ALLOWED_LAYERS}
     unsafe = [g for g in _unsafe_globals(path) if g not in allowed]
     if unsafe:
-        raise InteropError(f"{path!r} refers to {', '.join(unsafe)}, which torchplay will not "
-                           f"load (loading it could run code); {_RESAVE}")
+        raise InteropError(
+            f"{path!r} refers to {', '.join(unsafe)}, which torchplay will not "
+            f"load (loading it could run code); {_RESAVE}"
+        )
     try:
         with torch.serialization.safe_globals(ALLOWED_LAYERS):
             obj = torch.load(path, weights_only=True, map_location="cpu")
     except pickle.UnpicklingError as exc:
         found = re.search(r"GLOBAL ([\w.]+)", str(exc))
         what = found.group(1) if found else "an object that is not plain weights"
-        raise InteropError(f"{path!r} holds {what}, which torchplay will not load "
-                           f"(loading it could run code); {_RESAVE}") from None
+        raise InteropError(
+            f"{path!r} holds {what}, which torchplay will not load "
+            f"(loading it could run code); {_RESAVE}"
+        ) from None
     except Exception as exc:
-        raise InteropError(f"{path!r} is not a readable torch file ({type(exc).__name__}); "
-                           "it needs a file written by torch.save") from None
+        raise InteropError(
+            f"{path!r} is not a readable torch file ({type(exc).__name__}); "
+            "it needs a file written by torch.save"
+        ) from None
     if isinstance(obj, nn.Sequential):
         return obj
     if isinstance(obj, dict) and all(isinstance(v, torch.Tensor) for v in obj.values()):
         return dict(obj)
-    raise InteropError(f"{path!r} holds a {type(obj).__name__}, not a state_dict or an "
-                       f"nn.Sequential; {_RESAVE}")
+    raise InteropError(
+        f"{path!r} holds a {type(obj).__name__}, not a state_dict or an nn.Sequential; {_RESAVE}"
+    )
 
 
 def _layers_from_state_dict(sd: dict[str, torch.Tensor], path: str):
@@ -80,8 +89,10 @@ def _layers_from_state_dict(sd: dict[str, torch.Tensor], path: str):
     for key, value in sd.items():
         m = pattern.match(key)
         if not m:
-            raise InteropError(f"{path!r}: key {key!r} is not a Sequential layer's "
-                               "(expected names like 0.weight, 2.bias)")
+            raise InteropError(
+                f"{path!r}: key {key!r} is not a Sequential layer's "
+                "(expected names like 0.weight, 2.bias)"
+            )
         groups.setdefault(int(m.group(1)), {})[m.group(2)] = value
     layers = []
     for index in sorted(groups):
@@ -125,8 +136,9 @@ def import_file(path: str, activation: str = "relu", base: Spec | None = None):
         layers = _layers_from_state_dict(obj, path)
     for (w0, _), (w1, _) in zip(layers, layers[1:], strict=False):
         if w1.shape[1] != w0.shape[0]:
-            raise InteropError(f"{path!r}: layer widths do not chain ({tuple(w0.shape)} then "
-                               f"{tuple(w1.shape)})")
+            raise InteropError(
+                f"{path!r}: layer widths do not chain ({tuple(w0.shape)} then {tuple(w1.shape)})"
+            )
     n_in, n_out = layers[0][0].shape[1], layers[-1][0].shape[0]
     hidden = [w.shape[0] for w, _ in layers[:-1]]
     if base is None:
@@ -137,14 +149,23 @@ def import_file(path: str, activation: str = "relu", base: Spec | None = None):
             if n_out > 2:
                 base = base.with_overrides({"data.dataset": "blobs", "data.classes": n_out})
         else:
-            raise InteropError(f"{path!r}: a {n_in}-input, {n_out}-output network fits no "
-                               "built-in dataset; pass --dataset csv:PATH with matching columns")
-    spec = base.with_overrides({"model.hidden": hidden, "model.activation": activation,
-                                "name": f"imported {Path(path).name}"})
+            raise InteropError(
+                f"{path!r}: a {n_in}-input, {n_out}-output network fits no "
+                "built-in dataset; pass --dataset csv:PATH with matching columns"
+            )
+    spec = base.with_overrides(
+        {
+            "model.hidden": hidden,
+            "model.activation": activation,
+            "name": f"imported {Path(path).name}",
+        }
+    )
     trainer = Trainer(spec)
     if trainer.data.n_inputs != n_in or trainer.data.n_outputs != n_out:
-        raise InteropError(f"{path!r}: the network is {n_in}-in/{n_out}-out but the data is "
-                           f"{trainer.data.n_inputs}-in/{trainer.data.n_outputs}-out")
+        raise InteropError(
+            f"{path!r}: the network is {n_in}-in/{n_out}-out but the data is "
+            f"{trainer.data.n_inputs}-in/{trainer.data.n_outputs}-out"
+        )
     keys = list(trainer.net.state_dict())
     flat = [t for pair in layers for t in pair]
     weights = {k: t.detach().to(torch.float32) for k, t in zip(keys, flat, strict=True)}
@@ -202,8 +223,10 @@ def script_source(trainer) -> str:
     if d.task == "regression":
         lines.append("for a, y in zip(args, out[:, 0].tolist()):\n    print(a, repr(y))")
     else:
-        lines.append("for a, p in zip(args, torch.softmax(out, 1).tolist()):\n"
-                     "    print(a, max(range(len(p)), key=p.__getitem__), [repr(v) for v in p])")
+        lines.append(
+            "for a, p in zip(args, torch.softmax(out, 1).tolist()):\n"
+            "    print(a, max(range(len(p)), key=p.__getitem__), [repr(v) for v in p])"
+        )
     return "\n".join(lines) + "\n"
 
 

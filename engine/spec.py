@@ -111,7 +111,8 @@ class DataSpec:
     def __post_init__(self) -> None:
         ds = self.dataset
         if not isinstance(ds, str) or not (
-            ds in REGRESSION_DATASETS or ds in CLASSIFICATION_DATASETS
+            ds in REGRESSION_DATASETS
+            or ds in CLASSIFICATION_DATASETS
             or (ds.startswith("csv:") and len(ds) > 4)
         ):
             names = ", ".join(REGRESSION_DATASETS + CLASSIFICATION_DATASETS)
@@ -234,8 +235,11 @@ class Spec:
         out: dict[str, Any] = {"name": self.name}
         for section in ("data", "model", "training"):
             values = dataclasses.asdict(getattr(self, section))
-            out[section] = {k: list(v) if isinstance(v, tuple) else v
-                            for k, v in values.items() if v is not None}
+            out[section] = {
+                k: list(v) if isinstance(v, tuple) else v
+                for k, v in values.items()
+                if v is not None
+            }
         return out
 
     def to_toml(self) -> str:

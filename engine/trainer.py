@@ -18,8 +18,8 @@ import torch
 from engine import data as _data
 from engine import model as _model
 from engine.autograd import AutogradStepper
-from engine.fastpath import FusedStepper, supports
 from engine.events import Snapshot
+from engine.fastpath import FusedStepper, supports
 from engine.history import History
 from engine.spec import Spec, SpecError
 
@@ -55,8 +55,10 @@ class Batches:
         self.xs, self.ys = self.x[perm], self.y[perm]
 
     def state_tensors(self) -> dict[str, torch.Tensor]:
-        out = {"batch.generator": self.generator.get_state(),
-               "batch.pos": torch.tensor(self.pos, dtype=torch.int64)}
+        out = {
+            "batch.generator": self.generator.get_state(),
+            "batch.pos": torch.tensor(self.pos, dtype=torch.int64),
+        }
         if self.perm is not None:
             out["batch.perm"] = self.perm.clone()
         return out
@@ -87,8 +89,11 @@ class Trainer:
             self.net = _model.build(spec.model, self.data.n_inputs, self.data.n_outputs)
         d = self.data
         if spec.training.batch_size > d.x_train.shape[0]:
-            raise SpecError("training.batch_size", spec.training.batch_size,
-                            f"must be at most the {d.x_train.shape[0]} training points (0 = all)")
+            raise SpecError(
+                "training.batch_size",
+                spec.training.batch_size,
+                f"must be at most the {d.x_train.shape[0]} training points (0 = all)",
+            )
         if d.task == "regression" and loss_name(spec, d.task) != "mse":
             raise SpecError("training.loss", spec.training.loss, "regression needs mse")
         self.flat = _model.flatten_parameters(self.net)
@@ -97,11 +102,16 @@ class Trainer:
         self.lr = spec.training.lr
         if supports(spec.training):
             self.stepper: FusedStepper | AutogradStepper = FusedStepper(
-                self.net, self.flat, spec.training, self.loss, spec.model.activation, self.lr)
+                self.net, self.flat, spec.training, self.loss, spec.model.activation, self.lr
+            )
         else:
             self.stepper = AutogradStepper(self.net, spec.training, self.loss, self.lr)
-        self.batches = Batches(d.x_train, self.stepper.prepare_targets(d.y_train),
-                               spec.training.batch_size, spec.data.seed)
+        self.batches = Batches(
+            d.x_train,
+            self.stepper.prepare_targets(d.y_train),
+            spec.training.batch_size,
+            spec.data.seed,
+        )
         self.step_count = 0
         self.state = IDLE
         self.diverged_at: int | None = None
@@ -170,7 +180,8 @@ class Trainer:
         ``observers`` at most every ``interval`` seconds and once at the end."""
         observers = list(observers)
         target = self.step_count + (
-            steps if steps is not None else max(0, self.spec.training.steps - self.step_count))
+            steps if steps is not None else max(0, self.spec.training.steps - self.step_count)
+        )
         if self.state == DIVERGED:
             self.recover()
         self.state = RUNNING
@@ -292,8 +303,12 @@ class Trainer:
     def points(self) -> dict:
         """The training data as lists, for charts."""
         d = self.data
-        return {"x": d.x_train.tolist(), "y": d.y_train.tolist(),
-                "x_test": d.x_test.tolist(), "y_test": d.y_test.tolist()}
+        return {
+            "x": d.x_train.tolist(),
+            "y": d.y_train.tolist(),
+            "x_test": d.x_test.tolist(),
+            "y_test": d.y_test.tolist(),
+        }
 
     # -- state for checkpoints -----------------------------------------------------
 

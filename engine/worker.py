@@ -78,12 +78,20 @@ class Engine:
 
         t = self.trainer
         self.sent_step = t.step_count
-        self.conn.send(ev.RunLoaded(
-            spec=t.spec.to_dict(), task=t.task, n_inputs=t.data.n_inputs,
-            n_outputs=t.data.n_outputs,
-            describe=describe(t.spec.model, t.data.n_inputs, t.data.n_outputs),
-            data=_data_lists(t), step=t.step_count, state=t.state,
-            points=list(t.history.points), source=source))
+        self.conn.send(
+            ev.RunLoaded(
+                spec=t.spec.to_dict(),
+                task=t.task,
+                n_inputs=t.data.n_inputs,
+                n_outputs=t.data.n_outputs,
+                describe=describe(t.spec.model, t.data.n_inputs, t.data.n_outputs),
+                data=_data_lists(t),
+                step=t.step_count,
+                state=t.state,
+                points=list(t.history.points),
+                source=source,
+            )
+        )
         self._emit()
 
     def build(self, spec_dict: dict) -> None:
@@ -145,9 +153,16 @@ class Engine:
         items = []
         for path in paths[:3]:
             t = checkpoint.restore(path)
-            items.append({"name": path, "task": t.task, "data": _data_lists(t),
-                          "chart": _chart(t), "points": list(t.history.points),
-                          "step": t.step_count})
+            items.append(
+                {
+                    "name": path,
+                    "task": t.task,
+                    "data": _data_lists(t),
+                    "chart": _chart(t),
+                    "points": list(t.history.points),
+                    "step": t.step_count,
+                }
+            )
         self.conn.send(ev.Compared(items))
 
 
@@ -163,8 +178,12 @@ def _data_lists(t) -> dict:
     x, y = x[::stride], y[::stride]
     if t.task == "regression":
         return {"x": x[:, 0].tolist(), "y": y[:, 0].tolist()}
-    return {"x": x[:, 0].tolist(), "y": x[:, 1].tolist(), "cls": y.tolist(),
-            "n_classes": t.data.n_classes}
+    return {
+        "x": x[:, 0].tolist(),
+        "y": x[:, 1].tolist(),
+        "cls": y.tolist(),
+        "n_classes": t.data.n_classes,
+    }
 
 
 def _chart(t, grid: tuple[int, int] = DEFAULT_GRID) -> dict:

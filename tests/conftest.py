@@ -15,8 +15,15 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeout: int = 120):
     """``torchplay ARGS`` in a fresh process: (exit code, stdout, stderr)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100")
-    proc = subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd or ROOT, env=env,
-                          capture_output=True, text=True, input=input, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        cwd=cwd or ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=timeout,
+    )
     return proc.returncode, proc.stdout, proc.stderr
 
 

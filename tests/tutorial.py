@@ -44,8 +44,11 @@ def save_restore_setup(seed: int):
     return x, y, net1, optimizer, torch.nn.MSELoss()
 
 
-SETUPS = {"regression": regression_setup, "classification": classification_setup,
-          "save-restore": save_restore_setup}
+SETUPS = {
+    "regression": regression_setup,
+    "classification": classification_setup,
+    "save-restore": save_restore_setup,
+}
 
 
 def train(x, y, net, optimizer, loss_func, steps: int):

@@ -62,11 +62,17 @@ class PlaygroundApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, source: str = "regression", compare: list[str] | None = None,
-                 in_process: bool = False, show_rate: bool = True) -> None:
+    def __init__(
+        self,
+        source: str = "regression",
+        compare: list[str] | None = None,
+        in_process: bool = False,
+        show_rate: bool = True,
+    ) -> None:
         super().__init__()
-        self.spec, self.pending_load = initial_spec(source) if not compare else (
-            get_scenario("regression"), None)
+        self.spec, self.pending_load = (
+            initial_spec(source) if not compare else (get_scenario("regression"), None)
+        )
         self.pending_compare = list(compare or [])
         self.client = EngineClient(in_process=in_process)
         self.state = "starting"
@@ -189,10 +195,17 @@ class PlaygroundApp(App[None]):
             state = f"error: {self.error} (r restarts the engine)"
         parts = [state]
         if s is not None and self.state != "error":
-            metric = (f"acc {_fmt(s.accuracy, '.3f')}" if s.accuracy is not None
-                      else f"R² {_fmt(s.r2, '.4g')}")
-            parts += [f"step {s.step}", f"train {_fmt(s.train_loss)}", f"test {_fmt(s.test_loss)}",
-                      metric]
+            metric = (
+                f"acc {_fmt(s.accuracy, '.3f')}"
+                if s.accuracy is not None
+                else f"R² {_fmt(s.r2, '.4g')}"
+            )
+            parts += [
+                f"step {s.step}",
+                f"train {_fmt(s.train_loss)}",
+                f"test {_fmt(s.test_loss)}",
+                metric,
+            ]
             if self.show_rate:  # off in snapshot tests: the only clock-dependent text
                 parts.append(f"{s.steps_per_s:,.0f} steps/s")
         if self.pending:
@@ -237,8 +250,9 @@ class PlaygroundApp(App[None]):
                 self.query_one(ControlPanel).show(self.spec)
             self.update_status()
 
-        self.push_screen(ConfirmDialog("The data or network changed: reset the model "
-                                       "and apply it?"), answered)
+        self.push_screen(
+            ConfirmDialog("The data or network changed: reset the model and apply it?"), answered
+        )
 
     def on_data_chart_resized(self, message: DataChart.Resized) -> None:
         self.grid = (message.cols, message.rows)
@@ -246,9 +260,13 @@ class PlaygroundApp(App[None]):
             self.run_worker(self.client.set_grid(*self.grid))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {"start": self.action_toggle, "step": self.action_step,
-                   "reset": self.action_reset, "save": self.action_save,
-                   "load": self.action_load}
+        actions = {
+            "start": self.action_toggle,
+            "step": self.action_step,
+            "reset": self.action_reset,
+            "save": self.action_save,
+            "load": self.action_load,
+        }
         if event.button.id in actions:
             actions[event.button.id]()
 

@@ -159,14 +159,26 @@ class DataChart(Chart):
             all_y.extend(y)
 
         if self.kind == "regression" and self.samples:
-            draw("scatter", self.samples["x"], self.samples["y"], marker="dot", label="data",
-                 color="blue")
+            draw(
+                "scatter",
+                self.samples["x"],
+                self.samples["y"],
+                marker="dot",
+                label="data",
+                color="blue",
+            )
             fit = self.chart.get("fit")
             if fit:
                 draw("plot", fit["x"], fit["y"], label="fit", color="red", marker="braille")
                 if fit["x_ext"]:
-                    draw("plot", fit["x_ext"], fit["y_ext"], label="extrapolated",
-                         color="magenta", marker="x")
+                    draw(
+                        "plot",
+                        fit["x_ext"],
+                        fit["y_ext"],
+                        label="extrapolated",
+                        color="magenta",
+                        marker="x",
+                    )
         elif self.samples:
             grid = self.chart.get("grid")
             if grid:
@@ -174,11 +186,21 @@ class DataChart(Chart):
                 all_x.extend(grid["x"])
                 all_y.extend(grid["y"])
             for c in range(self.samples.get("n_classes", 2)):
-                sel = [(a, b) for a, b, cl in zip(self.samples["x"], self.samples["y"],
-                                                   self.samples["cls"], strict=False) if cl == c]
-                draw("scatter", [p[0] for p in sel], [p[1] for p in sel],
-                     marker=GLYPHS[c % len(GLYPHS)], label=f"class {c}",
-                     color=CLASS_COLORS[c % len(CLASS_COLORS)])
+                sel = [
+                    (a, b)
+                    for a, b, cl in zip(
+                        self.samples["x"], self.samples["y"], self.samples["cls"], strict=False
+                    )
+                    if cl == c
+                ]
+                draw(
+                    "scatter",
+                    [p[0] for p in sel],
+                    [p[1] for p in sel],
+                    marker=GLYPHS[c % len(GLYPHS)],
+                    label=f"class {c}",
+                    color=CLASS_COLORS[c % len(CLASS_COLORS)],
+                )
         compact_ticks(plt, all_x, all_y)
         plt.title(self.heading)
 

@@ -16,8 +16,8 @@ import re
 import sys
 from pathlib import Path
 
-from engine.scenarios import SCENARIOS
 from engine.errors import InputError
+from engine.scenarios import SCENARIOS
 from engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_DIVERGED = 0, 1, 2, 3
@@ -51,27 +51,37 @@ def hidden_list(text: str) -> list[int]:
         widths = [int(part) for part in text.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"invalid hidden layers {text!r}: use widths like 10 or 32,16, or none") from None
+            f"invalid hidden layers {text!r}: use widths like 10 or 32,16, or none"
+        ) from None
     return widths
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = Parser(
-        prog="torchplay", description="A PyTorch neural-network playground for the terminal. "
-        "With no command, opens the app on the regression scenario.", epilog=EPILOG)
+        prog="torchplay",
+        description="A PyTorch neural-network playground for the terminal. "
+        "With no command, opens the app on the regression scenario.",
+        epilog=EPILOG,
+    )
     p.add_argument("--version", action="version", version="torchplay 0.1.0")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     t = sub.add_parser("train", help="train headlessly", epilog=EPILOG)
-    t.add_argument("source", nargs="?", default="regression",
-                   help="a scenario name or a spec FILE.toml (default: regression)")
+    t.add_argument(
+        "source",
+        nargs="?",
+        default="regression",
+        help="a scenario name or a spec FILE.toml (default: regression)",
+    )
     t.add_argument("--dataset", help="built-in dataset name or csv:PATH")
     t.add_argument("--target", help="CSV target column (default: the last)")
     t.add_argument("--samples", type=int)
     t.add_argument("--noise", type=float)
     t.add_argument("--test-fraction", type=float)
     t.add_argument("--classes", type=int, help="classes for blobs and spiral")
-    t.add_argument("--hidden", type=hidden_list, help="hidden widths, e.g. 10 or 32,16 (none: linear)")
+    t.add_argument(
+        "--hidden", type=hidden_list, help="hidden widths, e.g. 10 or 32,16 (none: linear)"
+    )
     t.add_argument("--activation", help=", ".join(ACTIVATIONS))
     t.add_argument("--optimizer", help=", ".join(OPTIMIZERS))
     t.add_argument("--lr", type=float)
@@ -112,8 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", required=True, metavar="PATH")
 
     tu = sub.add_parser("tui", help="open the app", epilog=EPILOG)
-    tu.add_argument("source", nargs="?", default="regression",
-                    help="scenario, FILE.toml or checkpoint (default: regression)")
+    tu.add_argument(
+        "source",
+        nargs="?",
+        default="regression",
+        help="scenario, FILE.toml or checkpoint (default: regression)",
+    )
     co = sub.add_parser("compare", help="compare up to three checkpoints in the app")
     co.add_argument("checkpoints", nargs="+")
     return p
@@ -149,8 +163,9 @@ def load_spec(source: str):
         if spec.name in SCENARIOS and spec != get_scenario(spec.name):
             spec = dataclasses.replace(spec, name=path.stem)  # no longer that scenario
         return spec
-    raise UserError(f"unknown scenario {source!r}: use one of {', '.join(SCENARIOS)} "
-                    "or a FILE.toml")
+    raise UserError(
+        f"unknown scenario {source!r}: use one of {', '.join(SCENARIOS)} or a FILE.toml"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

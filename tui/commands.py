@@ -18,11 +18,20 @@ from engine.spec import ACTIVATIONS
 from tui.cli import EXIT_DIVERGED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, UserError, load_spec
 
 _FLAGS = {
-    "dataset": "data.dataset", "target": "data.target", "samples": "data.samples",
-    "noise": "data.noise", "test_fraction": "data.test_fraction", "classes": "data.classes",
-    "seed": "data.seed", "hidden": "model.hidden", "activation": "model.activation",
-    "optimizer": "training.optimizer", "lr": "training.lr", "momentum": "training.momentum",
-    "weight_decay": "training.weight_decay", "batch_size": "training.batch_size",
+    "dataset": "data.dataset",
+    "target": "data.target",
+    "samples": "data.samples",
+    "noise": "data.noise",
+    "test_fraction": "data.test_fraction",
+    "classes": "data.classes",
+    "seed": "data.seed",
+    "hidden": "model.hidden",
+    "activation": "model.activation",
+    "optimizer": "training.optimizer",
+    "lr": "training.lr",
+    "momentum": "training.momentum",
+    "weight_decay": "training.weight_decay",
+    "batch_size": "training.batch_size",
     "steps": "training.steps",
 }
 
@@ -52,15 +61,21 @@ def result(trainer, checkpoint: str | None) -> dict:
     """The result object that ``--json`` prints."""
     snap = trainer.snapshot()
     out = {
-        "step": snap.step, "state": snap.state,
-        "train_loss": snap.train_loss, "test_loss": snap.test_loss,
-        "params": trainer.params, "checkpoint": checkpoint,
+        "step": snap.step,
+        "state": snap.state,
+        "train_loss": snap.train_loss,
+        "test_loss": snap.test_loss,
+        "params": trainer.params,
+        "checkpoint": checkpoint,
         "weights_sha256": weights_sha256(trainer),
-        "diverged": snap.state == "diverged", "diverged_at": snap.diverged_at,
-        "steps_per_s": round(snap.steps_per_s, 1), "fast_path": trainer.stepper.fused,
+        "diverged": snap.state == "diverged",
+        "diverged_at": snap.diverged_at,
+        "steps_per_s": round(snap.steps_per_s, 1),
+        "fast_path": trainer.stepper.fused,
     }
     out["accuracy" if trainer.task == "classification" else "r2"] = (
-        snap.accuracy if trainer.task == "classification" else snap.r2)
+        snap.accuracy if trainer.task == "classification" else snap.r2
+    )
     return out
 
 
@@ -69,13 +84,21 @@ def _print_result(res: dict, as_json: bool) -> None:
         print(json.dumps(res))
         return
     metric = "accuracy" if "accuracy" in res else "r2"
+
     def fmt(v):
         return "-" if v is None else f"{v:.6g}"
-    state = (f"diverged at step {res['diverged_at']} (kept the weights of step {res['step']}; "
-             "lower --lr)" if res["diverged"] else f"{res['state']} at step {res['step']}")
-    line = (f"{state}: train_loss {fmt(res['train_loss'])}  "
-            f"test_loss {fmt(res['test_loss'])}  {metric} {fmt(res[metric])}  "
-            f"params {res['params']}")
+
+    state = (
+        f"diverged at step {res['diverged_at']} (kept the weights of step {res['step']}; "
+        "lower --lr)"
+        if res["diverged"]
+        else f"{res['state']} at step {res['step']}"
+    )
+    line = (
+        f"{state}: train_loss {fmt(res['train_loss'])}  "
+        f"test_loss {fmt(res['test_loss'])}  {metric} {fmt(res[metric])}  "
+        f"params {res['params']}"
+    )
     print(line)
     if res["checkpoint"]:
         print(f"saved {res['checkpoint']}")
@@ -87,8 +110,9 @@ def _train(trainer, args, steps: int | None) -> int:
     from engine.trainer import configure_threads
 
     configure_threads(trainer)
-    total = trainer.step_count + (steps if steps is not None
-                                  else max(0, trainer.spec.training.steps - trainer.step_count))
+    total = trainer.step_count + (
+        steps if steps is not None else max(0, trainer.spec.training.steps - trainer.step_count)
+    )
     observers = []
     if args.metrics:
         from tui.progress import MetricsWriter
@@ -98,8 +122,9 @@ def _train(trainer, args, steps: int | None) -> int:
     if not args.quiet and not args.json:
         from tui.progress import PlainProgress, RichProgress
 
-        observers.append(RichProgress(total, trainer.step_count) if sys.stdout.isatty()
-                         else PlainProgress(total))
+        observers.append(
+            RichProgress(total, trainer.step_count) if sys.stdout.isatty() else PlainProgress(total)
+        )
     stop, caught = threading.Event(), []
 
     def on_signal(signum, _frame):
@@ -133,8 +158,9 @@ def cmd_train(args) -> int:
 
     _check_out_path(args.save, "--save")
     spec = load_spec(args.source)
-    overrides = {key: getattr(args, flag) for flag, key in _FLAGS.items()
-                 if getattr(args, flag) is not None}
+    overrides = {
+        key: getattr(args, flag) for flag, key in _FLAGS.items() if getattr(args, flag) is not None
+    }
     if args.no_fast_path:
         overrides["training.fast_path"] = False
     return _train(Trainer(spec.with_overrides(overrides)), args, None)
@@ -224,9 +250,11 @@ def cmd_import(args) -> int:
         raise UserError(f"--activation {args.activation!r}: use one of {', '.join(ACTIVATIONS)}")
     trainer = interop.import_file(args.file, args.activation, base)
     checkpoint.save(trainer, args.save)
-    print(f"imported {args.file} as {trainer.spec.name}: "
-          f"{'-'.join(map(str, [trainer.data.n_inputs, *trainer.spec.model.hidden, trainer.data.n_outputs]))} "
-          f"{trainer.spec.model.activation}; saved {args.save}")
+    print(
+        f"imported {args.file} as {trainer.spec.name}: "
+        f"{'-'.join(map(str, [trainer.data.n_inputs, *trainer.spec.model.hidden, trainer.data.n_outputs]))} "
+        f"{trainer.spec.model.activation}; saved {args.save}"
+    )
     return EXIT_OK
 
 

@@ -23,8 +23,11 @@ NUMERIC = {
     "samples": ("samples", "data.samples", int),
     "noise": ("noise", "data.noise", float),
     "test_fraction": ("test frac", "data.test_fraction", float),
-    "hidden": ("hidden", "model.hidden",
-               lambda s: [int(p) for p in s.split(",")] if s.strip() else []),
+    "hidden": (
+        "hidden",
+        "model.hidden",
+        lambda s: [int(p) for p in s.split(",")] if s.strip() else [],
+    ),
     "lr": ("lr", "training.lr", float),
     "batch_size": ("batch (0=all)", "training.batch_size", int),
     "seed": ("seed", "data.seed", int),
@@ -59,21 +62,49 @@ class ControlPanel(VerticalScroll):
         with Horizontal(id="buttons2"):
             yield Button("Save", id="save", compact=True)
             yield Button("Load", id="load", compact=True)
-        yield from self._row("scenario", Select(
-            [(n, n) for n in SCENARIOS] + [("custom", "custom")], id="scenario",
-            value=s.name if s.name in SCENARIOS else "custom", allow_blank=False, compact=True))
-        yield from self._row("dataset", Select(
-            [(d, d) for d in datasets], id="dataset", value=s.data.dataset, allow_blank=False,
-            compact=True))
+        yield from self._row(
+            "scenario",
+            Select(
+                [(n, n) for n in SCENARIOS] + [("custom", "custom")],
+                id="scenario",
+                value=s.name if s.name in SCENARIOS else "custom",
+                allow_blank=False,
+                compact=True,
+            ),
+        )
+        yield from self._row(
+            "dataset",
+            Select(
+                [(d, d) for d in datasets],
+                id="dataset",
+                value=s.data.dataset,
+                allow_blank=False,
+                compact=True,
+            ),
+        )
         for key, (label, _, _) in NUMERIC.items():
             if key == "lr":
-                yield from self._row("optimizer", Select(
-                    [(o, o) for o in OPTIMIZERS], id="optimizer", value=s.training.optimizer,
-                    allow_blank=False, compact=True))
+                yield from self._row(
+                    "optimizer",
+                    Select(
+                        [(o, o) for o in OPTIMIZERS],
+                        id="optimizer",
+                        value=s.training.optimizer,
+                        allow_blank=False,
+                        compact=True,
+                    ),
+                )
             if key == "hidden":
-                yield from self._row("activation", Select(
-                    [(a, a) for a in ACTIVATIONS], id="activation", value=s.model.activation,
-                    allow_blank=False, compact=True))
+                yield from self._row(
+                    "activation",
+                    Select(
+                        [(a, a) for a in ACTIVATIONS],
+                        id="activation",
+                        value=s.model.activation,
+                        allow_blank=False,
+                        compact=True,
+                    ),
+                )
             yield from self._row(label, Input(self._text(key, s), id=key, compact=True))
             error = Label("", id=f"{key}-error", classes="error")
             error.display = False
@@ -87,10 +118,15 @@ class ControlPanel(VerticalScroll):
 
     @staticmethod
     def _text(key: str, s: Spec) -> str:
-        value = {"samples": s.data.samples, "noise": s.data.noise,
-                 "test_fraction": s.data.test_fraction, "lr": s.training.lr,
-                 "batch_size": s.training.batch_size, "seed": s.data.seed,
-                 "hidden": ",".join(map(str, s.model.hidden))}[key]
+        value = {
+            "samples": s.data.samples,
+            "noise": s.data.noise,
+            "test_fraction": s.data.test_fraction,
+            "lr": s.training.lr,
+            "batch_size": s.training.batch_size,
+            "seed": s.data.seed,
+            "hidden": ",".join(map(str, s.model.hidden)),
+        }[key]
         return str(value)
 
     def show(self, spec: Spec) -> None:
@@ -99,8 +135,11 @@ class ControlPanel(VerticalScroll):
         self.spec = self.base = spec
         for key in NUMERIC:
             self.query_one(f"#{key}", Input).value = self._text(key, spec)
-        for sel, value in (("dataset", spec.data.dataset), ("activation", spec.model.activation),
-                           ("optimizer", spec.training.optimizer)):
+        for sel, value in (
+            ("dataset", spec.data.dataset),
+            ("activation", spec.model.activation),
+            ("optimizer", spec.training.optimizer),
+        ):
             widget = self.query_one(f"#{sel}", Select)
             if value in [v for _, v in widget._options]:
                 widget.value = value
@@ -118,8 +157,11 @@ class ControlPanel(VerticalScroll):
                 overrides[spec_key] = parse(text)
             except ValueError:
                 errors[key] = f"{text!r} is not a valid {NUMERIC[key][0]} value"
-        for sel, spec_key in (("dataset", "data.dataset"), ("activation", "model.activation"),
-                              ("optimizer", "training.optimizer")):
+        for sel, spec_key in (
+            ("dataset", "data.dataset"),
+            ("activation", "model.activation"),
+            ("optimizer", "training.optimizer"),
+        ):
             overrides[spec_key] = self.query_one(f"#{sel}", Select).value
         spec = None
         if not errors:

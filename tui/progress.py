@@ -27,16 +27,26 @@ class RichProgress:
         )
 
         self.progress = Progress(
-            TextColumn("[bold]train"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("loss {task.fields[loss]}"), TextColumn("{task.fields[rate]} it/s"),
-            TimeRemainingColumn(), transient=False)
-        self.task = self.progress.add_task("train", total=total, completed=start,
-                                           loss="-", rate="-")
+            TextColumn("[bold]train"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("loss {task.fields[loss]}"),
+            TextColumn("{task.fields[rate]} it/s"),
+            TimeRemainingColumn(),
+            transient=False,
+        )
+        self.task = self.progress.add_task(
+            "train", total=total, completed=start, loss="-", rate="-"
+        )
         self.progress.start()
 
     def __call__(self, snap: Snapshot) -> None:
-        self.progress.update(self.task, completed=snap.step, loss=_fmt(snap.train_loss),
-                             rate=f"{snap.steps_per_s:,.0f}")
+        self.progress.update(
+            self.task,
+            completed=snap.step,
+            loss=_fmt(snap.train_loss),
+            rate=f"{snap.steps_per_s:,.0f}",
+        )
 
     def close(self) -> None:
         self.progress.stop()
@@ -52,8 +62,12 @@ class PlainProgress:
         now = time.monotonic()
         if now - self.last >= self.every or snap.step >= self.total:
             self.last = now
-            print(f"step {snap.step}/{self.total} loss {_fmt(snap.train_loss)} "
-                  f"{snap.steps_per_s:,.0f} it/s", file=self.stream, flush=True)
+            print(
+                f"step {snap.step}/{self.total} loss {_fmt(snap.train_loss)} "
+                f"{snap.steps_per_s:,.0f} it/s",
+                file=self.stream,
+                flush=True,
+            )
 
     def close(self) -> None:
         pass

@@ -35,8 +35,9 @@ class PathDialog(ModalScreen[str | None]):
         self.dismiss(event.value.strip() or None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(self.query_one("#path", Input).value.strip() if event.button.id == "ok"
-                     else None)
+        self.dismiss(
+            self.query_one("#path", Input).value.strip() if event.button.id == "ok" else None
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -77,10 +78,16 @@ class ModelScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         m, a, b = self.model, self.n_in, self.n_out
         with Horizontal(id="model"):
-            yield Static("[b]print(net)[/b]\n\n" + describe(m, a, b) + "\n\n"
-                         + sequential_code(m, a, b), classes="code", markup=True)
-            yield Static("[b]the same network as a subclass[/b]\n\n" + subclass_code(m, a, b),
-                         classes="code", markup=True)
+            yield Static(
+                "[b]print(net)[/b]\n\n" + describe(m, a, b) + "\n\n" + sequential_code(m, a, b),
+                classes="code",
+                markup=True,
+            )
+            yield Static(
+                "[b]the same network as a subclass[/b]\n\n" + subclass_code(m, a, b),
+                classes="code",
+                markup=True,
+            )
 
     def action_close(self) -> None:
         self.dismiss(None)

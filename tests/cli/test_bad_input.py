@@ -14,14 +14,23 @@ from engine.scenarios import get_scenario
 from engine.trainer import Trainer
 
 CLI_VALUES = [
-    (["--lr", "0"], "0.0"), (["--lr", "-1"], "-1"), (["--lr", "nan"], "nan"),
-    (["--lr", "inf"], "inf"), (["--lr", "abc"], "abc"),
-    (["--hidden", ""], "''"), (["--hidden", "0"], "0"), (["--hidden", "10,,5"], "10,,5"),
-    (["--hidden", "-3"], "-3"), (["--hidden", "1e9"], "1e9"),
-    (["--steps", "-1"], "-1"), (["--samples", "0"], "data.samples = 0"),
+    (["--lr", "0"], "0.0"),
+    (["--lr", "-1"], "-1"),
+    (["--lr", "nan"], "nan"),
+    (["--lr", "inf"], "inf"),
+    (["--lr", "abc"], "abc"),
+    (["--hidden", ""], "''"),
+    (["--hidden", "0"], "0"),
+    (["--hidden", "10,,5"], "10,,5"),
+    (["--hidden", "-3"], "-3"),
+    (["--hidden", "1e9"], "1e9"),
+    (["--steps", "-1"], "-1"),
+    (["--samples", "0"], "data.samples = 0"),
     (["--samples", "1000000000"], "1000000000"),
-    (["--dataset", "mnist"], "mnist"), (["--activation", "swish"], "swish"),
-    (["--optimizer", "lbfgs"], "lbfgs"), (["--batch-size", "101"], "101"),
+    (["--dataset", "mnist"], "mnist"),
+    (["--activation", "swish"], "swish"),
+    (["--optimizer", "lbfgs"], "lbfgs"),
+    (["--batch-size", "101"], "101"),
 ]
 
 TOMLS = [
@@ -33,8 +42,12 @@ TOMLS = [
 ]
 
 CSVS = [
-    (None, "does not exist"), ("", "empty"), ("a,b\n", "no data rows"),
-    ("1,2\n3,x\n", "'x'"), ("1,2\n3\n", "line 2"), ("1,nan\n2,3\n", "'nan'"),
+    (None, "does not exist"),
+    ("", "empty"),
+    ("a,b\n", "no data rows"),
+    ("1,2\n3,x\n", "'x'"),
+    ("1,2\n3\n", "line 2"),
+    ("1,nan\n2,3\n", "'nan'"),
     ("1,inf\n2,3\n", "'inf'"),
 ]
 
@@ -66,8 +79,11 @@ def test_toml_files(cli, tmp_path, existing, text, needle) -> None:
     spec = tmp_path / "bad.toml"
     spec.write_text(text)
     before = existing.read_bytes()
-    assert_refused(*cli("train", str(spec), "--save", str(existing)), needle,
-                   {existing: before, spec: text.encode()})
+    assert_refused(
+        *cli("train", str(spec), "--save", str(existing)),
+        needle,
+        {existing: before, spec: text.encode()},
+    )
 
 
 @pytest.mark.parametrize("text, needle", CSVS)
@@ -76,8 +92,11 @@ def test_csv_files(cli, tmp_path, existing, text, needle) -> None:
     if text is not None:
         path.write_text(text)
     before = existing.read_bytes()
-    assert_refused(*cli("train", "--dataset", f"csv:{path}", "--save", str(existing)), needle,
-                   {existing: before})
+    assert_refused(
+        *cli("train", "--dataset", f"csv:{path}", "--save", str(existing)),
+        needle,
+        {existing: before},
+    )
 
 
 def test_csv_one_class_and_missing_target(cli, tmp_path) -> None:

@@ -34,11 +34,14 @@ def test_weights_are_readable_by_any_safetensors_reader(tmp_path) -> None:
     assert torch.equal(tensors["0.weight"], trainer.net[0].weight.detach())
 
 
-@pytest.mark.parametrize("overrides", [
-    {},
-    {"training.optimizer": "adam", "training.lr": 0.01, "training.batch_size": 32},
-    {"training.momentum": 0.9, "training.batch_size": 50, "training.fast_path": False},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"training.optimizer": "adam", "training.lr": 0.01, "training.batch_size": 32},
+        {"training.momentum": 0.9, "training.batch_size": 50, "training.fast_path": False},
+    ],
+)
 def test_exact_resume_in_a_fresh_process(tmp_path, overrides) -> None:
     spec = get_scenario("classification").with_overrides({**overrides, "training.steps": 60})
     toml = tmp_path / "s.toml"

@@ -22,8 +22,14 @@ def test_disk_full_keeps_old_checkpoint(tmp_path) -> None:
     cmd = [sys.executable, "-m", "tui.cli", "train", "--quiet", "--steps", "5", "--save", str(ck)]
     assert subprocess.run(cmd, env=env, cwd=ROOT).returncode == 0
     before = ck.read_bytes()
-    proc = subprocess.run(cmd[:-3] + ["20", "--save", str(ck)], env=env, cwd=ROOT,
-                          capture_output=True, text=True, preexec_fn=_limit_file_size)
+    proc = subprocess.run(
+        cmd[:-3] + ["20", "--save", str(ck)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        preexec_fn=_limit_file_size,
+    )
     assert proc.returncode == 2, proc.stderr
     assert "cannot write" in proc.stderr and "unchanged" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1

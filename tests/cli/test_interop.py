@@ -105,6 +105,11 @@ def test_headless_commands_never_import_textual(tmp_path) -> None:
         "bad = [m for m in ('textual', 'textual_plotext') if m in sys.modules]\n"
         "print('BAD', bad) if bad else print('OK')\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert proc.stdout.strip().endswith("OK"), proc.stdout + proc.stderr

@@ -19,10 +19,26 @@ def test_interrupt_saves_last_completed_step(tmp_path, sig, code) -> None:
     ck = tmp_path / "int.safetensors"
     metrics = tmp_path / "m.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "train", "save-restore", "--steps", "100000000",
-         "--save", str(ck), "--metrics", str(metrics), "--quiet"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "train",
+            "save-restore",
+            "--steps",
+            "100000000",
+            "--save",
+            str(ck),
+            "--metrics",
+            str(metrics),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while not (metrics.exists() and metrics.stat().st_size > 0) and time.monotonic() < deadline:
         time.sleep(0.1)

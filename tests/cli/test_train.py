@@ -58,18 +58,21 @@ def test_divergence_exits_3(cli) -> None:
     assert code == 3 and res["diverged"] and res["diverged_at"] <= 100
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["--lr", "0"], "training.lr = 0.0"),
-    (["--lr", "nan"], "training.lr = nan"),
-    (["--lr", "abc"], "'abc'"),
-    (["--hidden", "10,,5"], "'10,,5'"),
-    (["--hidden", "-3"], "model.hidden = -3"),
-    (["--steps", "-1"], "training.steps = -1"),
-    (["--samples", "1000000000"], "data.samples = 1000000000"),
-    (["--activation", "swish"], "model.activation = 'swish'"),
-    (["--batch-size", "500"], "training.batch_size = 500"),
-    (["nosuch"], "unknown scenario 'nosuch'"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--lr", "0"], "training.lr = 0.0"),
+        (["--lr", "nan"], "training.lr = nan"),
+        (["--lr", "abc"], "'abc'"),
+        (["--hidden", "10,,5"], "'10,,5'"),
+        (["--hidden", "-3"], "model.hidden = -3"),
+        (["--steps", "-1"], "training.steps = -1"),
+        (["--samples", "1000000000"], "data.samples = 1000000000"),
+        (["--activation", "swish"], "model.activation = 'swish'"),
+        (["--batch-size", "500"], "training.batch_size = 500"),
+        (["nosuch"], "unknown scenario 'nosuch'"),
+    ],
+)
 def test_bad_values_exit_2_with_one_line(cli, args, needle) -> None:
     code, out, err = cli("train", *args)
     assert code == 2 and out == ""

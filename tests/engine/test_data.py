@@ -33,10 +33,17 @@ def test_csv_with_header_and_target(tmp_path) -> None:
     assert y.tolist() == [0, 1, 0] and cols == ["a", "b", "label"]
 
 
-@pytest.mark.parametrize("text, needle", [
-    ("", "empty"), ("a,b\n", "no data rows"), ("1,2\n3,x\n", "not a number"),
-    ("1,2\n3\n", "columns"), ("1,nan\n2,3\n", "not finite"), ("1,0\n2,0\n", None),
-])
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ("", "empty"),
+        ("a,b\n", "no data rows"),
+        ("1,2\n3,x\n", "not a number"),
+        ("1,2\n3\n", "columns"),
+        ("1,nan\n2,3\n", "not finite"),
+        ("1,0\n2,0\n", None),
+    ],
+)
 def test_bad_csv(tmp_path, text: str, needle: str | None) -> None:
     path = tmp_path / "d.csv"
     path.write_text(text)

@@ -8,17 +8,19 @@ from hypothesis import strategies as st
 from engine.spec import ACTIVATIONS, DataSpec, ModelSpec, Spec, TrainingSpec
 from engine.trainer import Trainer
 
-configs = st.fixed_dictionaries({
-    "dataset": st.sampled_from(["square", "sine", "cubic", "moons", "blobs", "xor", "spiral"]),
-    "hidden": st.lists(st.integers(1, 12), min_size=0, max_size=3),
-    "activation": st.sampled_from(ACTIVATIONS),
-    "optimizer": st.sampled_from(["sgd", "adam", "adamw"]),
-    "momentum": st.sampled_from([0.0, 0.9]),
-    "nesterov": st.booleans(),
-    "weight_decay": st.sampled_from([0.0, 1e-3]),
-    "batch_size": st.sampled_from([0, 16]),
-    "seed": st.integers(0, 1000),
-})
+configs = st.fixed_dictionaries(
+    {
+        "dataset": st.sampled_from(["square", "sine", "cubic", "moons", "blobs", "xor", "spiral"]),
+        "hidden": st.lists(st.integers(1, 12), min_size=0, max_size=3),
+        "activation": st.sampled_from(ACTIVATIONS),
+        "optimizer": st.sampled_from(["sgd", "adam", "adamw"]),
+        "momentum": st.sampled_from([0.0, 0.9]),
+        "nesterov": st.booleans(),
+        "weight_decay": st.sampled_from([0.0, 1e-3]),
+        "batch_size": st.sampled_from([0, 16]),
+        "seed": st.integers(0, 1000),
+    }
+)
 
 
 def make_spec(c: dict, fast: bool) -> Spec:
@@ -27,9 +29,16 @@ def make_spec(c: dict, fast: bool) -> Spec:
     return Spec(
         DataSpec(c["dataset"], samples=64, noise=0.2, seed=c["seed"], classes=3),
         ModelSpec(tuple(c["hidden"]), c["activation"]),
-        TrainingSpec(c["optimizer"], lr=0.05 if sgd else 0.005, momentum=momentum,
-                     nesterov=c["nesterov"] and momentum > 0, weight_decay=c["weight_decay"],
-                     batch_size=c["batch_size"], steps=1000, fast_path=fast),
+        TrainingSpec(
+            c["optimizer"],
+            lr=0.05 if sgd else 0.005,
+            momentum=momentum,
+            nesterov=c["nesterov"] and momentum > 0,
+            weight_decay=c["weight_decay"],
+            batch_size=c["batch_size"],
+            steps=1000,
+            fast_path=fast,
+        ),
     )
 
 

@@ -14,8 +14,9 @@ UI = ("textual", "textual_plotext", "plotext", "rich", "tui")
 
 def loaded_after(statement: str) -> set[str]:
     code = f"import sys\n{statement}\nprint('MODULES:', ' '.join(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout
     listing = out.rsplit("MODULES:", 1)[1]
     return {name.split(".")[0] for name in listing.split()}
 
@@ -26,14 +27,18 @@ def test_engine_imports_no_ui() -> None:
     assert not mods & set(UI)
 
 
-@pytest.mark.parametrize("module", ["engine.spec", "engine.scenarios", "engine.describe",
-                                    "engine.client", "engine.events"])
+@pytest.mark.parametrize(
+    "module",
+    ["engine.spec", "engine.scenarios", "engine.describe", "engine.client", "engine.events"],
+)
 def test_light_modules_import_no_torch(module: str) -> None:
     mods = loaded_after(f"import {module}")
     assert "torch" not in mods and not mods & set(UI)
 
 
 def test_help_does_not_import_torch() -> None:
-    mods = loaded_after("sys.argv = ['torchplay', '--help']\n"
-                        "try:\n    import tui.cli; tui.cli.main()\nexcept SystemExit: pass")
+    mods = loaded_after(
+        "sys.argv = ['torchplay', '--help']\n"
+        "try:\n    import tui.cli; tui.cli.main()\nexcept SystemExit: pass"
+    )
     assert "torch" not in mods and "textual" not in mods

@@ -20,7 +20,8 @@ def max_diff(a: torch.nn.Module, b: torch.nn.Module) -> float:
 @pytest.mark.parametrize("seed", [1, 7])
 def test_regression_matches_tutorial(fast_path: bool, seed: int) -> None:
     spec = get_scenario("regression").with_overrides(
-        {"training.fast_path": fast_path, "data.seed": seed})
+        {"training.fast_path": fast_path, "data.seed": seed}
+    )
     trainer = Trainer(spec)
     trainer.run()
     assert trainer.step_count == 100
@@ -62,7 +63,8 @@ def test_save_restore_predicts_the_extrapolated_range() -> None:
 
 def test_same_seed_same_weights_bit_for_bit() -> None:
     spec = get_scenario("classification").with_overrides(
-        {"training.optimizer": "adam", "training.lr": 0.01, "training.batch_size": 32})
+        {"training.optimizer": "adam", "training.lr": 0.01, "training.batch_size": 32}
+    )
     a, b = Trainer(spec), Trainer(spec)
     a.step(77)
     b.step(77)

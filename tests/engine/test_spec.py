@@ -10,16 +10,36 @@ from engine.scenarios import SCENARIOS, get_scenario
 from engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError, from_toml
 
 BAD = [
-    ("data.dataset", "nope"), ("data.samples", 0), ("data.samples", 10**9),
-    ("data.samples", 1.5), ("data.noise", -1.0), ("data.noise", float("nan")),
-    ("data.test_fraction", 0.95), ("data.seed", -1), ("data.classes", 1),
-    ("data.target", ""), ("data.task", "ranking"), ("data.extrapolate", -1.0),
-    ("model.hidden", [0]), ("model.hidden", [10**9]), ("model.hidden", "10"),
-    ("model.activation", "swish"), ("training.optimizer", "lbfgs"), ("training.lr", 0),
-    ("training.lr", -1), ("training.lr", float("inf")), ("training.lr", "abc"),
-    ("training.momentum", 1.0), ("training.nesterov", "yes"), ("training.weight_decay", -1.0),
-    ("training.batch_size", -1), ("training.steps", -1), ("training.loss", "hinge"),
-    ("training.fast_path", 1), ("training.bogus", 1), ("nosection.x", 1),
+    ("data.dataset", "nope"),
+    ("data.samples", 0),
+    ("data.samples", 10**9),
+    ("data.samples", 1.5),
+    ("data.noise", -1.0),
+    ("data.noise", float("nan")),
+    ("data.test_fraction", 0.95),
+    ("data.seed", -1),
+    ("data.classes", 1),
+    ("data.target", ""),
+    ("data.task", "ranking"),
+    ("data.extrapolate", -1.0),
+    ("model.hidden", [0]),
+    ("model.hidden", [10**9]),
+    ("model.hidden", "10"),
+    ("model.activation", "swish"),
+    ("training.optimizer", "lbfgs"),
+    ("training.lr", 0),
+    ("training.lr", -1),
+    ("training.lr", float("inf")),
+    ("training.lr", "abc"),
+    ("training.momentum", 1.0),
+    ("training.nesterov", "yes"),
+    ("training.weight_decay", -1.0),
+    ("training.batch_size", -1),
+    ("training.steps", -1),
+    ("training.loss", "hinge"),
+    ("training.fast_path", 1),
+    ("training.bogus", 1),
+    ("nosection.x", 1),
 ]
 
 
@@ -59,8 +79,16 @@ def test_scenarios_round_trip(name: str) -> None:
     seed=st.integers(0, 2**32),
 )
 def test_spec_toml_round_trip(hidden, activation, optimizer, lr, samples, noise, batch, seed):
-    spec = get_scenario("classification").with_overrides({
-        "model.hidden": hidden, "model.activation": activation,
-        "training.optimizer": optimizer, "training.lr": lr, "data.samples": samples,
-        "data.noise": noise, "training.batch_size": batch, "data.seed": seed})
+    spec = get_scenario("classification").with_overrides(
+        {
+            "model.hidden": hidden,
+            "model.activation": activation,
+            "training.optimizer": optimizer,
+            "training.lr": lr,
+            "data.samples": samples,
+            "data.noise": noise,
+            "training.batch_size": batch,
+            "data.seed": seed,
+        }
+    )
     assert from_toml(spec.to_toml()) == spec

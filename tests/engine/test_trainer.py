@@ -46,7 +46,9 @@ def test_minibatches_cover_each_epoch_once() -> None:
         seen.append(xb)
     assert sorted(len(b) for b in seen) == [8, 64, 64, 64]
     got = torch.cat(seen)
-    assert torch.equal(got[got[:, 0].argsort()], trainer.data.x_train[trainer.data.x_train[:, 0].argsort()])
+    assert torch.equal(
+        got[got[:, 0].argsort()], trainer.data.x_train[trainer.data.x_train[:, 0].argsort()]
+    )
 
 
 def test_observers_get_plain_data_and_stop_event_pauses() -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.tui.helpers import status, wait_for
 from tui.app import PlaygroundApp
 from tui.charts import LossChart
 from tui.screens import ModelScreen
-
-from tests.tui.helpers import status, wait_for
 
 
 async def test_train_save_load_continue(tmp_path, monkeypatch) -> None:
@@ -39,13 +38,17 @@ async def test_invalid_values_are_marked_inline_and_block_start() -> None:
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
-        for field, bad, needle in [("lr", "abc", "not a valid"), ("lr", "-1", "training.lr"),
-                                   ("hidden", "10,,5", "not a valid"),
-                                   ("samples", "0", "data.samples")]:
+        for field, bad, needle in [
+            ("lr", "abc", "not a valid"),
+            ("lr", "-1", "training.lr"),
+            ("hidden", "10,,5", "not a valid"),
+            ("samples", "0", "data.samples"),
+        ]:
             widget = app.query_one(f"#{field}")
             widget.value = bad
-            await wait_for(pilot, lambda f=field, n=needle:
-                           n in str(app.query_one(f"#{f}-error").render()))
+            await wait_for(
+                pilot, lambda f=field, n=needle: n in str(app.query_one(f"#{f}-error").render())
+            )
             assert app.query_one("#start").disabled
             await pilot.press("space")
             assert app.state != "running"

@@ -28,7 +28,9 @@ async def test_buttons(tmp_path, monkeypatch) -> None:
         await pilot.click("#save")
         assert isinstance(app.screen, PathDialog)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: (tmp_path / "runs" / "regression-step100.safetensors").exists())
+        await wait_for(
+            pilot, lambda: (tmp_path / "runs" / "regression-step100.safetensors").exists()
+        )
         await pilot.click("#reset")
         await wait_for(pilot, lambda: app.last is not None and app.last.step == 0)
         await pilot.click("#load")
@@ -78,8 +80,9 @@ async def test_changing_data_while_running_asks_first() -> None:
         app.query_one("#dataset", Select).value = "sine"
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
-        await wait_for(pilot, lambda: app.run_info.spec["data"]["dataset"] == "sine"
-                       and app.state == "idle")
+        await wait_for(
+            pilot, lambda: app.run_info.spec["data"]["dataset"] == "sine" and app.state == "idle"
+        )
         assert app.last.step == 0
 
 

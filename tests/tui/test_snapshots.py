@@ -17,8 +17,10 @@ from tui.charts import Chart
 
 async def settled(pilot, app) -> None:
     """Wait until both charts have drawn the latest event, then for the next frame."""
-    await wait_for(pilot, lambda: not app.stale and not any(
-        chart.building for chart in app.screen.query(Chart)))
+    await wait_for(
+        pilot,
+        lambda: not app.stale and not any(chart.building for chart in app.screen.query(Chart)),
+    )
     await pilot.pause(0.2)
 
 
