@@ -76,6 +76,21 @@ def _bool(name: str, value: Any) -> bool:
     return value
 
 
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """Hidden widths from text: ``10`` or ``32,16``; ``none`` for a linear model.
+
+    Raises:
+        SpecError: anything else, naming ``model.hidden`` and the text.
+    """
+    if text.strip().lower() == "none":
+        return ()
+    try:
+        widths = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise SpecError("model.hidden", text, "use widths like 10 or 32,16, or none") from None
+    return ModelSpec(widths).hidden  # range checks
+
+
 def task_of(dataset: str) -> str:
     """The task ('regression' or 'classification') of a built-in dataset name."""
     if dataset in REGRESSION_DATASETS:
@@ -213,13 +228,19 @@ class Spec:
     """The scenario this spec came from, for titles."""
 
     def __post_init__(self) -> None:
-        if self.data.task != "auto" and self.data.is_csv:
-            return
-        if not self.data.is_csv:
-            task = task_of(self.data.dataset)
-            want = "mse" if task == "regression" else "cross_entropy"
-            if self.training.loss not in ("auto", want):
-                raise SpecError("training.loss", self.training.loss, f"{task} needs {want}")
+        if self.data.is_csv:
+            return  # checked when the file is read (engine.trainer.Trainer)
+        task = task_of(self.data.dataset)
+        want = "mse" if task == "regression" else "cross_entropy"
+        if self.training.loss not in ("auto", want):
+            raise SpecError("training.loss", self.training.loss, f"{task} needs {want}")
+        n_train = self.data.samples - int(round(self.data.samples * self.data.test_fraction))
+        if self.training.batch_size > n_train:
+            raise SpecError(
+                "training.batch_size",
+                self.training.batch_size,
+                f"must be at most the {n_train} training points (0 = all)",
+            )
 
     @property
     def task(self) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from engine.errors import InputError
 from engine.scenarios import SCENARIOS
-from engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError
+from engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError, parse_hidden
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_DIVERGED = 0, 1, 2, 3
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
@@ -45,15 +45,10 @@ class Parser(argparse.ArgumentParser):
 
 def hidden_list(text: str) -> list[int]:
     """``10`` or ``32,16`` -> [32, 16]; ``none`` is a linear model (no hidden layer)."""
-    if text.strip().lower() == "none":
-        return []
     try:
-        widths = [int(part) for part in text.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"invalid hidden layers {text!r}: use widths like 10 or 32,16, or none"
-        ) from None
-    return widths
+        return list(parse_hidden(text))
+    except SpecError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

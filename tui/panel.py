@@ -16,6 +16,7 @@ from engine.spec import (
     REGRESSION_DATASETS,
     Spec,
     SpecError,
+    parse_hidden,
 )
 
 # field id -> (label, spec key, parser)
@@ -23,11 +24,7 @@ NUMERIC = {
     "samples": ("samples", "data.samples", int),
     "noise": ("noise", "data.noise", float),
     "test_fraction": ("test frac", "data.test_fraction", float),
-    "hidden": (
-        "hidden",
-        "model.hidden",
-        lambda s: [int(p) for p in s.split(",")] if s.strip() else [],
-    ),
+    "hidden": ("hidden", "model.hidden", parse_hidden),
     "lr": ("lr", "training.lr", float),
     "batch_size": ("batch (0=all)", "training.batch_size", int),
     "seed": ("seed", "data.seed", int),
@@ -125,7 +122,7 @@ class ControlPanel(VerticalScroll):
             "lr": s.training.lr,
             "batch_size": s.training.batch_size,
             "seed": s.data.seed,
-            "hidden": ",".join(map(str, s.model.hidden)),
+            "hidden": ",".join(map(str, s.model.hidden)) or "none",
         }[key]
         return str(value)
 
@@ -155,6 +152,8 @@ class ControlPanel(VerticalScroll):
             text = self.query_one(f"#{key}", Input).value
             try:
                 overrides[spec_key] = parse(text)
+            except SpecError as exc:
+                errors[key] = str(exc)
             except ValueError:
                 errors[key] = f"{text!r} is not a valid {NUMERIC[key][0]} value"
         for sel, spec_key in (
