@@ -87,7 +87,7 @@ def test_spec_toml_round_trip(hidden, activation, optimizer, lr, samples, noise,
             "training.lr": lr,
             "data.samples": samples,
             "data.noise": noise,
-            "training.batch_size": batch,
+            "training.batch_size": min(batch, samples),
             "data.seed": seed,
         }
     )
