@@ -87,6 +87,19 @@ def minibatch(reps: int = 3) -> tuple[float, float]:
     return statistics.median(a), statistics.median(b)
 
 
+def threads_ratio(spec: Spec, steps: int, reps: int = 3) -> float:
+    """Engine steps/s with one torch thread divided by steps/s with two (same run)."""
+    trainer = Trainer(spec)
+    trainer.step(20)
+    rates: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(reps):
+        for n in (1, 2):
+            torch.set_num_threads(n)
+            rates[n].append(rate(trainer.step, steps))
+    torch.set_num_threads(1)
+    return statistics.median(rates[1]) / statistics.median(rates[2])
+
+
 def wall(cmd: list[str]) -> float:
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True)
@@ -168,6 +181,26 @@ def main() -> None:
             "target >= 1.0x",
         )
     )
+    big = Spec(
+        DataSpec("moons", samples=100_000, noise=1.0),
+        ModelSpec((64, 64), "relu"),
+        TrainingSpec("adam", lr=1e-3, batch_size=256, steps=10**8),
+    )
+    for key, spec, steps in (
+        ("threads_1_vs_2_classification", get_scenario("classification"), 2000),
+        ("threads_1_vs_2_minibatch", big, 200),
+        ("threads_1_vs_2_full_batch_100k", big.with_overrides({"training.batch_size": 0}), 20),
+    ):
+        res[key] = threads_ratio(spec.with_overrides({"training.steps": 10**8}), steps)
+        rows.append(
+            (
+                f"torch threads: 1 vs 2, {key[13:]} (ratio of steps/s)",
+                "",
+                "",
+                f"{res[key]:.2f}x",
+                ">1: one thread is faster",
+            )
+        )
     exe = [sys.executable, "-m", "tui.cli"]
     res["cli_train_regression_wall_s"] = statistics.median(
         wall([*exe, "train", "regression", "--quiet"]) for _ in range(3)

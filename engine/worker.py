@@ -96,9 +96,10 @@ class Engine:
 
     def build(self, spec_dict: dict) -> None:
         from engine.spec import from_dict
-        from engine.trainer import Trainer
+        from engine.trainer import Trainer, configure_threads
 
         self.trainer = Trainer(from_dict(spec_dict))
+        configure_threads(self.trainer)
         self._loaded()
 
     def start(self, spec_dict: dict) -> None:
@@ -143,8 +144,10 @@ class Engine:
 
     def load(self, path: str) -> None:
         from engine import checkpoint
+        from engine.trainer import configure_threads
 
         self.trainer = checkpoint.restore(path)
+        configure_threads(self.trainer)
         self._loaded(source=path)
 
     def compare(self, paths: list[str]) -> None:

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Static
@@ -94,6 +94,13 @@ class PlaygroundApp(App[None]):
                 yield DataChart(id="data")
         yield Static("starting the engine (importing torch)...", id="status")
         yield Footer(compact=True)
+
+    def get_system_commands(self, screen):
+        """Textual's own commands, plus every binding of this app (the command palette)."""
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            action = getattr(self, f"action_{binding.action}")
+            yield SystemCommand(binding.description, f"key: {binding.key}", action)
 
     def on_mount(self) -> None:
         self.set_interval(CHART_TICK, self.draw_next)

@@ -104,3 +104,10 @@ async def test_bindings_log_and_model_view(size) -> None:
         await pilot.press("m")
         assert not isinstance(app.screen, ModelScreen)
         assert app.query_one("#start").region.width > 0  # visible at 80x24
+
+
+async def test_every_binding_is_in_the_command_palette() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)):
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {b.description for b in app.BINDINGS} <= titles
