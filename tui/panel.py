@@ -59,53 +59,24 @@ class ControlPanel(VerticalScroll):
         with Horizontal(id="buttons2"):
             yield Button("Save", id="save", compact=True)
             yield Button("Load", id="load", compact=True)
-        yield from self._row(
-            "scenario",
-            Select(
-                [(n, n) for n in SCENARIOS] + [("custom", "custom")],
-                id="scenario",
-                value=s.name if s.name in SCENARIOS else "custom",
-                allow_blank=False,
-                compact=True,
-            ),
-        )
-        yield from self._row(
-            "dataset",
-            Select(
-                [(d, d) for d in datasets],
-                id="dataset",
-                value=s.data.dataset,
-                allow_blank=False,
-                compact=True,
-            ),
-        )
+        scenario = s.name if s.name in SCENARIOS else "custom"
+        yield from self._choice("scenario", [*SCENARIOS, "custom"], scenario)
+        yield from self._choice("dataset", datasets, s.data.dataset)
         for key, (label, _, _) in NUMERIC.items():
             if key == "lr":
-                yield from self._row(
-                    "optimizer",
-                    Select(
-                        [(o, o) for o in OPTIMIZERS],
-                        id="optimizer",
-                        value=s.training.optimizer,
-                        allow_blank=False,
-                        compact=True,
-                    ),
-                )
+                yield from self._choice("optimizer", OPTIMIZERS, s.training.optimizer)
             if key == "hidden":
-                yield from self._row(
-                    "activation",
-                    Select(
-                        [(a, a) for a in ACTIVATIONS],
-                        id="activation",
-                        value=s.model.activation,
-                        allow_blank=False,
-                        compact=True,
-                    ),
-                )
+                yield from self._choice("activation", ACTIVATIONS, s.model.activation)
             yield from self._row(label, Input(self._text(key, s), id=key, compact=True))
             error = Label("", id=f"{key}-error", classes="error")
             error.display = False
             yield error
+
+    def _choice(self, name: str, options, value: str) -> ComposeResult:
+        select = Select(
+            [(o, o) for o in options], id=name, value=value, allow_blank=False, compact=True
+        )
+        yield from self._row(name, select)
 
     @staticmethod
     def _row(label: str, widget) -> ComposeResult:

@@ -12,6 +12,7 @@ import torch
 from engine import checkpoint
 from engine.scenarios import get_scenario
 from engine.trainer import Trainer
+from tests.evil import Evil
 
 CLI_VALUES = [
     (["--lr", "0"], "0.0"),
@@ -119,23 +120,15 @@ def test_unreadable_checkpoint(cli, existing) -> None:
     assert_refused(*cli("info", str(existing)), "permission denied", {})
 
 
-class _Evil:
-    def __init__(self, marker: str) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (os.system, (f"touch {self.marker}",))
-
-
 @pytest.mark.parametrize("kind", ["pickle", "torch"])
 @pytest.mark.parametrize("command", ["info", "resume", "predict"])
 def test_code_running_pickles_as_checkpoints(cli, tmp_path, kind, command) -> None:
     marker = tmp_path / "pwned"
     src = tmp_path / "evil.safetensors"
     if kind == "pickle":
-        src.write_bytes(pickle.dumps(_Evil(str(marker))))
+        src.write_bytes(pickle.dumps(Evil(str(marker))))
     else:
-        torch.save({"w": _Evil(str(marker))}, src)
+        torch.save({"w": Evil(str(marker))}, src)
     extra = ["--x", "1"] if command == "predict" else []
     assert_refused(*cli(command, str(src), *extra), str(src), {})
     assert not marker.exists()

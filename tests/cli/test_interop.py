@@ -13,6 +13,7 @@ import torch
 
 from tests import tutorial
 from tests.conftest import ROOT
+from tests.evil import Evil
 
 
 def _tutorial_net(act):
@@ -48,22 +49,14 @@ def test_subclassed_net_is_refused(cli, tmp_path) -> None:
     assert not (tmp_path / "o.safetensors").exists()
 
 
-class _Evil:
-    def __init__(self, marker: str) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (os.system, (f"touch {self.marker}",))
-
-
 @pytest.mark.parametrize("kind", ["pickle", "torch"])
 def test_code_running_pickles_are_refused(cli, tmp_path, kind) -> None:
     marker = tmp_path / "pwned"
     src = tmp_path / "evil.pt"
     if kind == "pickle":
-        src.write_bytes(pickle.dumps(_Evil(str(marker))))
+        src.write_bytes(pickle.dumps(Evil(str(marker))))
     else:
-        torch.save({"w": _Evil(str(marker))}, src)
+        torch.save({"w": Evil(str(marker))}, src)
     code, _, err = cli("import", str(src), "--save", str(tmp_path / "o.safetensors"))
     assert code == 2 and ("will not load" in err or "not a readable" in err)
     assert not marker.exists()
