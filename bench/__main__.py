@@ -194,7 +194,7 @@ def main() -> None:
         res[key] = threads_ratio(spec.with_overrides({"training.steps": 10**8}), steps)
         rows.append(
             (
-                f"torch threads: 1 vs 2, {key[13:]} (ratio of steps/s)",
+                f"torch threads: 1 vs 2, {key[15:]} (steps/s ratio)",
                 "",
                 "",
                 f"{res[key]:.2f}x",

@@ -14,6 +14,7 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Button, Footer, Static
 
 from engine import events as ev
@@ -120,7 +121,12 @@ class PlaygroundApp(App[None]):
     @work(exclusive=True, group="engine")
     async def consume_events(self) -> None:
         async for event in self.client.events():
-            self.handle(event)
+            try:
+                self.handle(event)
+            except NoMatches:
+                if self.is_running:
+                    raise
+                return  # the app is shutting down and its widgets are gone
 
     # -- events from the engine ------------------------------------------------------
 
