@@ -187,10 +187,11 @@ class PlaygroundApp(App[None]):
         self.stale.update((LossChart, DataChart))
 
     def draw_next(self) -> None:
-        """Redraw at most one stale chart per tick, in turn.
+        """Start at most one stale chart's redraw per tick, in turn.
 
-        A chart build costs 7-10 ms on the UI thread; two in one frame would hold the
-        event loop for ~20 ms. At 20 ticks a second each chart still redraws 10 times.
+        A chart frame costs 7-10 ms of Python (built on a worker thread, but under the
+        same GIL); one per tick keeps the event loop's worst waits short. At 20 ticks a
+        second each chart still redraws 10 times.
         """
         for kind in (self.order[0], self.order[1]):
             if kind in self.stale:
