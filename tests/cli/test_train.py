@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 
 
 def test_train_json_is_one_object(cli, tmp_path) -> None:
@@ -82,3 +84,15 @@ def test_bad_values_exit_2_with_one_line(cli, args, needle) -> None:
 def test_help_answers() -> None:
     code, out, err = run_cli("--help")
     assert code == 0 and "train" in out and "exit codes" in out and err == ""
+
+
+def test_a_bug_exits_1_with_a_traceback() -> None:
+    """Only an unexpected error (a bug) reaches exit 1; it is not dressed up as bad input."""
+    code = (
+        "import sys, tui.commands as c\n"
+        "c.cmd_info = lambda args: 1 / 0\n"
+        "from tui.cli import main\n"
+        "sys.exit(main(['info', 'x.safetensors']))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 1 and "ZeroDivisionError" in proc.stderr
