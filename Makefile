@@ -21,8 +21,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check engine tui tests bench
-	$(BIN)/ruff format --check engine tui tests bench
+	$(BIN)/ruff check engine tui tests bench __main__.py
+	$(BIN)/ruff format --check engine tui tests bench __main__.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

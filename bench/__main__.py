@@ -15,11 +15,11 @@ import time
 from pathlib import Path
 
 import torch
+from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.spec import DataSpec, ModelSpec, Spec, TrainingSpec
+from torchplay.engine.trainer import Trainer
 
 from bench import tui as tui_bench
-from engine.scenarios import get_scenario
-from engine.spec import DataSpec, ModelSpec, Spec, TrainingSpec
-from engine.trainer import Trainer
 from tests import tutorial
 
 HERE = Path(__file__).resolve().parent
@@ -108,8 +108,7 @@ def wall(cmd: list[str]) -> float:
 
 def chart_frame_ms(n: int) -> float:
     import plotext as plt
-
-    from tui.textplots import downsample
+    from torchplay.tui.textplots import downsample
 
     xs = torch.linspace(-1, 1, n).tolist()
     ys = torch.rand(n).tolist()
@@ -126,7 +125,7 @@ def chart_frame_ms(n: int) -> float:
 def engine_ready_s() -> float:
     import asyncio
 
-    from engine.client import EngineClient
+    from torchplay.engine.client import EngineClient
 
     async def go() -> float:
         client = EngineClient()
@@ -201,7 +200,7 @@ def main() -> None:
                 ">1: one thread is faster",
             )
         )
-    exe = [sys.executable, "-m", "tui.cli"]
+    exe = [sys.executable, "-m", "torchplay.tui.cli"]
     res["cli_train_regression_wall_s"] = statistics.median(
         wall([*exe, "train", "regression", "--quiet"]) for _ in range(3)
     )

@@ -66,8 +66,8 @@ def _vm_hwm_mb(pid: int) -> float:
 
 
 async def _app_run(train_seconds: float) -> dict:
-    from tui.app import PlaygroundApp
-    from tui.charts import Chart
+    from torchplay.tui.app import PlaygroundApp
+    from torchplay.tui.charts import Chart
 
     frames = [0]
     original = Chart.on_chart_built

@@ -5,4 +5,10 @@ Its light modules (``spec``, ``scenarios``, ``events``, ``client``) do not impor
 either, so a UI process can use them without paying torch's import time.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("torchplay")
+    """The installed distribution's version: the one place it is read (pyproject.toml sets it)."""
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0+unknown"

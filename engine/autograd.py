@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-
-from engine.spec import TrainingSpec
+from torchplay.engine.spec import TrainingSpec
 
 
 def make_optimizer(params, training: TrainingSpec, lr: float) -> torch.optim.Optimizer:

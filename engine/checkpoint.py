@@ -22,12 +22,11 @@ from pathlib import Path
 import safetensors
 import safetensors.torch
 import torch
-
-from engine import __version__
-from engine import describe as _text
-from engine.errors import InputError
-from engine.history import History
-from engine.spec import Spec, SpecError, from_dict
+from torchplay.engine import __version__
+from torchplay.engine import describe as _text
+from torchplay.engine.errors import InputError
+from torchplay.engine.history import History
+from torchplay.engine.spec import Spec, SpecError, from_dict
 
 FORMAT = 1
 """The checkpoint format version this code writes and reads (it refuses newer ones)."""
@@ -92,7 +91,7 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
 
 
 def to_bytes(trainer) -> bytes:
-    """Serialise a :class:`engine.trainer.Trainer` to checkpoint bytes."""
+    """Serialise a :class:`torchplay.engine.trainer.Trainer` to checkpoint bytes."""
     d = trainer.data
     tensors = dict(trainer.weights())
     tensors.update(trainer.stepper.state_tensors())
@@ -248,13 +247,13 @@ def load(path: str | os.PathLike) -> Checkpoint:
 
 
 def restore(path: str | os.PathLike):
-    """A :class:`engine.trainer.Trainer` exactly where the checkpoint at ``path`` left it."""
+    """A :class:`torchplay.engine.trainer.Trainer` exactly where the checkpoint at ``path`` left it."""
     return trainer_from(load(path), str(path))
 
 
 def trainer_from(ckpt: Checkpoint, name: str):
-    """A :class:`engine.trainer.Trainer` rebuilt from a loaded checkpoint."""
-    from engine.trainer import PAUSED, Trainer
+    """A :class:`torchplay.engine.trainer.Trainer` rebuilt from a loaded checkpoint."""
+    from torchplay.engine.trainer import PAUSED, Trainer
 
     trainer = Trainer(ckpt.spec)
     d = trainer.data

@@ -1,6 +1,6 @@
 """The async engine client: the app's only door to the engine. No torch here.
 
-``EngineClient`` runs :mod:`engine.worker` in a separate process (the default: torch
+``EngineClient`` runs :mod:`torchplay.engine.worker` in a separate process (the default: torch
 never loads in, or stalls, the UI process) or in a thread (``in_process=True``, for
 tests). Commands are sent without waiting; events arrive through ``events()``.
 """
@@ -13,8 +13,8 @@ import sys
 import threading
 from collections.abc import AsyncIterator
 
-from engine import events as ev
-from engine.spec import Spec
+from torchplay.engine import events as ev
+from torchplay.engine.spec import Spec
 
 
 def _process_main(conn) -> None:
@@ -24,13 +24,13 @@ def _process_main(conn) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
-    from engine.worker import main
+    from torchplay.engine.worker import main
 
     main(conn)
 
 
 def _thread_main(conn) -> None:
-    from engine.worker import serve
+    from torchplay.engine.worker import serve
 
     serve(conn)
 

@@ -2,7 +2,7 @@
 
 Generators draw from torch's global RNG, in the tutorial's order, so that after
 ``torch.manual_seed(S)`` they produce the tutorial's exact numbers. Callers seed and
-isolate the RNG (see :class:`engine.trainer.Trainer`).
+isolate the RNG (see :class:`torchplay.engine.trainer.Trainer`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
-
-from engine.errors import InputError
-from engine.spec import MAX_CLASSES, MAX_SAMPLES, DataSpec, task_of
+from torchplay.engine.errors import InputError
+from torchplay.engine.spec import MAX_CLASSES, MAX_SAMPLES, DataSpec, task_of
 
 
 class DataError(InputError):

@@ -5,7 +5,7 @@ The UI process shows the model view from these; a test checks them against torch
 
 from __future__ import annotations
 
-from engine.spec import ModelSpec
+from torchplay.engine.spec import ModelSpec
 
 _MODULES = {
     "relu": ("ReLU()", "torch.nn.ReLU()", "F.relu"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.history import Point
+from torchplay.engine.history import Point
 
 
 @dataclass(frozen=True)

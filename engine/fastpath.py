@@ -4,7 +4,7 @@ Small MLPs spend almost all of a tutorial step in per-op dispatch and autograd
 bookkeeping, not arithmetic. Here each step is a short, fixed list of ops on
 preallocated buffers: the activation backward uses the same aten kernels autograd uses,
 and the optimizer updates one flat parameter buffer in place (see
-:func:`engine.model.flatten_parameters`), mirroring ``torch.optim``'s single-tensor
+:func:`torchplay.engine.model.flatten_parameters`), mirroring ``torch.optim``'s single-tensor
 SGD and Adam/AdamW formulas.
 """
 
@@ -15,9 +15,8 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 from torch import nn
-
-from engine.model import linears
-from engine.spec import TrainingSpec
+from torchplay.engine.model import linears
+from torchplay.engine.spec import TrainingSpec
 
 aten = torch.ops.aten
 

@@ -16,12 +16,11 @@ from pathlib import Path
 import safetensors.torch
 import torch
 from torch import nn
-
-from engine.checkpoint import CheckpointError, write_atomic
-from engine.errors import InputError
-from engine.model import ACTIVATION_MODULES
-from engine.scenarios import get_scenario
-from engine.spec import Spec
+from torchplay.engine.checkpoint import CheckpointError, write_atomic
+from torchplay.engine.errors import InputError
+from torchplay.engine.model import ACTIVATION_MODULES
+from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.spec import Spec
 
 ALLOWED_LAYERS: list[type] = [nn.Sequential, nn.Linear, *ACTIVATION_MODULES.values()]
 """The only classes a whole-model file may contain."""
@@ -122,12 +121,12 @@ def _layers_from_sequential(net: nn.Sequential, path: str):
 
 
 def import_file(path: str, activation: str = "relu", base: Spec | None = None):
-    """A :class:`engine.trainer.Trainer` holding the weights of a tutorial file.
+    """A :class:`torchplay.engine.trainer.Trainer` holding the weights of a tutorial file.
 
     The architecture comes from the Linear shapes; the task from the widths (one input
     and output: regression; two inputs: classification). ``base`` overrides the data.
     """
-    from engine.trainer import PAUSED, Trainer
+    from torchplay.engine.trainer import PAUSED, Trainer
 
     obj = read_torch_file(path)
     if isinstance(obj, nn.Sequential):
@@ -199,7 +198,7 @@ def export(trainer, fmt: str, out: str | os.PathLike) -> None:
 
 def script_source(trainer) -> str:
     """A tutorial-style script: build the Sequential, load these weights, print predictions."""
-    from engine.describe import sequential_code
+    from torchplay.engine.describe import sequential_code
 
     spec, d = trainer.spec, trainer.data
     values = {k: v.tolist() for k, v in trainer.weights().items()}

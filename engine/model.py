@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-
-from engine import describe as _text
-from engine.spec import ModelSpec
+from torchplay.engine import describe as _text
+from torchplay.engine.spec import ModelSpec
 
 ACTIVATION_MODULES: dict[str, type[nn.Module]] = {
     "relu": nn.ReLU,

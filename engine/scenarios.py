@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.spec import DataSpec, ModelSpec, Spec, SpecError, TrainingSpec
+from torchplay.engine.spec import DataSpec, ModelSpec, Spec, SpecError, TrainingSpec
 
 SCENARIOS: dict[str, Spec] = {
     # Section 1: y = x^2 + 0.2*U[0,1) on 100 points of [-1, 1]; 1-10-1 ReLU, SGD lr 0.2.

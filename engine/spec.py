@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import tomli_w
-
-from engine.errors import InputError
+from torchplay.engine.errors import InputError
 
 REGRESSION_DATASETS = ("square", "quadratic", "sine", "cubic", "abs")
 """Synthetic regression datasets: one input, one output."""
@@ -298,7 +297,7 @@ def from_dict(raw: dict[str, Any], base: Spec | None = None) -> Spec:
     Raises:
         SpecError: on unknown keys, wrong types or out-of-range values.
     """
-    from engine.scenarios import get_scenario
+    from torchplay.engine.scenarios import get_scenario
 
     if not isinstance(raw, dict):
         raise SpecError("spec", raw, "must be a table")

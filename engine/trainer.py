@@ -14,14 +14,13 @@ import time
 from collections.abc import Callable, Iterable
 
 import torch
-
-from engine import data as _data
-from engine import model as _model
-from engine.autograd import AutogradStepper
-from engine.events import Snapshot
-from engine.fastpath import FusedStepper, supports
-from engine.history import History
-from engine.spec import Spec, SpecError
+from torchplay.engine import data as _data
+from torchplay.engine import model as _model
+from torchplay.engine.autograd import AutogradStepper
+from torchplay.engine.events import Snapshot
+from torchplay.engine.fastpath import FusedStepper, supports
+from torchplay.engine.history import History
+from torchplay.engine.spec import Spec, SpecError
 
 IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = "idle", "running", "paused", "finished", "diverged"
 

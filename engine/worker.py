@@ -1,6 +1,6 @@
 """The engine loop: owns a Trainer, obeys commands from a pipe, publishes batched events.
 
-Runs in its own process (started by :class:`engine.client.EngineClient`) so that torch
+Runs in its own process (started by :class:`torchplay.engine.client.EngineClient`) so that torch
 never runs on, or stalls, the UI process; or in a thread, for tests.
 """
 
@@ -11,8 +11,8 @@ import threading
 import time
 import traceback
 
-from engine import events as ev
-from engine.errors import InputError
+from torchplay.engine import events as ev
+from torchplay.engine.errors import InputError
 
 EMIT_INTERVAL = 0.05
 """Seconds between progress events: at most 20 a second (the app redraws one chart each)."""
@@ -22,8 +22,7 @@ def _warm() -> float:
     """Import torch and the optimizer machinery up front (1-1.5 s on first use)."""
     t0 = time.perf_counter()
     import torch
-
-    from engine import checkpoint, interop, trainer  # noqa: F401
+    from torchplay.engine import checkpoint, interop, trainer  # noqa: F401
 
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
     torch.set_num_threads(1)
@@ -35,7 +34,7 @@ def _warm() -> float:
 class Engine:
     """Command handlers over one trainer; :func:`serve` feeds it commands.
 
-    Training runs in :meth:`engine.trainer.Trainer.run`, the loop the command line uses;
+    Training runs in :meth:`torchplay.engine.trainer.Trainer.run`, the loop the command line uses;
     this engine is one of its observers: each snapshot becomes a ``StepsCompleted`` event,
     and commands that arrived meanwhile are read at that step boundary.
     """
@@ -74,7 +73,7 @@ class Engine:
         self.conn.send(ev.StepsCompleted(**vars(snap), chart=_chart(t, self.grid)))
 
     def _loaded(self, source: str = "") -> None:
-        from engine.describe import describe
+        from torchplay.engine.describe import describe
 
         t = self.trainer
         self.sent_step = t.step_count
@@ -95,8 +94,8 @@ class Engine:
         self._emit()
 
     def build(self, spec_dict: dict) -> None:
-        from engine.spec import from_dict
-        from engine.trainer import Trainer, configure_threads
+        from torchplay.engine.spec import from_dict
+        from torchplay.engine.trainer import Trainer, configure_threads
 
         self.trainer = Trainer(from_dict(spec_dict))
         configure_threads(self.trainer)
@@ -137,21 +136,21 @@ class Engine:
             self._emit()
 
     def save(self, path: str) -> None:
-        from engine import checkpoint
+        from torchplay.engine import checkpoint
 
         checkpoint.save(self.trainer, path)
         self.conn.send(ev.Saved(path))
 
     def load(self, path: str) -> None:
-        from engine import checkpoint
-        from engine.trainer import configure_threads
+        from torchplay.engine import checkpoint
+        from torchplay.engine.trainer import configure_threads
 
         self.trainer = checkpoint.restore(path)
         configure_threads(self.trainer)
         self._loaded(source=path)
 
     def compare(self, paths: list[str]) -> None:
-        from engine import checkpoint
+        from torchplay.engine import checkpoint
 
         items = []
         for path in paths[:3]:

@@ -16,7 +16,7 @@ def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeo
     """``torchplay ARGS`` in a fresh process: (exit code, stdout, stderr)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100")
     proc = subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args],
+        [sys.executable, "-m", "torchplay.tui.cli", *args],
         cwd=cwd or ROOT,
         env=env,
         capture_output=True,
@@ -30,7 +30,7 @@ def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeo
 @pytest.fixture
 def cli(capsys):
     """``torchplay ARGS`` in-process: (exit code, stdout, stderr)."""
-    from tui.cli import main
+    from torchplay.tui.cli import main
 
     def call(*args: str):
         try:

@@ -1,7 +1,7 @@
 """The playground app: control panel, live charts, status, fed by the async engine.
 
 The app owns the run's state and pushes it down to widgets; the engine runs in its own
-process (see :mod:`engine.client`) and this process never imports torch.
+process (see :mod:`torchplay.engine.client`) and this process never imports torch.
 """
 
 from __future__ import annotations
@@ -16,15 +16,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.widgets import Button, Footer, Static
-
-from engine import events as ev
-from engine.client import EngineClient
-from engine.scenarios import get_scenario
-from engine.spec import Spec, from_dict
-from tui.charts import DataChart, LossChart
-from tui.cli import load_spec
-from tui.panel import ControlPanel
-from tui.screens import CompareScreen, ConfirmDialog, ModelScreen, PathDialog
+from torchplay.engine import events as ev
+from torchplay.engine.client import EngineClient
+from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.spec import Spec, from_dict
+from torchplay.tui.charts import DataChart, LossChart
+from torchplay.tui.cli import load_spec
+from torchplay.tui.panel import ControlPanel
+from torchplay.tui.screens import CompareScreen, ConfirmDialog, ModelScreen, PathDialog
 
 
 def initial_spec(source: str) -> tuple[Spec, str | None]:

@@ -13,9 +13,8 @@ import math
 from rich.text import Text
 from textual.message import Message
 from textual_plotext import PlotextPlot
-
-from engine.history import History
-from tui.textplots import GLYPHS, downsample
+from torchplay.engine.history import History
+from torchplay.tui.textplots import GLYPHS, downsample
 
 CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
 

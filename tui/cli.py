@@ -16,9 +16,10 @@ import re
 import sys
 from pathlib import Path
 
-from engine.errors import InputError
-from engine.scenarios import SCENARIOS
-from engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError, parse_hidden
+from torchplay.engine import __version__
+from torchplay.engine.errors import InputError
+from torchplay.engine.scenarios import SCENARIOS
+from torchplay.engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError, parse_hidden
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_DIVERGED = 0, 1, 2, 3
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
@@ -58,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the app on the regression scenario.",
         epilog=EPILOG,
     )
-    p.add_argument("--version", action="version", version="torchplay 0.1.0")
+    p.add_argument("--version", action="version", version=f"torchplay {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     t = sub.add_parser("train", help="train headlessly", epilog=EPILOG)
@@ -138,8 +139,8 @@ def _output_args(p: argparse.ArgumentParser) -> None:
 
 def load_spec(source: str):
     """A scenario name or a TOML file path -> Spec."""
-    from engine.scenarios import get_scenario
-    from engine.spec import from_toml
+    from torchplay.engine.scenarios import get_scenario
+    from torchplay.engine.spec import from_toml
 
     if source in SCENARIOS:
         return get_scenario(source)
@@ -170,10 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command in (None, "tui", "compare"):
-            from tui.launch import launch
+            from torchplay.tui.launch import launch
 
             return launch(args)
-        from tui import commands
+        from torchplay.tui import commands
 
         return getattr(commands, f"cmd_{args.command}")(args)
     except UserError as exc:

@@ -1,6 +1,6 @@
 """Headless command handlers: train, resume, predict, info, import, export.
 
-Each returns an exit code; bad input raises an error whose message :func:`tui.cli.main`
+Each returns an exit code; bad input raises an error whose message :func:`torchplay.tui.cli.main`
 prints as one line (exit 2).
 """
 
@@ -14,8 +14,15 @@ import sys
 import threading
 from pathlib import Path
 
-from engine.spec import ACTIVATIONS
-from tui.cli import EXIT_DIVERGED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, UserError, load_spec
+from torchplay.engine.spec import ACTIVATIONS
+from torchplay.tui.cli import (
+    EXIT_DIVERGED,
+    EXIT_OK,
+    EXIT_SIGINT,
+    EXIT_SIGTERM,
+    UserError,
+    load_spec,
+)
 
 _FLAGS = {
     "dataset": "data.dataset",
@@ -106,8 +113,8 @@ def _print_result(res: dict, as_json: bool) -> None:
 
 def _train(trainer, args, steps: int | None) -> int:
     """Run with progress, signals and outputs; shared by train and resume."""
-    from engine import checkpoint
-    from engine.trainer import configure_threads
+    from torchplay.engine import checkpoint
+    from torchplay.engine.trainer import configure_threads
 
     configure_threads(trainer)
     total = trainer.step_count + (
@@ -115,12 +122,12 @@ def _train(trainer, args, steps: int | None) -> int:
     )
     observers = []
     if args.metrics:
-        from tui.progress import MetricsWriter
+        from torchplay.tui.progress import MetricsWriter
 
         _check_out_path(args.metrics, "--metrics")
         observers.append(MetricsWriter(args.metrics))
     if not args.quiet and not args.json:
-        from tui.progress import PlainProgress, RichProgress
+        from torchplay.tui.progress import PlainProgress, RichProgress
 
         observers.append(
             RichProgress(total, trainer.step_count) if sys.stdout.isatty() else PlainProgress(total)
@@ -144,7 +151,7 @@ def _train(trainer, args, steps: int | None) -> int:
     res = result(trainer, args.save)
     _print_result(res, args.json)
     if args.plot and not args.json:
-        from tui.textplots import fit_chart, loss_chart
+        from torchplay.tui.textplots import fit_chart, loss_chart
 
         print(loss_chart(trainer.history.points))
         print(fit_chart(trainer))
@@ -154,7 +161,7 @@ def _train(trainer, args, steps: int | None) -> int:
 
 
 def cmd_train(args) -> int:
-    from engine.trainer import Trainer
+    from torchplay.engine.trainer import Trainer
 
     _check_out_path(args.save, "--save")
     spec = load_spec(args.source)
@@ -167,7 +174,7 @@ def cmd_train(args) -> int:
 
 
 def cmd_resume(args) -> int:
-    from engine import checkpoint
+    from torchplay.engine import checkpoint
 
     _check_out_path(args.save, "--save")
     if args.steps is not None and args.steps < 0:
@@ -190,7 +197,7 @@ def _parse_inputs(values: list[str], n_inputs: int, source: str) -> list[list[fl
 
 
 def cmd_predict(args) -> int:
-    from engine import checkpoint
+    from torchplay.engine import checkpoint
 
     trainer = checkpoint.restore(args.checkpoint)
     n = trainer.data.n_inputs
@@ -223,8 +230,8 @@ def cmd_predict(args) -> int:
 
 
 def cmd_info(args) -> int:
-    from engine import checkpoint
-    from engine.describe import describe
+    from torchplay.engine import checkpoint
+    from torchplay.engine.describe import describe
 
     ckpt = checkpoint.load(args.checkpoint)
     trainer = checkpoint.trainer_from(ckpt, args.checkpoint)
@@ -241,8 +248,8 @@ def cmd_info(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from engine import checkpoint, interop
-    from engine.scenarios import get_scenario
+    from torchplay.engine import checkpoint, interop
+    from torchplay.engine.scenarios import get_scenario
 
     _check_out_path(args.save, "--save")
     base = get_scenario(args.scenario) if args.scenario else None
@@ -259,7 +266,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from engine import checkpoint, interop
+    from torchplay.engine import checkpoint, interop
 
     _check_out_path(args.out, "--out")
     trainer = checkpoint.restore(args.checkpoint)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def launch(args) -> int:
-    from tui.app import PlaygroundApp
+    from torchplay.tui.app import PlaygroundApp
 
     source = getattr(args, "source", None) or "regression"
     compare = list(getattr(args, "checkpoints", None) or [])

@@ -7,9 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select
-
-from engine.scenarios import SCENARIOS, get_scenario
-from engine.spec import (
+from torchplay.engine.scenarios import SCENARIOS, get_scenario
+from torchplay.engine.spec import (
     ACTIVATIONS,
     CLASSIFICATION_DATASETS,
     OPTIMIZERS,

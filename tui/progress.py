@@ -7,7 +7,7 @@ import sys
 import time
 from typing import IO
 
-from engine.events import Snapshot
+from torchplay.engine.events import Snapshot
 
 
 def _fmt(v: float | None) -> str:

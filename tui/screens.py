@@ -7,11 +7,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
-
-from engine.describe import describe, sequential_code, subclass_code
-from engine.spec import ModelSpec
-from tui.charts import Chart, DataChart
-from tui.textplots import downsample
+from torchplay.engine.describe import describe, sequential_code, subclass_code
+from torchplay.engine.spec import ModelSpec
+from torchplay.tui.charts import Chart, DataChart
+from torchplay.tui.textplots import downsample
 
 
 class PathDialog(ModalScreen[str | None]):

@@ -8,10 +8,10 @@ import pickle
 
 import pytest
 import torch
+from torchplay.engine import checkpoint
+from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.trainer import Trainer
 
-from engine import checkpoint
-from engine.scenarios import get_scenario
-from engine.trainer import Trainer
 from tests.evil import Evil
 
 CLI_VALUES = [

@@ -6,10 +6,10 @@ import json
 
 import pytest
 import torch
+from torchplay.engine import checkpoint
+from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.trainer import Trainer
 
-from engine import checkpoint
-from engine.scenarios import get_scenario
-from engine.trainer import Trainer
 from tests.conftest import run_cli
 
 

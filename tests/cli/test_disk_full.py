@@ -19,7 +19,17 @@ def _limit_file_size() -> None:
 def test_disk_full_keeps_old_checkpoint(tmp_path) -> None:
     ck = tmp_path / "ck.safetensors"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "tui.cli", "train", "--quiet", "--steps", "5", "--save", str(ck)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "torchplay.tui.cli",
+        "train",
+        "--quiet",
+        "--steps",
+        "5",
+        "--save",
+        str(ck),
+    ]
     assert subprocess.run(cmd, env=env, cwd=ROOT).returncode == 0
     before = ck.read_bytes()
     proc = subprocess.run(

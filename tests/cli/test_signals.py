@@ -9,8 +9,8 @@ import sys
 import time
 
 import pytest
+from torchplay.engine import checkpoint
 
-from engine import checkpoint
 from tests.conftest import ROOT
 
 
@@ -22,7 +22,7 @@ def test_interrupt_saves_last_completed_step(tmp_path, sig, code) -> None:
         [
             sys.executable,
             "-m",
-            "tui.cli",
+            "torchplay.tui.cli",
             "train",
             "save-restore",
             "--steps",

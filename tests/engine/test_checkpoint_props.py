@@ -8,10 +8,9 @@ from pathlib import Path
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from engine import checkpoint
-from engine.spec import ACTIVATIONS, OPTIMIZERS, DataSpec, ModelSpec, Spec, TrainingSpec
-from engine.trainer import Trainer
+from torchplay.engine import checkpoint
+from torchplay.engine.spec import ACTIVATIONS, OPTIMIZERS, DataSpec, ModelSpec, Spec, TrainingSpec
+from torchplay.engine.trainer import Trainer
 
 specs = st.builds(
     lambda dataset, hidden, activation, optimizer, batch, test, seed: Spec(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 import torch
-
-from engine.data import DataError, load, read_csv
-from engine.spec import CLASSIFICATION_DATASETS, REGRESSION_DATASETS, DataSpec
+from torchplay.engine.data import DataError, load, read_csv
+from torchplay.engine.spec import CLASSIFICATION_DATASETS, REGRESSION_DATASETS, DataSpec
 
 
 def draw(spec: DataSpec):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from engine.spec import ACTIVATIONS, DataSpec, ModelSpec, Spec, TrainingSpec
-from engine.trainer import Trainer
+from torchplay.engine.spec import ACTIVATIONS, DataSpec, ModelSpec, Spec, TrainingSpec
+from torchplay.engine.trainer import Trainer
 
 configs = st.fixed_dictionaries(
     {

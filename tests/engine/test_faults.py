@@ -9,11 +9,10 @@ import time
 
 import pytest
 import torch
-
-from engine import checkpoint
-from engine.checkpoint import CheckpointError
-from engine.scenarios import get_scenario
-from engine.trainer import Trainer
+from torchplay.engine import checkpoint
+from torchplay.engine.checkpoint import CheckpointError
+from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.trainer import Trainer
 
 
 def _save_forever(trainer: Trainer, target) -> None:

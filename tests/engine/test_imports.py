@@ -1,4 +1,4 @@
-"""Import hygiene: the engine is UI-free; its light modules are torch-free."""
+"""Import hygiene: the engine is UI-free; its light modules are torch-free; one namespace."""
 
 from __future__ import annotations
 
@@ -9,36 +9,44 @@ import pytest
 
 from tests.conftest import ROOT
 
-UI = ("textual", "textual_plotext", "plotext", "rich", "tui")
+UI = ("textual", "textual_plotext", "plotext", "rich", "torchplay.tui")
+ENGINE_MODULES = sorted(p.stem for p in (ROOT / "engine").glob("*.py") if p.stem != "__init__")
 
 
 def loaded_after(statement: str) -> set[str]:
+    """Every module name in ``sys.modules`` after running ``statement`` in a fresh interpreter."""
     code = f"import sys\n{statement}\nprint('MODULES:', ' '.join(sorted(sys.modules)))"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     ).stdout
-    listing = out.rsplit("MODULES:", 1)[1]
-    return {name.split(".")[0] for name in listing.split()}
+    return set(out.rsplit("MODULES:", 1)[1].split())
 
 
-def test_engine_imports_no_ui() -> None:
-    mods = loaded_after("import engine, engine.trainer, engine.checkpoint, engine.interop")
-    assert "torch" in mods
-    assert not mods & set(UI)
+def ui_modules(mods: set[str]) -> set[str]:
+    return {m for m in mods if any(m == u or m.startswith(u + ".") for u in UI)}
 
 
-@pytest.mark.parametrize(
-    "module",
-    ["engine.spec", "engine.scenarios", "engine.describe", "engine.client", "engine.events"],
-)
+@pytest.mark.parametrize("module", ENGINE_MODULES)
+def test_every_engine_module_imports_no_ui(module: str) -> None:
+    mods = loaded_after(f"import torchplay.engine.{module}")
+    assert f"torchplay.engine.{module}" in mods
+    assert not ui_modules(mods)
+
+
+@pytest.mark.parametrize("module", ["spec", "scenarios", "describe", "client", "events", "errors"])
 def test_light_modules_import_no_torch(module: str) -> None:
-    mods = loaded_after(f"import {module}")
-    assert "torch" not in mods and not mods & set(UI)
+    mods = loaded_after(f"import torchplay.engine.{module}")
+    assert "torch" not in mods and not ui_modules(mods)
 
 
-def test_help_does_not_import_torch() -> None:
+def test_no_module_loaded_under_a_bare_name() -> None:
+    mods = loaded_after("import torchplay.tui.cli, torchplay.tui.app, torchplay.engine.trainer")
+    assert not {m for m in mods if m.split(".")[0] in ("engine", "tui")}
+
+
+def test_help_does_not_import_torch_or_textual() -> None:
     mods = loaded_after(
         "sys.argv = ['torchplay', '--help']\n"
-        "try:\n    import tui.cli; tui.cli.main()\nexcept SystemExit: pass"
+        "try:\n    import torchplay.tui.cli as c; c.main()\nexcept SystemExit: pass"
     )
     assert "torch" not in mods and "textual" not in mods

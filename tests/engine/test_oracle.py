@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 import torch
+from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.trainer import Trainer
 
-from engine.scenarios import get_scenario
-from engine.trainer import Trainer
 from tests import tutorial
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from engine.scenarios import SCENARIOS, get_scenario
-from engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError, from_toml
+from torchplay.engine.scenarios import SCENARIOS, get_scenario
+from torchplay.engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError, from_toml
 
 BAD = [
     ("data.dataset", "nope"),

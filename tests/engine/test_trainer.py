@@ -5,9 +5,8 @@ from __future__ import annotations
 import threading
 
 import torch
-
-from engine.scenarios import get_scenario
-from engine.trainer import DIVERGED, Trainer
+from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.trainer import DIVERGED, Trainer
 
 
 def test_divergence_stops_and_keeps_finite_weights() -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from torchplay.tui.app import PlaygroundApp
+from torchplay.tui.charts import LossChart
+from torchplay.tui.screens import ModelScreen
 
 from tests.tui.helpers import status, wait_for
-from tui.app import PlaygroundApp
-from tui.charts import LossChart
-from tui.screens import ModelScreen
 
 
 async def test_train_save_load_continue(tmp_path, monkeypatch) -> None:

@@ -7,13 +7,13 @@ import os
 import signal
 
 from textual.widgets import Select
+from torchplay.engine import checkpoint
+from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.trainer import Trainer
+from torchplay.tui.app import PlaygroundApp
+from torchplay.tui.screens import CompareScreen, ConfirmDialog, PathDialog
 
-from engine import checkpoint
-from engine.scenarios import get_scenario
-from engine.trainer import Trainer
 from tests.tui.helpers import status, wait_for
-from tui.app import PlaygroundApp
-from tui.screens import CompareScreen, ConfirmDialog, PathDialog
 
 
 async def test_buttons(tmp_path, monkeypatch) -> None:

@@ -6,13 +6,13 @@ Update only after looking at the report: pytest tests/tui --snapshot-update.
 from __future__ import annotations
 
 import pytest
+from torchplay.engine import checkpoint
+from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.trainer import Trainer
+from torchplay.tui.app import PlaygroundApp
+from torchplay.tui.charts import Chart
 
-from engine import checkpoint
-from engine.scenarios import get_scenario
-from engine.trainer import Trainer
 from tests.tui.helpers import wait_for
-from tui.app import PlaygroundApp
-from tui.charts import Chart
 
 
 async def settled(pilot, app) -> None:
