@@ -1,5 +1,5 @@
-"""Interop with the tutorial's files: import its ``torch.save`` outputs safely, export
-to what its ``load_state_dict`` accepts, to plain safetensors, or to a runnable script.
+"""Interop with the tutorial's files: import its ``torch.save`` outputs safely, and write
+its style of runnable script (exports live in :mod:`torchplay.engine.exporting`).
 
 Imports never unpickle arbitrary objects: ``torch.load(..., weights_only=True)``, with
 an explicit allowlist of standard ``torch.nn`` layers for whole ``nn.Sequential`` models.
@@ -7,16 +7,12 @@ an explicit allowlist of standard ``torch.nn`` layers for whole ``nn.Sequential`
 
 from __future__ import annotations
 
-import io
-import os
 import pickle
 import re
 from pathlib import Path
 
-import safetensors.torch
 import torch
 from torch import nn
-from torchplay.engine.checkpoint import CheckpointError, write_atomic
 from torchplay.engine.errors import InputError
 from torchplay.engine.model import ACTIVATION_MODULES
 from torchplay.engine.scenarios import get_scenario
@@ -174,26 +170,6 @@ def import_file(path: str, activation: str = "relu", base: Spec | None = None):
     trainer.load_weights(weights)
     trainer.state = PAUSED
     return trainer
-
-
-def export(trainer, fmt: str, out: str | os.PathLike) -> None:
-    """Write the trainer's weights as ``state-dict`` (torch.save of an OrderedDict of
-    tensors), ``safetensors`` (plain weights) or ``script`` (runnable Python)."""
-    weights = trainer.weights()
-    if fmt == "state-dict":
-        buf = io.BytesIO()
-        torch.save(weights, buf)
-        data = buf.getvalue()
-    elif fmt == "safetensors":
-        data = safetensors.torch.save(weights)
-    elif fmt == "script":
-        data = script_source(trainer).encode()
-    else:
-        raise InteropError(f"export format {fmt!r}: use state-dict, safetensors or script")
-    try:
-        write_atomic(out, data)
-    except CheckpointError as exc:
-        raise InteropError(str(exc)) from None
 
 
 def script_source(trainer) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from torchplay.engine import __version__
 from torchplay.engine.errors import InputError
+from torchplay.engine.exporting import ALIASES, FORMATS
 from torchplay.engine.scenarios import SCENARIOS
 from torchplay.engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError, parse_hidden
 
@@ -112,9 +113,17 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--activation", default="relu", help="for state_dicts (default: relu)")
     im.add_argument("--scenario", choices=list(SCENARIOS), help="the data to attach")
 
-    ex = sub.add_parser("export", help="export a checkpoint's weights", epilog=EPILOG)
+    ex = sub.add_parser("export", help="export a checkpoint's network", epilog=EPILOG)
     ex.add_argument("checkpoint")
-    ex.add_argument("--format", required=True, choices=["state-dict", "safetensors", "script"])
+    ex.add_argument(
+        "--format",
+        required=True,
+        choices=[*FORMATS, *ALIASES],
+        metavar="{" + ",".join(FORMATS) + "}",
+        help="state-dict (torch.save), safetensors, python (a runnable script; "
+        "'script' is its old name), torchscript (torch.jit.load), pt2 (torch.export.load), "
+        "onnx (needs torchplay[onnx])",
+    )
     ex.add_argument("--out", required=True, metavar="PATH")
 
     tu = sub.add_parser("tui", help="open the app", epilog=EPILOG)

@@ -266,10 +266,17 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from torchplay.engine import checkpoint, interop
+    from torchplay.engine import checkpoint, exporting
 
+    fmt = exporting.ALIASES.get(args.format, args.format)
+    if fmt != args.format:
+        print(
+            f"torchplay: warning: --format {args.format} is now called {fmt}; "
+            f"use --format {fmt}",
+            file=sys.stderr,
+        )
     _check_out_path(args.out, "--out")
     trainer = checkpoint.restore(args.checkpoint)
-    interop.export(trainer, args.format, args.out)
-    print(f"exported {args.checkpoint} as {args.format} to {args.out}")
+    exporting.export(trainer, fmt, args.out)
+    print(f"exported {args.checkpoint} as {fmt} to {args.out}")
     return EXIT_OK

@@ -75,7 +75,7 @@ def test_exports_load_in_the_tutorials_code(cli, tmp_path) -> None:
         got = net3(torch.tensor([[float(x)] for x in XS]))[:, 0].tolist()
     assert got == pytest.approx(want, abs=1e-6)
     script = tmp_path / "net.py"
-    assert cli("export", ck, "--format", "script", "--out", str(script))[0] == 0
+    assert cli("export", ck, "--format", "python", "--out", str(script))[0] == 0
     proc = subprocess.run([sys.executable, str(script), *XS], capture_output=True, text=True)
     printed = [float(line.split()[1]) for line in proc.stdout.splitlines()]
     assert proc.returncode == 0 and printed == pytest.approx(want, abs=1e-6)

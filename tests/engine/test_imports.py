@@ -33,7 +33,9 @@ def test_every_engine_module_imports_no_ui(module: str) -> None:
     assert not ui_modules(mods)
 
 
-@pytest.mark.parametrize("module", ["spec", "scenarios", "describe", "client", "events", "errors"])
+@pytest.mark.parametrize(
+    "module", ["spec", "scenarios", "describe", "client", "events", "errors", "exporting"]
+)
 def test_light_modules_import_no_torch(module: str) -> None:
     mods = loaded_after(f"import torchplay.engine.{module}")
     assert "torch" not in mods and not ui_modules(mods)
