@@ -271,8 +271,7 @@ def cmd_export(args) -> int:
     fmt = exporting.ALIASES.get(args.format, args.format)
     if fmt != args.format:
         print(
-            f"torchplay: warning: --format {args.format} is now called {fmt}; "
-            f"use --format {fmt}",
+            f"torchplay: warning: --format {args.format} is now called {fmt}; use --format {fmt}",
             file=sys.stderr,
         )
     _check_out_path(args.out, "--out")

@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pytest
 import torch
-
 from torchplay.engine import checkpoint
 from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.trainer import Trainer
