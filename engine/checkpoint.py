@@ -26,7 +26,8 @@ from torchplay.engine import __version__
 from torchplay.engine import describe as _text
 from torchplay.engine.errors import InputError
 from torchplay.engine.history import History
-from torchplay.engine.spec import Spec, SpecError, from_dict
+from torchplay.engine.source import from_dict
+from torchplay.engine.spec import Spec, SpecError
 
 FORMAT = 1
 """The checkpoint format version this code writes and reads (it refuses newer ones)."""

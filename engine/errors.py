@@ -1,11 +1,27 @@
-"""The one base class for bad input anywhere in the engine. No torch here.
+"""Bad input and the exit codes it maps to: the one module every front end imports. No torch.
 
-Every error the user can fix (a spec value, a data file, a checkpoint, an imported file)
-derives from :class:`InputError`, so front ends catch one type and print its message.
+Every error the user can fix (a spec value, a data file, a checkpoint, an imported file, a
+command-line value) derives from :class:`InputError`, so front ends catch one type and
+print its message. The exit codes are the command line's contract (README, Exit codes).
 """
 
 from __future__ import annotations
 
+EXIT_OK = 0
+"""Success."""
+EXIT_BUG = 1
+"""A bug: an unexpected exception, printed with its traceback."""
+EXIT_INPUT = 2
+"""Bad input: usage, spec, or an unreadable, unsafe or corrupt file (one line on stderr)."""
+EXIT_DIVERGED = 3
+"""Training diverged (the last finite weights are kept)."""
+EXIT_SIGINT, EXIT_SIGTERM = 130, 143
+"""Interrupted by Ctrl-C or SIGTERM, after saving the last completed step to ``--save``."""
+
 
 class InputError(ValueError):
     """Bad input; the message names the value and the fix."""
+
+
+class UserError(InputError):
+    """A command-line value the engine never sees (an output path, a flag): exit 2."""

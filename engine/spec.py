@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -263,7 +262,7 @@ class Spec:
         return out
 
     def to_toml(self) -> str:
-        """The spec as a TOML document that :func:`from_toml` reads back."""
+        """The spec as a TOML document that :func:`torchplay.engine.source.from_toml` reads back."""
         return tomli_w.dumps(self.to_dict())
 
     def with_overrides(self, overrides: dict[str, Any]) -> Spec:
@@ -282,53 +281,9 @@ class Spec:
         return dataclasses.replace(self, **new, **top)
 
 
-_SECTIONS = {"data": DataSpec, "model": ModelSpec, "training": TrainingSpec}
+SECTIONS = {"data": DataSpec, "model": ModelSpec, "training": TrainingSpec}
+"""The spec's tables, by name (TOML ``[data]``, ``[model]``, ``[training]``)."""
 
 
 def _field_names(section: str) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(_SECTIONS[section]))
-
-
-def from_dict(raw: dict[str, Any], base: Spec | None = None) -> Spec:
-    """Build a spec from plain data, over ``base`` (default: the ``regression`` scenario).
-
-    A top-level ``scenario = "NAME"`` key starts from that built-in scenario instead.
-
-    Raises:
-        SpecError: on unknown keys, wrong types or out-of-range values.
-    """
-    from torchplay.engine.scenarios import get_scenario
-
-    if not isinstance(raw, dict):
-        raise SpecError("spec", raw, "must be a table")
-    raw = dict(raw)
-    if "scenario" in raw:
-        base = get_scenario(raw.pop("scenario"))
-    spec = base or get_scenario("regression")
-    overrides: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key == "name":
-            if not isinstance(value, str):
-                raise SpecError("name", value, "must be a string")
-            overrides["name"] = value
-            continue
-        if key not in _SECTIONS:
-            raise SpecError(key, value, "unknown key; sections are data, model, training")
-        if not isinstance(value, dict):
-            raise SpecError(key, value, "must be a table")
-        for name, item in value.items():
-            overrides[f"{key}.{name}"] = item
-    return spec.with_overrides(overrides)
-
-
-def from_toml(text: str, base: Spec | None = None) -> Spec:
-    """Parse a TOML document into a spec (see :func:`from_dict`).
-
-    Raises:
-        SpecError: on invalid TOML or an invalid field.
-    """
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError("toml", "<file>", f"invalid TOML syntax ({exc})") from None
-    return from_dict(raw, base)
+    return tuple(f.name for f in dataclasses.fields(SECTIONS[section]))

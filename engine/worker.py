@@ -94,7 +94,7 @@ class Engine:
         self._emit()
 
     def build(self, spec_dict: dict) -> None:
-        from torchplay.engine.spec import from_dict
+        from torchplay.engine.source import from_dict
         from torchplay.engine.trainer import Trainer, configure_threads
 
         self.trainer = Trainer(from_dict(spec_dict))

@@ -19,23 +19,10 @@ from textual.widgets import Button, Footer, Static
 from torchplay.engine import events as ev
 from torchplay.engine.client import EngineClient
 from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.spec import Spec, from_dict
+from torchplay.engine.source import from_dict, resolve
 from torchplay.tui.charts import DataChart, LossChart
-from torchplay.tui.cli import load_spec
 from torchplay.tui.panel import ControlPanel
 from torchplay.tui.screens import CompareScreen, ConfirmDialog, ModelScreen, PathDialog
-
-
-def initial_spec(source: str) -> tuple[Spec, str | None]:
-    """The spec to show first, and a checkpoint to load (when ``source`` is one).
-
-    Raises:
-        UserError: ``source`` is no scenario, valid TOML spec or file.
-    """
-    if Path(source).is_file() and not source.endswith(".toml"):
-        return get_scenario("regression"), source
-    return load_spec(source), None
-
 
 CHART_TICK = 0.05
 """Seconds between chart redraws (one chart per tick)."""
@@ -70,9 +57,9 @@ class PlaygroundApp(App[None]):
         show_rate: bool = True,
     ) -> None:
         super().__init__()
-        self.spec, self.pending_load = (
-            initial_spec(source) if not compare else (get_scenario("regression"), None)
-        )
+        first = resolve(source, checkpoints=True) if not compare else None
+        self.spec = first.spec if first else get_scenario("regression")
+        self.pending_load = first.checkpoint if first else None
         self.pending_compare = list(compare or [])
         self.client = EngineClient(in_process=in_process)
         self.state = "starting"
@@ -364,3 +351,15 @@ class PlaygroundApp(App[None]):
 
     def on_unmount(self) -> None:
         self.client.close()
+
+
+def run_app(source: str = "regression", compare: list[str] | None = None) -> int:
+    """Open the app on a SOURCE (see :func:`torchplay.engine.source.resolve`), or compare
+    checkpoints; returns the exit code.
+
+    Raises:
+        InputError: ``source`` is no scenario, valid TOML spec or file.
+    """
+    app = PlaygroundApp(source=source, compare=compare)
+    app.run()
+    return app.return_code or 0

@@ -11,27 +11,18 @@ saving to ``--save`` when given; 1 only for a bug.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import re
 import sys
-from pathlib import Path
 
 from torchplay.engine import __version__
-from torchplay.engine.errors import InputError
+from torchplay.engine.errors import EXIT_INPUT, InputError
 from torchplay.engine.exporting import ALIASES, FORMATS
 from torchplay.engine.scenarios import SCENARIOS
 from torchplay.engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError, parse_hidden
 
-EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_DIVERGED = 0, 1, 2, 3
-EXIT_SIGINT, EXIT_SIGTERM = 130, 143
-
 EPILOG = """exit codes: 0 success; 2 bad input (usage, spec, unreadable/unsafe/corrupt file);
 3 training diverged; 130 interrupted by Ctrl-C (143 by SIGTERM), after saving to --save;
 1 a bug. Scenarios: """ + ", ".join(SCENARIOS)
-
-
-class UserError(Exception):
-    """Bad input from the user: printed as one line, exit 2."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -146,33 +137,6 @@ def _output_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="print only the result")
 
 
-def load_spec(source: str):
-    """A scenario name or a TOML file path -> Spec."""
-    from torchplay.engine.scenarios import get_scenario
-    from torchplay.engine.spec import from_toml
-
-    if source in SCENARIOS:
-        return get_scenario(source)
-    path = Path(source)
-    if path.suffix == ".toml" or path.exists():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"cannot read spec {source!r}: {exc.strerror or exc}") from None
-        except UnicodeDecodeError:
-            raise UserError(f"spec {source!r} is not UTF-8 text") from None
-        try:
-            spec = from_toml(text)
-        except SpecError as exc:
-            raise UserError(f"{source}: {exc}") from None
-        if spec.name in SCENARIOS and spec != get_scenario(spec.name):
-            spec = dataclasses.replace(spec, name=path.stem)  # no longer that scenario
-        return spec
-    raise UserError(
-        f"unknown scenario {source!r}: use one of {', '.join(SCENARIOS)} or a FILE.toml"
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``torchplay`` console script."""
     argv = sys.argv[1:] if argv is None else argv
@@ -180,16 +144,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command in (None, "tui", "compare"):
-            from torchplay.tui.launch import launch
+            # Textual loads here and only here: headless commands and --help never pay
+            # for it (tests/engine/test_imports.py checks).
+            from torchplay.tui.app import run_app
 
-            return launch(args)
+            source = getattr(args, "source", "regression")
+            return run_app(source, compare=getattr(args, "checkpoints", []))
         from torchplay.tui import commands
 
         return getattr(commands, f"cmd_{args.command}")(args)
-    except UserError as exc:
-        print(f"torchplay: error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except InputError as exc:  # spec, data, checkpoint and import errors
+    except InputError as exc:  # spec, data, checkpoint, import and command-line errors
         print(f"torchplay: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
 

@@ -1,7 +1,7 @@
 """Headless command handlers: train, resume, predict, info, import, export.
 
 Each returns an exit code; bad input raises an error whose message :func:`torchplay.tui.cli.main`
-prints as one line (exit 2).
+prints as one line (exit 2, :mod:`torchplay.engine.errors`).
 """
 
 from __future__ import annotations
@@ -14,15 +14,9 @@ import sys
 import threading
 from pathlib import Path
 
+from torchplay.engine.errors import EXIT_DIVERGED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, UserError
+from torchplay.engine.source import resolve
 from torchplay.engine.spec import ACTIVATIONS
-from torchplay.tui.cli import (
-    EXIT_DIVERGED,
-    EXIT_OK,
-    EXIT_SIGINT,
-    EXIT_SIGTERM,
-    UserError,
-    load_spec,
-)
 
 _FLAGS = {
     "dataset": "data.dataset",
@@ -164,7 +158,7 @@ def cmd_train(args) -> int:
     from torchplay.engine.trainer import Trainer
 
     _check_out_path(args.save, "--save")
-    spec = load_spec(args.source)
+    spec = resolve(args.source).spec
     overrides = {
         key: getattr(args, flag) for flag, key in _FLAGS.items() if getattr(args, flag) is not None
     }

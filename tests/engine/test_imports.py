@@ -34,7 +34,8 @@ def test_every_engine_module_imports_no_ui(module: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["spec", "scenarios", "describe", "client", "events", "errors", "exporting"]
+    "module",
+    ["spec", "scenarios", "source", "describe", "client", "events", "errors", "exporting"],
 )
 def test_light_modules_import_no_torch(module: str) -> None:
     mods = loaded_after(f"import torchplay.engine.{module}")
@@ -52,3 +53,9 @@ def test_help_does_not_import_torch_or_textual() -> None:
         "try:\n    import torchplay.tui.cli as c; c.main()\nexcept SystemExit: pass"
     )
     assert "torch" not in mods and "textual" not in mods
+
+
+def test_headless_command_line_imports_no_textual() -> None:
+    mods = loaded_after("import torchplay.tui.cli, torchplay.tui.commands, torchplay.tui.progress")
+    assert "torchplay.tui.cli" in mods and "torchplay.tui.commands" in mods
+    assert "textual" not in mods and "torchplay.tui.app" not in mods

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torchplay.engine.scenarios import SCENARIOS, get_scenario
-from torchplay.engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError, from_toml
+from torchplay.engine.source import from_toml
+from torchplay.engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError
 
 BAD = [
     ("data.dataset", "nope"),

@@ -1,0 +1,109 @@
+"""Where a run's spec comes from: plain data, a TOML document, or a SOURCE argument. No torch.
+
+A SOURCE (``torchplay train SOURCE``, ``torchplay tui SOURCE``, the app's first run) is a
+scenario name, a spec ``FILE.toml`` or, where a run can be loaded, a checkpoint.
+:func:`resolve` is the one place that decides which; the command line and the app both
+call it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from torchplay.engine.errors import InputError
+from torchplay.engine.scenarios import SCENARIOS, get_scenario
+from torchplay.engine.spec import SECTIONS, Spec, SpecError
+
+
+def from_dict(raw: dict[str, Any], base: Spec | None = None) -> Spec:
+    """Build a spec from plain data, over ``base`` (default: the ``regression`` scenario).
+
+    A top-level ``scenario = "NAME"`` key starts from that built-in scenario instead.
+
+    Raises:
+        SpecError: on unknown keys, wrong types or out-of-range values.
+    """
+    if not isinstance(raw, dict):
+        raise SpecError("spec", raw, "must be a table")
+    raw = dict(raw)
+    if "scenario" in raw:
+        base = get_scenario(raw.pop("scenario"))
+    spec = base or get_scenario("regression")
+    overrides: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "name":
+            if not isinstance(value, str):
+                raise SpecError("name", value, "must be a string")
+            overrides["name"] = value
+            continue
+        if key not in SECTIONS:
+            raise SpecError(key, value, "unknown key; sections are data, model, training")
+        if not isinstance(value, dict):
+            raise SpecError(key, value, "must be a table")
+        for name, item in value.items():
+            overrides[f"{key}.{name}"] = item
+    return spec.with_overrides(overrides)
+
+
+def from_toml(text: str, base: Spec | None = None) -> Spec:
+    """Parse a TOML document into a spec (see :func:`from_dict`).
+
+    Raises:
+        SpecError: on invalid TOML or an invalid field.
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError("toml", "<file>", f"invalid TOML syntax ({exc})") from None
+    return from_dict(raw, base)
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a SOURCE argument named."""
+
+    spec: Spec
+    """The spec to show or train (the ``regression`` scenario while a checkpoint loads)."""
+    checkpoint: str | None = None
+    """A checkpoint path to load, when the SOURCE was one."""
+
+
+def resolve(source: str, checkpoints: bool = False) -> Source:
+    """A scenario name, a spec ``FILE.toml`` or (with ``checkpoints``) a checkpoint file.
+
+    Only reads a TOML file; a checkpoint is loaded later by whoever owns torch.
+
+    Raises:
+        InputError: an unknown name, an unreadable file or an invalid spec, in one line
+            that names the SOURCE.
+    """
+    if source in SCENARIOS:
+        return Source(get_scenario(source))
+    path = Path(source)
+    if checkpoints and path.is_file() and path.suffix != ".toml":
+        return Source(get_scenario("regression"), source)
+    if path.suffix == ".toml" or path.exists():
+        return Source(_read_toml(path, source))
+    raise InputError(
+        f"unknown scenario {source!r}: use one of {', '.join(SCENARIOS)} or a FILE.toml"
+    )
+
+
+def _read_toml(path: Path, source: str) -> Spec:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read spec {source!r}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"spec {source!r} is not UTF-8 text") from None
+    try:
+        spec = from_toml(text)
+    except SpecError as exc:
+        raise InputError(f"{source}: {exc}") from None
+    if spec.name in SCENARIOS and spec != get_scenario(spec.name):
+        spec = dataclasses.replace(spec, name=path.stem)  # no longer that scenario
+    return spec
