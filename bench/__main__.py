@@ -20,6 +20,7 @@ from torchplay.engine.spec import DataSpec, ModelSpec, Spec, TrainingSpec
 from torchplay.engine.trainer import Trainer
 
 from bench import tui as tui_bench
+from bench import workflow
 from tests import tutorial
 
 HERE = Path(__file__).resolve().parent
@@ -273,6 +274,9 @@ def main() -> None:
         ),
         ("app: engine ready (s)", "", f"{app['engine_ready_in_app_s']:.2f}", "", ""),
     ]
+    flow_res, flow_rows = workflow.rows()
+    res.update(flow_res)
+    rows += flow_rows
     res["peak_rss_mb_bench"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     res["peak_rss_mb_children"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     rows.append(

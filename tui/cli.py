@@ -131,7 +131,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _output_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--save", metavar="PATH", help="write a checkpoint at the end")
-    p.add_argument("--metrics", metavar="PATH.jsonl", help="append one JSON line per logged step")
+    p.add_argument(
+        "--metrics",
+        metavar="PATH.jsonl",
+        help="append JSON lines: a header (spec, versions, start time), then one row per "
+        "logged step",
+    )
+    p.add_argument("--csv", metavar="PATH.csv", help="write the same rows as a CSV file")
+    p.add_argument(
+        "--tensorboard",
+        metavar="DIR",
+        help="write TensorBoard event files (scalars and the spec) into DIR "
+        "(needs torchplay[tensorboard])",
+    )
     p.add_argument("--plot", action="store_true", help="print loss and fit charts at the end")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--quiet", action="store_true", help="print only the result")

@@ -105,6 +105,39 @@ def _print_result(res: dict, as_json: bool) -> None:
         print(f"saved {res['checkpoint']}")
 
 
+def _check_out_dir(path: str | None, flag: str) -> None:
+    """A folder to write into: an existing folder, or a new one in an existing folder."""
+    if path is None:
+        return
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise UserError(f"{flag} {path!r} is a file: give a folder path")
+    if not p.exists() and not (p.parent if str(p.parent) else Path(".")).is_dir():
+        raise UserError(f"{flag} {path!r}: folder {str(p.parent)!r} does not exist; create it")
+
+
+def _loggers(trainer, args) -> list:
+    """The metric loggers the flags ask for, after checking every target first."""
+    from torchplay.engine import loggers
+
+    _check_out_path(args.metrics, "--metrics")
+    _check_out_path(args.csv, "--csv")
+    _check_out_dir(args.tensorboard, "--tensorboard")
+    if args.tensorboard and not loggers.tensorboard_available():
+        raise UserError(
+            "--tensorboard needs the tensorboard package: pip install 'torchplay[tensorboard]'"
+        )
+    out = []
+    for path, cls in (
+        (args.metrics, loggers.JsonlLogger),
+        (args.csv, loggers.CsvLogger),
+        (args.tensorboard, loggers.TensorBoardLogger),
+    ):
+        if path:
+            out.append(cls(path, trainer.spec, trainer.task))
+    return out
+
+
 def _train(trainer, args, steps: int | None) -> int:
     """Run with progress, signals and outputs; shared by train and resume."""
     from torchplay.engine import checkpoint
@@ -114,12 +147,7 @@ def _train(trainer, args, steps: int | None) -> int:
     total = trainer.step_count + (
         steps if steps is not None else max(0, trainer.spec.training.steps - trainer.step_count)
     )
-    observers = []
-    if args.metrics:
-        from torchplay.tui.progress import MetricsWriter
-
-        _check_out_path(args.metrics, "--metrics")
-        observers.append(MetricsWriter(args.metrics))
+    observers = _loggers(trainer, args)
     if not args.quiet and not args.json:
         from torchplay.tui.progress import PlainProgress, RichProgress
 

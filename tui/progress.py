@@ -1,8 +1,8 @@
-"""Headless progress: observers of the trainer loop for terminals, pipes and metric files."""
+"""Headless progress: observers of the trainer loop for terminals and pipes (metric files:
+:mod:`torchplay.engine.loggers`)."""
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from typing import IO
@@ -71,18 +71,3 @@ class PlainProgress:
 
     def close(self) -> None:
         pass
-
-
-class MetricsWriter:
-    """Append-only JSON lines, one per logged step."""
-
-    def __init__(self, path: str) -> None:
-        self.fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
-
-    def __call__(self, snap: Snapshot) -> None:
-        for step, train, test in snap.points:
-            self.fh.write(json.dumps({"step": step, "train_loss": train, "test_loss": test}) + "\n")
-        self.fh.flush()
-
-    def close(self) -> None:
-        self.fh.close()

@@ -35,13 +35,6 @@ def test_plain_progress_when_not_a_terminal(cli) -> None:
     assert code == 0 and "step 50/50" in err
 
 
-def test_metrics_jsonl_one_line_per_logged_step(cli, tmp_path) -> None:
-    path = tmp_path / "m.jsonl"
-    code, _, _ = cli("train", "--quiet", "--steps", "30", "--metrics", str(path))
-    lines = [json.loads(x) for x in path.read_text().splitlines()]
-    assert code == 0 and [x["step"] for x in lines] == list(range(1, 31))
-
-
 def test_plot_prints_charts(cli) -> None:
     code, out, _ = cli("train", "--quiet", "--steps", "20", "--plot")
     assert code == 0 and "loss" in out and "regression fit" in out
