@@ -23,7 +23,7 @@ ALLOWED_LAYERS: list[type] = [nn.Sequential, nn.Linear, *ACTIVATION_MODULES.valu
 _ACTIVATION_NAMES = {cls: name for name, cls in ACTIVATION_MODULES.items()}
 _RESAVE = (
     "re-save it as a state_dict: torch.save(net.state_dict(), 'net_params.pkl'), "
-    "then torchplay import net_params.pkl --activation NAME"
+    "then torchplay import net_params.pkl --save net.safetensors (--activation NAME if not relu)"
 )
 
 
@@ -79,41 +79,85 @@ def read_torch_file(path: str) -> dict[str, torch.Tensor] | nn.Sequential:
 
 
 def _layers_from_state_dict(sd: dict[str, torch.Tensor], path: str):
-    pattern = re.compile(r"^(\d+)\.(weight|bias)$")
-    groups: dict[int, dict[str, torch.Tensor]] = {}
+    """The (weight, bias) pairs of an ordered stack of Linear layers, whatever their names.
+
+    Keys group by their prefix (``hidden.weight``, ``predict.bias``, ``layers.0.weight``),
+    in the state_dict's own order, which is the order the module registered its layers.
+    """
+    groups: dict[str, dict[str, torch.Tensor]] = {}
     for key, value in sd.items():
-        m = pattern.match(key)
-        if not m:
+        prefix, _, leaf = str(key).rpartition(".")
+        if leaf not in ("weight", "bias"):
             raise InteropError(
-                f"{path!r}: key {key!r} is not a Sequential layer's "
-                "(expected names like 0.weight, 2.bias)"
+                f"{path!r}: key {str(key)!r} is not a Linear layer's weight or bias "
+                "(torchplay imports stacks of Linear layers)"
             )
-        groups.setdefault(int(m.group(1)), {})[m.group(2)] = value
-    layers = []
-    for index in sorted(groups):
-        g = groups[index]
-        if set(g) != {"weight", "bias"} or g["weight"].dim() != 2:
-            raise InteropError(f"{path!r}: layer {index} is not a Linear layer with a bias")
-        layers.append((g["weight"], g["bias"]))
-    if not layers:
+        groups.setdefault(prefix, {})[leaf] = value
+    if not groups:
         raise InteropError(f"{path!r} holds no weights")
+    layers = []
+    for prefix, g in groups.items():
+        name = prefix or "(top level)"
+        if "bias" not in g:
+            raise InteropError(
+                f"{path!r}: layer {name} has no bias; torchplay needs Linear layers with bias"
+            )
+        if "weight" not in g:
+            raise InteropError(f"{path!r}: layer {name} has a bias but no weight")
+        layers.append((name, g["weight"], g["bias"]))
     return layers
 
 
 def _layers_from_sequential(net: nn.Sequential, path: str):
     layers, activations = [], set()
-    for module in net:
+    for index, module in enumerate(net):
         if isinstance(module, nn.Linear):
             if module.bias is None:
                 raise InteropError(f"{path!r}: Linear layers without bias are not supported")
-            layers.append((module.weight.detach(), module.bias.detach()))
+            layers.append((str(index), module.weight.detach(), module.bias.detach()))
         elif type(module) in _ACTIVATION_NAMES:
             activations.add(_ACTIVATION_NAMES[type(module)])
         else:
             raise InteropError(f"{path!r}: layer {type(module).__name__} is not supported")
     if len(activations) > 1:
         raise InteropError(f"{path!r}: mixed activations {sorted(activations)} are not supported")
+    if not layers:
+        raise InteropError(f"{path!r} holds no Linear layers")
     return layers, activations.pop() if activations else "identity"
+
+
+def check_layers(layers: list, path: str) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Check every shape: 2-D float weights, a bias of the layer's width, chained widths.
+
+    Returns:
+        The (weight, bias) pairs as float32.
+
+    Raises:
+        InteropError: naming the layer and the shapes that do not fit.
+    """
+    out = []
+    for name, w, b in layers:
+        if not (w.is_floating_point() and b.is_floating_point()):
+            raise InteropError(
+                f"{path!r}: layer {name} holds {w.dtype}/{b.dtype} tensors, not floating point"
+            )
+        if w.dim() != 2 or min(w.shape) < 1:
+            raise InteropError(
+                f"{path!r}: layer {name} weight has shape {tuple(w.shape)}; "
+                "a Linear weight is (out_features, in_features)"
+            )
+        if tuple(b.shape) != (w.shape[0],):
+            raise InteropError(
+                f"{path!r}: layer {name} bias has shape {tuple(b.shape)}, "
+                f"its weight {tuple(w.shape)} needs a bias of shape ({w.shape[0]},)"
+            )
+        if out and w.shape[1] != out[-1][0].shape[0]:
+            raise InteropError(
+                f"{path!r}: layer widths do not chain: layer {name} takes {w.shape[1]} inputs, "
+                f"the layer before gives {out[-1][0].shape[0]}"
+            )
+        out.append((w.detach().to(torch.float32), b.detach().to(torch.float32)))
+    return out
 
 
 def import_file(path: str, activation: str = "relu", base: Spec | None = None):
@@ -126,14 +170,10 @@ def import_file(path: str, activation: str = "relu", base: Spec | None = None):
 
     obj = read_torch_file(path)
     if isinstance(obj, nn.Sequential):
-        layers, activation = _layers_from_sequential(obj, path)
+        named, activation = _layers_from_sequential(obj, path)
     else:
-        layers = _layers_from_state_dict(obj, path)
-    for (w0, _), (w1, _) in zip(layers, layers[1:], strict=False):
-        if w1.shape[1] != w0.shape[0]:
-            raise InteropError(
-                f"{path!r}: layer widths do not chain ({tuple(w0.shape)} then {tuple(w1.shape)})"
-            )
+        named = _layers_from_state_dict(obj, path)
+    layers = check_layers(named, path)
     n_in, n_out = layers[0][0].shape[1], layers[-1][0].shape[0]
     hidden = [w.shape[0] for w, _ in layers[:-1]]
     if base is None:
@@ -163,7 +203,7 @@ def import_file(path: str, activation: str = "relu", base: Spec | None = None):
         )
     keys = list(trainer.net.state_dict())
     flat = [t for pair in layers for t in pair]
-    weights = {k: t.detach().to(torch.float32) for k, t in zip(keys, flat, strict=True)}
+    weights = dict(zip(keys, flat, strict=True))
     for k, t in weights.items():
         if not bool(torch.isfinite(t).all()):
             raise InteropError(f"{path!r}: tensor {k} holds non-finite values")

@@ -71,7 +71,7 @@ def classification(seed: int, steps: int = 100) -> torch.nn.Sequential:
 
 
 class Net(torch.nn.Module):
-    """Section 1.2's subclassed network."""
+    """Section 1.2's subclassed network (``F.relu`` is ``torch.relu``)."""
 
     def __init__(self, n_feature: int, n_hidden: int, n_output: int) -> None:
         super().__init__()
@@ -81,3 +81,30 @@ class Net(torch.nn.Module):
     def forward(self, x):
         x = torch.relu(self.hidden(x))
         return self.predict(x)
+
+
+class ClassifierNet(torch.nn.Module):
+    """Section 2.2's subclassed network: the output layer is called ``out``."""
+
+    def __init__(self, n_feature: int, n_hidden: int, n_output: int) -> None:
+        super().__init__()
+        self.hidden = torch.nn.Linear(n_feature, n_hidden)
+        self.out = torch.nn.Linear(n_hidden, n_output)
+
+    def forward(self, x):
+        x = torch.relu(self.hidden(x))
+        return self.out(x)
+
+
+def net_regression(seed: int, steps: int = 100) -> Net:
+    """Section 1.2 and 1.3: ``Net(1, 10, 1)`` trained on section 1.1's data."""
+    x, y, _, _, loss_func = regression_setup(seed)
+    net = Net(n_feature=1, n_hidden=10, n_output=1)
+    return train(x, y, net, torch.optim.SGD(net.parameters(), lr=0.2), loss_func, steps)
+
+
+def net_classification(seed: int, steps: int = 100) -> ClassifierNet:
+    """Section 2.2 and 2.3: ``Net(2, 10, 2)`` trained on the two clouds."""
+    x, y, _, _, loss_func = classification_setup(seed)
+    net = ClassifierNet(n_feature=2, n_hidden=10, n_output=2)
+    return train(x, y, net, torch.optim.SGD(net.parameters(), lr=0.02), loss_func, steps)

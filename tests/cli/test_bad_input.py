@@ -1,5 +1,5 @@
-"""The bad-input corpus: each case exits 2 with one line on stderr that names the value,
-prints nothing on stdout, and changes no file."""
+"""The bad-input corpus (tests/corpus.py) on the command line: each case exits 2 with one
+line on stderr that names the value, prints nothing on stdout, and changes no file."""
 
 from __future__ import annotations
 
@@ -12,45 +12,8 @@ from torchplay.engine import checkpoint
 from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.trainer import Trainer
 
+from tests.corpus import Case, params
 from tests.evil import Evil
-
-CLI_VALUES = [
-    (["--lr", "0"], "0.0"),
-    (["--lr", "-1"], "-1"),
-    (["--lr", "nan"], "nan"),
-    (["--lr", "inf"], "inf"),
-    (["--lr", "abc"], "abc"),
-    (["--hidden", ""], "''"),
-    (["--hidden", "0"], "0"),
-    (["--hidden", "10,,5"], "10,,5"),
-    (["--hidden", "-3"], "-3"),
-    (["--hidden", "1e9"], "1e9"),
-    (["--steps", "-1"], "-1"),
-    (["--samples", "0"], "data.samples = 0"),
-    (["--samples", "1000000000"], "1000000000"),
-    (["--dataset", "mnist"], "mnist"),
-    (["--activation", "swish"], "swish"),
-    (["--optimizer", "lbfgs"], "lbfgs"),
-    (["--batch-size", "101"], "101"),
-]
-
-TOMLS = [
-    ("[data\nsamples = 3\n", "invalid TOML"),
-    ("[data]\nsamplez = 3\n", "samplez"),
-    ('[data]\nsamples = "many"\n', "many"),
-    ("[training]\nlr = true\n", "True"),
-    ("[nonsense]\nx = 1\n", "nonsense"),
-]
-
-CSVS = [
-    (None, "does not exist"),
-    ("", "empty"),
-    ("a,b\n", "no data rows"),
-    ("1,2\n3,x\n", "'x'"),
-    ("1,2\n3\n", "line 2"),
-    ("1,nan\n2,3\n", "'nan'"),
-    ("1,inf\n2,3\n", "'inf'"),
-]
 
 
 def assert_refused(code, out, err, needle, files: dict) -> None:
@@ -69,35 +32,47 @@ def existing(tmp_path):
     return path
 
 
-@pytest.mark.parametrize("args, needle", CLI_VALUES)
-def test_cli_values(cli, existing, args, needle) -> None:
+@pytest.mark.parametrize("case", params("value"))
+def test_cli_values(cli, existing, case: Case) -> None:
     before = existing.read_bytes()
-    assert_refused(*cli("train", *args, "--save", str(existing)), needle, {existing: before})
+    assert_refused(
+        *cli("train", *case.args, "--save", str(existing)), case.needle, {existing: before}
+    )
 
 
-@pytest.mark.parametrize("text, needle", TOMLS)
-def test_toml_files(cli, tmp_path, existing, text, needle) -> None:
+@pytest.mark.parametrize("case", params("toml"))
+def test_toml_files(cli, tmp_path, existing, case: Case) -> None:
     spec = tmp_path / "bad.toml"
-    spec.write_text(text)
+    spec.write_text(case.value)
     before = existing.read_bytes()
     assert_refused(
         *cli("train", str(spec), "--save", str(existing)),
-        needle,
-        {existing: before, spec: text.encode()},
+        case.needle,
+        {existing: before, spec: case.value.encode()},
     )
 
 
-@pytest.mark.parametrize("text, needle", CSVS)
-def test_csv_files(cli, tmp_path, existing, text, needle) -> None:
+@pytest.mark.parametrize("case", params("csv"))
+def test_csv_files(cli, tmp_path, existing, case: Case) -> None:
     path = tmp_path / "d.csv"
-    if text is not None:
-        path.write_text(text)
+    if case.value is not None:
+        path.write_bytes(case.value.encode() if isinstance(case.value, str) else case.value)
     before = existing.read_bytes()
     assert_refused(
         *cli("train", "--dataset", f"csv:{path}", "--save", str(existing)),
-        needle,
+        case.needle,
         {existing: before},
     )
+
+
+@pytest.mark.parametrize("case", params("import"))
+def test_import_files(cli, tmp_path, existing, case: Case) -> None:
+    src = case.make(tmp_path)
+    before = existing.read_bytes()
+    assert_refused(
+        *cli("import", str(src), "--save", str(existing)), case.needle, {existing: before}
+    )
+    assert not (tmp_path / "pwned").exists()
 
 
 def test_csv_one_class_and_missing_target(cli, tmp_path) -> None:

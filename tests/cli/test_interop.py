@@ -41,12 +41,68 @@ def test_import_predicts_what_the_original_predicts(cli, tmp_path, act, name, wh
     assert max(abs(a - b) for a, b in zip(got, want, strict=True)) <= 1e-6
 
 
-def test_subclassed_net_is_refused(cli, tmp_path) -> None:
-    src = tmp_path / "net.pkl"
-    torch.save(tutorial.Net(1, 10, 1), src)
-    code, out, err = cli("import", str(src), "--save", str(tmp_path / "o.safetensors"))
-    assert code == 2 and "Net" in err and "state_dict" in err
-    assert not (tmp_path / "o.safetensors").exists()
+def test_whole_subclassed_net_is_refused_with_advice_that_works(cli, tmp_path) -> None:
+    net = tutorial.net_regression(1)
+    whole, params = tmp_path / "net.pkl", tmp_path / "net_params.pkl"
+    torch.save(net, whole)  # the tutorial's torch.save(net1, 'net.pkl')
+    out = tmp_path / "o.safetensors"
+    code, _, err = cli("import", str(whole), "--save", str(out))
+    assert code == 2 and "Net" in err and "torch.save(net.state_dict()" in err
+    assert not out.exists()
+    torch.save(net.state_dict(), params)  # the advice
+    assert cli("import", str(params), "--save", str(out))[0] == 0
+
+
+XS2 = ["2,2", "-2,-2", "0,0", "0.5,-1.5", "3,-3"]
+
+
+def test_tutorial_section1_net_state_dict_imports(cli, tmp_path) -> None:
+    net = tutorial.net_regression(1)
+    src = tmp_path / "net_params.pkl"
+    torch.save(net.state_dict(), src)  # keys hidden.weight ... predict.bias
+    out = tmp_path / "imp.safetensors"
+    code, stdout, err = cli("import", str(src), "--save", str(out))
+    assert code == 0 and "1-10-1 relu" in stdout, err
+    got = json.loads(cli("predict", str(out), "--x", *XS, "--json")[1])["predictions"]
+    with torch.no_grad():
+        want = net(torch.tensor([[float(x)] for x in XS]))[:, 0].tolist()
+    assert got == pytest.approx(want, abs=1e-5)
+
+
+def test_tutorial_section2_net_state_dict_imports(cli, tmp_path) -> None:
+    net = tutorial.net_classification(1)
+    src = tmp_path / "net_params.pkl"
+    torch.save(net.state_dict(), src)  # keys hidden.*, out.*
+    out = tmp_path / "imp.safetensors"
+    assert cli("import", str(src), "--save", str(out))[0] == 0
+    got = json.loads(cli("predict", str(out), "--x", *XS2, "--json")[1])["predictions"]
+    x = torch.tensor([[float(v) for v in p.split(",")] for p in XS2])
+    with torch.no_grad():
+        probs = torch.softmax(net(x), 1)
+    assert [g["class"] for g in got] == probs.argmax(1).tolist()
+    for g, p in zip(got, probs.tolist(), strict=True):
+        assert g["probabilities"] == pytest.approx(p, abs=1e-5)
+
+
+@pytest.mark.parametrize(
+    "names", [("fc1", "fc2", "fc3"), ("layers.0", "layers.1", "layers.2"), ("a.b.c", "z", "m")]
+)
+def test_any_ordered_linear_stack_imports(cli, tmp_path, names) -> None:
+    torch.manual_seed(3)
+    layers = [torch.nn.Linear(1, 6), torch.nn.Linear(6, 4), torch.nn.Linear(4, 1)]
+    sd = {}
+    for name, layer in zip(names, layers, strict=True):
+        sd[f"{name}.weight"], sd[f"{name}.bias"] = layer.weight.detach(), layer.bias.detach()
+    src = tmp_path / "sd.pt"
+    torch.save(sd, src)
+    out = tmp_path / "imp.safetensors"
+    code, stdout, err = cli("import", str(src), "--save", str(out), "--activation", "tanh")
+    assert code == 0 and "1-6-4-1 tanh" in stdout, err
+    got = json.loads(cli("predict", str(out), "--x", *XS, "--json")[1])["predictions"]
+    x = torch.tensor([[float(v)] for v in XS])
+    with torch.no_grad():
+        want = layers[2](torch.tanh(layers[1](torch.tanh(layers[0](x)))))[:, 0].tolist()
+    assert got == pytest.approx(want, abs=1e-5)
 
 
 @pytest.mark.parametrize("kind", ["pickle", "torch"])

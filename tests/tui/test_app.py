@@ -7,6 +7,7 @@ from torchplay.tui.app import PlaygroundApp
 from torchplay.tui.charts import LossChart
 from torchplay.tui.screens import ModelScreen
 
+from tests.corpus import CORPUS
 from tests.tui.helpers import status, wait_for
 
 
@@ -34,23 +35,8 @@ async def test_train_save_load_continue(tmp_path, monkeypatch) -> None:
         assert app.state == "paused"
 
 
-# The command line's bad-value corpus (tests/cli/test_bad_input.py), typed into the panel.
-PANEL_CASES = [
-    ("lr", "0"),
-    ("lr", "-1"),
-    ("lr", "nan"),
-    ("lr", "inf"),
-    ("lr", "abc"),
-    ("hidden", ""),
-    ("hidden", "0"),
-    ("hidden", "10,,5"),
-    ("hidden", "-3"),
-    ("hidden", "1e9"),
-    ("samples", "0"),
-    ("samples", "1000000000"),
-    ("batch_size", "101"),
-    ("seed", "-1"),
-]
+# The shared corpus's flag values (tests/corpus.py), typed into the panel's fields.
+PANEL_CASES = [(c.panel, c.args[1]) for c in CORPUS if c.kind == "value" and c.panel]
 GOOD = {"lr": "0.2", "hidden": "10", "samples": "100", "batch_size": "0", "seed": "1"}
 
 
