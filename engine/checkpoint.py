@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import struct
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import safetensors.torch
 import torch
 from torchplay.engine import __version__
 from torchplay.engine import describe as _text
+from torchplay.engine.atomic import write_atomic
 from torchplay.engine.errors import InputError
 from torchplay.engine.history import History
 from torchplay.engine.source import from_dict
@@ -53,44 +53,6 @@ class Checkpoint:
     shape: dict[str, int]
 
 
-def write_atomic(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never
-    a partial one: temp file in the same folder, fsync, ``os.replace``, fsync the folder.
-
-    Raises:
-        CheckpointError: the folder is missing or unwritable, or the disk is full.
-    """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise CheckpointError(f"{str(target)!r} is a directory: give a file path to save to")
-    if not folder.is_dir():
-        raise CheckpointError(f"folder {str(folder)!r} does not exist: create it first")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise CheckpointError(
-                f"cannot write {str(target)!r}: {exc.strerror or exc}; "
-                "the previous file, if any, is unchanged"
-            ) from None
-        raise
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 def to_bytes(trainer) -> bytes:
     """Serialise a :class:`torchplay.engine.trainer.Trainer` to checkpoint bytes."""
     d = trainer.data
@@ -117,7 +79,11 @@ def to_bytes(trainer) -> bytes:
 
 
 def save(trainer, path: str | os.PathLike) -> None:
-    """Save ``trainer`` to ``path`` atomically (see :func:`write_atomic`)."""
+    """Save ``trainer`` to ``path`` atomically (see :func:`torchplay.engine.atomic.write_atomic`).
+
+    Raises:
+        TargetError: the path cannot be written; the previous file is unchanged.
+    """
     write_atomic(path, to_bytes(trainer))
 
 

@@ -14,7 +14,7 @@ Formats (``torchplay export --format``):
 Every format holds the network :meth:`Trainer.predict` runs: its output is the raw
 network output (the value for regression, logits for classification; ``predict``
 applies the softmax). Each file is written atomically: built in memory, then
-:func:`torchplay.engine.checkpoint.write_atomic`. Importing this module does not import
+:func:`torchplay.engine.atomic.write_atomic`. Importing this module does not import
 torch (the command line reads :data:`FORMATS` for its help).
 """
 
@@ -126,11 +126,12 @@ def export(trainer, fmt: str, out: str | os.PathLike) -> None:
     """Write the trainer's network to ``out`` in format ``fmt`` (see :data:`FORMATS`).
 
     Raises:
-        ExportError: an unknown format, a missing optional package, or a failed write.
+        ExportError: an unknown format or a missing optional package.
+        TargetError: ``out`` cannot be written (the previous file is unchanged).
     """
     import safetensors.torch
     import torch
-    from torchplay.engine.checkpoint import CheckpointError, write_atomic
+    from torchplay.engine.atomic import write_atomic
     from torchplay.engine.interop import script_source
 
     fmt = ALIASES.get(fmt, fmt)
@@ -150,7 +151,4 @@ def export(trainer, fmt: str, out: str | os.PathLike) -> None:
         data = onnx_bytes(trainer)
     else:
         raise ExportError(f"export format {fmt!r}: use one of {', '.join(FORMATS)}")
-    try:
-        write_atomic(out, data)
-    except CheckpointError as exc:
-        raise ExportError(str(exc)) from None
+    write_atomic(out, data, "--out")

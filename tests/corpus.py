@@ -15,12 +15,16 @@ Kinds:
 * ``csv``: a data file's text (``None``: missing);
 * ``checkpoint``: a crafted checkpoint, built by ``make(tmp_path)`` (info, predict,
   resume, export and the app's load all refuse it);
-* ``import``: a file for ``torchplay import``, built by ``make(tmp_path)``.
+* ``import``: a file for ``torchplay import``, built by ``make(tmp_path)``;
+* ``target``: an output path that cannot be written, built by ``make(tmp_path)`` (every
+  ``--save``, ``--metrics``, ``--out`` and the app's save dialog refuse it before work).
 """
 
 from __future__ import annotations
 
+import os
 import pickle
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +48,7 @@ class Case:
     """spec: the dotted field."""
     value: Any = None
     """spec: the Python value; toml, csv: the file's text."""
-    make: Callable[[Path], Path] | None = None
+    make: Callable[[Path], Path | str] | None = None
     """checkpoint, import: build the file under the given folder, return its path."""
 
 
@@ -232,5 +236,43 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-CORPUS: list[Case] = [*VALUES, *SPECS, *TOMLS, *CSVS, *IMPORTS]
+# -- output targets (--save, --metrics, --out, the app's save dialog) ---------------------
+
+
+def _fifo(folder: Path) -> Path:
+    os.mkfifo(folder / "fifo")
+    return folder / "fifo"
+
+
+def _socket(folder: Path) -> Path:
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(folder / "sock"))
+    _SOCKETS.append(sock)  # kept open for the test's lifetime
+    return folder / "sock"
+
+
+def _link_to(target: str) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        link = folder / ("link" + target.replace("/", "_"))
+        link.symlink_to(target)
+        return link
+
+    return make
+
+
+_SOCKETS: list[socket.socket] = []
+
+TARGETS = [
+    Case("target", "device", "is a device", make=lambda folder: Path("/dev/null")),
+    Case("target", "fifo", "is a FIFO", make=_fifo),
+    Case("target", "socket", "is a socket", make=_socket),
+    Case("target", "directory", "is a directory", make=lambda folder: folder),
+    Case("target", "missing-parent", "does not exist", make=lambda f: f / "no" / "x.out"),
+    Case("target", "proc", "/proc/x.out", make=lambda f: Path("/proc/x.out")),
+    Case("target", "link-to-device", "is a device", make=_link_to("/dev/null")),
+    Case("target", "link-to-missing-folder", "does not exist", make=_link_to("/nonexistent/x")),
+    Case("target", "empty", "empty path", make=lambda folder: ""),
+]
+
+CORPUS: list[Case] = [*VALUES, *SPECS, *TOMLS, *CSVS, *IMPORTS, *TARGETS]
 """Every case, all kinds."""

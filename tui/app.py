@@ -319,12 +319,9 @@ class PlaygroundApp(App[None]):
 
         def chosen(path: str | None) -> None:
             if path:
-                folder = os.path.dirname(path)
-                if folder:
-                    os.makedirs(folder, exist_ok=True)
                 self.run_worker(self.client.save(path))
 
-        self.push_screen(PathDialog("save checkpoint to", default), chosen)
+        self.push_screen(PathDialog("save checkpoint to", default, save_target_error), chosen)
 
     def action_load(self) -> None:
         default = self.saved[-1] if self.saved else "runs/"
@@ -363,3 +360,29 @@ def run_app(source: str = "regression", compare: list[str] | None = None) -> int
     app = PlaygroundApp(source=source, compare=compare)
     app.run()
     return app.return_code or 0
+
+
+RUNS = "runs"
+"""The app's own folder for checkpoints (relative to where it was started)."""
+
+
+def save_target_error(path: str) -> str | None:
+    """Why the app cannot save to ``path``, or None when it can.
+
+    Creates the runs folder (and folders under it) on demand; a missing folder anywhere
+    else is reported, never created.
+    """
+    from torchplay.engine.atomic import TargetError, check_target
+
+    folder = os.path.dirname(os.path.abspath(path))
+    runs = os.path.abspath(RUNS)
+    if not os.path.isdir(folder) and os.path.commonpath([folder, runs]) == runs:
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            return f"cannot create folder {folder!r}: {exc.strerror or exc}"
+    try:
+        check_target(path, "")
+    except TargetError as exc:
+        return str(exc)
+    return None

@@ -12,7 +12,6 @@ import json
 import signal
 import sys
 import threading
-from pathlib import Path
 
 from torchplay.engine.errors import EXIT_DIVERGED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, UserError
 from torchplay.engine.source import resolve
@@ -37,15 +36,14 @@ _FLAGS = {
 }
 
 
-def _check_out_path(path: str | None, flag: str) -> None:
-    """Refuse an output path before any work is done, rather than after it."""
-    if path is None:
-        return
-    p = Path(path)
-    if p.is_dir():
-        raise UserError(f"{flag} {path!r} is a directory: give a file path")
-    if not (p.parent if str(p.parent) else Path(".")).is_dir():
-        raise UserError(f"{flag} {path!r}: folder {str(p.parent)!r} does not exist; create it")
+def check_outputs(args, *flags: str) -> None:
+    """Refuse every output path among ``flags`` before any work is done, not after it."""
+    from torchplay.engine.atomic import check_target
+
+    for flag in flags:
+        path = getattr(args, flag.lstrip("-").replace("-", "_"), None)
+        if path is not None:
+            check_target(path, flag)
 
 
 def weights_sha256(trainer) -> str:
@@ -117,11 +115,10 @@ def _check_out_dir(path: str | None, flag: str) -> None:
 
 
 def _loggers(trainer, args) -> list:
-    """The metric loggers the flags ask for, after checking every target first."""
+    """The metric loggers the flags ask for (their files are checked by the caller,
+    :func:`check_outputs`, before any work)."""
     from torchplay.engine import loggers
 
-    _check_out_path(args.metrics, "--metrics")
-    _check_out_path(args.csv, "--csv")
     _check_out_dir(args.tensorboard, "--tensorboard")
     if args.tensorboard and not loggers.tensorboard_available():
         raise UserError(
@@ -185,7 +182,7 @@ def _train(trainer, args, steps: int | None) -> int:
 def cmd_train(args) -> int:
     from torchplay.engine.trainer import Trainer
 
-    _check_out_path(args.save, "--save")
+    check_outputs(args, "--save", "--metrics", "--csv")
     spec = resolve(args.source).spec
     overrides = {
         key: getattr(args, flag) for flag, key in _FLAGS.items() if getattr(args, flag) is not None
@@ -198,7 +195,7 @@ def cmd_train(args) -> int:
 def cmd_resume(args) -> int:
     from torchplay.engine import checkpoint
 
-    _check_out_path(args.save, "--save")
+    check_outputs(args, "--save", "--metrics", "--csv")
     if args.steps is not None and args.steps < 0:
         raise UserError(f"--steps {args.steps}: must be 0 or more")
     trainer = checkpoint.restore(args.checkpoint)
@@ -273,7 +270,7 @@ def cmd_import(args) -> int:
     from torchplay.engine import checkpoint, interop
     from torchplay.engine.scenarios import get_scenario
 
-    _check_out_path(args.save, "--save")
+    check_outputs(args, "--save")
     base = get_scenario(args.scenario) if args.scenario else None
     if args.activation not in ACTIVATIONS:
         raise UserError(f"--activation {args.activation!r}: use one of {', '.join(ACTIVATIONS)}")
@@ -296,7 +293,7 @@ def cmd_export(args) -> int:
             f"torchplay: warning: --format {args.format} is now called {fmt}; use --format {fmt}",
             file=sys.stderr,
         )
-    _check_out_path(args.out, "--out")
+    check_outputs(args, "--out")
     trainer = checkpoint.restore(args.checkpoint)
     exporting.export(trainer, fmt, args.out)
     print(f"exported {args.checkpoint} as {fmt} to {args.out}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,29 +16,45 @@ from torchplay.tui.textplots import downsample
 
 
 class PathDialog(ModalScreen[str | None]):
-    """Ask for a path; dismiss with it, or None on escape."""
+    """Ask for a path; dismiss with it, or None on escape.
+
+    ``check``, when given, returns an error message for a path it refuses: the dialog
+    shows it under the field and stays open, so the user can fix the path.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, default: str) -> None:
+    def __init__(
+        self, title: str, default: str, check: Callable[[str], str | None] | None = None
+    ) -> None:
         super().__init__()
-        self.title_text, self.default = title, default
+        self.title_text, self.default, self.check = title, default, check
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.title_text)
             yield Input(self.default, id="path")
+            yield Static("", id="path-error", classes="error")
             with Horizontal():
                 yield Button("OK", id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")
 
+    def _submit(self, value: str) -> None:
+        value = value.strip()
+        error = self.check(value) if value and self.check else None
+        if error:
+            self.query_one("#path-error", Static).update(error)
+            return
+        self.dismiss(value or None)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        self._submit(event.value)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(
-            self.query_one("#path", Input).value.strip() if event.button.id == "ok" else None
-        )
+        if event.button.id == "ok":
+            self._submit(self.query_one("#path", Input).value)
+        else:
+            self.dismiss(None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import stat
 
 import pytest
 import torch
@@ -12,6 +13,7 @@ from torchplay.engine import checkpoint
 from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.trainer import Trainer
 
+from tests.conftest import run_cli
 from tests.corpus import Case, params
 from tests.evil import Evil
 
@@ -73,6 +75,35 @@ def test_import_files(cli, tmp_path, existing, case: Case) -> None:
         *cli("import", str(src), "--save", str(existing)), case.needle, {existing: before}
     )
     assert not (tmp_path / "pwned").exists()
+
+
+# Each command with an output flag, given a second mistake it would find only later: the
+# target must be the one reported, so it is checked before any other work.
+TARGET_COMMANDS = {
+    "train --save": ("train", "--lr", "-1", "--save"),
+    "train --metrics": ("train", "--lr", "-1", "--metrics"),
+    "resume --save": ("resume", "missing.safetensors", "--save"),
+    "resume --metrics": ("resume", "missing.safetensors", "--metrics"),
+    "import --save": ("import", "missing.pt", "--save"),
+    "export --out": ("export", "missing.safetensors", "--format", "safetensors", "--out"),
+}
+
+
+@pytest.mark.parametrize("command", list(TARGET_COMMANDS))
+@pytest.mark.parametrize("case", params("target"))
+def test_unwritable_targets_refused_first(cli, tmp_path, command, case: Case) -> None:
+    target = str(case.make(tmp_path))
+    before = sorted(os.listdir(tmp_path))
+    assert_refused(*cli(*TARGET_COMMANDS[command], target), case.needle, {})
+    assert sorted(os.listdir(tmp_path)) == before
+    assert not os.path.exists("/nonexistent") and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_unwritable_target_refused_before_a_long_run() -> None:
+    code, out, err = run_cli(
+        "train", "--steps", "100000000", "--save", "/proc/x.safetensors", timeout=60
+    )
+    assert_refused(code, out, err, "/proc", {})
 
 
 def test_csv_one_class_and_missing_target(cli, tmp_path) -> None:

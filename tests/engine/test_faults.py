@@ -10,6 +10,7 @@ import time
 import pytest
 import torch
 from torchplay.engine import checkpoint
+from torchplay.engine.atomic import TargetError
 from torchplay.engine.checkpoint import CheckpointError
 from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.trainer import Trainer
@@ -60,7 +61,7 @@ def test_exception_during_write_leaves_old_file_and_no_temp(tmp_path, monkeypatc
         raise exc
 
     monkeypatch.setattr(os, "fsync", fail)
-    with pytest.raises(CheckpointError if isinstance(exc, OSError) else KeyboardInterrupt):
+    with pytest.raises(TargetError if isinstance(exc, OSError) else KeyboardInterrupt):
         checkpoint.save(trainer, target)
     monkeypatch.undo()
     assert target.read_bytes() == before
@@ -69,9 +70,9 @@ def test_exception_during_write_leaves_old_file_and_no_temp(tmp_path, monkeypatc
 
 def test_missing_folder_and_directory_targets(tmp_path) -> None:
     trainer = Trainer(get_scenario("regression"))
-    with pytest.raises(CheckpointError, match="does not exist"):
+    with pytest.raises(TargetError, match="does not exist"):
         checkpoint.save(trainer, tmp_path / "nope" / "ck.safetensors")
-    with pytest.raises(CheckpointError, match="is a directory"):
+    with pytest.raises(TargetError, match="is a directory"):
         checkpoint.save(trainer, tmp_path)
     with pytest.raises(CheckpointError, match="is a directory"):
         checkpoint.load(tmp_path)

@@ -97,3 +97,38 @@ async def test_every_binding_is_in_the_command_palette() -> None:
     async with app.run_test(size=(120, 40)):
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {b.description for b in app.BINDINGS} <= titles
+
+
+async def test_save_dialog_refuses_bad_targets_inline(tmp_path, monkeypatch) -> None:
+    from torchplay.tui.screens import PathDialog
+
+    from tests.corpus import params
+
+    monkeypatch.chdir(tmp_path)
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        for param in params("target"):
+            case = param.values[0]
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: isinstance(app.screen, PathDialog))
+            app.screen.query_one("#path").value = str(case.make(tmp_path)) or " "
+            await pilot.press("enter")
+            if case.name == "empty":  # an empty path is a cancel
+                continue
+            error = app.screen.query_one("#path-error")
+            await wait_for(pilot, lambda e=error, c=case: c.needle in str(e.render()))
+            await pilot.press("escape")
+        outside = tmp_path / "elsewhere" / "x.safetensors"
+        await pilot.press("ctrl+s")
+        app.screen.query_one("#path").value = str(outside)
+        await pilot.press("enter")
+        assert "does not exist" in str(app.screen.query_one("#path-error").render())
+        await pilot.press("escape")
+        assert not outside.parent.exists()
+        await pilot.press("ctrl+s")
+        app.screen.query_one("#path").value = "runs/deeper/x.safetensors"
+        await pilot.press("enter")  # folders under the runs folder are made on demand
+        await wait_for(pilot, (tmp_path / "runs" / "deeper" / "x.safetensors").exists)
+        await pilot.press("n")  # still running
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 1)

@@ -1,0 +1,146 @@
+"""Output files: check a target before any work, then write it atomically. No torch here.
+
+:func:`check_target` is what every command calls on each output path (``--save``,
+``--save-every``, ``--metrics``, ``--out``, the app's save dialog) before it trains,
+exports or sweeps, so a path that cannot be written is refused in seconds, not after the
+run. :func:`write_atomic` writes through a temp file in the same folder, so readers see
+the old file or the new one, never a partial one.
+
+Rules for a target (both functions apply them):
+
+* a symlink is followed: the file it points to is replaced, the link stays;
+* an existing target must be a regular file (not a directory, device, FIFO or socket);
+* its folder must exist (nothing creates folders here) and accept a new file;
+* an overwritten file keeps its permission bits; a new one gets ``0666 & ~umask``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from torchplay.engine.errors import InputError
+
+_KINDS = {
+    stat.S_IFDIR: "a directory: give a file path",
+    stat.S_IFCHR: "a device, not a regular file",
+    stat.S_IFBLK: "a device, not a regular file",
+    stat.S_IFIFO: "a FIFO (named pipe), not a regular file",
+    stat.S_IFSOCK: "a socket, not a regular file",
+}
+
+
+class TargetError(InputError):
+    """An output path cannot be written; the message names it and what to do."""
+
+
+def resolve(path: str | os.PathLike, what: str = "output") -> Path:
+    """The file that writing ``path`` replaces: symlinks followed, the kind checked.
+
+    Raises:
+        TargetError: the path (or the file a link points to) is not a regular file, or
+            its folder does not exist.
+    """
+    shown = _shown(path, what)
+    if str(path) == "":
+        raise TargetError(f"{shown}: empty path; give a file path")
+    try:
+        real = Path(os.path.realpath(path))
+    except (OSError, ValueError) as exc:
+        raise TargetError(f"{shown}: {exc}") from None
+    try:
+        st = real.stat()
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise TargetError(f"{shown}: {exc.strerror or exc}") from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
+        raise TargetError(f"{shown} is {kind}")
+    folder = real.parent
+    if not folder.is_dir():
+        raise TargetError(f"{shown}: folder {str(folder)!r} does not exist; create it first")
+    return real
+
+
+def _shown(path: str | os.PathLike, what: str) -> str:
+    return f"{what} {str(path)!r}" if what else repr(str(path))
+
+
+def check_target(path: str | os.PathLike, what: str = "output") -> Path:
+    """Refuse an output path that cannot be written, before any work starts.
+
+    Besides :func:`resolve`'s checks, it creates and removes a temp file in the target's
+    folder: the one reliable test (root passes every permission check, yet cannot
+    create files in ``/proc`` or on a read-only mount).
+
+    Args:
+        path: the path the user gave.
+        what: how to name it in the message, e.g. ``--save``.
+
+    Returns:
+        The file a write replaces (symlinks followed).
+
+    Raises:
+        TargetError: one line naming the path and the fix.
+    """
+    real = resolve(path, what)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+    except OSError as exc:
+        raise TargetError(
+            f"{_shown(path, what)}: cannot create files in {str(real.parent)!r} "
+            f"({exc.strerror or exc}); choose another folder"
+        ) from None
+    os.close(fd)
+    os.unlink(tmp)
+    return real
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: str | os.PathLike, data: bytes, what: str = "") -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never
+    a partial one: temp file in the same folder, fsync, ``os.replace``, fsync the folder.
+
+    Raises:
+        TargetError: the target is not a regular file, the folder is missing or
+            unwritable, or the disk is full; the previous file is unchanged.
+    """
+    real = resolve(path, what)
+    try:
+        mode = real.stat().st_mode & 0o7777
+    except OSError:
+        mode = 0o666 & ~_umask()
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), mode)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, real)
+    except BaseException as exc:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        if isinstance(exc, OSError):
+            raise TargetError(
+                f"cannot write {_shown(path, what)}: {exc.strerror or exc}; "
+                "the previous file, if any, is unchanged"
+            ) from None
+        raise
+    dir_fd = os.open(real.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
