@@ -18,17 +18,36 @@ from torchplay.engine import __version__
 from torchplay.engine.errors import EXIT_INPUT, InputError
 from torchplay.engine.exporting import ALIASES, FORMATS
 from torchplay.engine.scenarios import SCENARIOS
-from torchplay.engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError, parse_hidden
+from torchplay.engine.spec import ACTIVATIONS
+from torchplay.tui.flags import HelpFormatter, add_spec_flags
 
-EPILOG = """exit codes: 0 success; 2 bad input (usage, spec, unreadable/unsafe/corrupt file);
-3 training diverged; 130 interrupted by Ctrl-C (143 by SIGTERM), after saving to --save;
-1 a bug. Scenarios: """ + ", ".join(SCENARIOS)
+EPILOG = (
+    "exit codes: 0 success; 2 bad input (usage, spec, unreadable/unsafe/corrupt file);\n"
+    "3 training diverged; 130 interrupted by Ctrl-C (143 by SIGTERM), after saving to\n"
+    "--save; 1 a bug. Scenarios: " + ", ".join(SCENARIOS) + "."
+)
+
+EXAMPLES = {
+    "train": "torchplay train classification --steps 500 --optimizer adam --lr 0.01 --json\n"
+    "  torchplay train run.toml --save runs/a.safetensors --metrics runs/a.jsonl",
+    "resume": "torchplay resume runs/a.safetensors --steps 1000 --save runs/b.safetensors",
+    "predict": "torchplay predict runs/a.safetensors --x 0.5 1.0 --json\n"
+    "  torchplay predict runs/c.safetensors --x 1,2 -1,0.5   (two inputs: x1,x2 pairs)",
+    "info": "torchplay info runs/a.safetensors --json",
+    "import": "torchplay import net_params.pkl --activation relu --save runs/imported.safetensors",
+    "export": "torchplay export runs/a.safetensors --format onnx --out net.onnx",
+    "completion": "torchplay completion bash > ~/.local/share/bash-completion/completions/torchplay",
+    "tui": "torchplay tui classification",
+    "compare": "torchplay compare runs/a.safetensors runs/b.safetensors",
+}
+"""One example per subcommand, shown at the end of its --help."""
 
 
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors and negative numbers as values (``--x -1``)."""
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
         self._negative_number_matcher = re.compile(r"^-\.?\d")
 
@@ -36,12 +55,10 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def hidden_list(text: str) -> list[int]:
-    """``10`` or ``32,16`` -> [32, 16]; ``none`` is a linear model (no hidden layer)."""
-    try:
-        return list(parse_hidden(text))
-    except SpecError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+def _command(sub, name: str, help: str) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name, help=help, description=help, epilog=f"example:\n  {EXAMPLES[name]}\n\n{EPILOG}"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,63 +66,59 @@ def build_parser() -> argparse.ArgumentParser:
         prog="torchplay",
         description="A PyTorch neural-network playground for the terminal. "
         "With no command, opens the app on the regression scenario.",
-        epilog=EPILOG,
+        epilog="example:\n  torchplay train classification --steps 500 --json\n\n" + EPILOG,
     )
     p.add_argument("--version", action="version", version=f"torchplay {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
-    t = sub.add_parser("train", help="train headlessly", epilog=EPILOG)
+    t = _command(sub, "train", "train headlessly")
     t.add_argument(
         "source",
         nargs="?",
         default="regression",
         help="a scenario name or a spec FILE.toml (default: regression)",
     )
-    t.add_argument("--dataset", help="built-in dataset name or csv:PATH")
-    t.add_argument("--target", help="CSV target column (default: the last)")
-    t.add_argument("--samples", type=int)
-    t.add_argument("--noise", type=float)
-    t.add_argument("--test-fraction", type=float)
-    t.add_argument("--classes", type=int, help="classes for blobs and spiral")
-    t.add_argument(
-        "--hidden", type=hidden_list, help="hidden widths, e.g. 10 or 32,16 (none: linear)"
-    )
-    t.add_argument("--activation", help=", ".join(ACTIVATIONS))
-    t.add_argument("--optimizer", help=", ".join(OPTIMIZERS))
-    t.add_argument("--lr", type=float)
-    t.add_argument("--momentum", type=float)
-    t.add_argument("--weight-decay", type=float)
-    t.add_argument("--batch-size", type=int, help="0 = full batch")
-    t.add_argument("--steps", type=int)
-    t.add_argument("--seed", type=int)
-    t.add_argument("--no-fast-path", action="store_true", help="force autograd + torch.optim")
+    add_spec_flags(t)
     _output_args(t)
 
-    r = sub.add_parser("resume", help="train more steps from a checkpoint", epilog=EPILOG)
-    r.add_argument("checkpoint")
-    r.add_argument("--steps", type=int, help="more steps (default: up to the spec's total)")
+    r = _command(sub, "resume", "train more steps from a checkpoint")
+    r.add_argument("checkpoint", help="a torchplay .safetensors checkpoint")
+    r.add_argument(
+        "--steps", type=int, metavar="N", help="more steps (default: up to the spec's total)"
+    )
     _output_args(r)
 
-    pr = sub.add_parser("predict", help="predict with a checkpoint", epilog=EPILOG)
-    pr.add_argument("checkpoint")
+    pr = _command(sub, "predict", "predict with a checkpoint")
+    pr.add_argument("checkpoint", help="a torchplay .safetensors checkpoint")
     g = pr.add_mutually_exclusive_group(required=True)
     g.add_argument("--x", nargs="+", metavar="V", help="x values, or x1,x2 pairs")
     g.add_argument("--csv", metavar="FILE", help="a CSV of inputs")
     g.add_argument("stdin", nargs="?", choices=["-"], help="- reads inputs from stdin")
-    pr.add_argument("--json", action="store_true")
+    pr.add_argument("--json", action="store_true", help="print one JSON object")
 
-    i = sub.add_parser("info", help="describe a checkpoint", epilog=EPILOG)
-    i.add_argument("checkpoint")
-    i.add_argument("--json", action="store_true")
+    i = _command(sub, "info", "describe a checkpoint")
+    i.add_argument("checkpoint", help="a torchplay .safetensors checkpoint")
+    i.add_argument("--json", action="store_true", help="print one JSON object")
 
-    im = sub.add_parser("import", help="import a tutorial torch.save file", epilog=EPILOG)
+    im = _command(sub, "import", "import a tutorial torch.save file")
     im.add_argument("file", help="a state_dict (.pkl/.pt/.pth) or a whole nn.Sequential")
-    im.add_argument("--save", required=True, metavar="OUT.safetensors")
-    im.add_argument("--activation", default="relu", help="for state_dicts (default: relu)")
-    im.add_argument("--scenario", choices=list(SCENARIOS), help="the data to attach")
+    im.add_argument(
+        "--save", required=True, metavar="OUT.safetensors", help="the checkpoint to write"
+    )
+    im.add_argument(
+        "--activation",
+        default="relu",
+        metavar="NAME",
+        help=f"for state_dicts: {', '.join(ACTIVATIONS)}",
+    )
+    im.add_argument(
+        "--scenario",
+        choices=list(SCENARIOS),
+        help="the data to attach (default: by the network's shape)",
+    )
 
-    ex = sub.add_parser("export", help="export a checkpoint's network", epilog=EPILOG)
-    ex.add_argument("checkpoint")
+    ex = _command(sub, "export", "export a checkpoint's network")
+    ex.add_argument("checkpoint", help="a torchplay .safetensors checkpoint")
     ex.add_argument(
         "--format",
         required=True,
@@ -115,17 +128,20 @@ def build_parser() -> argparse.ArgumentParser:
         "'script' is its old name), torchscript (torch.jit.load), pt2 (torch.export.load), "
         "onnx (needs torchplay[onnx])",
     )
-    ex.add_argument("--out", required=True, metavar="PATH")
+    ex.add_argument("--out", required=True, metavar="PATH", help="the file to write")
 
-    tu = sub.add_parser("tui", help="open the app", epilog=EPILOG)
+    co = _command(sub, "completion", "print a shell completion script")
+    co.add_argument("shell", choices=["bash", "zsh"], help="the shell")
+
+    tu = _command(sub, "tui", "open the app")
     tu.add_argument(
         "source",
         nargs="?",
         default="regression",
         help="scenario, FILE.toml or checkpoint (default: regression)",
     )
-    co = sub.add_parser("compare", help="compare up to three checkpoints in the app")
-    co.add_argument("checkpoints", nargs="+")
+    cm = _command(sub, "compare", "compare up to three checkpoints in the app")
+    cm.add_argument("checkpoints", nargs="+", help="torchplay .safetensors checkpoints")
     return p
 
 

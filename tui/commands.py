@@ -17,24 +17,7 @@ from pathlib import Path
 from torchplay.engine.errors import EXIT_DIVERGED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, UserError
 from torchplay.engine.source import resolve
 from torchplay.engine.spec import ACTIVATIONS
-
-_FLAGS = {
-    "dataset": "data.dataset",
-    "target": "data.target",
-    "samples": "data.samples",
-    "noise": "data.noise",
-    "test_fraction": "data.test_fraction",
-    "classes": "data.classes",
-    "seed": "data.seed",
-    "hidden": "model.hidden",
-    "activation": "model.activation",
-    "optimizer": "training.optimizer",
-    "lr": "training.lr",
-    "momentum": "training.momentum",
-    "weight_decay": "training.weight_decay",
-    "batch_size": "training.batch_size",
-    "steps": "training.steps",
-}
+from torchplay.tui.flags import spec_overrides
 
 
 def check_outputs(args, *flags: str) -> None:
@@ -185,12 +168,7 @@ def cmd_train(args) -> int:
 
     check_outputs(args, "--save", "--metrics", "--csv")
     spec = resolve(args.source).spec
-    overrides = {
-        key: getattr(args, flag) for flag, key in _FLAGS.items() if getattr(args, flag) is not None
-    }
-    if args.no_fast_path:
-        overrides["training.fast_path"] = False
-    return _train(Trainer(spec.with_overrides(overrides)), args, None)
+    return _train(Trainer(spec.with_overrides(spec_overrides(args))), args, None)
 
 
 def cmd_resume(args) -> int:
@@ -282,6 +260,15 @@ def cmd_import(args) -> int:
         f"{'-'.join(map(str, [trainer.data.n_inputs, *trainer.spec.model.hidden, trainer.data.n_outputs]))} "
         f"{trainer.spec.model.activation}; saved {args.save}"
     )
+    return EXIT_OK
+
+
+def cmd_completion(args) -> int:
+    """Print a bash or zsh completion script for the whole command line (shtab)."""
+    import shtab
+    from torchplay.tui.cli import build_parser
+
+    print(shtab.complete(build_parser(), shell=args.shell))
     return EXIT_OK
 
 
