@@ -12,6 +12,7 @@ Layout:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import struct
@@ -76,6 +77,16 @@ def to_bytes(trainer) -> bytes:
         ),
     }
     return safetensors.torch.save({k: v.contiguous() for k, v in tensors.items()}, meta)
+
+
+def weights_sha256(trainer) -> str:
+    """SHA-256 over the weights in state_dict order, as little-endian float32 bytes."""
+    import numpy as np
+
+    h = hashlib.sha256()
+    for tensor in trainer.weights().values():
+        h.update(np.ascontiguousarray(tensor.numpy(), dtype="<f4").tobytes())
+    return h.hexdigest()
 
 
 def save(trainer, path: str | os.PathLike) -> None:

@@ -37,6 +37,8 @@ EXAMPLES = {
     "import": "torchplay import net_params.pkl --activation relu --save runs/imported.safetensors",
     "export": "torchplay export runs/a.safetensors --format onnx --out net.onnx",
     "completion": "torchplay completion bash > ~/.local/share/bash-completion/completions/torchplay",
+    "sweep": "torchplay sweep regression --grid training.lr=0.05,0.1,0.2,0.4 "
+    "--grid data.seed=1..4 --steps 300 --plot",
     "tui": "torchplay tui classification",
     "compare": "torchplay compare runs/a.safetensors runs/b.safetensors",
 }
@@ -79,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a scenario name or a spec FILE.toml (default: regression)",
     )
     add_spec_flags(t)
+    t.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="cuda: on the GPU")
     _output_args(t)
 
     r = _command(sub, "resume", "train more steps from a checkpoint")
@@ -133,6 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     co = _command(sub, "completion", "print a shell completion script")
     co.add_argument("shell", choices=["bash", "zsh"], help="the shell")
 
+    from torchplay.tui.sweep import add_parser as add_sweep
+
+    add_sweep(sub)
+
     tu = _command(sub, "tui", "open the app")
     tu.add_argument(
         "source",
@@ -178,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
 
             source = getattr(args, "source", "regression")
             return run_app(source, compare=getattr(args, "checkpoints", []))
+        if args.command == "sweep":
+            from torchplay.tui.sweep import cmd_sweep
+
+            return cmd_sweep(args)
         from torchplay.tui import commands
 
         return getattr(commands, f"cmd_{args.command}")(args)

@@ -7,7 +7,6 @@ prints as one line (exit 2, :mod:`torchplay.engine.errors`).
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import signal
 import sys
@@ -30,18 +29,10 @@ def check_outputs(args, *flags: str) -> None:
             check_target(path, flag)
 
 
-def weights_sha256(trainer) -> str:
-    """SHA-256 over the weights in state_dict order, as little-endian bytes."""
-    import numpy as np
-
-    h = hashlib.sha256()
-    for tensor in trainer.weights().values():
-        h.update(np.ascontiguousarray(tensor.numpy(), dtype="<f4").tobytes())
-    return h.hexdigest()
-
-
 def result(trainer, checkpoint: str | None) -> dict:
     """The result object that ``--json`` prints."""
+    from torchplay.engine import checkpoint as checkpoint_module
+
     snap = trainer.snapshot()
     out = {
         "step": snap.step,
@@ -50,7 +41,7 @@ def result(trainer, checkpoint: str | None) -> dict:
         "test_loss": snap.test_loss,
         "params": trainer.params,
         "checkpoint": checkpoint,
-        "weights_sha256": weights_sha256(trainer),
+        "weights_sha256": checkpoint_module.weights_sha256(trainer),
         "diverged": snap.state == "diverged",
         "diverged_at": snap.diverged_at,
         "steps_per_s": round(snap.steps_per_s, 1),
@@ -164,11 +155,18 @@ def _train(trainer, args, steps: int | None) -> int:
 
 
 def cmd_train(args) -> int:
+    from torchplay.engine.sweep import check_device, train_members
     from torchplay.engine.trainer import Trainer
 
     check_outputs(args, "--save", "--metrics", "--csv")
     spec = resolve(args.source).spec
-    return _train(Trainer(spec.with_overrides(spec_overrides(args))), args, None)
+    device = check_device(args.device)
+    trainer = Trainer(spec.with_overrides(spec_overrides(args)))
+    if device == "cuda":
+        # The population engine runs one member on the GPU; _train then reports and saves.
+        train_members([trainer], "cuda")
+        return _train(trainer, args, 0)
+    return _train(trainer, args, None)
 
 
 def cmd_resume(args) -> int:

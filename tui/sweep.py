@@ -1,0 +1,219 @@
+"""``torchplay sweep``: train a grid of runs at once and rank them (headless, no textual).
+
+Bad grids, devices and output folders are refused before any work starts (exit 2, one
+line). The training itself is :func:`torchplay.engine.sweep.run_local`; this module
+only adds the progress bar, the ranked table, the heatmap and the output files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from torchplay.engine.errors import (
+    EXIT_DIVERGED,
+    EXIT_OK,
+    EXIT_SIGINT,
+    EXIT_SIGTERM,
+    UserError,
+)
+from torchplay.engine.grid import Axis, members, parse_grid
+from torchplay.engine.source import resolve
+
+BACKENDS = ("local",)
+"""Where a sweep can run (a Ray backend is planned)."""
+
+
+def add_parser(sub) -> None:
+    """The ``sweep`` subcommand's arguments."""
+    from torchplay.tui.cli import _command
+
+    s = _command(sub, "sweep", "train a grid of runs at once")
+    s.add_argument("source", nargs="?", default="regression", help="scenario or FILE.toml")
+    s.add_argument(
+        "--grid",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2",
+        help="a spec key and its values; repeat for a product. Integers take a..b, "
+        "floats lo:hi:n (log spaced), model.hidden widths like 32x16 or none",
+    )
+    s.add_argument("--steps", type=int, help="steps per member (default: the spec's)")
+    s.add_argument("--out", metavar="DIR", help="write a checkpoint per member and sweep.json")
+    s.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    s.add_argument("--plot", action="store_true", help="heatmap of the final loss (2 keys)")
+    s.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    s.add_argument("--backend", default="local", choices=list(BACKENDS))
+    s.add_argument("--quiet", action="store_true", help="print only the result")
+
+
+def _check_out_dir(out: str | None) -> None:
+    if out is None:
+        return
+    p = Path(out)
+    if p.exists() and not p.is_dir():
+        raise UserError(f"--out {out!r} is a file: give a folder for the checkpoints")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not p.exists() and not parent.is_dir():
+        raise UserError(f"--out {out!r}: folder {str(parent)!r} does not exist; create it")
+
+
+class _Bar:
+    """A rich progress bar over model-steps."""
+
+    def __init__(self, total: int, members: int) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn(f"[bold]sweep[/bold] {members} members"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("model-steps"),
+            TimeRemainingColumn(),
+        )
+        self.task = self.progress.add_task("sweep", total=total)
+        self.progress.start()
+
+    def __call__(self, done: int) -> None:
+        self.progress.advance(self.task, done)
+
+    def close(self) -> None:
+        self.progress.stop()
+
+
+def _fmt(v: float | None) -> str:
+    return "-" if v is None else f"{v:.6g}"
+
+
+def table(result, axes: list[Axis]) -> str:
+    """The ranked table (best loss first) as text, rendered by rich."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from torchplay.engine.sweep import ranked
+
+    rows = result.rows
+    metric = "accuracy" if any(r.accuracy is not None for r in rows) else "r2"
+    has_test = any(r.test_loss is not None for r in rows)
+    t = Table(box=box.SIMPLE_HEAD)
+    for col in ["#", *(a.key for a in axes), "train_loss"]:
+        t.add_column(col, justify="right")
+    if has_test:
+        t.add_column("test_loss", justify="right")
+    t.add_column(metric, justify="right")
+    t.add_column("state")
+    for r in ranked(rows):
+        cells = [str(r.index), *(json.dumps(r.overrides[a.key]) for a in axes)]
+        cells.append(_fmt(r.train_loss))
+        if has_test:
+            cells.append(_fmt(r.test_loss))
+        cells.append(_fmt(r.accuracy if metric == "accuracy" else r.r2))
+        cells.append(f"diverged at {r.diverged_at}" if r.diverged else r.state)
+        t.add_row(*cells)
+    console = Console(width=max(80, 12 * (len(axes) + 5)), record=True, force_terminal=False)
+    with console.capture() as cap:
+        console.print(t)
+    return cap.get().rstrip()
+
+
+SHADES = " ░▒▓█"
+"""Cell shades from the best loss (blank) to the worst (full)."""
+
+
+def heatmap(result, axes: list[Axis]) -> str:
+    """A text heatmap of the final loss over two grid keys: shade by log10 loss, value
+    in each cell, diverged cells marked ``div``."""
+    a, b = axes
+    cell = {
+        (json.dumps(r.overrides[a.key]), json.dumps(r.overrides[b.key])): r for r in result.rows
+    }
+    ra = [json.dumps(v) for v in dict.fromkeys(_plain(v) for v in a.values)]
+    rb = [json.dumps(v) for v in dict.fromkeys(_plain(v) for v in b.values)]
+    logs = [math.log10(r.loss) for r in result.rows if not r.diverged and r.loss and r.loss > 0]
+    lo, hi = (min(logs), max(logs)) if logs else (0.0, 1.0)
+    width = max(11, *(len(v) + 1 for v in ra))
+    label = max(len(b.key), *(len(v) for v in rb))
+    lines = [f"final loss by {a.key} (across) and {b.key} (down); darker is worse"]
+    lines.append(" " * label + " " + "".join(" " + v.rjust(width) for v in ra))
+    for vb in rb:
+        row = []
+        for va in ra:
+            r = cell.get((va, vb))
+            if r is None or r.loss is None or r.diverged:
+                row.append(" " + ("div" if r is not None and r.diverged else "-").rjust(width))
+                continue
+            frac = (math.log10(r.loss) - lo) / (hi - lo) if hi > lo and r.loss > 0 else 0.0
+            shade = SHADES[min(len(SHADES) - 1, int(frac * len(SHADES)))]
+            row.append(" " + f"{shade * 2} {r.loss:.2e}".rjust(width))
+        lines.append(vb.rjust(label) + " " + "".join(row))
+    return "\n".join(lines)
+
+
+def _plain(v):
+    return list(v) if isinstance(v, tuple) else v
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run ``torchplay sweep``; returns the exit code."""
+    from torchplay.engine.sweep import check_device, check_memory, run_local, write_outputs
+
+    _check_out_dir(args.out)
+    if args.steps is not None and args.steps < 0:
+        raise UserError(f"--steps {args.steps}: must be 0 or more")
+    base = resolve(args.source).spec
+    axes = parse_grid(args.grid, base)
+    fixed = {} if args.steps is None else {"training.steps": args.steps}
+    grid = members(axes, base, fixed)
+    check_memory(grid, args.out is not None)
+    device = check_device(args.device)
+    if args.out:
+        Path(args.out).mkdir(exist_ok=True)
+    bar = None
+    if not args.json and not args.quiet and sys.stderr.isatty():
+        bar = _Bar(sum(m.spec.training.steps for m in grid), len(grid))
+    stop, caught = threading.Event(), []
+
+    def on_signal(signum, _frame):
+        caught.append(signum)
+        stop.set()
+
+    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        result = run_local(grid, device, args.out is not None, bar, stop)
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        if bar is not None:
+            bar.close()
+    paths = write_outputs(result, args.out) if args.out else {}
+    if args.json:
+        print(json.dumps(result.to_json(paths)))
+    else:
+        print(table(result, axes))
+        diverged = sum(r.diverged for r in result.rows)
+        print(
+            f"{len(result.rows)} members, {diverged} diverged, "
+            f"{result.model_steps_per_s:,.0f} model-steps/s, {result.wall_s:.2f} s "
+            f"({result.backend}, {result.device})"
+        )
+        if args.out:
+            print(f"saved {len(paths)} checkpoints and {Path(args.out) / 'sweep.json'}")
+        if args.plot and len(axes) == 2:
+            print(heatmap(result, axes))
+        elif args.plot:
+            print("--plot: a heatmap needs exactly two --grid keys")
+    if caught:
+        return EXIT_SIGINT if caught[0] == signal.SIGINT else EXIT_SIGTERM
+    everyone_diverged = bool(result.rows) and all(r.diverged for r in result.rows)
+    return EXIT_DIVERGED if everyone_diverged else EXIT_OK
