@@ -103,7 +103,10 @@ def _float_values(key: str, token: str) -> list[float]:
 
 def _typed(key: str, token: str, default: Any) -> list[Any] | range:
     if key == "model.hidden":
-        return [parse_hidden(token.replace("x", ","))]
+        try:
+            return [parse_hidden(token.replace("x", ","))]
+        except SpecError as exc:
+            raise GridError(f"--grid {key}: {exc} (write 32x16 for two layers)") from None
     if isinstance(default, bool):
         if token.lower() not in ("true", "false"):
             raise GridError(f"--grid {key}: {token!r} must be true or false")
