@@ -81,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="a scenario name or a spec FILE.toml (default: regression)",
     )
     add_spec_flags(t)
-    t.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="cuda: on the GPU")
+    t.add_argument(
+        "--device", default="cpu", choices=["cpu", "cuda"], help="where to train (cuda: the GPU)"
+    )
     _output_args(t)
 
     r = _command(sub, "resume", "train more steps from a checkpoint")

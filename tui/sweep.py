@@ -38,17 +38,19 @@ def add_parser(sub) -> None:
     s.add_argument(
         "--grid",
         action="append",
-        default=[],
+        default=None,
         metavar="KEY=V1,V2",
         help="a spec key and its values; repeat for a product. Integers take a..b, "
         "floats lo:hi:n (log spaced), model.hidden widths like 32x16 or none",
     )
-    s.add_argument("--steps", type=int, help="steps per member (default: the spec's)")
+    s.add_argument("--steps", type=int, metavar="N", help="steps per member (default: the spec's)")
     s.add_argument("--out", metavar="DIR", help="write a checkpoint per member and sweep.json")
     s.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     s.add_argument("--plot", action="store_true", help="heatmap of the final loss (2 keys)")
-    s.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
-    s.add_argument("--backend", default="local", choices=list(BACKENDS))
+    s.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="where to train")
+    s.add_argument(
+        "--backend", default="local", choices=list(BACKENDS), help="local: in this process"
+    )
     s.add_argument("--quiet", action="store_true", help="print only the result")
 
 
@@ -172,7 +174,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.steps is not None and args.steps < 0:
         raise UserError(f"--steps {args.steps}: must be 0 or more")
     base = resolve(args.source).spec
-    axes = parse_grid(args.grid, base)
+    axes = parse_grid(args.grid or [], base)
     fixed = {} if args.steps is None else {"training.steps": args.steps}
     grid = members(axes, base, fixed)
     check_memory(grid, args.out is not None)
