@@ -19,6 +19,7 @@ from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.spec import DataSpec, ModelSpec, Spec, TrainingSpec
 from torchplay.engine.trainer import Trainer
 
+from bench import population as population_bench
 from bench import tui as tui_bench
 from bench import workflow
 from tests import tutorial
@@ -156,6 +157,9 @@ def main() -> None:
                 "target >= 4x",
             )
         )
+    pop_res, pop_rows = population_bench.rows((64, 1024))
+    res.update(pop_res)
+    rows += pop_rows
     tut_sr = tutorial_loop("save-restore")
     t_tut = 5000 / rate(tut_sr, 5000) * 10  # 50,000 steps, extrapolated from 5,000
     t0 = time.perf_counter()
