@@ -20,6 +20,7 @@ from torchplay.engine.exporting import ALIASES, FORMATS
 from torchplay.engine.scenarios import SCENARIOS
 from torchplay.engine.spec import ACTIVATIONS
 from torchplay.tui.flags import HelpFormatter, add_spec_flags
+from torchplay.tui.sweep import add_arguments as add_sweep_arguments
 
 EPILOG = (
     "exit codes: 0 success; 2 bad input (usage, spec, unreadable/unsafe/corrupt file);\n"
@@ -138,9 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     co = _command(sub, "completion", "print a shell completion script")
     co.add_argument("shell", choices=["bash", "zsh"], help="the shell")
 
-    from torchplay.tui.sweep import add_parser as add_sweep
-
-    add_sweep(sub)
+    add_sweep_arguments(_command(sub, "sweep", "train a grid of runs at once"))
 
     tu = _command(sub, "tui", "open the app")
     tu.add_argument(

@@ -29,11 +29,8 @@ BACKENDS = ("local",)
 """Where a sweep can run (a Ray backend is planned)."""
 
 
-def add_parser(sub) -> None:
-    """The ``sweep`` subcommand's arguments."""
-    from torchplay.tui.cli import _command
-
-    s = _command(sub, "sweep", "train a grid of runs at once")
+def add_arguments(s: argparse.ArgumentParser) -> None:
+    """The ``sweep`` subcommand's arguments (the front door makes the parser)."""
     s.add_argument("source", nargs="?", default="regression", help="scenario or FILE.toml")
     s.add_argument(
         "--grid",
