@@ -113,6 +113,6 @@ def test_missing_ray_says_how_to_install(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [
-        "torchplay: --backend ray needs Ray Tune, which is not installed (ray): "
+        "torchplay: --backend ray needs Ray Tune, which is not installed (ray.tune): "
         "pip install 'torchplay[ray]'"
     ]
