@@ -19,7 +19,14 @@ HERE = Path(__file__).parent
 
 # What Ray's own processes have in their command lines (raylet, gcs_server, workers,
 # dashboard and log agents); a test's driver is a torchplay or python -c process.
-RAY_MARKERS = ("raylet", "gcs_server", "ray::", "default_worker.py", "ray/_private", "ray/dashboard")
+RAY_MARKERS = (
+    "raylet",
+    "gcs_server",
+    "ray::",
+    "default_worker.py",
+    "ray/_private",
+    "ray/dashboard",
+)
 
 
 def pytest_collection_modifyitems(items):

@@ -53,9 +53,7 @@ def head(tmp_path_factory):
 def test_joins_with_the_default_token_path(head):
     proc, _ = drive(head.address, ray_env(head.home))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.splitlines() == [
-        f"Ray cluster {head.address} (joined): 2 workers on 1 node"
-    ]
+    assert proc.stderr.splitlines() == [f"Ray cluster {head.address} (joined): 2 workers on 1 node"]
     workers, nodes, started, log = proc.stdout.split()
     assert (workers, nodes, started) == ("2", "1", "False")
 
