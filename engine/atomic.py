@@ -17,6 +17,7 @@ Rules for a target (both functions apply them):
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 import tempfile
 from pathlib import Path
@@ -118,9 +119,11 @@ def write_atomic(path: str | os.PathLike, data: bytes, what: str = "") -> None:
         mode = real.stat().st_mode & 0o7777
     except OSError:
         mode = 0o666 & ~_umask()
-    tmp = None
+    # The temp name is known before the file exists, so an exception at any point
+    # (a signal handler can raise between any two bytecodes) still removes it.
+    tmp = real.parent / f".{real.name}.{secrets.token_hex(4)}.tmp"
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fh.fileno(), mode)
             fh.write(data)
@@ -128,11 +131,10 @@ def write_atomic(path: str | os.PathLike, data: bytes, what: str = "") -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, real)
     except BaseException as exc:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
         if isinstance(exc, OSError):
             raise TargetError(
                 f"cannot write {_shown(path, what)}: {exc.strerror or exc}; "

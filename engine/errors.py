@@ -15,8 +15,8 @@ EXIT_INPUT = 2
 """Bad input: usage, spec, or an unreadable, unsafe or corrupt file (one line on stderr)."""
 EXIT_DIVERGED = 3
 """Training diverged (the last finite weights are kept)."""
-EXIT_SIGINT, EXIT_SIGTERM = 130, 143
-"""Interrupted by Ctrl-C or SIGTERM, after saving the last completed step to ``--save``."""
+EXIT_SIGINT, EXIT_SIGTERM, EXIT_SIGHUP = 130, 143, 129
+"""Interrupted by Ctrl-C, SIGTERM or SIGHUP, after saving the last completed step to ``--save``."""
 
 
 class InputError(ValueError):

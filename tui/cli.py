@@ -4,8 +4,8 @@ Headless commands never import textual; ``--help`` answers without importing tor
 (commands import the engine's heavy modules only when they run).
 
 Exit codes: 0 success; 2 bad input (usage, spec, or an unreadable, unsafe or corrupt
-file); 3 training diverged; 130 interrupted (SIGINT), 143 terminated (SIGTERM), after
-saving to ``--save`` when given; 1 only for a bug.
+file); 3 training diverged; 130 interrupted (SIGINT), 143 terminated (SIGTERM), 129 hung up
+(SIGHUP), after saving to ``--save`` when given; 1 only for a bug.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 import sys
 
 from torchplay.engine import __version__
-from torchplay.engine.errors import EXIT_INPUT, InputError
+from torchplay.engine.errors import EXIT_INPUT, EXIT_SIGINT, InputError
 from torchplay.engine.exporting import ALIASES, FORMATS
 from torchplay.engine.scenarios import SCENARIOS
 from torchplay.engine.spec import ACTIVATIONS
@@ -24,8 +24,8 @@ from torchplay.tui.sweep import add_arguments as add_sweep_arguments
 
 EPILOG = (
     "exit codes: 0 success; 2 bad input (usage, spec, unreadable/unsafe/corrupt file);\n"
-    "3 training diverged; 130 interrupted by Ctrl-C (143 by SIGTERM), after saving to\n"
-    "--save; 1 a bug. Scenarios: " + ", ".join(SCENARIOS) + "."
+    "3 training diverged; 130 interrupted by Ctrl-C (143 by SIGTERM, 129 by SIGHUP), after\n"
+    "saving to --save; 1 a bug. Scenarios: " + ", ".join(SCENARIOS) + "."
 )
 
 EXAMPLES = {
@@ -196,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:  # spec, data, checkpoint, import and command-line errors
         print(f"torchplay: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except KeyboardInterrupt:  # Ctrl-C before a command's own handling starts
+        print("torchplay: interrupted", file=sys.stderr)
+        return EXIT_SIGINT
 
 
 if __name__ == "__main__":

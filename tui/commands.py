@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import csv
 import json
-import signal
 import sys
-import threading
 from pathlib import Path
 
-from torchplay.engine.errors import EXIT_DIVERGED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, UserError
+from torchplay.engine.errors import EXIT_DIVERGED, EXIT_OK, UserError
 from torchplay.engine.source import resolve
-from torchplay.engine.spec import ACTIVATIONS
+from torchplay.engine.spec import ACTIVATIONS, MAX_STEPS
 from torchplay.tui.flags import spec_overrides
+from torchplay.tui.interrupts import Interrupts
 
 
 def check_outputs(args, *flags: str) -> None:
@@ -110,7 +109,7 @@ def _loggers(trainer, args) -> list:
     return out
 
 
-def _train(trainer, args, steps: int | None) -> int:
+def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
     """Run with progress, signals and outputs; shared by train and resume."""
     from torchplay.engine import checkpoint
     from torchplay.engine.trainer import configure_threads
@@ -126,22 +125,14 @@ def _train(trainer, args, steps: int | None) -> int:
         observers.append(
             RichProgress(total, trainer.step_count) if sys.stdout.isatty() else PlainProgress(total)
         )
-    stop, caught = threading.Event(), []
-
-    def on_signal(signum, _frame):
-        caught.append(signum)
-        stop.set()
-
-    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        trainer.run(steps=steps, observers=observers, interval=0.25, stop=stop)
+        trainer.run(steps=steps, observers=observers, interval=0.25, stop=interrupts.stop)
     finally:
-        for s, handler in old.items():
-            signal.signal(s, handler)
         for obs in observers:
             obs.close()
     if args.save:
-        checkpoint.save(trainer, args.save)
+        with interrupts.saving(args.save):
+            checkpoint.save(trainer, args.save)
     res = result(trainer, args.save)
     _print_result(res, args.json)
     if args.plot and not args.json:
@@ -149,8 +140,8 @@ def _train(trainer, args, steps: int | None) -> int:
 
         print(loss_chart(trainer.history.points))
         print(fit_chart(trainer))
-    if caught:
-        return EXIT_SIGINT if caught[0] == signal.SIGINT else EXIT_SIGTERM
+    if interrupts.code is not None:
+        return interrupts.code
     return EXIT_DIVERGED if res["diverged"] else EXIT_OK
 
 
@@ -158,25 +149,27 @@ def cmd_train(args) -> int:
     from torchplay.engine.sweep import check_device, train_members
     from torchplay.engine.trainer import Trainer
 
-    check_outputs(args, "--save", "--metrics", "--csv")
-    spec = resolve(args.source).spec
-    device = check_device(args.device)
-    trainer = Trainer(spec.with_overrides(spec_overrides(args)))
-    if device == "cuda":
-        # The population engine runs one member on the GPU; _train then reports and saves.
-        train_members([trainer], "cuda")
-        return _train(trainer, args, 0)
-    return _train(trainer, args, None)
+    with Interrupts() as interrupts:  # from the start: a signal during setup stops at step 0
+        check_outputs(args, "--save", "--metrics", "--csv")
+        spec = resolve(args.source).spec
+        device = check_device(args.device)
+        trainer = Trainer(spec.with_overrides(spec_overrides(args)))
+        if device == "cuda":
+            # The population engine runs one member on the GPU; _train then reports and saves.
+            train_members([trainer], "cuda")
+            return _train(trainer, args, 0, interrupts)
+        return _train(trainer, args, None, interrupts)
 
 
 def cmd_resume(args) -> int:
     from torchplay.engine import checkpoint
 
-    check_outputs(args, "--save", "--metrics", "--csv")
-    if args.steps is not None and args.steps < 0:
-        raise UserError(f"--steps {args.steps}: must be 0 or more")
-    trainer = checkpoint.restore(args.checkpoint)
-    return _train(trainer, args, args.steps)
+    with Interrupts() as interrupts:
+        check_outputs(args, "--save", "--metrics", "--csv")
+        if args.steps is not None and not 0 <= args.steps <= MAX_STEPS:
+            raise UserError(f"--steps {args.steps}: must be from 0 to {MAX_STEPS}")
+        trainer = checkpoint.restore(args.checkpoint)
+        return _train(trainer, args, args.steps, interrupts)
 
 
 def _parse_inputs(values: list[str], n_inputs: int, source: str) -> list[list[float]]:

@@ -1,0 +1,71 @@
+"""Signals during a headless run: stop at a step boundary, save, exit with the signal's code.
+
+SIGINT (Ctrl-C), SIGTERM and SIGHUP (an SSH hang-up) all ask the run to stop after the
+step in progress; the command then saves that last completed step to ``--save`` and
+exits 130, 143 or 129 (the first signal decides). A signal that arrives while the
+checkpoint is being written waits for it; a third signal abandons the save (the write is
+atomic: the file holds the previous checkpoint or the new one, never a partial one).
+No order of signals prints a traceback.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from torchplay.engine.errors import EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM
+
+CODES = {signal.SIGINT: EXIT_SIGINT, signal.SIGTERM: EXIT_SIGTERM, signal.SIGHUP: EXIT_SIGHUP}
+"""The exit code for each signal handled."""
+ABANDON_AFTER = 3
+"""Signals (in all) after which a save in progress is abandoned."""
+
+
+class Interrupts:
+    """Context manager: while active, the signals in :data:`CODES` set :attr:`stop`.
+
+    Use :meth:`saving` around a checkpoint write so that further signals wait for it.
+    """
+
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self.caught: list[int] = []
+        self._saving: str | None = None
+        self._old: dict = {}
+
+    def __enter__(self) -> Interrupts:
+        self._old = {s: signal.signal(s, self._on_signal) for s in CODES}
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for s, handler in self._old.items():
+            signal.signal(s, handler)
+
+    def _on_signal(self, signum: int, _frame) -> None:
+        self.caught.append(signum)
+        self.stop.set()
+        if self._saving is not None and len(self.caught) >= ABANDON_AFTER:
+            self._saving, path = None, self._saving  # raise once: later signals do nothing
+            print(
+                f"torchplay: stopped while saving {path!r}: it holds the previous "
+                "checkpoint or the new one, never a partial file",
+                file=sys.stderr,
+            )
+            raise SystemExit(self.code)
+
+    @property
+    def code(self) -> int | None:
+        """The exit code of the first signal caught, or None."""
+        return CODES[self.caught[0]] if self.caught else None
+
+    @contextmanager
+    def saving(self, path: str) -> Iterator[None]:
+        """Signals that arrive inside this block wait for it (up to the third in all)."""
+        self._saving = path
+        try:
+            yield
+        finally:
+            self._saving = None
