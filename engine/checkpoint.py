@@ -231,17 +231,19 @@ def restore(path: str | os.PathLike):
 
 def trainer_from(ckpt: Checkpoint, name: str):
     """A :class:`torchplay.engine.trainer.Trainer` rebuilt from a loaded checkpoint."""
-    from torchplay.engine.trainer import PAUSED, Trainer
+    from torchplay.engine.trainer import Trainer
 
     trainer = Trainer(ckpt.spec)
     d = trainer.data
     if (d.n_inputs, d.n_outputs) != (ckpt.shape["inputs"], ckpt.shape["outputs"]):
         raise CheckpointError(f"{name!r}: its data no longer has the network's shape")
-    trainer.load_weights(ckpt.weights)
-    trainer.stepper.load_state_tensors(ckpt.optim)
-    trainer.batches.load_state_tensors(ckpt.batch)
-    trainer.set_lr(ckpt.lr)
-    trainer.step_count = ckpt.step
-    trainer.history = ckpt.history
-    trainer.state = ckpt.state if ckpt.state in ("finished", "diverged") else PAUSED
+    trainer.load_state(
+        ckpt.weights,
+        step=ckpt.step,
+        state=ckpt.state,
+        lr=ckpt.lr,
+        history=ckpt.history,
+        optim=ckpt.optim,
+        batch=ckpt.batch,
+    )
     return trainer

@@ -44,10 +44,6 @@ class EngineClient:
         self._worker: multiprocessing.Process | threading.Thread | None = None
         self._queue: asyncio.Queue | None = None
 
-    @property
-    def alive(self) -> bool:
-        return self._worker is not None and self._worker.is_alive()
-
     def launch(self) -> None:
         """Start the engine (returns at once; ``EngineStarted`` follows in 2-3 s)."""
         loop = asyncio.get_running_loop()
@@ -93,35 +89,38 @@ class EngineClient:
         except (OSError, ValueError):
             pass  # the reader reports the crash
 
-    async def start(self, spec: Spec) -> None:
+    # Commands only write to the pipe: they return at once, and events report the outcome.
+
+    def start(self, spec: Spec) -> None:
         self._send("start", spec.to_dict())
 
-    async def build(self, spec: Spec) -> None:
+    def build(self, spec: Spec) -> None:
+        """Build a new run from ``spec`` (reset), replacing the current one."""
         self._send("build", spec.to_dict())
 
     def pause(self) -> None:
         self._send("pause")
 
-    async def step(self, n: int = 1) -> None:
+    def step(self, n: int = 1) -> None:
         self._send("step", n)
 
-    async def reset(self, spec: Spec) -> None:
-        self._send("build", spec.to_dict())
-
-    async def set_lr(self, lr: float) -> None:
+    def set_lr(self, lr: float) -> None:
         self._send("set_lr", lr)
 
-    async def set_grid(self, cols: int, rows: int) -> None:
+    def set_grid(self, cols: int, rows: int) -> None:
+        """The main data chart's size: the run's decision grids get one cell per character."""
         self._send("set_grid", cols, rows)
 
-    async def save(self, path: str) -> None:
+    def save(self, path: str) -> None:
         self._send("save", path)
 
-    async def load(self, path: str) -> None:
+    def load(self, path: str) -> None:
         self._send("load", path)
 
-    async def compare(self, paths: list[str]) -> None:
-        self._send("compare", list(paths))
+    def compare(self, paths: list[str], grids: list[tuple[int, int]]) -> None:
+        """Views of up to three checkpoints, each with a decision grid of the (columns,
+        rows) in ``grids``: one per chart."""
+        self._send("compare", list(paths), list(grids))
 
     async def events(self) -> AsyncIterator[object]:
         """Events as they arrive, until the engine crashes or is closed."""
@@ -136,10 +135,7 @@ class EngineClient:
         """Stop the engine within ``timeout`` seconds; kill it if it does not stop."""
         self._send("quit")
         worker = self._worker
-        started = worker is not None and (
-            isinstance(worker, threading.Thread) or worker._popen is not None
-        )
-        if started:
+        if worker is not None and worker.ident is not None:  # started (a thread or a process)
             worker.join(timeout)
             if isinstance(worker, multiprocessing.process.BaseProcess) and worker.is_alive():
                 worker.kill()

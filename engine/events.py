@@ -7,15 +7,30 @@ named in the past tense.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from torchplay.engine.history import Point
+from torchplay.engine.views import Fit, RunView, Samples
+
+
+class RunState(StrEnum):
+    """Where a run stands. The :class:`~torchplay.engine.trainer.Trainer` owns it and
+    changes it; everyone else reads it (it compares equal to its value: ``"paused"``)."""
+
+    IDLE = "idle"
+    """Built, not trained yet."""
+    RUNNING = "running"
+    PAUSED = "paused"
+    """Stopped before the spec's step count (or loaded from a checkpoint)."""
+    FINISHED = "finished"
+    """Reached the spec's step count."""
+    DIVERGED = "diverged"
+    """The loss went non-finite; the last finite weights are kept."""
 
 
 @dataclass(frozen=True)
 class EngineStarted:
     """The engine process is up, torch imported and warmed."""
-
-    seconds: float
 
 
 @dataclass(frozen=True)
@@ -26,10 +41,9 @@ class RunLoaded:
     task: str
     n_inputs: int
     n_outputs: int
-    describe: str
-    data: dict
+    samples: Samples
     step: int
-    state: str
+    state: RunState
     points: list = field(default_factory=list)
     source: str = ""
 
@@ -39,7 +53,7 @@ class Snapshot:
     """What observers see: plain Python data, never tensors."""
 
     step: int
-    state: str
+    state: RunState
     train_loss: float | None
     test_loss: float | None
     accuracy: float | None
@@ -53,14 +67,23 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class StepsCompleted(Snapshot):
-    """A batch of progress from the engine: a snapshot plus the charts' data."""
+    """A batch of progress from the engine: a snapshot plus what the data chart draws."""
 
-    chart: dict = field(default_factory=dict)
-    """``{"fit": ...}`` for regression, ``{"grid": ...}`` for classification."""
+    fit: Fit = None
+    """The fit line (regression) or decision grid (classification) of these weights."""
+
+
+@dataclass(frozen=True)
+class RunPaused:
+    """A running run was paused so that ``command`` (step, load) could be carried out."""
+
+    command: str
 
 
 @dataclass(frozen=True)
 class Saved:
+    """A checkpoint was written to ``path``."""
+
     path: str
 
 
@@ -74,9 +97,9 @@ class CommandFailed:
 
 @dataclass(frozen=True)
 class Compared:
-    """Several checkpoints evaluated side by side on the first one's data."""
+    """Several checkpoints evaluated side by side, each on its own data."""
 
-    items: list
+    runs: list[RunView]
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,7 @@ def import_file(path: str, activation: str = "relu", base: Spec | None = None):
     The architecture comes from the Linear shapes; the task from the widths (one input
     and output: regression; two inputs: classification). ``base`` overrides the data.
     """
-    from torchplay.engine.trainer import PAUSED, Trainer
+    from torchplay.engine.trainer import Trainer
 
     obj = read_torch_file(path)
     if isinstance(obj, nn.Sequential):
@@ -207,8 +207,7 @@ def import_file(path: str, activation: str = "relu", base: Spec | None = None):
     for k, t in weights.items():
         if not bool(torch.isfinite(t).all()):
             raise InteropError(f"{path!r}: tensor {k} holds non-finite values")
-    trainer.load_weights(weights)
-    trainer.state = PAUSED
+    trainer.load_state(weights)
     return trainer
 
 

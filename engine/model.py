@@ -59,8 +59,3 @@ def flatten_parameters(net: nn.Module) -> torch.Tensor:
         flat[offset : offset + n].copy_(p.detach().reshape(-1))
         p.data = flat[offset : offset + n].view_as(p)
     return flat
-
-
-def describe(model: ModelSpec, n_in: int, n_out: int) -> str:
-    """What ``print(net)`` prints, plus parameter counts."""
-    return _text.describe(model, n_in, n_out)

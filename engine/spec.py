@@ -98,6 +98,20 @@ def task_of(dataset: str) -> str:
     raise SpecError("data.dataset", dataset, "not a built-in dataset")
 
 
+def check_batch_size(batch_size: int, n_train: int) -> None:
+    """The one batch-size rule: at most the training points (0 = all of them).
+
+    Raises:
+        SpecError: naming ``training.batch_size``.
+    """
+    if batch_size > n_train:
+        raise SpecError(
+            "training.batch_size",
+            batch_size,
+            f"must be at most the {n_train} training points (0 = all)",
+        )
+
+
 @dataclass(frozen=True)
 class DataSpec:
     """Where the training data comes from."""
@@ -233,21 +247,7 @@ class Spec:
         if self.training.loss not in ("auto", want):
             raise SpecError("training.loss", self.training.loss, f"{task} needs {want}")
         n_train = self.data.samples - int(round(self.data.samples * self.data.test_fraction))
-        if self.training.batch_size > n_train:
-            raise SpecError(
-                "training.batch_size",
-                self.training.batch_size,
-                f"must be at most the {n_train} training points (0 = all)",
-            )
-
-    @property
-    def task(self) -> str:
-        """regression or classification ('auto' only for CSV data before it is read)."""
-        if self.data.task != "auto":
-            return self.data.task
-        if self.data.is_csv:
-            return "auto"
-        return task_of(self.data.dataset)
+        check_batch_size(self.training.batch_size, n_train)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (lists, no None) for TOML and JSON."""

@@ -1,8 +1,9 @@
 """The synchronous training core shared by the command line and the engine process.
 
-A :class:`Trainer` owns the data, the network and one stepper (fused or autograd). It
-runs steps, evaluates, predicts for charts, detects divergence, and reports plain-data
-:class:`Snapshot` objects to observers at a throttled interval.
+A :class:`Trainer` owns the data, the network, one stepper (fused or autograd) and the
+run's :class:`~torchplay.engine.events.RunState`. It runs steps, evaluates, detects
+divergence, and reports plain-data :class:`Snapshot` objects to observers at a throttled
+interval. Charts are not its business: :mod:`torchplay.engine.probes` reads the net.
 """
 
 from __future__ import annotations
@@ -17,56 +18,17 @@ import torch
 from torchplay.engine import data as _data
 from torchplay.engine import model as _model
 from torchplay.engine.autograd import AutogradStepper
-from torchplay.engine.events import Snapshot
+from torchplay.engine.batches import Batches
+from torchplay.engine.events import RunState, Snapshot
 from torchplay.engine.fastpath import FusedStepper, supports
 from torchplay.engine.history import History
-from torchplay.engine.spec import Spec, SpecError
+from torchplay.engine.spec import Spec, SpecError, check_batch_size
 
-IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = "idle", "running", "paused", "finished", "diverged"
+IDLE, RUNNING, PAUSED = RunState.IDLE, RunState.RUNNING, RunState.PAUSED
+FINISHED, DIVERGED = RunState.FINISHED, RunState.DIVERGED
 
 
 Observer = Callable[[Snapshot], None]
-
-
-class Batches:
-    """Full batch, or shuffled minibatches: one permutation per epoch, drawn from a
-    dedicated generator, then contiguous slices (no DataLoader overhead)."""
-
-    def __init__(self, x: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int) -> None:
-        self.x, self.y = x, y
-        self.n = x.shape[0]
-        self.size = batch_size if 0 < batch_size < self.n else 0
-        self.generator = torch.Generator().manual_seed(seed + 104729)
-        self.perm: torch.Tensor | None = None
-        self.pos = 0
-
-    def next(self) -> tuple[torch.Tensor, torch.Tensor]:
-        if not self.size:
-            return self.x, self.y
-        if self.perm is None or self.pos >= self.n:
-            self._shuffle(torch.randperm(self.n, generator=self.generator))
-        batch = slice(self.pos, self.pos + self.size)
-        self.pos += self.size
-        return self.xs[batch], self.ys[batch]
-
-    def _shuffle(self, perm: torch.Tensor) -> None:
-        self.perm, self.pos = perm, 0
-        self.xs, self.ys = self.x[perm], self.y[perm]
-
-    def state_tensors(self) -> dict[str, torch.Tensor]:
-        out = {
-            "batch.generator": self.generator.get_state(),
-            "batch.pos": torch.tensor(self.pos, dtype=torch.int64),
-        }
-        if self.perm is not None:
-            out["batch.perm"] = self.perm.clone()
-        return out
-
-    def load_state_tensors(self, tensors: dict[str, torch.Tensor]) -> None:
-        self.generator.set_state(tensors["batch.generator"])
-        if "batch.perm" in tensors:
-            self._shuffle(tensors["batch.perm"].clone())
-        self.pos = int(tensors["batch.pos"])
 
 
 def loss_name(spec: Spec, task: str) -> str:
@@ -87,12 +49,7 @@ class Trainer:
             self.data = _data.load(spec.data)
             self.net = _model.build(spec.model, self.data.n_inputs, self.data.n_outputs)
         d = self.data
-        if spec.training.batch_size > d.x_train.shape[0]:
-            raise SpecError(
-                "training.batch_size",
-                spec.training.batch_size,
-                f"must be at most the {d.x_train.shape[0]} training points (0 = all)",
-            )
+        check_batch_size(spec.training.batch_size, d.x_train.shape[0])  # CSV: known only now
         if d.task == "regression" and loss_name(spec, d.task) != "mse":
             raise SpecError("training.loss", spec.training.loss, "regression needs mse")
         self.flat = _model.flatten_parameters(self.net)
@@ -112,7 +69,7 @@ class Trainer:
             spec.data.seed,
         )
         self.step_count = 0
-        self.state = IDLE
+        self.state: RunState = IDLE
         self.diverged_at: int | None = None
         self.history = History()
         self.steps_per_s = 0.0
@@ -124,6 +81,31 @@ class Trainer:
     @property
     def params(self) -> int:
         return sum(p.numel() for p in self.net.parameters())
+
+    def load_state(
+        self,
+        weights: dict[str, torch.Tensor],
+        *,
+        step: int = 0,
+        state: str = PAUSED,
+        lr: float | None = None,
+        history: History | None = None,
+        optim: dict[str, torch.Tensor] | None = None,
+        batch: dict[str, torch.Tensor] | None = None,
+    ) -> None:
+        """Put this fresh trainer exactly where a saved run left it (a checkpoint, an
+        imported net). A run saved mid-way comes back paused; a finished or diverged one
+        stays so."""
+        self.load_weights(weights)
+        if optim is not None:
+            self.stepper.load_state_tensors(optim)
+        if batch is not None:
+            self.batches.load_state_tensors(batch)
+        if lr is not None:
+            self.set_lr(lr)
+        self.step_count = step
+        self.history = history or History()
+        self.state = RunState(state) if state in (FINISHED, DIVERGED) else PAUSED
 
     # -- training -------------------------------------------------------------------
 
@@ -168,19 +150,37 @@ class Trainer:
             self.history.points = [p for p in self.history.points if p[0] <= self.step_count]
         self.state = DIVERGED
 
+    def target(self, steps: int | None = None, again: bool = False) -> int:
+        """The step a run of ``steps`` more ends at: the one steps rule.
+
+        ``None`` trains up to the spec's total; with ``again``, a run already there
+        trains the total once more (the app's run key on a finished run).
+        """
+        total = self.spec.training.steps
+        if steps is None:
+            steps = total if again and self.step_count >= total else total - self.step_count
+        return self.step_count + max(0, steps)
+
+    def step_by_hand(self, n: int = 1) -> None:
+        """``n`` steps outside :meth:`run` (the app's step key): the run ends up paused,
+        or diverged."""
+        self.recover()
+        self.step(n)
+        if self.state != DIVERGED:
+            self.state = PAUSED
+
     def run(
         self,
         steps: int | None = None,
         observers: Iterable[Observer] = (),
         interval: float = 0.1,
         stop: threading.Event | None = None,
+        again: bool = False,
     ) -> Snapshot:
-        """Train ``steps`` more steps (default: up to the spec's total), reporting to
-        ``observers`` at most every ``interval`` seconds and once at the end."""
+        """Train to :meth:`target` (``steps`` more; default: up to the spec's total),
+        reporting to ``observers`` at most every ``interval`` seconds and once at the end."""
         observers = list(observers)
-        target = self.step_count + (
-            steps if steps is not None else max(0, self.spec.training.steps - self.step_count)
-        )
+        target = self.target(steps, again)
         if self.state == DIVERGED:
             self.recover()
         self.state = RUNNING
@@ -272,42 +272,6 @@ class Trainer:
             return [float(v) for v in out[:, 0]]
         probs = torch.softmax(out, 1)
         return [(int(p.argmax()), [float(v) for v in p]) for p in probs]
-
-    @torch.no_grad()
-    def fit_line(self, points: int = 200) -> dict[str, list[float]]:
-        """Regression with one input: the fit over the data's x range, and beyond it."""
-        lo, hi = self.data.domain
-        xs = torch.linspace(lo, hi, points).unsqueeze(1)
-        out = {"x": xs[:, 0].tolist(), "y": self.net(xs)[:, 0].tolist(), "x_ext": [], "y_ext": []}
-        ext = self.spec.data.extrapolate
-        if ext > 0:
-            xe = torch.linspace(hi, hi + ext, max(2, points // 4)).unsqueeze(1)
-            out["x_ext"], out["y_ext"] = xe[:, 0].tolist(), self.net(xe)[:, 0].tolist()
-        return out
-
-    @torch.no_grad()
-    def grid(self, cols: int = 60, rows: int = 30) -> dict:
-        """Classification with two inputs: predicted class and confidence on a grid."""
-        x = self.data.x_train
-        lo, hi = x.min(0).values, x.max(0).values
-        pad = (hi - lo) * 0.1 + 1e-6
-        lo, hi = lo - pad, hi + pad
-        gx = torch.linspace(float(lo[0]), float(hi[0]), cols)
-        gy = torch.linspace(float(lo[1]), float(hi[1]), rows)
-        mesh = torch.cartesian_prod(gy, gx)[:, [1, 0]]
-        probs = torch.softmax(self.net(mesh), 1)
-        conf, cls = probs.max(1)
-        return {"x": gx.tolist(), "y": gy.tolist(), "cls": cls.tolist(), "conf": conf.tolist()}
-
-    def points(self) -> dict:
-        """The training data as lists, for charts."""
-        d = self.data
-        return {
-            "x": d.x_train.tolist(),
-            "y": d.y_train.tolist(),
-            "x_test": d.x_test.tolist(),
-            "y_test": d.y_test.tolist(),
-        }
 
     # -- state for checkpoints -----------------------------------------------------
 

@@ -8,19 +8,44 @@ from __future__ import annotations
 
 import gc
 import threading
-import time
 import traceback
+from enum import Enum
 
 from torchplay.engine import events as ev
 from torchplay.engine.errors import InputError
+from torchplay.engine.events import RunState
+from torchplay.engine.views import DEFAULT_GRID
 
 EMIT_INTERVAL = 0.05
 """Seconds between progress events: at most 20 a second (the app redraws one chart each)."""
 
 
-def _warm() -> float:
+class MidRun(Enum):
+    """What a command that arrives while a run trains does to that run."""
+
+    APPLY = "carried out between two steps; the run goes on"
+    STOP = "stops the run (pause)"
+    INTERRUPT = "stops the run, then is carried out; RunPaused tells the app"
+    REPLACE = "stops the run, then is carried out (a new run, or the engine's end)"
+
+
+MID_RUN: dict[str, MidRun] = {
+    "set_lr": MidRun.APPLY,
+    "set_grid": MidRun.APPLY,
+    "save": MidRun.APPLY,
+    "compare": MidRun.APPLY,  # reads other checkpoints: this run is not touched
+    "pause": MidRun.STOP,
+    "step": MidRun.INTERRUPT,
+    "load": MidRun.INTERRUPT,
+    "start": MidRun.REPLACE,
+    "build": MidRun.REPLACE,
+    "quit": MidRun.REPLACE,
+}
+"""Every command the engine obeys, by what it does to a run in progress."""
+
+
+def _warm() -> None:
     """Import torch and the optimizer machinery up front (1-1.5 s on first use)."""
-    t0 = time.perf_counter()
     import torch
     from torchplay.engine import checkpoint, interop, trainer  # noqa: F401
 
@@ -28,7 +53,6 @@ def _warm() -> float:
     torch.set_num_threads(1)
     gc.collect()
     gc.freeze()  # long-lived torch objects out of the collector's way
-    return time.perf_counter() - t0
 
 
 class Engine:
@@ -46,6 +70,7 @@ class Engine:
         self.deferred: list[tuple] = []
         self.sent_step = 0
         self.grid = DEFAULT_GRID
+        """Decision-grid cells (columns, rows) of the app's main data chart."""
 
     def dispatch(self, cmd: tuple) -> None:
         """Run one command; bad input is reported and the engine goes on."""
@@ -59,21 +84,26 @@ class Engine:
         self._emit(snap)
         while self.conn.poll():
             cmd = self.conn.recv()
-            if cmd[0] in ("set_lr", "save", "set_grid"):  # safe between steps
+            action = MID_RUN.get(cmd[0], MidRun.REPLACE)
+            if action is MidRun.APPLY:
                 self.dispatch(cmd)
-            else:  # pause, or a command that needs the loop stopped first
-                if cmd[0] != "pause":
-                    self.deferred.append(cmd)
-                self.stop.set()
+                continue
+            if action is MidRun.INTERRUPT:
+                self.conn.send(ev.RunPaused(cmd[0]))
+            if action is not MidRun.STOP:
+                self.deferred.append(cmd)
+            self.stop.set()
 
     def _emit(self, snap=None) -> None:
+        from torchplay.engine import probes
+
         t = self.trainer
         snap = snap or t.snapshot(since=self.sent_step)
         self.sent_step = t.step_count
-        self.conn.send(ev.StepsCompleted(**vars(snap), chart=_chart(t, self.grid)))
+        self.conn.send(ev.StepsCompleted(**vars(snap), fit=probes.fit(t, self.grid)))
 
     def _loaded(self, source: str = "") -> None:
-        from torchplay.engine.describe import describe
+        from torchplay.engine import probes
 
         t = self.trainer
         self.sent_step = t.step_count
@@ -83,8 +113,7 @@ class Engine:
                 task=t.task,
                 n_inputs=t.data.n_inputs,
                 n_outputs=t.data.n_outputs,
-                describe=describe(t.spec.model, t.data.n_inputs, t.data.n_outputs),
-                data=_data_lists(t),
+                samples=probes.samples(t),
                 step=t.step_count,
                 state=t.state,
                 points=list(t.history.points),
@@ -105,34 +134,29 @@ class Engine:
         """Train to the spec's step count (or that many more, once there)."""
         if self.trainer is None or self.trainer.spec.to_dict() != spec_dict:
             self.build(spec_dict)
-        t = self.trainer
-        total = t.spec.training.steps
-        steps = total - t.step_count if t.step_count < total else total
         self.stop.clear()
-        t.run(steps=steps, observers=[self._observe], interval=EMIT_INTERVAL, stop=self.stop)
+        self.trainer.run(
+            observers=[self._observe], interval=EMIT_INTERVAL, stop=self.stop, again=True
+        )
 
     def pause(self) -> None:
         """Nothing to do between runs: :meth:`_observe` handles a pause during one."""
 
     def step(self, n: int) -> None:
-        t = self.trainer
-        if t is not None:
-            t.recover()
-            t.step(n)
-            if t.state != "diverged":
-                t.state = "paused"
+        if self.trainer is not None:
+            self.trainer.step_by_hand(n)
             self._emit()
 
     def set_lr(self, lr: float) -> None:
         if self.trainer is not None:
             self.trainer.set_lr(lr)
-            if self.trainer.state != "running":  # a run reports it anyway
+            if self.trainer.state != RunState.RUNNING:  # a run reports it anyway
                 self._emit()
 
     def set_grid(self, cols: int, rows: int) -> None:
-        """One decision-grid cell per character of the app's chart: finer is wasted work."""
-        self.grid = (max(2, min(cols, 400)), max(2, min(rows, 200)))
-        if self.trainer is not None and self.trainer.state != "running":
+        """The size of the app's data chart, for the decision grids of this run."""
+        self.grid = _grid_size(cols, rows)
+        if self.trainer is not None and self.trainer.state != RunState.RUNNING:
             self._emit()
 
     def save(self, path: str) -> None:
@@ -149,58 +173,29 @@ class Engine:
         configure_threads(self.trainer)
         self._loaded(source=path)
 
-    def compare(self, paths: list[str]) -> None:
-        from torchplay.engine import checkpoint
+    def compare(self, paths: list[str], grids: list[tuple[int, int]]) -> None:
+        """Views of up to three checkpoints, each with a decision grid of the size its
+        chart on the compare screen asked for."""
+        from torchplay.engine import checkpoint, probes
 
-        items = []
-        for path in paths[:3]:
-            t = checkpoint.restore(path)
-            items.append(
-                {
-                    "name": path,
-                    "task": t.task,
-                    "data": _data_lists(t),
-                    "chart": _chart(t),
-                    "points": list(t.history.points),
-                    "step": t.step_count,
-                }
-            )
-        self.conn.send(ev.Compared(items))
+        runs = [
+            probes.run_view(checkpoint.restore(p), p, _grid_size(*grid))
+            for p, grid in zip(paths[:3], grids, strict=True)
+        ]
+        self.conn.send(ev.Compared(runs))
 
 
-MAX_CHART_POINTS = 2000
-DEFAULT_GRID = (60, 20)
-"""Decision-grid cells (columns, rows) until the app says how big its chart is."""
-
-
-def _data_lists(t) -> dict:
-    """Training points for charts, evenly thinned to at most MAX_CHART_POINTS."""
-    x, y = t.data.x_train, t.data.y_train
-    stride = max(1, x.shape[0] // MAX_CHART_POINTS)
-    x, y = x[::stride], y[::stride]
-    if t.task == "regression":
-        return {"x": x[:, 0].tolist(), "y": y[:, 0].tolist()}
-    return {
-        "x": x[:, 0].tolist(),
-        "y": x[:, 1].tolist(),
-        "cls": y.tolist(),
-        "n_classes": t.data.n_classes,
-    }
-
-
-def _chart(t, grid: tuple[int, int] = DEFAULT_GRID) -> dict:
-    if t.task == "regression" and t.data.n_inputs == 1:
-        return {"fit": t.fit_line(120)}
-    if t.task == "classification" and t.data.n_inputs == 2:
-        return {"grid": t.grid(*grid)}
-    return {}
+def _grid_size(cols: int, rows: int) -> tuple[int, int]:
+    """One decision-grid cell per character of a chart: finer is wasted work."""
+    return max(2, min(cols, 400)), max(2, min(rows, 200))
 
 
 def serve(conn) -> None:
     """The engine loop over a ``multiprocessing`` connection."""
     engine = Engine(conn)
     try:
-        conn.send(ev.EngineStarted(_warm()))
+        _warm()
+        conn.send(ev.EngineStarted())
         while True:
             cmd = engine.deferred.pop(0) if engine.deferred else conn.recv()
             if cmd[0] == "quit":

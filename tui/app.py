@@ -10,7 +10,7 @@ import gc
 import os
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,14 +22,11 @@ from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.source import from_dict, resolve
 from torchplay.tui.charts import DataChart, LossChart
 from torchplay.tui.panel import ControlPanel
+from torchplay.tui.progress import fmt
 from torchplay.tui.screens import CompareScreen, ConfirmDialog, ModelScreen, PathDialog
 
 CHART_TICK = 0.05
 """Seconds between chart redraws (one chart per tick)."""
-
-
-def _fmt(v: float | None, spec: str = ".4g") -> str:
-    return "-" if v is None else format(v, spec)
 
 
 class PlaygroundApp(App[None]):
@@ -72,6 +69,8 @@ class PlaygroundApp(App[None]):
         self.grid: tuple[int, int] | None = None
         self.order: list[type] = [LossChart, DataChart]
         self.error = ""
+        self.note = ""
+        """Why the run paused without being asked to (shown until the next run)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -120,15 +119,15 @@ class PlaygroundApp(App[None]):
         if isinstance(event, ev.EngineStarted):
             self.state = "idle"
             if self.grid:
-                self.run_worker(self.client.set_grid(*self.grid))
+                self.client.set_grid(*self.grid)
             if self.pending_compare:
-                self.run_worker(self.client.compare(self.pending_compare))
+                self.push_screen(CompareScreen(self.pending_compare))
                 self.pending_compare = []
             if self.pending_load:
-                self.run_worker(self.client.load(self.pending_load))
+                self.client.load(self.pending_load)
                 self.pending_load = None
             else:
-                self.run_worker(self.client.build(self.spec))
+                self.client.build(self.spec)
         elif isinstance(event, ev.RunLoaded):
             self.run_info = event
             self.pending = False
@@ -136,26 +135,31 @@ class PlaygroundApp(App[None]):
             if spec != self.spec or event.source:
                 self.spec = spec
                 self.query_one(ControlPanel).show(spec)
-            loss = self.query_one(LossChart)
-            loss.show(event.points)
-            data = self.query_one(DataChart)
-            data.kind, data.samples, data.chart = event.task, event.data, {}
+            self.query_one(LossChart).show(event.points)
+            self.query_one(DataChart).show(event.samples)
             self.state = event.state
             if event.source:
                 self.notify(f"loaded {event.source} at step {event.step}")
         elif isinstance(event, ev.StepsCompleted):
             self.last = event
             self.state = event.state
+            if event.state == "running":
+                self.note = ""
             self.query_one(LossChart).extend(event.points)
-            self.query_one(DataChart).chart = event.chart
+            self.query_one(DataChart).fit = event.fit
             self.redraw()
+        elif isinstance(event, ev.RunPaused):
+            self.note = f"paused for {event.command}"
         elif isinstance(event, ev.Saved):
             self.saved.append(event.path)
             self.notify(f"saved {event.path}")
         elif isinstance(event, ev.CommandFailed):
             self.notify(event.message, title=f"{event.command} failed", severity="error")
+            if event.command == "compare" and isinstance(self.screen, CompareScreen):
+                self.pop_screen()
         elif isinstance(event, ev.Compared):
-            self.push_screen(CompareScreen(event.items))
+            if isinstance(self.screen, CompareScreen):
+                self.screen.show(event.runs)
         elif isinstance(event, ev.EngineCrashed):
             self.state = "error"
             self.error = event.message.strip().splitlines()[-1] if event.message else ""
@@ -165,11 +169,11 @@ class PlaygroundApp(App[None]):
         """Mark both charts for redrawing from the latest event (see :meth:`draw_next`)."""
         data, last = self.query_one(DataChart), self.last
         if last is not None:
-            if data.kind == "classification":
-                acc = _fmt(last.accuracy, ".3f")
+            if last.accuracy is not None:
+                acc = fmt(last.accuracy, ".3f")
                 data.heading = f"accuracy {acc} · shade: class, denser = surer"
             else:
-                data.heading = f"fit   R² {_fmt(last.r2, '.4g')}"
+                data.heading = f"fit   R² {fmt(last.r2, '.4g')}"
         self.stale.update((LossChart, DataChart))
 
     def draw_next(self) -> None:
@@ -183,7 +187,10 @@ class PlaygroundApp(App[None]):
             if kind in self.stale:
                 self.stale.discard(kind)
                 self.order.reverse()
-                self.query_one(kind).replot()
+                try:
+                    self.query_one(kind).replot()
+                except NoMatches:  # a tick during shutdown: the widgets are gone
+                    return
                 return
 
     def update_status(self) -> None:
@@ -196,18 +203,20 @@ class PlaygroundApp(App[None]):
         parts = [state]
         if s is not None and self.state != "error":
             metric = (
-                f"acc {_fmt(s.accuracy, '.3f')}"
+                f"acc {fmt(s.accuracy, '.3f')}"
                 if s.accuracy is not None
-                else f"R² {_fmt(s.r2, '.4g')}"
+                else f"R² {fmt(s.r2, '.4g')}"
             )
             parts += [
                 f"step {s.step}",
-                f"train {_fmt(s.train_loss)}",
-                f"test {_fmt(s.test_loss)}",
+                f"train {fmt(s.train_loss, '.4g')}",
+                f"test {fmt(s.test_loss, '.4g')}",
                 metric,
             ]
             if self.show_rate:  # off in snapshot tests: the only clock-dependent text
                 parts.append(f"{s.steps_per_s:,.0f} steps/s")
+        if self.note and self.state == "paused":
+            parts.append(self.note)
         if self.pending:
             parts.append("changed: Enter resets")
         # Fixed size (one row, full width): no layout pass needed on each update.
@@ -221,11 +230,11 @@ class PlaygroundApp(App[None]):
         old, new = self.spec, message.spec
         self.spec = new
         if new.training.lr != old.training.lr and self.run_info is not None:
-            self.run_worker(self.client.set_lr(new.training.lr))
+            self.client.set_lr(new.training.lr)
         if old.with_overrides({"training.lr": new.training.lr}) == new:
             return  # a learning-rate change applies to the running model
         if self.state != "running":
-            self.run_worker(self.client.build(new))
+            self.client.build(new)
             return
         # Data or network changed mid-run: it needs a reset, so ask (on Enter for text
         # fields, at once for choices).
@@ -244,7 +253,7 @@ class PlaygroundApp(App[None]):
             self.pending = False
             if yes:
                 self.last = None
-                self.run_worker(self.client.reset(self.spec))
+                self.client.build(self.spec)
             elif self.run_info is not None:
                 self.spec = from_dict(self.run_info.spec)
                 self.query_one(ControlPanel).show(self.spec)
@@ -254,10 +263,16 @@ class PlaygroundApp(App[None]):
             ConfirmDialog("The data or network changed: reset the model and apply it?"), answered
         )
 
-    def on_data_chart_resized(self, message: DataChart.Resized) -> None:
+    @on(DataChart.Resized, "#data")
+    def main_chart_resized(self, message: DataChart.Resized) -> None:
+        """The main chart's size sets the run's decision grid (compare's charts ask their
+        own: :class:`CompareScreen.Requested`)."""
         self.grid = (message.cols, message.rows)
         if self.state != "starting":
-            self.run_worker(self.client.set_grid(*self.grid))
+            self.client.set_grid(*self.grid)
+
+    def on_compare_screen_requested(self, message: CompareScreen.Requested) -> None:
+        self.client.compare(message.paths, message.grids)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {
@@ -283,13 +298,13 @@ class PlaygroundApp(App[None]):
             self.notify("fix the marked fields first", severity="warning")
             return
         self.spec = spec
-        self.run_worker(self.client.start(spec))
+        self.client.start(spec)
         self.state = "running"
         self.update_status()
 
     def action_step(self) -> None:
         if self.state not in ("starting", "error"):
-            self.run_worker(self.client.step(1))
+            self.client.step(1)
 
     def action_reset(self) -> None:
         if self.state == "error":
@@ -301,7 +316,7 @@ class PlaygroundApp(App[None]):
         if spec is not None:
             self.spec = spec
             self.last = None
-            self.run_worker(self.client.reset(spec))
+            self.client.build(spec)
 
     def action_log_scale(self) -> None:
         loss = self.query_one(LossChart)
@@ -319,7 +334,7 @@ class PlaygroundApp(App[None]):
 
         def chosen(path: str | None) -> None:
             if path:
-                self.run_worker(self.client.save(path))
+                self.client.save(path)
 
         self.push_screen(PathDialog("save checkpoint to", default, save_target_error), chosen)
 
@@ -329,7 +344,7 @@ class PlaygroundApp(App[None]):
         def chosen(path: str | None) -> None:
             if path:
                 self.query_one(LossChart).show([])
-                self.run_worker(self.client.load(path))
+                self.client.load(path)
 
         self.push_screen(PathDialog("load checkpoint", default), chosen)
 
@@ -338,7 +353,7 @@ class PlaygroundApp(App[None]):
 
         def chosen(paths: str | None) -> None:
             if paths:
-                self.run_worker(self.client.compare(paths.split()[:3]))
+                self.push_screen(CompareScreen(paths.split()[:3]))
 
         self.push_screen(PathDialog("compare checkpoints (up to 3 paths)", default), chosen)
 

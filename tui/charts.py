@@ -8,27 +8,12 @@ one at a time per chart, so the event loop stays responsive while charts update.
 
 from __future__ import annotations
 
-import math
-
 from rich.text import Text
 from textual.message import Message
 from textual_plotext import PlotextPlot
 from torchplay.engine.history import History
-from torchplay.tui.textplots import GLYPHS, downsample
-
-CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
-
-
-def compact_ticks(plt, xs: list[float], ys: list[float], n: int = 5) -> None:
-    """Tick labels of at most ~9 characters: plotext prints every digit of 1e35."""
-    for values, ticks in ((xs, plt.xticks), (ys, plt.yticks)):
-        if not values:
-            continue
-        lo, hi = min(values), max(values)
-        if hi == lo:
-            hi = lo + 1.0
-        at = [lo + (hi - lo) * i / (n - 1) for i in range(n)]
-        ticks(at, [f"{v:.3g}" for v in at])
+from torchplay.engine.views import Fit, Samples
+from torchplay.tui.plotting import draw_data, draw_loss
 
 
 class Chart(PlotextPlot):
@@ -67,11 +52,17 @@ class Chart(PlotextPlot):
         plt.clear_data()
         plt.clear_figure()
         self.plot(plt)
-        plt.plotsize(width, height)
-        plt._set_size(width, height)  # as textual-plotext's own render() does
-        plt.theme(self._get_plotext_theme_name(self.app.theme))
+        self._size_and_theme(width, height)
         self.building = True
         self.run_worker(self._build, thread=True, group=f"plot-{id(self)}")
+
+    def _size_and_theme(self, width: int, height: int) -> None:
+        """What ``PlotextPlot.render()`` does before plotext builds a frame; it has no
+        public API, so this adapter calls its private parts (textual-plotext==1.0.1, pinned
+        in constraints.txt; the size is set twice, see textual-plotext issue #5)."""
+        self.plt.plotsize(width, height)
+        self.plt._set_size(width, height)
+        self.plt.theme(self._get_plotext_theme_name(self.app.theme))
 
     def _build(self) -> None:
         self.post_message(self.Built(Text.from_ansi(self.plt.build())))
@@ -109,109 +100,42 @@ class LossChart(Chart):
         self.log_scale = False
 
     def plot(self, plt) -> None:
-        n = max(20, 2 * self.size.width)
-        all_x, all_y = [], []
-        for idx, label in ((1, "train"), (2, "test")):
-            pts = [(p[0], p[idx]) for p in self.history.points if p[idx] is not None]
-            if self.log_scale:
-                pts = [(s, math.log10(v)) for s, v in pts if v > 0]
-            x, y = downsample([p[0] for p in pts], [p[1] for p in pts], n)
-            if x:
-                plt.plot(x, y, label=label, marker="braille")
-                all_x += x
-                all_y += y
-        compact_ticks(plt, all_x, all_y)
-        plt.title("log10 loss" if self.log_scale else "loss")
-        plt.xlabel("step")
+        draw_loss(plt, self.history.points, self.size.width, self.log_scale)
 
 
 class DataChart(Chart):
     """The regression fit, or the classification scatter over its decision boundary."""
 
     class Resized(Message):
-        """The plot area is now about ``cols`` x ``rows`` characters."""
+        """The plot area of ``chart`` is now about ``cols`` x ``rows`` characters."""
 
-        def __init__(self, cols: int, rows: int) -> None:
+        def __init__(self, chart: DataChart, cols: int, rows: int) -> None:
             super().__init__()
-            self.cols, self.rows = cols, rows
+            self.chart, self.cols, self.rows = chart, cols, rows
+
+        @property
+        def control(self) -> DataChart:
+            """The chart (so ``@on(DataChart.Resized, "#id")`` picks one chart)."""
+            return self.chart
 
     def on_mount(self) -> None:
-        self.samples: dict = {}
-        self.chart: dict = {}
-        self.kind = "regression"
+        self.samples: Samples | None = None
+        self.fit: Fit = None
         self.heading = ""
 
+    def show(self, samples: Samples | None, fit: Fit = None, heading: str = "") -> None:
+        """New views to draw (at the next :meth:`replot`)."""
+        self.samples, self.fit, self.heading = samples, fit, heading
+
+    @property
+    def grid_size(self) -> tuple[int, int]:
+        """The decision-grid cells this chart can show: one per character of its plot
+        area (axes and labels take about 10 columns and 4 rows of the widget)."""
+        return max(2, self.size.width - 10), max(2, self.size.height - 4)
+
     def on_resize(self) -> None:
-        # Axes and labels take about 10 columns and 4 rows of the widget.
-        self.post_message(self.Resized(max(2, self.size.width - 10), max(2, self.size.height - 4)))
+        self.post_message(self.Resized(self, *self.grid_size))
         super().on_resize()
 
     def plot(self, plt) -> None:
-        n = max(20, 4 * self.size.width)
-        all_x: list[float] = []
-        all_y: list[float] = []
-
-        def draw(kind, x, y, **style):
-            x, y = downsample(x, y, n)
-            (plt.scatter if kind == "scatter" else plt.plot)(x, y, **style)
-            all_x.extend(x)
-            all_y.extend(y)
-
-        if self.kind == "regression" and self.samples:
-            draw(
-                "scatter",
-                self.samples["x"],
-                self.samples["y"],
-                marker="dot",
-                label="data",
-                color="blue",
-            )
-            fit = self.chart.get("fit")
-            if fit:
-                draw("plot", fit["x"], fit["y"], label="fit", color="red", marker="braille")
-                if fit["x_ext"]:
-                    draw(
-                        "plot",
-                        fit["x_ext"],
-                        fit["y_ext"],
-                        label="extrapolated",
-                        color="magenta",
-                        marker="x",
-                    )
-        elif self.samples:
-            grid = self.chart.get("grid")
-            if grid:
-                self._boundary(grid)
-                all_x.extend(grid["x"])
-                all_y.extend(grid["y"])
-            for c in range(self.samples.get("n_classes", 2)):
-                sel = [
-                    (a, b)
-                    for a, b, cl in zip(
-                        self.samples["x"], self.samples["y"], self.samples["cls"], strict=False
-                    )
-                    if cl == c
-                ]
-                draw(
-                    "scatter",
-                    [p[0] for p in sel],
-                    [p[1] for p in sel],
-                    marker=GLYPHS[c % len(GLYPHS)],
-                    label=f"class {c}",
-                    color=CLASS_COLORS[c % len(CLASS_COLORS)],
-                )
-        compact_ticks(plt, all_x, all_y)
-        plt.title(self.heading)
-
-    def _boundary(self, grid: dict) -> None:
-        """Shade each grid cell by predicted class; denser glyph = more confident."""
-        xs, ys = grid["x"], grid["y"]
-        cols = len(xs)
-        bands: dict[tuple[int, str], tuple[list, list]] = {}
-        for i, (cls, conf) in enumerate(zip(grid["cls"], grid["conf"], strict=False)):
-            glyph = "░" if conf < 0.75 else "▒" if conf < 0.95 else "▓"
-            bx, by = bands.setdefault((cls, glyph), ([], []))
-            bx.append(xs[i % cols])
-            by.append(ys[i // cols])
-        for (cls, glyph), (bx, by) in sorted(bands.items()):
-            self.plt.scatter(bx, by, marker=glyph, color=CLASS_COLORS[cls % len(CLASS_COLORS)])
+        draw_data(plt, self.samples, self.fit, self.size.width, self.heading)

@@ -16,6 +16,7 @@ from torchplay.engine.source import resolve
 from torchplay.engine.spec import ACTIVATIONS, MAX_STEPS
 from torchplay.tui.flags import spec_overrides
 from torchplay.tui.interrupts import Interrupts
+from torchplay.tui.progress import fmt
 
 
 def check_outputs(args, *flags: str) -> None:
@@ -57,9 +58,6 @@ def _print_result(res: dict, as_json: bool) -> None:
         print(json.dumps(res))
         return
     metric = "accuracy" if "accuracy" in res else "r2"
-
-    def fmt(v):
-        return "-" if v is None else f"{v:.6g}"
 
     state = (
         f"diverged at step {res['diverged_at']} (kept the weights of step {res['step']}; "
@@ -115,9 +113,7 @@ def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
     from torchplay.engine.trainer import configure_threads
 
     configure_threads(trainer)
-    total = trainer.step_count + (
-        steps if steps is not None else max(0, trainer.spec.training.steps - trainer.step_count)
-    )
+    total = trainer.target(steps)
     observers = _loggers(trainer, args)
     if not args.quiet and not args.json:
         from torchplay.tui.progress import PlainProgress, RichProgress
@@ -266,14 +262,14 @@ def cmd_completion(args) -> int:
 def cmd_export(args) -> int:
     from torchplay.engine import checkpoint, exporting
 
-    fmt = exporting.ALIASES.get(args.format, args.format)
-    if fmt != args.format:
+    name = exporting.ALIASES.get(args.format, args.format)
+    if name != args.format:
         print(
-            f"torchplay: warning: --format {args.format} is now called {fmt}; use --format {fmt}",
+            f"torchplay: warning: --format {args.format} is now called {name}; use --format {name}",
             file=sys.stderr,
         )
     check_outputs(args, "--out")
     trainer = checkpoint.restore(args.checkpoint)
-    exporting.export(trainer, fmt, args.out)
-    print(f"exported {args.checkpoint} as {fmt} to {args.out}")
+    exporting.export(trainer, name, args.out)
+    print(f"exported {args.checkpoint} as {name} to {args.out}")
     return EXIT_OK

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select
+from textual.widgets.select import InvalidSelectValueError
 from torchplay.engine.scenarios import SCENARIOS, get_scenario
 from torchplay.engine.spec import (
     ACTIVATIONS,
@@ -107,9 +108,10 @@ class ControlPanel(VerticalScroll):
             ("activation", spec.model.activation),
             ("optimizer", spec.training.optimizer),
         ):
-            widget = self.query_one(f"#{sel}", Select)
-            if value in [v for _, v in widget._options]:
-                widget.value = value
+            try:
+                self.query_one(f"#{sel}", Select).value = value
+            except InvalidSelectValueError:  # e.g. a csv: dataset: not one of the choices
+                pass
         self.call_after_refresh(self._done_loading)
 
     def _done_loading(self) -> None:

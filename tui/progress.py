@@ -10,8 +10,9 @@ from typing import IO
 from torchplay.engine.events import Snapshot
 
 
-def _fmt(v: float | None) -> str:
-    return "-" if v is None else f"{v:.6g}"
+def fmt(v: float | None, spec: str = ".6g") -> str:
+    """A metric as text: ``-`` for none (the one formatter of the CLI, progress and app)."""
+    return "-" if v is None else format(v, spec)
 
 
 class RichProgress:
@@ -44,7 +45,7 @@ class RichProgress:
         self.progress.update(
             self.task,
             completed=snap.step,
-            loss=_fmt(snap.train_loss),
+            loss=fmt(snap.train_loss),
             rate=f"{snap.steps_per_s:,.0f}",
         )
 
@@ -55,15 +56,16 @@ class RichProgress:
 class PlainProgress:
     """One line every ``every`` seconds (for pipes and logs)."""
 
-    def __init__(self, total: int, stream: IO[str] = sys.stderr, every: float = 1.0) -> None:
-        self.total, self.stream, self.every, self.last = total, stream, every, 0.0
+    def __init__(self, total: int, stream: IO[str] | None = None, every: float = 1.0) -> None:
+        # sys.stderr when called, not when imported (tests and hosts replace it).
+        self.total, self.stream, self.every, self.last = total, stream or sys.stderr, every, 0.0
 
     def __call__(self, snap: Snapshot) -> None:
         now = time.monotonic()
         if now - self.last >= self.every or snap.step >= self.total:
             self.last = now
             print(
-                f"step {snap.step}/{self.total} loss {_fmt(snap.train_loss)} "
+                f"step {snap.step}/{self.total} loss {fmt(snap.train_loss)} "
                 f"{snap.steps_per_s:,.0f} it/s",
                 file=self.stream,
                 flush=True,

@@ -7,12 +7,14 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 from torchplay.engine.describe import describe, sequential_code, subclass_code
 from torchplay.engine.spec import ModelSpec
+from torchplay.engine.views import RunView
 from torchplay.tui.charts import Chart, DataChart
-from torchplay.tui.textplots import downsample
+from torchplay.tui.plotting import downsample
 
 
 class PathDialog(ModalScreen[str | None]):
@@ -113,41 +115,64 @@ class ModelScreen(ModalScreen[None]):
 class CompareLoss(Chart):
     """The saved models' train losses on one chart."""
 
-    def __init__(self, items: list[dict], **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.items = items
+    runs: list[RunView] = []
 
     def plot(self, plt) -> None:
-        for item in self.items:
-            pts = [p for p in item["points"] if p[1] is not None]
+        for run in self.runs:
+            pts = [p for p in run.points if p[1] is not None]
             x, y = downsample([p[0] for p in pts], [p[1] for p in pts], 2 * self.size.width)
-            plt.plot(x, y, label=item["name"].rsplit("/", 1)[-1], marker="braille")
+            plt.plot(x, y, label=run.name.rsplit("/", 1)[-1], marker="braille")
         plt.title("train loss")
 
 
 class CompareScreen(ModalScreen[None]):
-    """Up to three saved models side by side: their fits or boundaries, and losses."""
+    """Up to three saved models side by side: their fits or boundaries, and losses.
+
+    Opens empty; once its charts are laid out it asks (:class:`Requested`) for the runs
+    with decision grids of each chart's size, and :meth:`show` draws them.
+    """
 
     BINDINGS = [Binding("escape,c,q", "close", "Close")]
 
-    def __init__(self, items: list[dict]) -> None:
+    class Requested(Message):
+        """Evaluate ``paths``, each with a decision grid of the size in ``grids``."""
+
+        def __init__(self, paths: list[str], grids: list[tuple[int, int]]) -> None:
+            super().__init__()
+            self.paths, self.grids = paths, grids
+
+    def __init__(self, paths: list[str]) -> None:
         super().__init__()
-        self.items = items
+        self.paths = paths[:3]
+        self.runs: list[RunView] = []
+        self.grids: dict[str, tuple[int, int]] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="compare"):
             with Horizontal(id="compare-fits"):
-                for i, _ in enumerate(self.items):
+                for i, _ in enumerate(self.paths):
                     yield DataChart(id=f"cmp-{i}")
-            yield CompareLoss(self.items, id="cmp-loss")
+            yield CompareLoss(id="cmp-loss")
 
-    def on_mount(self) -> None:
-        for i, item in enumerate(self.items):
+    def on_data_chart_resized(self, message: DataChart.Resized) -> None:
+        message.stop()  # these charts' sizes are this screen's business, not the app's
+        if len(self.grids) == len(self.paths):
+            return  # asked already
+        self.grids[message.chart.id] = (message.cols, message.rows)
+        if len(self.grids) == len(self.paths):
+            grids = [self.grids[f"cmp-{i}"] for i in range(len(self.paths))]
+            self.post_message(self.Requested(self.paths, grids))
+
+    def show(self, runs: list[RunView]) -> None:
+        """Draw the runs the engine evaluated."""
+        self.runs = runs
+        for i, run in enumerate(runs):
             chart = self.query_one(f"#cmp-{i}", DataChart)
-            chart.kind, chart.samples, chart.chart = item["task"], item["data"], item["chart"]
-            chart.heading = f"{item['name'].rsplit('/', 1)[-1]} @ {item['step']}"
+            chart.show(run.samples, run.fit, f"{run.name.rsplit('/', 1)[-1]} @ {run.step}")
             chart.replot()
-        self.query_one("#cmp-loss", CompareLoss).replot()
+        loss = self.query_one("#cmp-loss", CompareLoss)
+        loss.runs = runs
+        loss.replot()
 
     def action_close(self) -> None:
         self.dismiss(None)

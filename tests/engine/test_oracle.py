@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+from torchplay.engine import probes
 from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.trainer import Trainer
 
@@ -56,9 +57,8 @@ def test_convergence_after_100_steps() -> None:
 
 def test_save_restore_predicts_the_extrapolated_range() -> None:
     spec = get_scenario("save-restore").with_overrides({"training.steps": 10})
-    trainer = Trainer(spec)
-    fit = trainer.fit_line()
-    assert fit["x"][0] == pytest.approx(-2.0) and fit["x_ext"][-1] == pytest.approx(2.5)
+    fit = probes.fit_line(Trainer(spec))
+    assert fit.x[0] == pytest.approx(-2.0) and fit.x_ext[-1] == pytest.approx(2.5)
 
 
 def test_same_seed_same_weights_bit_for_bit() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import torch
+from torchplay.engine import probes
 from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.trainer import DIVERGED, Trainer
 
@@ -87,7 +88,8 @@ def test_test_split_and_metrics() -> None:
 def test_grid_and_predict() -> None:
     trainer = Trainer(get_scenario("classification"))
     trainer.run()
-    grid = trainer.grid(10, 5)
-    assert len(grid["cls"]) == 50 and all(0.5 <= c <= 1.0 for c in grid["conf"])
+    grid = probes.decision_grid(trainer, 10, 5)
+    assert grid.size == (10, 5) and len(grid.labels) == 50
+    assert all(0.5 <= c <= 1.0 for c in grid.confidence)
     [(cls0, p0), (cls1, _)] = trainer.predict([[2.0, 2.0], [-2.0, -2.0]])
     assert (cls0, cls1) == (0, 1) and abs(sum(p0) - 1) < 1e-6

@@ -11,6 +11,7 @@ from torchplay.engine import checkpoint
 from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.trainer import Trainer
 from torchplay.tui.app import PlaygroundApp
+from torchplay.tui.charts import DataChart
 from torchplay.tui.screens import CompareScreen, ConfirmDialog, PathDialog
 
 from tests.tui.helpers import status, wait_for
@@ -53,10 +54,37 @@ async def test_compare_binding(tmp_path) -> None:
         assert isinstance(dialog, PathDialog)
         dialog.query_one("#path").value = " ".join(paths)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
-        assert [item["step"] for item in app.screen.items] == [10, 100]
+        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.runs)
+        assert [run.step for run in app.screen.runs] == [10, 100]
         await pilot.press("c")
         assert not isinstance(app.screen, CompareScreen)
+
+
+async def test_compare_leaves_the_main_decision_grid_its_size(tmp_path) -> None:
+    """Compare's charts ask for their own grid size; the main chart's grid keeps its own
+    (once, compare's charts resized the main grid: 80x15 became 48x21)."""
+    paths = []
+    for steps in (5, 50):
+        trainer = Trainer(get_scenario("classification"))
+        trainer.run(steps=steps)
+        paths.append(str(tmp_path / f"c{steps}.safetensors"))
+        checkpoint.save(trainer, paths[-1])
+    app = PlaygroundApp(source="classification", in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None and app.last.fit is not None)
+        main = app.query_one("#data", DataChart).grid_size
+        assert app.last.fit.size == main
+        await pilot.press("c")
+        app.screen.query_one("#path").value = " ".join(paths)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.runs)
+        compare = [chart.grid_size for chart in app.screen.query(DataChart)]
+        assert main not in compare  # else this test could not tell them apart
+        assert [run.fit.size for run in app.screen.runs] == compare
+        await pilot.press("escape")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.last.step == 1)
+        assert app.last.fit.size == main
 
 
 async def test_bad_load_path_is_reported_and_app_goes_on(tmp_path) -> None:
@@ -108,3 +136,17 @@ async def test_engine_killed_under_the_app_then_restarted() -> None:
         await wait_for(pilot, lambda: app.run_info is not None, 60)
         await pilot.press("space")
         await wait_for(pilot, lambda: app.state == "finished")
+
+
+async def test_a_step_during_a_run_pauses_it_and_the_status_says_so() -> None:
+    app = PlaygroundApp(source="save-restore", in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.last is not None and app.last.state == "running")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.state == "paused")
+        assert "paused for step" in status(app)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.last.state == "running")
+        assert "paused for" not in status(app)

@@ -84,6 +84,7 @@ def test_compare_screen(snap_compare, tmp_path) -> None:
 
     async def run_before(pilot) -> None:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CompareScreen")
+        await wait_for(pilot, lambda: app.screen.runs)
         await pilot.pause(0.1)
         await settled(pilot, app)
 

@@ -1,0 +1,117 @@
+"""Drawing the engine's views on a plotext figure: one helper for the app and ``--plot``.
+
+Functions here take the figure (``plt``: a ``textual_plotext`` widget's or the
+``plotext`` module) and the typed views of :mod:`torchplay.engine.views`, downsample to
+about twice the width, drop non-finite values and take log10 themselves.
+"""
+
+from __future__ import annotations
+
+import math
+
+from torchplay.engine.history import Point
+from torchplay.engine.views import DecisionGrid, Fit, FitLine, Samples
+
+GLYPHS = ["o", "x", "+", "*", "#", "@"]
+"""Scatter markers per class."""
+CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
+"""Colours per class (scatter and decision regions)."""
+
+
+def downsample(xs: list[float], ys: list[float], n: int) -> tuple[list[float], list[float]]:
+    """About ``n`` finite points, evenly strided (charts never need more than ~2x width).
+
+    Strides first with C-level slicing, then drops non-finite values, so a million points
+    cost a few milliseconds.
+    """
+    if len(xs) > n:
+        stride = -(-len(xs) // n)
+        xs, ys = xs[::stride] + xs[-1:], ys[::stride] + ys[-1:]
+    pts = [(x, y) for x, y in zip(xs, ys, strict=False) if math.isfinite(x) and math.isfinite(y)]
+    return [p[0] for p in pts], [p[1] for p in pts]
+
+
+def compact_ticks(plt, xs: list[float], ys: list[float], n: int = 5) -> None:
+    """Tick labels of at most ~9 characters: plotext prints every digit of 1e35."""
+    for values, ticks in ((xs, plt.xticks), (ys, plt.yticks)):
+        if not values:
+            continue
+        lo, hi = min(values), max(values)
+        if hi == lo:
+            hi = lo + 1.0
+        at = [lo + (hi - lo) * i / (n - 1) for i in range(n)]
+        ticks(at, [f"{v:.3g}" for v in at])
+
+
+def draw_loss(plt, points: list[Point], width: int, log_scale: bool = False) -> None:
+    """Train and test loss against steps."""
+    n = max(20, 2 * width)
+    all_x, all_y = [], []
+    for idx, label in ((1, "train"), (2, "test")):
+        pts = [(p[0], p[idx]) for p in points if p[idx] is not None]
+        if log_scale:
+            pts = [(s, math.log10(v)) for s, v in pts if v > 0]
+        x, y = downsample([p[0] for p in pts], [p[1] for p in pts], n)
+        if x:
+            plt.plot(x, y, label=label, marker="braille")
+            all_x += x
+            all_y += y
+    compact_ticks(plt, all_x, all_y)
+    plt.title("log10 loss" if log_scale else "loss")
+    plt.xlabel("step")
+
+
+def draw_data(plt, samples: Samples | None, fit: Fit, width: int, title: str) -> None:
+    """The regression data and fit, or the classes over their decision regions."""
+    n = max(20, 4 * width)
+    all_x: list[float] = []
+    all_y: list[float] = []
+
+    def draw(kind, x, y, **style):
+        x, y = downsample(x, y, n)
+        (plt.scatter if kind == "scatter" else plt.plot)(x, y, **style)
+        all_x.extend(x)
+        all_y.extend(y)
+
+    if samples is not None and samples.task == "regression":
+        draw("scatter", samples.x, samples.y, marker="dot", label="data", color="blue")
+        if isinstance(fit, FitLine):
+            draw("plot", fit.x, fit.y, label="fit", color="red", marker="braille")
+            if fit.x_ext:
+                style = {"label": "extrapolated", "color": "magenta", "marker": "x"}
+                draw("plot", fit.x_ext, fit.y_ext, **style)
+    elif samples is not None:
+        if isinstance(fit, DecisionGrid):
+            _regions(plt, fit)
+            all_x.extend(fit.x)
+            all_y.extend(fit.y)
+        for c in range(samples.n_classes or 2):
+            sel = [
+                (a, b)
+                for a, b, k in zip(samples.x, samples.y, samples.labels or [], strict=False)
+                if k == c
+            ]
+            draw(
+                "scatter",
+                [p[0] for p in sel],
+                [p[1] for p in sel],
+                marker=GLYPHS[c % len(GLYPHS)],
+                label=f"class {c}",
+                color=CLASS_COLORS[c % len(CLASS_COLORS)],
+            )
+    compact_ticks(plt, all_x, all_y)
+    plt.title(title)
+
+
+def _regions(plt, grid: DecisionGrid) -> None:
+    """Shade each grid cell by predicted class; denser glyph = more confident."""
+    xs, ys = grid.x, grid.y
+    cols = len(xs)
+    bands: dict[tuple[int, str], tuple[list, list]] = {}
+    for i, (cls, conf) in enumerate(zip(grid.labels, grid.confidence, strict=False)):
+        glyph = "░" if conf < 0.75 else "▒" if conf < 0.95 else "▓"
+        bx, by = bands.setdefault((cls, glyph), ([], []))
+        bx.append(xs[i % cols])
+        by.append(ys[i // cols])
+    for (cls, glyph), (bx, by) in sorted(bands.items()):
+        plt.scatter(bx, by, marker=glyph, color=CLASS_COLORS[cls % len(CLASS_COLORS)])
