@@ -15,7 +15,7 @@ import re
 import sys
 
 from torchplay.engine import __version__
-from torchplay.engine.errors import EXIT_INPUT, EXIT_SIGINT, InputError
+from torchplay.engine.errors import EXIT_INPUT, EXIT_OK, EXIT_SIGINT, InputError
 from torchplay.engine.exporting import ALIASES, FORMATS
 from torchplay.engine.scenarios import SCENARIOS
 from torchplay.engine.spec import ACTIVATIONS
@@ -190,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
             from torchplay.tui.sweep import cmd_sweep
 
             return cmd_sweep(args)
+        if args.command == "completion":  # answered from this parser, here
+            import shtab
+
+            print(shtab.complete(parser, shell=args.shell))
+            return EXIT_OK
         from torchplay.tui import commands
 
         return getattr(commands, f"cmd_{args.command}")(args)

@@ -250,15 +250,6 @@ def cmd_import(args) -> int:
     return EXIT_OK
 
 
-def cmd_completion(args) -> int:
-    """Print a bash or zsh completion script for the whole command line (shtab)."""
-    import shtab
-    from torchplay.tui.cli import build_parser
-
-    print(shtab.complete(build_parser(), shell=args.shell))
-    return EXIT_OK
-
-
 def cmd_export(args) -> int:
     from torchplay.engine import checkpoint, exporting
 
