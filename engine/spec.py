@@ -249,6 +249,15 @@ class Spec:
         n_train = self.data.samples - int(round(self.data.samples * self.data.test_fraction))
         check_batch_size(self.training.batch_size, n_train)
 
+    @property
+    def task(self) -> str:
+        """regression or classification ('auto' only for CSV data before it is read)."""
+        if self.data.task != "auto":
+            return self.data.task
+        if self.data.is_csv:
+            return "auto"
+        return task_of(self.data.dataset)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data (lists, no None) for TOML and JSON."""
         out: dict[str, Any] = {"name": self.name}
