@@ -17,6 +17,10 @@ class History:
     stride: int = 1
     points: list[Point] = field(default_factory=list)
 
+    def due(self, step: int) -> bool:
+        """Whether ``step`` is one to record."""
+        return step % self.stride == 0
+
     def add(self, point: Point) -> None:
         self.points.append(point)
         if len(self.points) > self.capacity:
