@@ -38,6 +38,15 @@ ACTIVATIONS: dict[str, tuple[Forward, Backward]] = {
     "identity": (lambda z: z, lambda g, z, a: g),
 }
 
+IN_PLACE: dict[str, Forward] = {
+    "relu": torch.relu_,
+    "tanh": torch.tanh_,
+    "sigmoid": torch.sigmoid_,
+    "identity": lambda z: z,
+}
+"""Activations that differentiate from their output alone, applied in place (the same
+elementwise kernels as the out-of-place ones, one allocation fewer per layer)."""
+
 SUPPORTED_OPTIMIZERS = ("sgd", "adam", "adamw")
 
 
@@ -68,8 +77,11 @@ class FusedStepper:
         self.grad_w = [self._grad_view(w) for w in self.weights]
         self.grad_b = [self._grad_view(b) for b in self.biases]
         self.act, self.act_backward = ACTIVATIONS[activation]
-        # relu, tanh and sigmoid differentiate from their output alone.
-        self.keep_z = activation not in ("relu", "tanh", "sigmoid", "identity")
+        # relu, tanh and sigmoid differentiate from their output alone: no need to keep
+        # the pre-activation, so they run in place.
+        self.keep_z = activation not in IN_PLACE
+        if not self.keep_z:
+            self.act = IN_PLACE[activation]
         self.hidden = [(w.t(), b) for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True)]
         self.out_wt, self.out_b = self.weights[-1].t(), self.biases[-1]
         self.loss = loss
@@ -77,7 +89,10 @@ class FusedStepper:
         self.lr = lr
         self._one = torch.ones((), dtype=flat.dtype)
         self._scaled_src: torch.Tensor | None = None
-        self._scaled = self._one
+        self._scaled = self._target_flat = self._one
+        # Cross-entropy scratch, reused while the batch size stays: log-probabilities and
+        # their gradient, with the views the step reads (fewer allocations and view ops).
+        self._logp = self._logp_flat = self._delta = self._delta_t = self._one
         self.reset_state()
 
     def _grad_view(self, param: torch.Tensor) -> torch.Tensor:
@@ -102,11 +117,20 @@ class FusedStepper:
             return -F.one_hot(y, self.weights[-1].shape[0]).to(self.flat.dtype)
         return y
 
-    def _nll_grad(self, target: torch.Tensor) -> torch.Tensor:
-        # Full batch hands the same target every step: scale it by 1/n once.
+    def _cross_entropy(self, out: torch.Tensor, target: torch.Tensor) -> float:
+        """Log-softmax, the batch loss and the gradient wrt the logits (into
+        ``self._delta``), with the aten kernels CrossEntropyLoss runs."""
         if target is not self._scaled_src:
+            # Full batch hands the same target every step: scale it by 1/n once.
             self._scaled_src, self._scaled = target, target * (1.0 / target.shape[0])
-        return self._scaled
+            self._target_flat = target.view(-1)
+        if self._logp.shape != out.shape:
+            self._logp, self._delta = torch.empty_like(out), torch.empty_like(out)
+            self._logp_flat, self._delta_t = self._logp.view(-1), self._delta.t()
+        logp = torch._log_softmax(out, 1, False, out=self._logp)
+        loss = torch.dot(self._logp_flat, self._target_flat).item() / out.shape[0]
+        torch._log_softmax_backward_data(self._scaled, logp, 1, logp.dtype, out=self._delta)
+        return loss
 
     def step(self, x: torch.Tensor, target: torch.Tensor) -> float:
         """Forward, backward and update on one batch; returns the batch loss (before it).
@@ -128,17 +152,18 @@ class FusedStepper:
         if self.loss == "mse":
             loss = aten.mse_loss(out, target, 1).item()
             delta = aten.mse_loss_backward(self._one, out, target, 1)
+            delta_t = delta.t()
         else:
-            logp = torch._log_softmax(out, 1, False)
-            loss = torch.dot(logp.view(-1), target.view(-1)).item() / out.shape[0]
-            delta = torch._log_softmax_backward_data(self._nll_grad(target), logp, 1, logp.dtype)
+            loss = self._cross_entropy(out, target)
+            delta, delta_t = self._delta, self._delta_t
         backward = self.act_backward
         for i in range(len(acts) - 1, -1, -1):
-            torch.mm(delta.t(), acts[i], out=self.grad_w[i])
+            torch.mm(delta_t, acts[i], out=self.grad_w[i])
             torch.sum(delta, 0, out=self.grad_b[i])
             if i:
                 z = zs[i - 1] if keep_z else None
                 delta = backward(delta.mm(self.weights[i]), z, acts[i])
+                delta_t = delta.t()
         self._update()
         return loss
 

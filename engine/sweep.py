@@ -23,7 +23,7 @@ from torchplay.engine.errors import InputError
 from torchplay.engine.grid import Member
 from torchplay.engine.population import Population, Progress, group_key
 from torchplay.engine.spec import Spec
-from torchplay.engine.trainer import DIVERGED, Trainer
+from torchplay.engine.trainer import DIVERGED, Trainer, configure_threads_for, step_work
 
 CHUNK = 4096
 """The most members trained at once by one :func:`train_chunk` call."""
@@ -148,6 +148,7 @@ def train_chunk(
     """Build each member's :class:`Trainer` (its single run's data and weights), train
     them together, and return one row per member, in the order given."""
     trainers = [Trainer(m.spec) for m in members]
+    configure_threads_for(sum(step_work(t) for t in trainers))
     train_members(trainers, device, progress, stop)
     return [result_of(m, t, keep_checkpoints) for m, t in zip(members, trainers, strict=True)]
 

@@ -300,5 +300,14 @@ def configure_threads(trainer: Trainer) -> None:
     100k points as one full batch 0.56-0.65x. One thread also leaves the other core to
     the app's UI.
     """
-    work = trainer.params * max(1, trainer.batches.size or trainer.batches.n)
+    configure_threads_for(step_work(trainer))
+
+
+def step_work(trainer: Trainer) -> int:
+    """Parameters times batch rows: the size of one step, for choosing threads."""
+    return trainer.params * max(1, trainer.batches.size or trainer.batches.n)
+
+
+def configure_threads_for(work: int) -> None:
+    """One thread below 5e7 parameter-rows per step (a population sums its members)."""
     torch.set_num_threads(1 if work < 50_000_000 else _DEFAULT_THREADS)
