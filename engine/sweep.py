@@ -52,6 +52,8 @@ class MemberResult:
     weights_sha256: str
     checkpoint_bytes: bytes | None = None
     """The checkpoint in the usual format, when the caller asked for it."""
+    stopped_early: bool = False
+    """A scheduler (``--backend ray --scheduler asha``) stopped it at ``step``."""
 
     @property
     def loss(self) -> float | None:
@@ -68,6 +70,7 @@ class MemberResult:
             "test_loss": self.test_loss,
             "diverged": self.diverged,
             "diverged_at": self.diverged_at,
+            "stopped_early": self.stopped_early,
             "weights_sha256": self.weights_sha256,
             "checkpoint": checkpoint,
         }
@@ -248,9 +251,11 @@ def checkpoint_name(index: int, total: int) -> str:
     return f"member-{index:0{len(str(max(0, total - 1)))}d}.safetensors"
 
 
-def write_outputs(result: SweepResult, out: str | os.PathLike) -> dict[int, str]:
-    """Write each row's checkpoint and ``sweep.json`` into ``out`` (atomically, each);
-    returns the checkpoint paths by member index."""
+def write_outputs(
+    result: SweepResult, out: str | os.PathLike, extra: dict[str, Any] | None = None
+) -> dict[int, str]:
+    """Write each row's checkpoint and ``sweep.json`` (with ``extra`` keys) into ``out``
+    (atomically, each); returns the checkpoint paths by member index."""
     folder = Path(out)
     paths: dict[int, str] = {}
     for row in result.rows:
@@ -259,7 +264,7 @@ def write_outputs(result: SweepResult, out: str | os.PathLike) -> dict[int, str]
         path = folder / checkpoint_name(row.index, len(result.rows))
         _checkpoint.write_atomic(path, row.checkpoint_bytes)
         paths[row.index] = str(path)
-    body = json.dumps(result.to_json(paths), indent=1) + "\n"
+    body = json.dumps(result.to_json(paths) | (extra or {}), indent=1) + "\n"
     _checkpoint.write_atomic(folder / "sweep.json", body.encode())
     return paths
 

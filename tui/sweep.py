@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 from torchplay.engine.errors import (
+    EXIT_BUG,
     EXIT_DIVERGED,
     EXIT_OK,
     EXIT_SIGINT,
@@ -24,9 +25,10 @@ from torchplay.engine.errors import (
 )
 from torchplay.engine.grid import Axis, members, parse_grid
 from torchplay.engine.source import resolve
+from torchplay.tui.raysweep import add_arguments as add_ray_arguments
 
-BACKENDS = ("local",)
-"""Where a sweep can run (a Ray backend is planned)."""
+BACKENDS = ("local", "ray")
+"""Where a sweep can run: this process, or a Ray cluster (tui/raysweep.py)."""
 
 
 def add_arguments(s: argparse.ArgumentParser) -> None:
@@ -46,9 +48,13 @@ def add_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("--plot", action="store_true", help="heatmap of the final loss (2 keys)")
     s.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="where to train")
     s.add_argument(
-        "--backend", default="local", choices=list(BACKENDS), help="local: in this process"
+        "--backend",
+        default="local",
+        choices=list(BACKENDS),
+        help="local: in this process; ray: on a Ray cluster through Ray Tune",
     )
     s.add_argument("--quiet", action="store_true", help="print only the result")
+    add_ray_arguments(s)
 
 
 def _check_out_dir(out: str | None) -> None:
@@ -65,7 +71,8 @@ def _check_out_dir(out: str | None) -> None:
 class _Bar:
     """A rich progress bar over model-steps."""
 
-    def __init__(self, total: int, members: int) -> None:
+    def __init__(self, total: int, members: int, file=None) -> None:
+        from rich.console import Console
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -80,6 +87,7 @@ class _Bar:
             MofNCompleteColumn(),
             TextColumn("model-steps"),
             TimeRemainingColumn(),
+            console=Console(file=file, stderr=file is None),
         )
         self.task = self.progress.add_task("sweep", total=total)
         self.progress.start()
@@ -118,7 +126,13 @@ def table(result, axes: list[Axis]) -> str:
         if has_test:
             cells.append(_fmt(r.test_loss))
         cells.append(_fmt(r.accuracy if metric == "accuracy" else r.r2))
-        cells.append(f"diverged at {r.diverged_at}" if r.diverged else r.state)
+        cells.append(
+            f"diverged at {r.diverged_at}"
+            if r.diverged
+            else f"stopped early at {r.step}"
+            if r.stopped_early
+            else r.state
+        )
         t.add_row(*cells)
     console = Console(width=max(80, 12 * (len(axes) + 5)), record=True, force_terminal=False)
     with console.capture() as cap:
@@ -166,8 +180,10 @@ def _plain(v):
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run ``torchplay sweep``; returns the exit code."""
     from torchplay.engine.sweep import check_device, check_memory, run_local, write_outputs
+    from torchplay.tui import raysweep
 
     _check_out_dir(args.out)
+    raysweep.check_arguments(args)
     if args.steps is not None and args.steps < 0:
         raise UserError(f"--steps {args.steps}: must be 0 or more")
     base = resolve(args.source).spec
@@ -178,9 +194,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     device = check_device(args.device)
     if args.out:
         Path(args.out).mkdir(exist_ok=True)
-    bar = None
-    if not args.json and not args.quiet and sys.stderr.isatty():
-        bar = _Bar(sum(m.spec.training.steps for m in grid), len(grid))
+
+    def make_bar(file):
+        if args.json or args.quiet or not file.isatty():
+            return None
+        return _Bar(sum(m.spec.training.steps for m in grid), len(grid), file)
+
     stop, caught = threading.Event(), []
 
     def on_signal(signum, _frame):
@@ -188,16 +207,26 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         stop.set()
 
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    ray_info, failures = None, []
     try:
-        result = run_local(grid, device, args.out is not None, bar, stop)
+        if args.backend == "ray":
+            result, ray_info, failures = raysweep.run(args, grid, device, stop, make_bar)
+        else:
+            bar = make_bar(sys.stderr)
+            try:
+                result = run_local(grid, device, args.out is not None, bar, stop)
+            finally:
+                if bar is not None:
+                    bar.close()
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)
-        if bar is not None:
-            bar.close()
-    paths = write_outputs(result, args.out) if args.out else {}
+    extra = {"ray": ray_info} if ray_info else {}
+    paths = write_outputs(result, args.out, extra) if args.out else {}
+    for line in failures:
+        print(f"torchplay: {line}", file=sys.stderr)
     if args.json:
-        print(json.dumps(result.to_json(paths)))
+        print(json.dumps(result.to_json(paths) | extra))
     else:
         print(table(result, axes))
         diverged = sum(r.diverged for r in result.rows)
@@ -214,5 +243,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             print("--plot: a heatmap needs exactly two --grid keys")
     if caught:
         return EXIT_SIGINT if caught[0] == signal.SIGINT else EXIT_SIGTERM
+    if failures:
+        return EXIT_BUG
     everyone_diverged = bool(result.rows) and all(r.diverged for r in result.rows)
     return EXIT_DIVERGED if everyone_diverged else EXIT_OK
