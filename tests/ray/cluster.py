@@ -55,3 +55,21 @@ class HeadNode:
             [RAY, "stop", "--force"], env=ray_env(self.home), capture_output=True, timeout=120
         )
         shutil.rmtree(self.home / ".ray", ignore_errors=True)
+
+
+def torchplay(*args: str, env: dict[str, str], timeout: int = 240) -> subprocess.Popen:
+    """``torchplay ARGS`` started in a new process (stdout and stderr piped)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "torchplay.tui.cli", *args],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def run(*args: str, env: dict[str, str], timeout: int = 240) -> tuple[int, str, str, float]:
+    """``torchplay ARGS`` to the end: (exit code, stdout, stderr, seconds)."""
+    import time
+
+    start = time.monotonic()
+    proc = torchplay(*args, env=env)
+    out, err = proc.communicate(timeout=timeout)
+    return proc.returncode, out, err, time.monotonic() - start
