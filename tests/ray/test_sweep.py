@@ -109,7 +109,9 @@ def test_a_killed_worker_is_retried_and_every_row_equals_its_single_run(env):
 
 
 def test_asha_stops_a_poor_member_early_and_keeps_the_best(env):
-    grid = ["regression", "--grid", "training.lr=0.2,1e-6", "--grid", "data.seed=1..2"]
+    # One good member among three that barely move: ASHA cuts at the median of a rung, so
+    # the good one always goes on, and a slow one that reaches a rung after others stops.
+    grid = ["regression", "--grid", "training.lr=0.2,1e-6,2e-6,3e-6"]
     local, _ = sweep(*grid, "--steps", "4000", env=env)
     asha, _ = sweep(
         *grid, "--steps", "4000", "--backend", "ray", "--chunk", "1", "--scheduler", "asha",
@@ -117,7 +119,7 @@ def test_asha_stops_a_poor_member_early_and_keeps_the_best(env):
     )  # fmt: skip
     early = [r for r in asha["runs"] if r["stopped_early"]]
     assert early and all(r["step"] < 4000 for r in early)
-    assert all(r["overrides"]["training.lr"] == 1e-6 for r in early)
+    assert all(r["overrides"]["training.lr"] < 1e-5 for r in early)
     best = min(local["runs"], key=lambda r: r["train_loss"])
     best_asha = min(asha["runs"], key=lambda r: r["train_loss"])
     assert best_asha["index"] == best["index"]
