@@ -50,9 +50,9 @@ def check_arguments(args: argparse.Namespace) -> None:
         raise UserError(f"--max-failures {args.max_failures}: must be 0 or more")
     from torchplay.engine.raycluster import parse_address, require_ray
 
-    require_ray()
     if args.address is not None:
         parse_address(args.address)
+    require_ray()
 
 
 def run(
