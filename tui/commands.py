@@ -152,7 +152,7 @@ def cmd_train(args) -> int:
         trainer = Trainer(spec.with_overrides(spec_overrides(args)))
         if device == "cuda":
             # The population engine runs one member on the GPU; _train then reports and saves.
-            train_members([trainer], "cuda")
+            train_members([trainer], "cuda", stop=interrupts.stop)
             return _train(trainer, args, 0, interrupts)
         return _train(trainer, args, None, interrupts)
 

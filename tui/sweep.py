@@ -10,21 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import signal
 import sys
-import threading
 from pathlib import Path
 
-from torchplay.engine.errors import (
-    EXIT_BUG,
-    EXIT_DIVERGED,
-    EXIT_OK,
-    EXIT_SIGINT,
-    EXIT_SIGTERM,
-    UserError,
-)
+from torchplay.engine.errors import EXIT_BUG, EXIT_DIVERGED, EXIT_OK, UserError
 from torchplay.engine.grid import Axis, members, parse_grid
 from torchplay.engine.source import resolve
+from torchplay.engine.spec import SpecError
+from torchplay.tui.interrupts import Interrupts
 from torchplay.tui.raysweep import add_arguments as add_ray_arguments
 
 BACKENDS = ("local", "ray")
@@ -184,12 +177,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     _check_out_dir(args.out)
     raysweep.check_arguments(args)
-    if args.steps is not None and args.steps < 0:
-        raise UserError(f"--steps {args.steps}: must be 0 or more")
     base = resolve(args.source).spec
+    if args.steps is not None:
+        try:
+            base = base.with_overrides({"training.steps": args.steps})
+        except SpecError as exc:
+            raise UserError(f"--steps {args.steps}: {exc.allowed}") from None
     axes = parse_grid(args.grid or [], base)
-    fixed = {} if args.steps is None else {"training.steps": args.steps}
-    grid = members(axes, base, fixed)
+    grid = members(axes, base)
     check_memory(grid, args.out is not None)
     device = check_device(args.device)
     if args.out:
@@ -200,29 +195,22 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             return None
         return _Bar(sum(m.spec.training.steps for m in grid), len(grid), file)
 
-    stop, caught = threading.Event(), []
-
-    def on_signal(signum, _frame):
-        caught.append(signum)
-        stop.set()
-
-    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     ray_info, failures = None, []
-    try:
+    with Interrupts() as interrupts:
         if args.backend == "ray":
-            result, ray_info, failures = raysweep.run(args, grid, device, stop, make_bar)
+            result, ray_info, failures = raysweep.run(args, grid, device, interrupts.stop, make_bar)
         else:
             bar = make_bar(sys.stderr)
             try:
-                result = run_local(grid, device, args.out is not None, bar, stop)
+                result = run_local(grid, device, args.out is not None, bar, interrupts.stop)
             finally:
                 if bar is not None:
                     bar.close()
-    finally:
-        for s, handler in old.items():
-            signal.signal(s, handler)
-    extra = {"ray": ray_info} if ray_info else {}
-    paths = write_outputs(result, args.out, extra) if args.out else {}
+        extra = {"ray": ray_info} if ray_info else {}
+        paths = {}
+        if args.out:
+            with interrupts.saving(args.out):
+                paths = write_outputs(result, args.out, extra)
     for line in failures:
         print(f"torchplay: {line}", file=sys.stderr)
     if args.json:
@@ -241,8 +229,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             print(heatmap(result, axes))
         elif args.plot:
             print("--plot: a heatmap needs exactly two --grid keys")
-    if caught:
-        return EXIT_SIGINT if caught[0] == signal.SIGINT else EXIT_SIGTERM
+    if interrupts.code is not None:
+        return interrupts.code
     if failures:
         return EXIT_BUG
     everyone_diverged = bool(result.rows) and all(r.diverged for r in result.rows)
