@@ -43,13 +43,16 @@ def report_every(members: list[Member]) -> int:
 def train_in_segments(
     members: list[Member],
     every: int,
-    report: Callable[[int, list[MemberResult], bool], None],
+    report: Callable[[int, int, list[MemberResult] | None, bool], None],
     device: str = "cpu",
     keep_checkpoints: bool = False,
+    rows_each_time: bool = True,
 ) -> list[MemberResult]:
     """Train ``members`` ``every`` steps at a time; after each segment call
-    ``report(step, rows, done)`` with one row per member (diverged and finished members
-    keep their last row). Returns the final rows, in the order given."""
+    ``report(step, member_steps, rows, done)`` with one row per member (diverged and
+    finished members keep their last row). Without ``rows_each_time``, rows are built only
+    for the last report (they cost a pass over the data and the checkpoint bytes), and
+    the others pass None. Returns the final rows, in the order given."""
     trainers = [Trainer(m.spec) for m in members]
     live = list(range(len(members)))
     step, rows = 0, []
@@ -68,9 +71,13 @@ def train_in_segments(
             if trainers[i].state != DIVERGED
             and trainers[i].step_count < members[i].spec.training.steps
         ]
-        rows = [result_of(m, t, keep_checkpoints) for m, t in zip(members, trainers, strict=True)]
-        report(step, rows, not live)
-        if not live:
+        rows = None
+        if rows_each_time or not live:
+            rows = [
+                result_of(m, t, keep_checkpoints) for m, t in zip(members, trainers, strict=True)
+            ]
+        report(step, sum(t.step_count for t in trainers), rows, not live)
+        if rows is not None and not live:
             return rows
 
 
@@ -80,17 +87,21 @@ def chunk_loss(rows: list[MemberResult]) -> float:
     return min(losses) if losses else math.inf
 
 
-def _trainable(config: dict, *, chunked: list[list[Member]], every: int, device: str, keep: bool):
-    """One Tune trial: the chunk ``config["chunk"]``, reported every ``every`` steps."""
+def _trainable(
+    config: dict, *, chunked: list[list[Member]], every: int, device: str, keep: bool, asha: bool
+):
+    """One Tune trial: the chunk ``config["chunk"]``, reported every ``every`` steps (with
+    every member's row when ASHA may stop it there; else rows only at the end)."""
     import torch
     from ray import tune
 
     torch.set_num_threads(1)  # one CPU per trial: Tune runs one trial per CPU
 
-    def report(step: int, rows: list[MemberResult], done: bool) -> None:
-        tune.report({"step": step, "loss": chunk_loss(rows), "rows": rows, "done": done})
+    def report(step: int, steps: int, rows: list[MemberResult] | None, done: bool) -> None:
+        loss = chunk_loss(rows) if rows is not None else math.inf
+        tune.report({"step": step, "steps": steps, "loss": loss, "rows": rows, "done": done})
 
-    train_in_segments(chunked[config["chunk"]], every, report, device, keep)
+    train_in_segments(chunked[config["chunk"]], every, report, device, keep, asha)
 
 
 @dataclass
@@ -120,10 +131,10 @@ def _callback(collected: _Collected, progress: Callable[[int], None] | None):
 
         def on_trial_result(self, iteration, trials, trial, result, **info):
             chunk = trial.config["chunk"]
-            rows = result["rows"]
-            with collected.lock:
-                collected.rows[chunk] = rows
-            total = sum(r.step for r in rows)
+            if result["rows"] is not None:
+                with collected.lock:
+                    collected.rows[chunk] = result["rows"]
+            total = result["steps"]
             if progress is not None and total > self.steps.get(chunk, 0):
                 progress(total - self.steps.get(chunk, 0))
             self.steps[chunk] = total
@@ -179,7 +190,12 @@ def run_ray(
     chunked = chunks(members, chunk)
     every = report_every(members)
     trainable = tune.with_parameters(
-        _trainable, chunked=chunked, every=every, device=device, keep=keep_checkpoints
+        _trainable,
+        chunked=chunked,
+        every=every,
+        device=device,
+        keep=keep_checkpoints,
+        asha=scheduler == "asha",
     )
     if scheduler not in SCHEDULERS:
         raise ValueError(f"scheduler {scheduler!r} is not one of {SCHEDULERS}")

@@ -9,6 +9,7 @@ backend, whose object gains a ``ray`` entry (address, workers, log path, retries
 from __future__ import annotations
 
 import argparse
+import math
 import threading
 
 from torchplay.engine.errors import UserError
@@ -27,7 +28,12 @@ def add_arguments(s: argparse.ArgumentParser) -> None:
         metavar="HOST:PORT",
         help="join the Ray cluster there (ray start --head); default: start a local Ray",
     )
-    g.add_argument("--chunk", type=int, metavar="K", help="members per Tune trial (default 64)")
+    g.add_argument(
+        "--chunk",
+        type=int,
+        metavar="K",
+        help="members per Tune trial (default: the grid split evenly over the workers)",
+    )
     g.add_argument(
         "--scheduler", choices=SCHEDULERS, help="asha: stop poor chunks early (default none)"
     )
@@ -72,10 +78,12 @@ def run(
             cluster = connect(args.address, out.path)
             print(cluster.describe(), file=out.stderr)
             bar = make_bar(out.stderr)
+            # By default one chunk per worker: each trial is one big population.
+            chunk = args.chunk or max(1, math.ceil(len(grid) / max(1, cluster.workers)))
             try:
                 outcome = run_ray(
                     grid,
-                    chunk=args.chunk or 64,
+                    chunk=chunk,
                     scheduler=args.scheduler or "none",
                     max_failures=1 if args.max_failures is None else args.max_failures,
                     device=device,
@@ -93,7 +101,7 @@ def run(
         "started": cluster.started,
         "nodes": cluster.nodes,
         "workers": cluster.workers,
-        "chunk": args.chunk or 64,
+        "chunk": chunk,
         "scheduler": args.scheduler or "none",
         "retries": outcome.retries,
         "log": out.path,
