@@ -127,6 +127,7 @@ def test_asha_stops_a_poor_member_early_and_keeps_the_best(env):
 
 
 def test_ctrl_c_stops_the_trials_shuts_ray_down_and_writes_what_finished(env, tmp_path):
+    before = {pid for pid, _ in ray_processes()}  # a module's head node may be running
     out = tmp_path / "out"
     args = [*GRID, "--steps", "200000", "--chunk", "1", "--out", str(out)]
     proc = torchplay("sweep", *args, "--backend", "ray", env=env)
@@ -139,8 +140,12 @@ def test_ctrl_c_stops_the_trials_shuts_ray_down_and_writes_what_finished(env, tm
     assert proc.returncode == 130, err
     written = json.loads((out / "sweep.json").read_text())
     assert written["backend"] == "ray" and len(written["runs"]) < 4
+
     # The Ray this command started is gone (the module's check waits for stragglers too).
+    def started() -> list[tuple[int, str]]:
+        return [(pid, cmd) for pid, cmd in ray_processes() if pid not in before]
+
     deadline = time.monotonic() + 30
-    while ray_processes() and time.monotonic() < deadline:
+    while started() and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert not ray_processes()
+    assert not started()
