@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from torchplay.engine import penalty
+from torchplay.engine.model import linears
 from torchplay.engine.spec import TrainingSpec
 
 
@@ -35,6 +37,8 @@ class AutogradStepper:
         self.training = training
         self.loss_func = nn.MSELoss() if loss == "mse" else nn.CrossEntropyLoss()
         self.optimizer = make_optimizer(net.parameters(), training, lr)
+        self.rates = (training.l1, training.l2)
+        self.penalised = [m.weight for m in linears(net)] if any(self.rates) else []
 
     def reset_state(self) -> None:
         lr = self.optimizer.param_groups[0]["lr"]
@@ -51,7 +55,10 @@ class AutogradStepper:
         prediction = self.net(x)
         loss = self.loss_func(prediction, y)
         self.optimizer.zero_grad()
-        loss.backward()
+        if self.penalised:  # L1/L2 join the loss; the data loss is what is reported
+            (loss + penalty.total(self.penalised, *self.rates)).backward()
+        else:
+            loss.backward()
         self.optimizer.step()
         return loss.item()
 

@@ -7,7 +7,10 @@ Layout:
 * ``optim.*``: optimizer state (moments, momentum buffers, step counts);
 * ``batch.*``: the minibatch generator's state, the epoch's permutation and position;
 * metadata (JSON strings): ``torchplay.format``, ``spec``, ``step``, ``state``, ``lr``,
-  ``history`` (bounded), ``shape`` (inputs, outputs, classes), ``versions``.
+  ``history`` (bounded), ``shape`` (raw inputs, outputs, classes), ``versions``, ``run``
+  (the run's id) and, for a forked run, ``forked_from`` (``{"run": id, "step": k}``).
+  The spec's ``data.features`` say what the network's inputs are; the network's first
+  layer takes that many features.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import torch
 from torchplay.engine import __version__
 from torchplay.engine import describe as _text
 from torchplay.engine.atomic import write_atomic
+from torchplay.engine.datafields import check_features, width
 from torchplay.engine.errors import InputError
 from torchplay.engine.history import History
 from torchplay.engine.source import from_dict
@@ -52,6 +56,10 @@ class Checkpoint:
     optim: dict[str, torch.Tensor]
     batch: dict[str, torch.Tensor]
     shape: dict[str, int]
+    run: str | None = None
+    """The run's id (None in checkpoints written before runs had ids)."""
+    forked_from: tuple[str, int] | None = None
+    """(run id, step) of the run this one was forked from."""
 
 
 def to_bytes(trainer) -> bytes:
@@ -68,6 +76,7 @@ def to_bytes(trainer) -> bytes:
         "lr": repr(trainer.lr),
         "history": json.dumps(trainer.history.to_dict()),
         "shape": json.dumps({"inputs": d.n_inputs, "outputs": d.n_outputs, "classes": d.n_classes}),
+        "run": trainer.run_id,
         "versions": json.dumps(
             {
                 "torchplay": __version__,
@@ -76,6 +85,9 @@ def to_bytes(trainer) -> bytes:
             }
         ),
     }
+    if trainer.forked_from is not None:
+        run, step = trainer.forked_from
+        meta["forked_from"] = json.dumps({"run": run, "step": step})
     return safetensors.torch.save({k: v.contiguous() for k, v in tensors.items()}, meta)
 
 
@@ -142,8 +154,8 @@ def _header(raw: bytes, name: str) -> dict:
 
 
 def expected_shapes(spec: Spec, n_in: int, n_out: int) -> dict[str, tuple[int, ...]]:
-    """The ``state_dict`` names and shapes the spec's network has."""
-    w = _text.widths(spec.model, n_in, n_out)
+    """The ``state_dict`` names and shapes the spec's network has, for ``n_in`` raw inputs."""
+    w = _text.widths(spec.model, width(spec.data.features, n_in), n_out)
     shapes, index = {}, 0
     for k, (a, b) in enumerate(zip(w, w[1:], strict=False)):
         shapes[f"{index}.weight"] = (b, a)
@@ -188,6 +200,9 @@ def load(path: str | os.PathLike) -> Checkpoint:
         step, lr = int(meta["step"]), float(meta["lr"])
         history = History.from_dict(json.loads(meta["history"]))
         state = str(meta.get("state", "paused"))
+        check_features(spec.data.features, int(shape["inputs"]))
+        run = _run_id(meta.get("run"))
+        forked_from = _forked_from(meta.get("forked_from"))
     except SpecError as exc:
         raise CheckpointError(f"{name!r} holds an invalid spec: {exc}") from None
     except (KeyError, ValueError, TypeError) as exc:
@@ -221,7 +236,27 @@ def load(path: str | os.PathLike) -> Checkpoint:
         optim={k: v for k, v in tensors.items() if k.startswith("optim.")},
         batch={k: v for k, v in tensors.items() if k.startswith("batch.")},
         shape=shape,
+        run=run,
+        forked_from=forked_from,
     )
+
+
+def _run_id(value: str | None) -> str | None:
+    if value is not None and not (0 < len(value) <= 64 and value.isalnum()):
+        raise ValueError(f"run id {value[:80]!r} is not a short alphanumeric id")
+    return value
+
+
+def _forked_from(value: str | None) -> tuple[str, int] | None:
+    if value is None:
+        return None
+    raw = json.loads(value)
+    if not isinstance(raw, dict) or set(raw) != {"run", "step"}:
+        raise ValueError("forked_from must hold run and step")
+    run, step = _run_id(raw["run"]), raw["step"]
+    if run is None or isinstance(step, bool) or not isinstance(step, int) or step < 0:
+        raise ValueError(f"forked_from {raw!r} needs a run id and a step >= 0")
+    return run, step
 
 
 def restore(path: str | os.PathLike):
@@ -246,4 +281,6 @@ def trainer_from(ckpt: Checkpoint, name: str):
         optim=ckpt.optim,
         batch=ckpt.batch,
     )
+    trainer.run_id = ckpt.run or trainer.run_id
+    trainer.forked_from = ckpt.forked_from
     return trainer

@@ -238,14 +238,28 @@ def split(x: torch.Tensor, y: torch.Tensor, fraction: float, seed: int):
     return x[train_idx], y[train_idx], x[test_idx], y[test_idx]
 
 
+def painted(spec: DataSpec) -> tuple[torch.Tensor, torch.Tensor, str]:
+    """``spec.points`` as tensors (no RNG draws): x, y and the task."""
+    task = task_of(spec.dataset)
+    rows = torch.tensor([p[:2] for p in spec.points], dtype=torch.float32)
+    if task == "regression":
+        return rows[:, :1].contiguous(), rows[:, 1:].contiguous(), task
+    return rows, torch.tensor([p[2] for p in spec.points], dtype=torch.long), task
+
+
 def load(spec: DataSpec) -> Dataset:
     """The full dataset for ``spec``; synthetic data draws from the (seeded) global RNG."""
     if spec.is_csv:
         x, y, task, cols = read_csv(spec.dataset[4:], spec.target, spec.task)
+    elif spec.points:
+        x, y, task = painted(spec)
+        cols = []
     else:
         x, y, task = generate(spec)
         cols = []
     xt, yt, xs, ys = split(x, y, spec.test_fraction, spec.seed)
     n_classes = int(y.max().item()) + 1 if task == "classification" else 0
+    if spec.points and task == "classification":
+        n_classes = max(2, n_classes)  # one painted class still gets a two-class network
     lo, hi = float(x[:, 0].min()), float(x[:, 0].max())
     return Dataset(xt, yt, xs, ys, task, n_classes, (lo, hi), cols)

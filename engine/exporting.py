@@ -13,7 +13,10 @@ Formats (``torchplay export --format``):
 
 Every format holds the network :meth:`Trainer.predict` runs: its output is the raw
 network output (the value for regression, logits for classification; ``predict``
-applies the softmax). Each file is written atomically: built in memory, then
+applies the softmax). With input features (``data.features``), the programs
+(python, torchscript, pt2, onnx) apply them and take the raw inputs; the weight files
+say them: safetensors metadata ``torchplay.features``, and the state_dict's
+``_metadata[""]["torchplay.features"]`` (what ``load_state_dict`` carries, ignored by it). Each file is written atomically: built in memory, then
 :func:`torchplay.engine.atomic.write_atomic`. Importing this module does not import
 torch (the command line reads :data:`FORMATS` for its help).
 """
@@ -43,10 +46,15 @@ class ExportError(InputError):
 
 
 def _network(trainer) -> torch.nn.Module:
-    """An inference copy of the network: eval mode, parameters outside the flat buffer."""
+    """An inference copy of the network: eval mode, parameters outside the flat buffer,
+    the input features (if any) as its first module, so it takes raw inputs."""
     import copy
 
+    from torch import nn
+
     net = copy.deepcopy(trainer.net).eval()
+    if trainer.spec.data.features:
+        net = nn.Sequential(copy.deepcopy(trainer.features), *net).eval()
     for p in net.parameters():
         p.requires_grad_(False)
     return net
@@ -135,12 +143,19 @@ def export(trainer, fmt: str, out: str | os.PathLike) -> None:
     from torchplay.engine.interop import script_source
 
     fmt = ALIASES.get(fmt, fmt)
+    features = ",".join(trainer.spec.data.features)
     if fmt == "state-dict":
+        weights = trainer.net.state_dict()  # keeps _metadata, where the features go
+        weights.update(trainer.weights())
+        if features:
+            weights._metadata[""]["torchplay.features"] = features  # type: ignore[attr-defined]
         buf = io.BytesIO()
-        torch.save(trainer.weights(), buf)
+        torch.save(weights, buf)
         data = buf.getvalue()
     elif fmt == "safetensors":
-        data = safetensors.torch.save(trainer.weights())
+        data = safetensors.torch.save(
+            trainer.weights(), {"torchplay.features": features} if features else None
+        )
     elif fmt == "python":
         data = script_source(trainer).encode()
     elif fmt == "torchscript":

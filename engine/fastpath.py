@@ -3,7 +3,7 @@
 Small MLPs spend almost all of a tutorial step in per-op dispatch and autograd
 bookkeeping, not arithmetic. Here each step is a short, fixed list of ops on
 preallocated buffers: the activation backward uses the same aten kernels autograd uses,
-and the optimizer updates one flat parameter buffer in place (see
+L1/L2 add :func:`torchplay.engine.penalty.gradient` to the weight gradients; the optimizer updates one flat parameter buffer in place (see
 :func:`torchplay.engine.model.flatten_parameters`), mirroring ``torch.optim``'s single-tensor
 SGD and Adam/AdamW formulas.
 """
@@ -15,6 +15,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torchplay.engine import penalty
 from torchplay.engine.model import linears
 from torchplay.engine.spec import TrainingSpec
 
@@ -86,6 +87,7 @@ class FusedStepper:
         self.out_wt, self.out_b = self.weights[-1].t(), self.biases[-1]
         self.loss = loss
         self.training = training
+        self.rates = (training.l1, training.l2)
         self.lr = lr
         self._one = torch.ones((), dtype=flat.dtype)
         self._scaled_src: torch.Tensor | None = None
@@ -164,6 +166,9 @@ class FusedStepper:
                 z = zs[i - 1] if keep_z else None
                 delta = backward(delta.mm(self.weights[i]), z, acts[i])
                 delta_t = delta.t()
+        if self.rates[0] or self.rates[1]:
+            for w, gw in zip(self.weights, self.grad_w, strict=True):
+                gw.add_(penalty.gradient(w, *self.rates))
         self._update()
         return loss
 

@@ -213,6 +213,7 @@ def import_file(path: str, activation: str = "relu", base: Spec | None = None):
 
 def script_source(trainer) -> str:
     """A tutorial-style script: build the Sequential, load these weights, print predictions."""
+    from torchplay.engine import features
     from torchplay.engine.describe import sequential_code
 
     spec, d = trainer.spec, trainer.data
@@ -224,15 +225,16 @@ def script_source(trainer) -> str:
         "",
         "import torch",
         "",
-        sequential_code(spec.model, d.n_inputs, d.n_outputs),
+        sequential_code(spec.model, trainer.n_features, d.n_outputs),
         "",
+        features.source(spec.data.features),
         f"state = {values!r}",
         "net.load_state_dict({k: torch.tensor(v) for k, v in state.items()})",
         "",
         "args = sys.argv[1:] or " + repr(_default_inputs(trainer)),
         f"x = torch.tensor([[float(v) for v in a.split(',')] for a in args]).reshape(len(args), {d.n_inputs})",
         "with torch.no_grad():",
-        "    out = net(x)",
+        "    out = net(features(x))",
     ]
     if d.task == "regression":
         lines.append("for a, y in zip(args, out[:, 0].tolist()):\n    print(a, repr(y))")

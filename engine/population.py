@@ -36,14 +36,15 @@ Progress = Callable[[int], None]
 
 def group_key(trainer: Trainer) -> tuple | None:
     """Members with equal keys train as one batched program; None: not batchable
-    (optimizers only autograd runs)."""
-    if not trainer.stepper.fused:
+    (optimizers only autograd runs, and L1/L2 regularization, which the stacked update
+    leaves out: those members train as single runs)."""
+    if not trainer.stepper.fused or trainer.spec.training.l1 or trainer.spec.training.l2:
         return None
     s, d = trainer.spec, trainer.data
     return (
         d.task,
         trainer.loss,
-        d.n_inputs,
+        trainer.n_features,
         d.n_outputs,
         s.model.hidden,
         s.model.activation,
@@ -131,7 +132,7 @@ class Population:
             self.Ys = torch.stack([t.batches.ys for t in rows]).to(dev)
         self.has_test = rows[0].data.x_test.shape[0] > 0
         if self.has_test:
-            self.Xt = torch.stack([t.data.x_test for t in rows]).to(dev)
+            self.Xt = torch.stack([t.inputs_test for t in rows]).to(dev)
             self.Yt = torch.stack([t.data.y_test for t in rows]).to(dev)
         tr = [t.spec.training for t in rows]
         self.neg_lr = _shared([-t.lr for t in rows], dev)

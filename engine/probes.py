@@ -30,7 +30,7 @@ def samples(trainer) -> Samples:
 @torch.no_grad()
 def fit_line(trainer, points: int = FIT_POINTS) -> FitLine:
     """Regression with one input: the fit over the data's x range, and beyond it."""
-    net = trainer.net
+    net = trainer.forward  # raw inputs; the features are applied
     lo, hi = trainer.data.domain
     xs = torch.linspace(lo, hi, points).unsqueeze(1)
     x_ext: list[float] = []
@@ -53,7 +53,7 @@ def decision_grid(trainer, cols: int, rows: int) -> DecisionGrid:
     gx = torch.linspace(float(lo[0]), float(hi[0]), cols)
     gy = torch.linspace(float(lo[1]), float(hi[1]), rows)
     mesh = torch.cartesian_prod(gy, gx)[:, [1, 0]]
-    conf, cls = torch.softmax(trainer.net(mesh), 1).max(1)
+    conf, cls = torch.softmax(trainer.forward(mesh), 1).max(1)
     return DecisionGrid(gx.tolist(), gy.tolist(), cls.tolist(), conf.tolist())
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import tomli_w
+from torchplay.engine import datafields
 from torchplay.engine.errors import InputError
 
 REGRESSION_DATASETS = ("square", "quadratic", "sine", "cubic", "abs")
@@ -134,6 +135,12 @@ class DataSpec:
     """regression or classification; auto takes it from the dataset (CSV: integer targets)."""
     extrapolate: float = 0.0
     """Regression: predict this far beyond the largest x (the tutorial's [2, 2.5])."""
+    features: tuple[str, ...] = ()
+    """Input features the network sees, e.g. ("x1sq", "x2sq"); () = the raw inputs.
+    Names: x1, x2, x1sq, x2sq, x1x2, sinx1, sinx2 (1-D data: x1, x1sq, sinx1)."""
+    points: tuple[tuple[float, ...], ...] = ()
+    """Painted data that replaces the generated points: [x, y] (regression) or
+    [x1, x2, class] (classification); at most 10,000. () = generate ``dataset``."""
 
     def __post_init__(self) -> None:
         ds = self.dataset
@@ -157,11 +164,31 @@ class DataSpec:
             raise SpecError("data.task", self.task, f"dataset {ds} is {task_of(ds)}")
         ex = _float("data.extrapolate", self.extrapolate, 0.0, 1000.0)
         object.__setattr__(self, "extrapolate", ex)
+        features = datafields.parse_features(self.features)
+        object.__setattr__(self, "features", features)
+        if not ds.startswith("csv:"):
+            datafields.check_features(features, 1 if task_of(ds) == "regression" else 2)
+        if self.points:
+            if ds.startswith("csv:"):
+                raise SpecError(
+                    "data.points", ds, "painted points replace a built-in dataset, not csv:PATH"
+                )
+            points = datafields.parse_points(self.points, task_of(ds))
+            object.__setattr__(self, "points", points)
+        elif not isinstance(self.points, list | tuple):
+            raise SpecError("data.points", self.points, "must be a list of points")
+        else:
+            object.__setattr__(self, "points", ())
 
     @property
     def is_csv(self) -> bool:
         """Whether the data comes from a CSV file."""
         return self.dataset.startswith("csv:")
+
+    @property
+    def n_points(self) -> int:
+        """How many points the data has (before the test split); CSV: ``samples``."""
+        return len(self.points) if self.points else self.samples
 
 
 @dataclass(frozen=True)
@@ -209,6 +236,11 @@ class TrainingSpec:
     """mse or cross_entropy; auto picks by task."""
     fast_path: bool = True
     """Use the fused forward/backward when the network allows it (false forces autograd)."""
+    l1: float = 0.0
+    """L1 regularization rate: adds l1 * sum(|w|) over the weights (not biases) to the
+    loss, as TF Playground does. The reported loss is the data loss."""
+    l2: float = 0.0
+    """L2 regularization rate: adds l2 * sum(w**2) / 2 over the weights (not biases)."""
 
     def __post_init__(self) -> None:
         _choice("training.optimizer", self.optimizer, OPTIMIZERS)
@@ -224,6 +256,8 @@ class TrainingSpec:
         _int("training.steps", self.steps, 0, MAX_STEPS)
         _choice("training.loss", self.loss, LOSSES)
         _bool("training.fast_path", self.fast_path)
+        object.__setattr__(self, "l1", _float("training.l1", self.l1, 0.0, 1e3))
+        object.__setattr__(self, "l2", _float("training.l2", self.l2, 0.0, 1e3))
 
 
 @dataclass(frozen=True)
@@ -246,7 +280,8 @@ class Spec:
         want = "mse" if task == "regression" else "cross_entropy"
         if self.training.loss not in ("auto", want):
             raise SpecError("training.loss", self.training.loss, f"{task} needs {want}")
-        n_train = self.data.samples - int(round(self.data.samples * self.data.test_fraction))
+        n = self.data.n_points
+        n_train = n - int(round(n * self.data.test_fraction))
         check_batch_size(self.training.batch_size, n_train)
 
     @property
@@ -264,9 +299,9 @@ class Spec:
         for section in ("data", "model", "training"):
             values = dataclasses.asdict(getattr(self, section))
             out[section] = {
-                k: list(v) if isinstance(v, tuple) else v
+                k: _plain(v)
                 for k, v in values.items()
-                if v is not None
+                if v is not None and not (k in _OMIT_EMPTY and v == ())
             }
         return out
 
@@ -288,6 +323,14 @@ class Spec:
             sections[section][name] = value
         new = {s: dataclasses.replace(getattr(self, s), **v) for s, v in sections.items() if v}
         return dataclasses.replace(self, **new, **top)
+
+
+_OMIT_EMPTY = ("features", "points")
+"""Fields left out of TOML and JSON while empty, so older specs read the same."""
+
+
+def _plain(value: Any) -> Any:
+    return [_plain(v) for v in value] if isinstance(value, tuple) else value
 
 
 SECTIONS = {"data": DataSpec, "model": ModelSpec, "training": TrainingSpec}

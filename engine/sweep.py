@@ -18,6 +18,7 @@ from typing import Any
 
 import torch
 from torchplay.engine import checkpoint as _checkpoint
+from torchplay.engine.datafields import width
 from torchplay.engine.describe import param_counts
 from torchplay.engine.errors import InputError
 from torchplay.engine.grid import Member
@@ -127,6 +128,11 @@ def train_members(
     for t in trainers:
         key = group_key(t)
         if key is None and device != "cpu":
+            if t.spec.training.l1 or t.spec.training.l2:
+                raise DeviceError(
+                    f"--device {device}: L1/L2 regularization trains on the CPU only; "
+                    "use --device cpu or --l1 0 --l2 0"
+                )
             raise DeviceError(
                 f"--device {device}: {t.spec.training.optimizer} runs on autograd, on the CPU "
                 "only; use sgd, adam or adamw (with the fast path) or --device cpu"
@@ -158,7 +164,16 @@ def train_chunk(
 
 def _shape_key(spec: Spec) -> tuple:
     d, m, t = spec.data, spec.model, spec.training
-    return (spec.task, d.samples, d.test_fraction, d.classes, m, t.optimizer, t.nesterov)
+    return (
+        spec.task,
+        d.n_points,
+        d.features,
+        d.test_fraction,
+        d.classes,
+        m,
+        t.optimizer,
+        t.nesterov,
+    )
 
 
 def chunks(members: list[Member], size: int = CHUNK) -> list[list[Member]]:
@@ -179,9 +194,13 @@ def _shape(spec: Spec) -> tuple[int, int, int]:
             return 1, 20, 1  # the run itself reports the missing file
         return max(1, cols - 1), 20, max(1, size // max(1, 2 * cols))
     if spec.task == "regression":
-        return 1, 1, spec.data.samples
+        return width(spec.data.features, 1), 1, spec.data.n_points
     n_out = spec.data.classes if spec.data.dataset in ("blobs", "spiral") else 2
-    return 2, n_out, spec.data.samples
+    return (
+        width(spec.data.features, 2),
+        max(n_out, 20 if spec.data.points else 0),
+        spec.data.n_points,
+    )
 
 
 def member_bytes(spec: Spec, keep_checkpoint: bool) -> int:

@@ -12,6 +12,7 @@ import dataclasses
 import math
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 
 import torch
@@ -19,9 +20,12 @@ from torchplay.engine import data as _data
 from torchplay.engine import model as _model
 from torchplay.engine.autograd import AutogradStepper
 from torchplay.engine.batches import Batches
+from torchplay.engine.datafields import check_features
 from torchplay.engine.events import RunState, Snapshot
 from torchplay.engine.fastpath import FusedStepper, supports
+from torchplay.engine.features import FeatureMap
 from torchplay.engine.history import History
+from torchplay.engine.snapshots import Snapshots
 from torchplay.engine.spec import Spec, SpecError, check_batch_size
 
 IDLE, RUNNING, PAUSED = RunState.IDLE, RunState.RUNNING, RunState.PAUSED
@@ -47,8 +51,13 @@ class Trainer:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(spec.data.seed)
             self.data = _data.load(spec.data)
-            self.net = _model.build(spec.model, self.data.n_inputs, self.data.n_outputs)
+            check_features(spec.data.features, self.data.n_inputs)  # CSV: known only now
+            self.features = FeatureMap(spec.data.features)
+            self.net = _model.build(spec.model, self.n_features, self.data.n_outputs)
         d = self.data
+        # What the network sees: the features of the raw points (the same tensors when raw).
+        self.inputs_train = self.features(d.x_train)
+        self.inputs_test = self.features(d.x_test)
         check_batch_size(spec.training.batch_size, d.x_train.shape[0])  # CSV: known only now
         if d.task == "regression" and loss_name(spec, d.task) != "mse":
             raise SpecError("training.loss", spec.training.loss, "regression needs mse")
@@ -63,7 +72,7 @@ class Trainer:
         else:
             self.stepper = AutogradStepper(self.net, spec.training, self.loss, self.lr)
         self.batches = Batches(
-            d.x_train,
+            self.inputs_train,
             self.stepper.prepare_targets(d.y_train),
             spec.training.batch_size,
             spec.data.seed,
@@ -73,6 +82,21 @@ class Trainer:
         self.diverged_at: int | None = None
         self.history = History()
         self.steps_per_s = 0.0
+        self.run_id = uuid.uuid4().hex[:12]
+        """Names this run in checkpoints (a resumed run keeps it)."""
+        self.forked_from: tuple[str, int] | None = None
+        """(run id, step) of the run this one was forked from, if any."""
+        self.snapshots = Snapshots()
+        self.snapshots.take(self)
+
+    @property
+    def n_features(self) -> int:
+        """The network's input width: the number of features, or the raw inputs."""
+        return len(self.features.codes) or self.data.n_inputs
+
+    def forward(self, raw: torch.Tensor) -> torch.Tensor:
+        """The network's output for raw inputs (features applied first)."""
+        return self.net(self.features(raw))
 
     @property
     def task(self) -> str:
@@ -106,6 +130,7 @@ class Trainer:
         self.step_count = step
         self.history = history or History()
         self.state = RunState(state) if state in (FINISHED, DIVERGED) else PAUSED
+        self.snapshots.take(self)  # time travel reaches back to here (and to step 0)
 
     # -- training -------------------------------------------------------------------
 
@@ -119,7 +144,8 @@ class Trainer:
         # Locals: this loop is the hot path of every run.
         backups, flat, history = self._backups, self.flat, self.history
         step, next_batch = self.stepper.step, self.batches.next
-        x_test, y_test = self.data.x_test, self.data.y_test
+        snapshots = self.snapshots
+        x_test, y_test = self.inputs_test, self.data.y_test
         has_test = x_test.shape[0] > 0
         count = self.step_count
         for _ in range(n):
@@ -137,6 +163,9 @@ class Trainer:
             if count % history.stride == 0:
                 self.step_count = count
                 history.add((count, loss, self._loss_on(x_test, y_test) if has_test else None))
+            if count == snapshots.next_step:
+                self.step_count = count
+                snapshots.take(self)
         self.step_count = count
         return done
 
@@ -148,6 +177,7 @@ class Trainer:
             self.flat.copy_(self._backups[(self.step_count + 1) & 1])
             self.step_count -= 1
             self.history.points = [p for p in self.history.points if p[0] <= self.step_count]
+        self.snapshots.drop_after(self.step_count)
         self.state = DIVERGED
 
     def target(self, steps: int | None = None, again: bool = False) -> int:
@@ -247,13 +277,13 @@ class Trainer:
         when there is one, else on the training set."""
         d = self.data
         has_test = d.x_test.shape[0] > 0
-        mx, my = (d.x_test, d.y_test) if has_test else (d.x_train, d.y_train)
+        mx, my = (self.inputs_test, d.y_test) if has_test else (self.inputs_train, d.y_train)
         metric = self._metric_on(mx, my)
         return Snapshot(
             step=self.step_count,
             state=self.state,
-            train_loss=_finite(self._loss_on(d.x_train, d.y_train)),
-            test_loss=_finite(self._loss_on(d.x_test, d.y_test)) if has_test else None,
+            train_loss=_finite(self._loss_on(self.inputs_train, d.y_train)),
+            test_loss=_finite(self._loss_on(self.inputs_test, d.y_test)) if has_test else None,
             accuracy=metric if self.task == "classification" else None,
             r2=_finite(metric) if self.task == "regression" else None,
             steps_per_s=self.steps_per_s,
@@ -267,7 +297,8 @@ class Trainer:
     @torch.no_grad()
     def predict(self, x: list[list[float]]) -> list:
         """Regression: one float per row. Classification: (class, probabilities) per row."""
-        out = self.net(torch.tensor(x, dtype=torch.float32).reshape(len(x), self.data.n_inputs))
+        raw = torch.tensor(x, dtype=torch.float32).reshape(len(x), self.data.n_inputs)
+        out = self.forward(raw)
         if self.task == "regression":
             return [float(v) for v in out[:, 0]]
         probs = torch.softmax(out, 1)

@@ -80,6 +80,14 @@ VALUES = [
     _value("--optimizer", "lbfgs"),
     _value("--batch-size", "101", panel="batch_size"),
     _value("--seed", "-1", panel="seed"),
+    _value("--features", "x3"),
+    _value("--features", "x2", "data.features = 'x2': needs 2 inputs"),  # regression is 1-D
+    _value("--features", "x1,x1", "each feature at most once"),
+    _value("--l1", "-0.1"),
+    _value("--l2", "nan"),
+    _value("--l2", "abc"),
+    _value("--points", "1,2,3", "data.points[0]"),  # regression points are x,y
+    _value("--points", "0.1,abc", "'0.1,abc'"),
 ]
 
 SPEC_FIELDS = [
@@ -111,6 +119,15 @@ SPEC_FIELDS = [
     ("training.steps", -1),
     ("training.loss", "hinge"),
     ("training.fast_path", 1),
+    ("training.l1", -1.0),
+    ("training.l2", float("inf")),
+    ("data.features", ["x1", "cosx1"]),
+    ("data.features", "x1sq,x2sq"),  # the regression default is 1-D
+    ("data.features", 3),
+    ("data.points", [[0.0, 1.0], [0.5]]),
+    ("data.points", [[0.0, float("nan")]]),
+    ("data.points", "0,1"),
+    ("data.points", [[0.0, 1.0]] * 10_001),
     ("training.bogus", 1),
     ("nosection.x", 1),
 ]
@@ -123,6 +140,20 @@ TOMLS = [
     Case("toml", "bool-lr", "True", value="[training]\nlr = true\n"),
     Case("toml", "unknown-section", "nonsense", value="[nonsense]\nx = 1\n"),
     Case("toml", "unknown-scenario", "scenario", value='scenario = "nope"\n'),
+    Case(
+        "toml",
+        "painted-class",
+        "data.points[1]",
+        value='scenario = "classification"\n[[data.points]]\nx1 = 0.0\nx2 = 1.0\nclass = 0\n'
+        "[[data.points]]\nx1 = 0.5\nx2 = 1.0\nclass = 1.5\n",
+    ),
+    Case("toml", "painted-keys", "data.points[0]", value="[[data.points]]\nx = 0.0\nz = 1\n"),
+    Case(
+        "toml",
+        "features-1d",
+        "x1x2",
+        value='[data]\ndataset = "sine"\nfeatures = ["x1", "x1x2"]\n',
+    ),
 ]
 
 CSVS = [

@@ -221,12 +221,24 @@ def cmd_info(args) -> int:
     ckpt = checkpoint.load(args.checkpoint)
     trainer = checkpoint.trainer_from(ckpt, args.checkpoint)
     res = result(trainer, args.checkpoint)
-    res.update(spec=ckpt.spec.to_dict(), history_points=len(ckpt.history.points))
+    fork = ckpt.forked_from
+    res.update(
+        spec=ckpt.spec.to_dict(),
+        history_points=len(ckpt.history.points),
+        features=list(ckpt.spec.data.features),
+        run=trainer.run_id,
+        forked_from={"run": fork[0], "step": fork[1]} if fork else None,
+    )
     if args.json:
         print(json.dumps(res))
         return EXIT_OK
     print(f"{args.checkpoint}: {ckpt.spec.name}, step {ckpt.step}, {res['state']}")
-    print(describe(ckpt.spec.model, trainer.data.n_inputs, trainer.data.n_outputs))
+    print(
+        f"run {trainer.run_id}" + (f", forked from run {fork[0]} at step {fork[1]}" if fork else "")
+    )
+    if ckpt.spec.data.features:
+        print(f"input features: {', '.join(ckpt.spec.data.features)} (predict takes raw inputs)")
+    print(describe(ckpt.spec.model, trainer.n_features, trainer.data.n_outputs))
     print(ckpt.spec.to_toml().rstrip())
     print(f"weights_sha256 {res['weights_sha256']}")
     return EXIT_OK
@@ -263,4 +275,9 @@ def cmd_export(args) -> int:
     trainer = checkpoint.restore(args.checkpoint)
     exporting.export(trainer, name, args.out)
     print(f"exported {args.checkpoint} as {name} to {args.out}")
+    if trainer.spec.data.features and name in ("state-dict", "safetensors"):
+        print(
+            f"input features: {','.join(trainer.spec.data.features)}: compute them from the "
+            "raw inputs before the network (the file's metadata says so too)"
+        )
     return EXIT_OK

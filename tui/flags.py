@@ -34,6 +34,19 @@ def hidden_list(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def point(text: str) -> list[float | int]:
+    """``x,y`` or ``x1,x2,class`` -> numbers (whole numbers stay int: a class)."""
+    out: list[float | int] = []
+    for part in text.split(","):
+        try:
+            out.append(int(part) if part.strip().lstrip("-").isdigit() else float(part))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"point {text!r}: use x,y or x1,x2,class with numbers"
+            ) from None
+    return out
+
+
 _BOOL = argparse.BooleanOptionalAction
 
 SPEC_FLAGS: list[tuple[str, str, dict[str, Any]]] = [
@@ -68,6 +81,26 @@ SPEC_FLAGS: list[tuple[str, str, dict[str, Any]]] = [
         {"type": float, "metavar": "F", "help": "regression: predict this far past the data"},
     ),
     ("--seed", "data.seed", {"type": int, "metavar": "N", "help": "seed for data and weights"}),
+    (
+        "--features",
+        "data.features",
+        {
+            "metavar": "F[,F...]",
+            "help": "input features the network sees: x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2 "
+            "(1-D data: x1,x1sq,sinx1); raw: the inputs as they are",
+        },
+    ),
+    (
+        "--points",
+        "data.points",
+        {
+            "type": point,
+            "nargs": "+",
+            "metavar": "P",
+            "help": "painted data instead of the dataset's: x,y points (regression) or "
+            "x1,x2,class (classification); at most 10,000",
+        },
+    ),
     # model
     (
         "--hidden",
@@ -94,6 +127,16 @@ SPEC_FLAGS: list[tuple[str, str, dict[str, Any]]] = [
         "training.batch_size",
         {"type": int, "metavar": "N", "help": "minibatch size (0: full batch)"},
     ),
+    (
+        "--l1",
+        "training.l1",
+        {"type": float, "metavar": "F", "help": "L1 regularization rate (weights, in the loss)"},
+    ),
+    (
+        "--l2",
+        "training.l2",
+        {"type": float, "metavar": "F", "help": "L2 regularization rate (weights, in the loss)"},
+    ),
     ("--steps", "training.steps", {"type": int, "metavar": "N", "help": "optimizer steps"}),
     (
         "--loss",
@@ -117,6 +160,10 @@ def _default_text(key: str) -> str:
         value = "none"
     elif isinstance(value, bool):
         value = "on" if value else "off"
+    elif key == "data.features":
+        value = ",".join(value) or "raw"
+    elif key == "data.points":
+        value = f"{len(value)} points" if value else "none (generated)"
     elif isinstance(value, tuple):
         value = ",".join(map(str, value)) or "none"
     return f"(default: the SOURCE's; regression: {value})"

@@ -17,14 +17,20 @@ INPUTS = {
 }
 
 
-@pytest.fixture(scope="module", params=["regression", "classification"])
+FEATURES = {"data.features": ["x1sq", "x2sq", "x1x2", "sinx1"], "data.dataset": "circles"}
+"""The third checkpoint: input features, which programs apply to the raw inputs."""
+
+
+@pytest.fixture(scope="module", params=["regression", "classification", "features"])
 def ckpt(request, tmp_path_factory):
-    """A trained checkpoint of each task (built once per module)."""
-    trainer = Trainer(get_scenario(request.param).with_overrides({"training.steps": 60}))
+    """A trained checkpoint of each task, and one with features (built once per module)."""
+    task = "classification" if request.param == "features" else request.param
+    over = FEATURES if request.param == "features" else {}
+    trainer = Trainer(get_scenario(task).with_overrides({"training.steps": 60, **over}))
     trainer.run()
     path = tmp_path_factory.mktemp(request.param) / "run.safetensors"
     checkpoint.save(trainer, path)
-    return request.param, str(path)
+    return task, str(path)
 
 
 def _predicted(cli, path: str, task: str) -> np.ndarray:

@@ -16,7 +16,8 @@ from tests.corpus import Case, params
 def test_invalid_field_raises_spec_error_naming_it(case: Case) -> None:
     with pytest.raises(SpecError) as info:
         get_scenario("regression").with_overrides({case.field: case.value})
-    assert info.value.field == case.field and case.field in str(info.value)
+    # A list field names the entry too: data.points[1].
+    assert info.value.field.split("[")[0] == case.field and case.field in str(info.value)
 
 
 @pytest.mark.parametrize("case", params("toml"))
