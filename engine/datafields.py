@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from torchplay.engine.errors import SpecError
+
 FEATURES: dict[str, int] = {
     "x1": 1,
     "x2": 2,
@@ -29,9 +31,7 @@ MAX_POINTS = 10_000
 Point = tuple[float, ...]
 
 
-def _error(field: str, value: Any, allowed: str):
-    from torchplay.engine.spec import SpecError  # the spec imports this module
-
+def _error(field: str, value: Any, allowed: str) -> SpecError:
     return SpecError(field, value, allowed)
 
 

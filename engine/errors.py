@@ -7,6 +7,8 @@ print its message. The exit codes are the command line's contract (README, Exit 
 
 from __future__ import annotations
 
+from typing import Any
+
 EXIT_OK = 0
 """Success."""
 EXIT_BUG = 1
@@ -25,3 +27,17 @@ class InputError(ValueError):
 
 class UserError(InputError):
     """A command-line value the engine never sees (an output path, a flag): exit 2."""
+
+
+class SpecError(InputError):
+    """A spec field has a value that is not allowed.
+
+    Attributes:
+        field: dotted name of the field, e.g. ``training.lr``.
+        value: the offending value.
+        allowed: what would have been accepted.
+    """
+
+    def __init__(self, field: str, value: Any, allowed: str) -> None:
+        self.field, self.value, self.allowed = field, value, allowed
+        super().__init__(f"{field} = {value!r}: {allowed}")

@@ -13,7 +13,9 @@ from typing import Any
 
 import tomli_w
 from torchplay.engine import datafields
-from torchplay.engine.errors import InputError
+from torchplay.engine.errors import SpecError
+
+__all__ = ["SpecError"]  # defined with the other input errors; imported from here too
 
 REGRESSION_DATASETS = ("square", "quadratic", "sine", "cubic", "abs")
 """Synthetic regression datasets: one input, one output."""
@@ -29,20 +31,6 @@ MAX_WIDTH = 4096
 MAX_LAYERS = 16
 MAX_STEPS = 100_000_000
 MAX_CLASSES = 20
-
-
-class SpecError(InputError):
-    """A spec field has a value that is not allowed.
-
-    Attributes:
-        field: dotted name of the field, e.g. ``training.lr``.
-        value: the offending value.
-        allowed: what would have been accepted.
-    """
-
-    def __init__(self, field: str, value: Any, allowed: str) -> None:
-        self.field, self.value, self.allowed = field, value, allowed
-        super().__init__(f"{field} = {value!r}: {allowed}")
 
 
 def _int(name: str, value: Any, lo: int, hi: int) -> int:
