@@ -67,7 +67,7 @@ VALUES = [
     _value("--lr", "nan", panel="lr"),
     _value("--lr", "inf", panel="lr"),
     _value("--lr", "abc", panel="lr"),
-    _value("--hidden", "", "''", "hidden"),
+    _value("--hidden", "", "''"),  # the panel's empty hidden field means none
     _value("--hidden", "0", panel="hidden"),
     _value("--hidden", "10,,5", panel="hidden"),
     _value("--hidden", "-3", panel="hidden"),

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
@@ -20,7 +20,9 @@ from torchplay.engine import events as ev
 from torchplay.engine.client import EngineClient
 from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.source import from_dict, resolve
+from torchplay.engine.spec import Spec
 from torchplay.tui.charts import DataChart, LossChart
+from torchplay.tui.keys import QUEUED, RESET_ASK_STEPS, palette_commands
 from torchplay.tui.panel import ControlPanel
 from torchplay.tui.progress import fmt
 from torchplay.tui.screens import CompareScreen, ConfirmDialog, ModelScreen, PathDialog
@@ -34,16 +36,18 @@ class PlaygroundApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses work too
     TITLE = "torchplay"
+    AUTO_FOCUS = None  # the app's keys first; Tab enters the panel
     BINDINGS = [
-        Binding("space", "toggle", "Run/Pause"),
-        Binding("n", "step", "Step"),
-        Binding("r", "reset", "Reset"),
-        Binding("l", "log_scale", "Log"),
-        Binding("m", "model", "Model"),
-        Binding("c", "compare", "Compare"),
-        Binding("ctrl+s", "save", "Save"),
-        Binding("ctrl+o", "load", "Load"),
-        Binding("q", "quit", "Quit"),
+        Binding("space", "toggle", "Run/Pause", tooltip="Start training, or pause it"),
+        Binding("n", "step", "Step", tooltip="Train one step (pauses a running run)"),
+        Binding("r", "reset", "Reset", tooltip="Rebuild the model from the panel's fields"),
+        Binding("l", "log_scale", "Log", tooltip="Loss chart: switch the log scale"),
+        Binding("m", "model", "Model", tooltip="Show the network as PyTorch code"),
+        Binding("c", "compare", "Compare", tooltip="Compare up to 3 saved checkpoints"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save a checkpoint of the run"),
+        Binding("ctrl+o", "load", "Load", tooltip="Load a checkpoint"),
+        Binding("escape", "leave_field", "Leave field", tooltip="Leave the focused field"),
+        Binding("q", "quit", "Quit", tooltip="Quit torchplay"),
     ]
 
     def __init__(
@@ -71,6 +75,10 @@ class PlaygroundApp(App[None]):
         self.error = ""
         self.note = ""
         """Why the run paused without being asked to (shown until the next run)."""
+        self.queued: str | None = None
+        """A run key pressed while the engine was starting: done once the run is built."""
+        self.saved_at: int | None = None
+        """The step of the last checkpoint saved (a reset past it asks first)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -78,15 +86,22 @@ class PlaygroundApp(App[None]):
             with Vertical(id="charts"):
                 yield LossChart(id="loss")
                 yield DataChart(id="data")
-        yield Static("starting the engine (importing torch)...", id="status")
+        yield Static("starting... (the engine imports torch)", id="status")
         yield Footer(compact=True)
 
     def get_system_commands(self, screen):
-        """Textual's own commands, plus every binding of this app (the command palette)."""
+        """Textual's own commands (its Quit among them), plus this app's keys."""
         yield from super().get_system_commands(screen)
-        for binding in self.BINDINGS:
-            action = getattr(self, f"action_{binding.action}")
-            yield SystemCommand(binding.description, f"key: {binding.key}", action)
+        yield from palette_commands(self, self.BINDINGS)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Escape shows in the footer only while something has the focus."""
+        if action == "leave_field":
+            return self.focused is not None
+        return True
+
+    def action_leave_field(self) -> None:
+        self.screen.set_focus(None)
 
     def on_mount(self) -> None:
         self.set_interval(CHART_TICK, self.draw_next)
@@ -138,8 +153,12 @@ class PlaygroundApp(App[None]):
             self.query_one(LossChart).show(event.points)
             self.query_one(DataChart).show(event.samples)
             self.state = event.state
+            self.saved_at = event.step if event.source else None
             if event.source:
                 self.notify(f"loaded {event.source} at step {event.step}")
+            if self.queued:
+                self.call_later(getattr(self, f"action_{self.queued}"))
+                self.queued = None
         elif isinstance(event, ev.StepsCompleted):
             self.last = event
             self.state = event.state
@@ -152,6 +171,7 @@ class PlaygroundApp(App[None]):
             self.note = f"paused for {event.command}"
         elif isinstance(event, ev.Saved):
             self.saved.append(event.path)
+            self.saved_at = self.last.step if self.last else 0
             self.notify(f"saved {event.path}")
         elif isinstance(event, ev.CommandFailed):
             self.notify(event.message, title=f"{event.command} failed", severity="error")
@@ -200,6 +220,10 @@ class PlaygroundApp(App[None]):
             state = f"diverged at step {s.diverged_at}: lower lr or reset"
         if state == "error":
             state = f"error: {self.error} (r restarts the engine)"
+        if state == "starting":
+            state = "starting... (the engine imports torch)"
+            if self.queued:
+                state += f"; then {QUEUED[self.queued]}"
         parts = [state]
         if s is not None and self.state != "error":
             metric = (
@@ -287,15 +311,32 @@ class PlaygroundApp(App[None]):
 
     # -- actions ---------------------------------------------------------------------
 
+    def trainable_spec(self) -> Spec | None:
+        """The panel's spec when every field is valid; otherwise None, and says so.
+
+        Every way to train (space, ``n``, a sweep) asks this first.
+        """
+        spec = self.query_one(ControlPanel).validate_all()
+        if spec is None:
+            self.notify("fix the marked fields first", severity="warning")
+        return spec
+
+    def queue(self, action: str) -> bool:
+        """While the engine starts, remember ``action`` for when it is ready."""
+        if self.state != "starting":
+            return False
+        self.queued = action
+        self.update_status()
+        return True
+
     def action_toggle(self) -> None:
-        if self.state in ("starting", "error"):
+        if self.queue("toggle") or self.state == "error":
             return
         if self.state == "running":
             self.client.pause()
             return
-        spec = self.query_one(ControlPanel).validate_all()
+        spec = self.trainable_spec()
         if spec is None:
-            self.notify("fix the marked fields first", severity="warning")
             return
         self.spec = spec
         self.client.start(spec)
@@ -303,7 +344,9 @@ class PlaygroundApp(App[None]):
         self.update_status()
 
     def action_step(self) -> None:
-        if self.state not in ("starting", "error"):
+        if self.queue("step") or self.state == "error":
+            return
+        if self.trainable_spec() is not None:
             self.client.step(1)
 
     def action_reset(self) -> None:
@@ -312,11 +355,28 @@ class PlaygroundApp(App[None]):
             self.start_engine()
             self.update_status()
             return
-        spec = self.query_one(ControlPanel).validate_all()
-        if spec is not None:
-            self.spec = spec
-            self.last = None
-            self.client.build(spec)
+        if self.state == "starting":
+            return  # nothing to reset yet
+        spec = self.trainable_spec()
+        if spec is None:
+            return
+        step = self.last.step if self.last else 0
+        if step <= RESET_ASK_STEPS or self.saved_at == step:
+            self.rebuild(spec)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.rebuild(spec)
+
+        question = f"Reset the run? Its {step:,} steps are not saved (ctrl+s saves them)."
+        self.push_screen(ConfirmDialog(question), answered)
+
+    def rebuild(self, spec: Spec) -> None:
+        """Start over from ``spec``: a new model at step 0."""
+        self.spec = spec
+        self.last = None
+        self.client.build(spec)
 
     def action_log_scale(self) -> None:
         loss = self.query_one(LossChart)

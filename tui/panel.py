@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Input, Label, Select
 from textual.widgets.select import InvalidSelectValueError
 from torchplay.engine.scenarios import SCENARIOS, get_scenario
 from torchplay.engine.spec import (
@@ -18,21 +18,31 @@ from torchplay.engine.spec import (
     SpecError,
     parse_hidden,
 )
+from torchplay.tui.fields import NUMBER_CHARS, WIDTHS_CHARS, Choice, NumberField, PanelButton
 
 # field id -> (label, spec key, parser)
 NUMERIC = {
     "samples": ("samples", "data.samples", int),
     "noise": ("noise", "data.noise", float),
     "test_fraction": ("test frac", "data.test_fraction", float),
-    "hidden": ("hidden", "model.hidden", parse_hidden),
+    "hidden": ("hidden", "model.hidden", lambda text: parse_hidden(_widths(text))),
     "lr": ("lr", "training.lr", float),
     "batch_size": ("batch (0=all)", "training.batch_size", int),
     "seed": ("seed", "data.seed", int),
 }
 
 
-class ControlPanel(VerticalScroll):
-    """Scenario, dataset, network and optimizer fields, and the run buttons."""
+def _widths(text: str) -> str:
+    """An empty hidden field is no hidden layer (its placeholder says ``none``; ``n`` is
+    a key, so the field cannot take the word)."""
+    return text if text.strip() else "none"
+
+
+class ControlPanel(VerticalScroll, can_focus=False):
+    """Scenario, dataset, network and optimizer fields, and the run buttons.
+
+    Not focusable itself (no invisible Tab stop): Tab moves between its fields.
+    """
 
     class Changed(Message):
         """The fields now describe ``spec`` (None while a field is invalid)."""
@@ -53,12 +63,12 @@ class ControlPanel(VerticalScroll):
         if s.data.dataset not in datasets:
             datasets.append(s.data.dataset)
         with Horizontal(id="buttons"):
-            yield Button("Start", id="start", variant="success", compact=True)
-            yield Button("Step", id="step", compact=True)
-            yield Button("Reset", id="reset", compact=True)
+            yield PanelButton("Start", id="start", variant="success", compact=True)
+            yield PanelButton("Step", id="step", compact=True)
+            yield PanelButton("Reset", id="reset", compact=True)
         with Horizontal(id="buttons2"):
-            yield Button("Save", id="save", compact=True)
-            yield Button("Load", id="load", compact=True)
+            yield PanelButton("Save", id="save", compact=True)
+            yield PanelButton("Load", id="load", compact=True)
         scenario = s.name if s.name in SCENARIOS else "custom"
         yield from self._choice("scenario", [*SCENARIOS, "custom"], scenario)
         yield from self._choice("dataset", datasets, s.data.dataset)
@@ -67,13 +77,17 @@ class ControlPanel(VerticalScroll):
                 yield from self._choice("optimizer", OPTIMIZERS, s.training.optimizer)
             if key == "hidden":
                 yield from self._choice("activation", ACTIVATIONS, s.model.activation)
-            yield from self._row(label, Input(self._text(key, s), id=key, compact=True))
+            chars = WIDTHS_CHARS if key == "hidden" else NUMBER_CHARS
+            field = NumberField(self._text(key, s), chars, id=key, compact=True)
+            if key == "hidden":
+                field.placeholder = "none"
+            yield from self._row(label, field)
             error = Label("", id=f"{key}-error", classes="error")
             error.display = False
             yield error
 
     def _choice(self, name: str, options, value: str) -> ComposeResult:
-        select = Select(
+        select = Choice(
             [(o, o) for o in options], id=name, value=value, allow_blank=False, compact=True
         )
         yield from self._row(name, select)
@@ -93,7 +107,7 @@ class ControlPanel(VerticalScroll):
             "lr": s.training.lr,
             "batch_size": s.training.batch_size,
             "seed": s.data.seed,
-            "hidden": ",".join(map(str, s.model.hidden)) or "none",
+            "hidden": ",".join(map(str, s.model.hidden)),
         }[key]
         return str(value)
 
@@ -151,7 +165,7 @@ class ControlPanel(VerticalScroll):
             error.update(msg)
             error.display = bool(msg)
             self.query_one(f"#{key}", Input).set_class(bool(msg), "-invalid")
-        self.query_one("#start", Button).disabled = spec is None
+        self.query_one("#start", PanelButton).disabled = spec is None
         return spec
 
     def on_input_changed(self, event: Input.Changed) -> None:

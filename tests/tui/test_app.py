@@ -96,7 +96,8 @@ async def test_every_binding_is_in_the_command_palette() -> None:
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(120, 40)):
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        assert {b.description for b in app.BINDINGS} <= titles
+        wanted = {b.description for b in app.BINDINGS if b.action != "leave_field"}
+        assert wanted <= titles  # Quit among them: Textual's own
 
 
 async def test_save_dialog_refuses_bad_targets_inline(tmp_path, monkeypatch) -> None:

@@ -1,0 +1,157 @@
+"""Keys and focus on the main screen: the app's keys work whatever is focused, Escape
+leaves a field, no invisible Tab stops, a key pressed during the engine's start waits
+for it, a long unsaved run asks before a reset, and nothing trains while a field is
+invalid. On the real engine, in a thread."""
+
+from __future__ import annotations
+
+import threading
+
+from torchplay.engine import client
+from torchplay.engine.worker import serve
+from torchplay.tui.app import PlaygroundApp
+from torchplay.tui.fields import Choice, NumberField, PanelButton
+from torchplay.tui.panel import NUMERIC
+from torchplay.tui.screens import ConfirmDialog
+
+from tests.tui.helpers import status, wait_for
+
+
+def footer_keys(app) -> dict[str, str]:
+    """What the footer shows now: key -> description."""
+    return {
+        b.binding.key: b.binding.description
+        for b in app.screen.active_bindings.values()
+        if b.binding.show and b.enabled
+    }
+
+
+async def test_keys_work_from_every_number_field_and_escape_leaves_it() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        for step, key in enumerate(NUMERIC, start=1):
+            field = app.query_one(f"#{key}", NumberField)
+            before = field.value
+            field.focus()
+            await pilot.pause()
+            assert footer_keys(app)["space"] == "Run/Pause"
+            assert footer_keys(app)["escape"] == "Leave field"
+            await pilot.press("n")
+            await wait_for(pilot, lambda s=step: app.last is not None and app.last.step == s)
+            assert field.value == before, key  # the key stepped, it did not type
+            await pilot.press("escape")
+            assert app.focused is None
+            assert "escape" not in footer_keys(app)
+        field = app.query_one("#lr", NumberField)
+        field.focus()
+        field.value = ""
+        await pilot.press("1", "e", "-", "3")
+        assert field.value == "1e-3"
+
+
+async def test_space_belongs_to_a_focused_button_or_choice_and_the_footer_says_so() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        app.query_one("#step", PanelButton).focus()
+        await pilot.pause()
+        assert footer_keys(app)["space"] == "Press"
+        await pilot.press("space")  # presses Step: one step, no run
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 1)
+        assert app.state == "paused"
+        choice = app.query_one("#activation", Choice)
+        choice.focus()
+        await pilot.pause()
+        assert footer_keys(app)["space"] == "Open list"
+        await pilot.press("space")
+        assert choice.expanded
+        await pilot.press("escape")  # closes the list
+        assert not choice.expanded
+        await pilot.press("escape")  # leaves the field
+        assert app.focused is None
+
+
+async def test_tab_visits_only_visible_controls() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        seen = []
+        for _ in range(len(app.screen.focus_chain) + 1):
+            await pilot.press("tab")
+            focused = app.focused
+            assert isinstance(focused, (NumberField, Choice, PanelButton)), focused
+            assert focused.region.width > 0 and focused.region.height > 0, focused.id
+            seen.append(focused.id)
+        assert seen[0] == seen[-1] and len(set(seen)) == len(seen) - 1
+
+
+async def test_a_key_pressed_during_the_start_runs_once_ready(monkeypatch) -> None:
+    ready = threading.Event()
+
+    def slow_start(conn) -> None:  # an engine that starts when the test says so
+        ready.wait(10)
+        serve(conn)
+
+    monkeypatch.setattr(client, "_thread_main", slow_start)
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.state == "starting"
+        await pilot.press("space")
+        assert status(app).startswith("starting...") and "then run" in status(app)
+        ready.set()
+        await wait_for(pilot, lambda: app.state == "finished")
+        assert app.last.step == 100
+
+
+async def test_reset_asks_first_past_1000_unsaved_steps(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    spec = tmp_path / "long.toml"
+    spec.write_text('scenario = "regression"\n[training]\nsteps = 1001\n')
+    app = PlaygroundApp(source=str(spec), in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "finished")
+        await pilot.press("r")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "1,001 steps are not saved" in str(app.screen.question)
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        assert app.last.step == 1001  # declined: the run stands
+        await pilot.press("ctrl+s", "enter")
+        await wait_for(pilot, lambda: app.saved_at == 1001)
+        await pilot.press("r")  # saved at this step: no question
+        assert not isinstance(app.screen, ConfirmDialog)
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 0)
+        await pilot.press("n", "r")  # 1 step: nothing worth asking about
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 0)
+        assert not isinstance(app.screen, ConfirmDialog)
+
+
+async def test_nothing_trains_while_a_field_is_invalid() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        app.query_one("#lr", NumberField).value = "1e-3e"
+        await pilot.pause()
+        await pilot.press("n", "space")
+        await pilot.press("escape")
+        await pilot.click("#step")
+        await pilot.pause(0.5)
+        assert app.last.step == 0 and app.state == "idle"
+        app.query_one("#lr", NumberField).value = "0.1"
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.last.step == 1)
+
+
+async def test_palette_entries_say_what_they_do_once_each() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)):
+        commands = list(app.get_system_commands(app.screen))
+        titles = [c.title for c in commands]
+        assert len(titles) == len(set(titles)), titles
+        ours = [c for c in commands if "(key: " in c.help]
+        assert {c.title for c in ours} >= {"Run/Pause", "Step", "Reset", "Save", "Load"}
+        for command in ours:
+            assert len(command.help.split("(key: ")[0].split()) >= 3, command.help
