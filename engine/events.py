@@ -63,6 +63,8 @@ class Snapshot:
     diverged_at: int | None = None
     points: list[Point] = field(default_factory=list)
     """History points recorded since the previous snapshot to the same observer."""
+    target: int = 0
+    """The step the current (or last) run ends at; before any, the spec's step count."""
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,8 @@ class Trainer:
         self.diverged_at: int | None = None
         self.history = History()
         self.steps_per_s = 0.0
+        self.goal = 0
+        """The last run's :meth:`target`, 0 before any (see :meth:`snapshot`)."""
         self.run_id = uuid.uuid4().hex[:12]
         """Names this run in checkpoints (a resumed run keeps it)."""
         self.forked_from: tuple[str, int] | None = None
@@ -210,7 +212,7 @@ class Trainer:
         """Train to :meth:`target` (``steps`` more; default: up to the spec's total),
         reporting to ``observers`` at most every ``interval`` seconds and once at the end."""
         observers = list(observers)
-        target = self.target(steps, again)
+        target = self.goal = self.target(steps, again)
         if self.state == DIVERGED:
             self.recover()
         self.state = RUNNING
@@ -290,6 +292,7 @@ class Trainer:
             lr=self.lr,
             diverged_at=self.diverged_at,
             points=self.history.since(since) if since is not None else [],
+            target=self.goal or self.target(),
         )
 
     # -- predictions ----------------------------------------------------------------

@@ -132,8 +132,17 @@ class Engine:
 
     def start(self, spec_dict: dict) -> None:
         """Train to the spec's step count (or that many more, once there)."""
-        if self.trainer is None or self.trainer.spec.to_dict() != spec_dict:
+        from torchplay.engine.source import from_dict
+
+        new = from_dict(spec_dict)
+        live = {"training.lr": new.training.lr, "training.steps": new.training.steps}
+        if self.trainer is None or self.trainer.spec.with_overrides(live) != new:
             self.build(spec_dict)
+        else:  # the same run: a new step count or learning rate carries on from here
+            steps = {"training.steps": new.training.steps}
+            self.trainer.spec = self.trainer.spec.with_overrides(steps)
+            if new.training.lr != self.trainer.lr:  # the spec keeps the lr it was built with
+                self.trainer.set_lr(new.training.lr)
         self.stop.clear()
         self.trainer.run(
             observers=[self._observe], interval=EMIT_INTERVAL, stop=self.stop, again=True

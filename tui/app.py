@@ -22,7 +22,8 @@ from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.source import from_dict, resolve
 from torchplay.engine.spec import Spec
 from torchplay.tui.charts import DataChart, LossChart
-from torchplay.tui.keys import QUEUED, RESET_ASK_STEPS, palette_commands
+from torchplay.tui.keys import QUEUED, RESET_ASK_STEPS, palette_commands, progress
+from torchplay.tui.layout import STEP, default_width, panel_width
 from torchplay.tui.panel import ControlPanel
 from torchplay.tui.progress import fmt
 from torchplay.tui.screens import CompareScreen, ConfirmDialog, ModelScreen, PathDialog
@@ -41,11 +42,13 @@ class PlaygroundApp(App[None]):
         Binding("space", "toggle", "Run/Pause", tooltip="Start training, or pause it"),
         Binding("n", "step", "Step", tooltip="Train one step (pauses a running run)"),
         Binding("r", "reset", "Reset", tooltip="Rebuild the model from the panel's fields"),
-        Binding("l", "log_scale", "Log", tooltip="Loss chart: switch the log scale"),
-        Binding("m", "model", "Model", tooltip="Show the network as PyTorch code"),
+        Binding("l", "log_scale", "Log", show=False, tooltip="Loss chart: switch the log scale"),
+        Binding("m", "model", "Model", show=False, tooltip="Show the network as PyTorch code"),
         Binding("c", "compare", "Compare", tooltip="Compare up to 3 saved checkpoints"),
         Binding("ctrl+s", "save", "Save", tooltip="Save a checkpoint of the run"),
         Binding("ctrl+o", "load", "Load", tooltip="Load a checkpoint"),
+        Binding("less_than_sign", "narrower", "Narrower", show=False, tooltip="Narrow the panel"),
+        Binding("greater_than_sign", "wider", "Wider", show=False, tooltip="Widen the panel"),
         Binding("escape", "leave_field", "Leave field", tooltip="Leave the focused field"),
         Binding("q", "quit", "Quit", tooltip="Quit torchplay"),
     ]
@@ -77,6 +80,10 @@ class PlaygroundApp(App[None]):
         """Why the run paused without being asked to (shown until the next run)."""
         self.queued: str | None = None
         """A run key pressed while the engine was starting: done once the run is built."""
+        self.panel_offset = 0
+        """Columns the user added to the panel's default width (``<``, ``>``)."""
+        self.sync_lr = False
+        """Show the run's own learning rate in the panel at the next snapshot (a load)."""
         self.saved_at: int | None = None
         """The step of the last checkpoint saved (a reset past it asks first)."""
 
@@ -102,6 +109,24 @@ class PlaygroundApp(App[None]):
 
     def action_leave_field(self) -> None:
         self.screen.set_focus(None)
+
+    def on_resize(self) -> None:
+        self.fit_panel()
+
+    def fit_panel(self) -> None:
+        """Size the panel for the terminal and the user's ``<``/``>`` presses."""
+        width = panel_width(self.size.width, self.panel_offset)
+        self.query_one(ControlPanel).styles.width = width
+
+    def action_narrower(self) -> None:
+        self.panel_offset = panel_width(self.size.width, self.panel_offset) - STEP
+        self.panel_offset -= default_width(self.size.width)
+        self.fit_panel()
+
+    def action_wider(self) -> None:
+        self.panel_offset = panel_width(self.size.width, self.panel_offset) + STEP
+        self.panel_offset -= default_width(self.size.width)
+        self.fit_panel()
 
     def on_mount(self) -> None:
         self.set_interval(CHART_TICK, self.draw_next)
@@ -154,6 +179,7 @@ class PlaygroundApp(App[None]):
             self.query_one(DataChart).show(event.samples)
             self.state = event.state
             self.saved_at = event.step if event.source else None
+            self.sync_lr = bool(event.source)
             if event.source:
                 self.notify(f"loaded {event.source} at step {event.step}")
             if self.queued:
@@ -161,6 +187,9 @@ class PlaygroundApp(App[None]):
                 self.queued = None
         elif isinstance(event, ev.StepsCompleted):
             self.last = event
+            if self.sync_lr:
+                self.sync_lr = False
+                self.show_live_lr()
             self.state = event.state
             if event.state == "running":
                 self.note = ""
@@ -232,7 +261,7 @@ class PlaygroundApp(App[None]):
                 else f"R² {fmt(s.r2, '.4g')}"
             )
             parts += [
-                f"step {s.step}",
+                progress(s, self.state == "running" and self.show_rate),
                 f"train {fmt(s.train_loss, '.4g')}",
                 f"test {fmt(s.test_loss, '.4g')}",
                 metric,
@@ -244,7 +273,7 @@ class PlaygroundApp(App[None]):
         if self.pending:
             parts.append("changed: Enter resets")
         # Fixed size (one row, full width): no layout pass needed on each update.
-        self.query_one("#status", Static).update("  │  ".join(parts), layout=False)
+        self.query_one("#status", Static).update(" │ ".join(parts), layout=False)
 
     # -- the panel -------------------------------------------------------------------
 
@@ -255,8 +284,10 @@ class PlaygroundApp(App[None]):
         self.spec = new
         if new.training.lr != old.training.lr and self.run_info is not None:
             self.client.set_lr(new.training.lr)
-        if old.with_overrides({"training.lr": new.training.lr}) == new:
-            return  # a learning-rate change applies to the running model
+        live = {"training.lr": new.training.lr, "training.steps": new.training.steps}
+        if old.with_overrides(live) == new:
+            self.update_status()
+            return  # the learning rate and the step count apply to the running model
         if self.state != "running":
             self.client.build(new)
             return
@@ -272,6 +303,12 @@ class PlaygroundApp(App[None]):
         if self.pending and self.state == "running":
             self.ask_reset()
 
+    def show_live_lr(self) -> None:
+        """Put the run's learning rate (it may have changed mid-run) in the panel."""
+        if self.last is not None and self.last.lr != self.spec.training.lr:
+            self.spec = self.spec.with_overrides({"training.lr": self.last.lr})
+        self.query_one(ControlPanel).show(self.spec)
+
     def ask_reset(self) -> None:
         def answered(yes: bool | None) -> None:
             self.pending = False
@@ -280,7 +317,7 @@ class PlaygroundApp(App[None]):
                 self.client.build(self.spec)
             elif self.run_info is not None:
                 self.spec = from_dict(self.run_info.spec)
-                self.query_one(ControlPanel).show(self.spec)
+                self.show_live_lr()
             self.update_status()
 
         self.push_screen(

@@ -45,6 +45,8 @@ def result(trainer, checkpoint: str | None) -> dict:
         "diverged": snap.state == "diverged",
         "diverged_at": snap.diverged_at,
         "steps_per_s": round(snap.steps_per_s, 1),
+        "lr": snap.lr,
+        "spec_lr": trainer.spec.training.lr,
         "fast_path": trainer.stepper.fused,
     }
     out["accuracy" if trainer.task == "classification" else "r2"] = (
@@ -239,6 +241,7 @@ def cmd_info(args) -> int:
     if ckpt.spec.data.features:
         print(f"input features: {', '.join(ckpt.spec.data.features)} (predict takes raw inputs)")
     print(describe(ckpt.spec.model, trainer.n_features, trainer.data.n_outputs))
+    print(f"lr {res['lr']:g} now (the spec's: {res['spec_lr']:g})")
     print(ckpt.spec.to_toml().rstrip())
     print(f"weights_sha256 {res['weights_sha256']}")
     return EXIT_OK

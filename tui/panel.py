@@ -12,6 +12,7 @@ from torchplay.engine.scenarios import SCENARIOS, get_scenario
 from torchplay.engine.spec import (
     ACTIVATIONS,
     CLASSIFICATION_DATASETS,
+    MAX_STEPS,
     OPTIMIZERS,
     REGRESSION_DATASETS,
     Spec,
@@ -27,9 +28,19 @@ NUMERIC = {
     "test_fraction": ("test frac", "data.test_fraction", float),
     "hidden": ("hidden", "model.hidden", lambda text: parse_hidden(_widths(text))),
     "lr": ("lr", "training.lr", float),
+    "steps": ("steps", "training.steps", lambda text: _steps(text)),
     "batch_size": ("batch (0=all)", "training.batch_size", int),
     "seed": ("seed", "data.seed", int),
 }
+
+
+def _steps(text: str) -> int:
+    """The run's total steps; an empty field (placeholder ``until paused``) is no end."""
+    return int(text) if text.strip() else MAX_STEPS
+
+
+PLACEHOLDERS = {"hidden": "none", "steps": "until paused"}
+"""What an empty field means, shown in it."""
 
 
 def _widths(text: str) -> str:
@@ -79,8 +90,7 @@ class ControlPanel(VerticalScroll, can_focus=False):
                 yield from self._choice("activation", ACTIVATIONS, s.model.activation)
             chars = WIDTHS_CHARS if key == "hidden" else NUMBER_CHARS
             field = NumberField(self._text(key, s), chars, id=key, compact=True)
-            if key == "hidden":
-                field.placeholder = "none"
+            field.placeholder = PLACEHOLDERS.get(key, "")
             yield from self._row(label, field)
             error = Label("", id=f"{key}-error", classes="error")
             error.display = False
@@ -108,6 +118,7 @@ class ControlPanel(VerticalScroll, can_focus=False):
             "batch_size": s.training.batch_size,
             "seed": s.data.seed,
             "hidden": ",".join(map(str, s.model.hidden)),
+            "steps": "" if s.training.steps >= MAX_STEPS else s.training.steps,
         }[key]
         return str(value)
 
@@ -132,25 +143,27 @@ class ControlPanel(VerticalScroll, can_focus=False):
         self._loading = False
 
     def read(self) -> tuple[Spec | None, dict[str, str]]:
-        """The spec the fields describe, and an error per invalid field."""
+        """The spec the fields describe, and an error for every invalid field at once."""
         overrides, errors = {}, {}
-        for key, (_, spec_key, parse) in NUMERIC.items():
-            text = self.query_one(f"#{key}", Input).value
-            try:
-                overrides[spec_key] = parse(text)
-            except SpecError as exc:
-                errors[key] = str(exc)
-            except ValueError:
-                errors[key] = f"{text!r} is not a valid {NUMERIC[key][0]} value"
         for sel, spec_key in (
             ("dataset", "data.dataset"),
             ("activation", "model.activation"),
             ("optimizer", "training.optimizer"),
         ):
             overrides[spec_key] = self.query_one(f"#{sel}", Select).value
+        for key, (label, spec_key, parse) in NUMERIC.items():
+            text = self.query_one(f"#{key}", Input).value
+            try:
+                value = parse(text)
+                self.base.with_overrides({**overrides, spec_key: value})  # its own range
+                overrides[spec_key] = value
+            except SpecError as exc:
+                errors[key] = str(exc)
+            except ValueError:
+                errors[key] = f"{text!r} is not a valid {label} value"
         spec = None
         if not errors:
-            try:
+            try:  # what no field breaks alone (a batch larger than the data)
                 spec = self.base.with_overrides(overrides)
             except SpecError as exc:
                 key = next((k for k, v in NUMERIC.items() if v[1] == exc.field), "")

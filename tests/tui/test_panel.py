@@ -1,0 +1,110 @@
+"""The control panel: the steps control, every error at once in full, the live learning
+rate as the one truth (in the field, the checkpoint and ``info --json``), and a width
+that fits its labels at every size. On the real engine, in a thread."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from textual.widgets import Label, Select
+from torchplay.engine import checkpoint
+from torchplay.tui.app import PlaygroundApp
+from torchplay.tui.cli import main as cli_main
+from torchplay.tui.layout import panel_width
+from torchplay.tui.panel import ControlPanel
+from torchplay.tui.screens import ConfirmDialog
+
+from tests.tui.helpers import status, wait_for
+
+
+async def test_steps_control_a_number_or_until_paused() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        assert "step 0/100" in status(app)
+        app.query_one("#steps").value = "20"
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "finished")
+        assert app.last.step == 20 and "step 20/20" in status(app)
+        app.query_one("#steps").value = ""  # until paused
+        await pilot.pause()
+        assert app.query_one("#steps").placeholder == "until paused"
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.last.step > 500)
+        assert app.state == "running" and "(until paused)" in status(app)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "paused")
+        assert app.last.step > 500  # the same run went on: no rebuild at step 20
+
+
+async def test_every_error_shows_at_once_in_full() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        app.query_one("#lr").value = "abc"
+        app.query_one("#samples").value = "0"
+        app.query_one("#seed").value = "-1"
+        await pilot.pause(0.3)
+        shown = {
+            label.id: str(label.render())
+            for label in app.query(".error").results(Label)
+            if label.display
+        }
+        assert shown == {
+            "lr-error": "'abc' is not a valid lr value",
+            "samples-error": "data.samples = 0: must be an integer from 1 to 1000000",
+            "seed-error": "data.seed = -1: must be an integer from 0 to 9223372036854775807",
+        }
+        for key in ("lr", "samples", "seed"):
+            label = app.query_one(f"#{key}-error", Label)
+            assert label.size.width * label.size.height >= len(shown[label.id]), key
+        app.query_one("#lr").value = "0.1"
+        await pilot.pause(0.3)
+        assert not app.query_one("#lr-error").display  # no stale line
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+async def test_panel_width_fits_labels_and_moves_with_keys(size) -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        panel = app.query_one(ControlPanel)
+        assert panel.outer_size.width == panel_width(size[0])
+        for label in panel.query(".name").results(Label):
+            assert label.size.width > len(str(label.render())), label.render()
+        for select in panel.query(Select):  # the longest choice and its arrow, in full
+            assert select.size.width >= len("classification") + 3, select.id
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert panel.outer_size.width == min(panel_width(size[0]) + 4, size[0] - 40)
+        await pilot.press("less_than_sign", "less_than_sign")
+        await pilot.pause()
+        assert panel.outer_size.width == max(30, panel_width(size[0]) - 4)
+
+
+async def test_live_lr_shown_after_a_declined_reset_and_saved(tmp_path, capsys) -> None:
+    app = PlaygroundApp(source="save-restore", in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.last is not None and app.last.step > 0)
+        app.query_one("#lr").value = "0.01"
+        await wait_for(pilot, lambda: app.last.lr == 0.01)
+        app.query_one("#dataset", Select).value = "sine"
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")
+        await pilot.pause(0.2)
+        assert app.query_one("#lr").value == "0.01"  # what the run uses
+        assert app.query_one("#dataset", Select).value != "sine"
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "paused")
+        assert app.last.lr == 0.01
+        path = tmp_path / "live.safetensors"
+        app.client.save(str(path))
+        await wait_for(pilot, path.exists)
+    assert checkpoint.load(str(path)).lr == 0.01
+    capsys.readouterr()
+    assert cli_main(["info", str(path), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert (info["lr"], info["spec_lr"]) == (0.01, 0.05)
