@@ -15,6 +15,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 from torchplay.engine import events as ev
 from torchplay.engine.client import EngineClient
@@ -37,7 +38,6 @@ class PlaygroundApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses work too
     TITLE = "torchplay"
-    AUTO_FOCUS = None  # the app's keys first; Tab enters the panel
     BINDINGS = [
         Binding("space", "toggle", "Run/Pause", tooltip="Start training, or pause it"),
         Binding("n", "step", "Step", tooltip="Train one step (pauses a running run)"),
@@ -95,6 +95,13 @@ class PlaygroundApp(App[None]):
                 yield DataChart(id="data")
         yield Static("starting... (the engine imports torch)", id="status")
         yield Footer(compact=True)
+
+    def get_default_screen(self) -> Screen:
+        """The main screen focuses nothing at first: the app's keys first, Tab enters the
+        panel (dialogs still focus their field)."""
+        screen = Screen(id="_default")
+        screen.AUTO_FOCUS = ""
+        return screen
 
     def get_system_commands(self, screen):
         """Textual's own commands (its Quit among them), plus this app's keys."""
