@@ -88,6 +88,8 @@ class Trainer:
         """Names this run in checkpoints (a resumed run keeps it)."""
         self.forked_from: tuple[str, int] | None = None
         """(run id, step) of the run this one was forked from, if any."""
+        self.best: Best | None = None
+        """The best weights so far, tracked once :meth:`track_best` is called."""
         self.snapshots = Snapshots()
         self.snapshots.take(self)
 
@@ -99,6 +101,13 @@ class Trainer:
     def forward(self, raw: torch.Tensor) -> torch.Tensor:
         """The network's output for raw inputs (features applied first)."""
         return self.net(self.features(raw))
+
+    def track_best(self) -> Best:
+        """Start keeping the weights with the lowest test loss (train loss without a test
+        split), checked at each recorded history point."""
+        if self.best is None:
+            self.best = Best(self.flat.clone())
+        return self.best
 
     @property
     def task(self) -> str:
@@ -164,7 +173,15 @@ class Trainer:
             done += 1
             if count % history.stride == 0:
                 self.step_count = count
-                history.add((count, loss, self._loss_on(x_test, y_test) if has_test else None))
+                test = self._loss_on(x_test, y_test) if has_test else None
+                history.add((count, loss, test))
+                if self.best is not None:
+                    # Without a test split, the batch loss belongs to the weights before
+                    # this step: the backup just taken.
+                    if has_test:
+                        self.best.offer(count, test, flat)
+                    else:
+                        self.best.offer(count - 1, loss, backups[(count - 1) & 1])
             if count == snapshots.next_step:
                 self.step_count = count
                 snapshots.take(self)
@@ -208,9 +225,14 @@ class Trainer:
         interval: float = 0.1,
         stop: threading.Event | None = None,
         again: bool = False,
+        every: int = 0,
+        at_every: Callable[[Trainer], None] | None = None,
     ) -> Snapshot:
         """Train to :meth:`target` (``steps`` more; default: up to the spec's total),
-        reporting to ``observers`` at most every ``interval`` seconds and once at the end."""
+        reporting to ``observers`` at most every ``interval`` seconds and once at the end.
+
+        With ``every`` > 0, ``at_every(self)`` runs each time the step count reaches a
+        multiple of ``every`` (chunks stop there: a periodic save is at an exact step)."""
         observers = list(observers)
         target = self.goal = self.target(steps, again)
         if self.state == DIVERGED:
@@ -225,7 +247,12 @@ class Trainer:
                 self.state = PAUSED
                 break
             t0 = time.perf_counter()
-            self.step(min(chunk, target - self.step_count), stop)
+            n = min(chunk, target - self.step_count)
+            if every:
+                n = min(n, every - self.step_count % every)
+            self.step(n, stop)
+            if every and at_every is not None and self.step_count % every == 0:
+                at_every(self)
             # Grow chunks to ~20 ms so checks and clock reads stay off the hot path.
             chunk = min(chunk * 2, 4096) if time.perf_counter() - t0 < 0.02 else max(1, chunk // 2)
             now = time.perf_counter()
@@ -317,6 +344,22 @@ class Trainer:
         with torch.no_grad():
             for k, v in self.net.state_dict().items():
                 v.copy_(weights[k])
+
+
+class Best:
+    """The lowest loss seen at a recorded step, and a copy of the weights that gave it."""
+
+    def __init__(self, flat: torch.Tensor) -> None:
+        self.flat = flat
+        self.loss = math.inf
+        self.step = -1
+        self.min_delta = 0.0
+        """An improvement must lower the loss by more than this."""
+
+    def offer(self, step: int, loss: float, flat: torch.Tensor) -> None:
+        if loss < self.loss - self.min_delta:
+            self.loss, self.step = loss, step
+            self.flat.copy_(flat)
 
 
 def _finite(v: float) -> float | None:

@@ -156,6 +156,17 @@ def build_parser() -> argparse.ArgumentParser:
 def _output_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--save", metavar="PATH", help="write a checkpoint at the end")
     p.add_argument(
+        "--save-every",
+        type=int,
+        metavar="N",
+        help="also rewrite --save atomically every N steps (a kill leaves the last multiple)",
+    )
+    p.add_argument(
+        "--save-best",
+        metavar="PATH",
+        help="write the weights with the lowest test loss (train loss without a test split)",
+    )
+    p.add_argument(
         "--metrics",
         metavar="PATH.jsonl",
         help="append JSON lines: a header (spec, versions, start time), then one row per "

@@ -109,6 +109,43 @@ def _loggers(trainer, args) -> list:
     return out
 
 
+class PeriodicSaver:
+    """``--save-every N`` rewrites ``--save`` at each multiple of N steps; ``--save-best``
+    writes the best weights so far when they changed (checked every N steps, 1,000 by
+    default, and at the end). Called by the trainer's loop at those exact steps."""
+
+    def __init__(self, trainer, args, interrupts: Interrupts) -> None:
+        self.args, self.interrupts = args, interrupts
+        if args.save_every is not None:
+            if args.save_every < 1:
+                raise UserError(f"--save-every {args.save_every}: must be 1 or more")
+            if not args.save:
+                raise UserError("--save-every needs --save PATH: the file to rewrite")
+        self.every = args.save_every or (1000 if args.save_best else 0)
+        self.best_written = -1
+        if args.save_best:
+            trainer.track_best()
+        self.trainer = trainer
+
+    def __call__(self, trainer) -> None:
+        from torchplay.engine import checkpoint
+
+        if self.args.save_every:
+            with self.interrupts.saving(self.args.save):
+                checkpoint.save(trainer, self.args.save)
+        self.save_best()
+
+    def save_best(self) -> None:
+        from torchplay.engine import checkpoint
+
+        best = self.trainer.best
+        if best is None or best.step < 0 or best.step == self.best_written:
+            return
+        with self.interrupts.saving(self.args.save_best):
+            checkpoint.save_best(self.trainer, self.args.save_best)
+        self.best_written = best.step
+
+
 def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
     """Run with progress, signals and outputs; shared by train and resume."""
     from torchplay.engine import checkpoint
@@ -123,11 +160,20 @@ def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
         observers.append(
             RichProgress(total, trainer.step_count) if sys.stdout.isatty() else PlainProgress(total)
         )
+    saver = PeriodicSaver(trainer, args, interrupts)
     try:
-        trainer.run(steps=steps, observers=observers, interval=0.25, stop=interrupts.stop)
+        trainer.run(
+            steps=steps,
+            observers=observers,
+            interval=0.25,
+            stop=interrupts.stop,
+            every=saver.every,
+            at_every=saver,
+        )
     finally:
         for obs in observers:
             obs.close()
+    saver.save_best()
     if args.save:
         with interrupts.saving(args.save):
             checkpoint.save(trainer, args.save)
@@ -148,7 +194,7 @@ def cmd_train(args) -> int:
     from torchplay.engine.trainer import Trainer
 
     with Interrupts() as interrupts:  # from the start: a signal during setup stops at step 0
-        check_outputs(args, "--save", "--metrics", "--csv")
+        check_outputs(args, "--save", "--save-best", "--metrics", "--csv")
         spec = resolve(args.source).spec
         device = check_device(args.device)
         trainer = Trainer(spec.with_overrides(spec_overrides(args)))
@@ -163,7 +209,7 @@ def cmd_resume(args) -> int:
     from torchplay.engine import checkpoint
 
     with Interrupts() as interrupts:
-        check_outputs(args, "--save", "--metrics", "--csv")
+        check_outputs(args, "--save", "--save-best", "--metrics", "--csv")
         if args.steps is not None and not 0 <= args.steps <= MAX_STEPS:
             raise UserError(f"--steps {args.steps}: must be from 0 to {MAX_STEPS}")
         trainer = checkpoint.restore(args.checkpoint)
