@@ -17,13 +17,28 @@ FIT_POINTS = 120
 
 def samples(trainer) -> Samples:
     """The training points, evenly thinned to at most :data:`MAX_CHART_POINTS`."""
-    x, y = trainer.data.x_train, trainer.data.y_train
+    d = trainer.data
+    x, y = d.x_train, d.y_train
     stride = max(1, x.shape[0] // MAX_CHART_POINTS)
     x, y = x[::stride], y[::stride]
+    tx, ty = d.x_test[::stride], d.y_test[::stride]
     if trainer.task == "regression":
-        return Samples("regression", x[:, 0].tolist(), y[:, 0].tolist())
+        return Samples(
+            "regression",
+            x[:, 0].tolist(),
+            y[:, 0].tolist(),
+            test_x=tx[:, 0].tolist(),
+            test_y=ty[:, 0].tolist(),
+        )
     return Samples(
-        "classification", x[:, 0].tolist(), x[:, 1].tolist(), y.tolist(), trainer.data.n_classes
+        "classification",
+        x[:, 0].tolist(),
+        x[:, 1].tolist(),
+        y.tolist(),
+        d.n_classes,
+        tx[:, 0].tolist(),
+        tx[:, 1].tolist(),
+        ty.tolist(),
     )
 
 

@@ -7,7 +7,7 @@ No torch here: :mod:`torchplay.engine.probes` computes them from a trainer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from torchplay.engine.history import Point
 
@@ -30,6 +30,12 @@ class Samples:
     """Classification: each point's class."""
     n_classes: int = 0
     """Classification: how many classes there are (some may have no point shown)."""
+    test_x: list[float] = field(default_factory=list)
+    """The held-out test points, as ``x`` (empty without a test set)."""
+    test_y: list[float] = field(default_factory=list)
+    """The test points, as ``y``."""
+    test_labels: list[int] | None = None
+    """Classification: each test point's class."""
 
 
 @dataclass(frozen=True)

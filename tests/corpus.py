@@ -80,11 +80,11 @@ VALUES = [
     _value("--optimizer", "lbfgs"),
     _value("--batch-size", "101", panel="batch_size"),
     _value("--seed", "-1", panel="seed"),
-    _value("--features", "x3"),
+    _value("--features", "x3", panel="features"),
     _value("--features", "x2", "data.features = 'x2': needs 2 inputs"),  # regression is 1-D
     _value("--features", "x1,x1", "each feature at most once"),
-    _value("--l1", "-0.1"),
-    _value("--l2", "nan"),
+    _value("--l1", "-0.1", panel="l1"),
+    _value("--l2", "nan", panel="l2"),
     _value("--l2", "abc"),
     _value("--points", "1,2,3", "data.points[0]"),  # regression points are x,y
     _value("--points", "0.1,abc", "'0.1,abc'"),

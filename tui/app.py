@@ -43,6 +43,8 @@ class PlaygroundApp(App[None]):
         Binding("n", "step", "Step", tooltip="Train one step (pauses a running run)"),
         Binding("r", "reset", "Reset", tooltip="Rebuild the model from the panel's fields"),
         Binding("l", "log_scale", "Log", show=False, tooltip="Loss chart: switch the log scale"),
+        Binding("t", "test_points", "Test pts", show=False, tooltip="Show the test points"),
+        Binding("d", "discrete", "Discrete", show=False, tooltip="Hard class regions"),
         Binding("m", "model", "Model", show=False, tooltip="Show the network as PyTorch code"),
         Binding("c", "compare", "Compare", tooltip="Compare up to 3 saved checkpoints"),
         Binding("ctrl+s", "save", "Save", tooltip="Save a checkpoint of the run"),
@@ -262,8 +264,9 @@ class PlaygroundApp(App[None]):
                 state += f"; then {QUEUED[self.queued]}"
         parts = [state]
         if s is not None and self.state != "error":
+            on = "test" if s.test_loss is not None else "train"
             metric = (
-                f"acc {fmt(s.accuracy, '.3f')}"
+                f"acc({on}) {fmt(s.accuracy, '.3f')}"
                 if s.accuracy is not None
                 else f"R² {fmt(s.r2, '.4g')}"
             )
@@ -421,6 +424,20 @@ class PlaygroundApp(App[None]):
         self.spec = spec
         self.last = None
         self.client.build(spec)
+
+    def action_test_points(self) -> None:
+        """Show or hide the held-out test points on the data chart."""
+        data = self.query_one(DataChart)
+        data.show_test = not data.show_test
+        if data.show_test and data.samples is not None and not data.samples.test_x:
+            self.notify("no test points: set test frac above 0 in the panel")
+        data.replot()
+
+    def action_discrete(self) -> None:
+        """Switch the boundary between confidence shading and hard class regions."""
+        data = self.query_one(DataChart)
+        data.discrete = not data.discrete
+        data.replot()
 
     def action_log_scale(self) -> None:
         loss = self.query_one(LossChart)

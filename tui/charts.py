@@ -122,6 +122,10 @@ class DataChart(Chart):
         self.samples: Samples | None = None
         self.fit: Fit = None
         self.heading = ""
+        self.show_test = False
+        """Draw the held-out test points too (the app's ``t``)."""
+        self.discrete = False
+        """Hard class regions instead of confidence shading (the app's ``d``)."""
 
     def show(self, samples: Samples | None, fit: Fit = None, heading: str = "") -> None:
         """New views to draw (at the next :meth:`replot`)."""
@@ -138,4 +142,12 @@ class DataChart(Chart):
         super().on_resize()
 
     def plot(self, plt) -> None:
-        draw_data(plt, self.samples, self.fit, self.size.width, self.heading)
+        draw_data(
+            plt,
+            self.samples,
+            self.fit,
+            self.size.width,
+            self.heading,
+            show_test=self.show_test,
+            discrete=self.discrete,
+        )

@@ -8,6 +8,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Select
 from textual.widgets.select import InvalidSelectValueError
+from torchplay.engine.datafields import parse_features
 from torchplay.engine.scenarios import SCENARIOS, get_scenario
 from torchplay.engine.spec import (
     ACTIVATIONS,
@@ -26,8 +27,13 @@ NUMERIC = {
     "samples": ("samples", "data.samples", int),
     "noise": ("noise", "data.noise", float),
     "test_fraction": ("test frac", "data.test_fraction", float),
+    "features": ("features", "data.features", parse_features),
     "hidden": ("hidden", "model.hidden", lambda text: parse_hidden(_widths(text))),
     "lr": ("lr", "training.lr", float),
+    "momentum": ("momentum", "training.momentum", float),
+    "weight_decay": ("wt decay", "training.weight_decay", float),
+    "l1": ("L1", "training.l1", float),
+    "l2": ("L2", "training.l2", float),
     "steps": ("steps", "training.steps", lambda text: _steps(text)),
     "batch_size": ("batch (0=all)", "training.batch_size", int),
     "seed": ("seed", "data.seed", int),
@@ -114,7 +120,12 @@ class ControlPanel(VerticalScroll, can_focus=False):
             "samples": s.data.samples,
             "noise": s.data.noise,
             "test_fraction": s.data.test_fraction,
+            "features": ",".join(s.data.features) or "raw",
             "lr": s.training.lr,
+            "momentum": s.training.momentum,
+            "weight_decay": s.training.weight_decay,
+            "l1": s.training.l1,
+            "l2": s.training.l2,
             "batch_size": s.training.batch_size,
             "seed": s.data.seed,
             "hidden": ",".join(map(str, s.model.hidden)),

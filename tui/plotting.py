@@ -16,6 +16,9 @@ GLYPHS = ["o", "x", "+", "*", "#", "@"]
 """Scatter markers per class."""
 CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
 """Colours per class (scatter and decision regions)."""
+TEST_COLOR = "yellow"
+"""Held-out test points: this colour (as the theme renders it), and the class digit as
+glyph (regression: ``T``)."""
 
 
 def downsample(xs: list[float], ys: list[float], n: int) -> tuple[list[float], list[float]]:
@@ -61,8 +64,20 @@ def draw_loss(plt, points: list[Point], width: int, log_scale: bool = False) -> 
     plt.xlabel("step")
 
 
-def draw_data(plt, samples: Samples | None, fit: Fit, width: int, title: str) -> None:
-    """The regression data and fit, or the classes over their decision regions."""
+def draw_data(
+    plt,
+    samples: Samples | None,
+    fit: Fit,
+    width: int,
+    title: str,
+    *,
+    show_test: bool = False,
+    discrete: bool = False,
+) -> None:
+    """The regression data and fit, or the classes over their decision regions.
+
+    ``show_test`` adds the test points (class digits / ``T``, in :data:`TEST_COLOR`); ``discrete``
+    shades hard class regions instead of confidence."""
     n = max(20, 4 * width)
     all_x: list[float] = []
     all_y: list[float] = []
@@ -75,6 +90,9 @@ def draw_data(plt, samples: Samples | None, fit: Fit, width: int, title: str) ->
 
     if samples is not None and samples.task == "regression":
         draw("scatter", samples.x, samples.y, marker="dot", label="data", color="blue")
+        if show_test and samples.test_x:
+            style = {"marker": "T", "label": "test", "color": TEST_COLOR}
+            draw("scatter", samples.test_x, samples.test_y, **style)
         if isinstance(fit, FitLine):
             draw("plot", fit.x, fit.y, label="fit", color="red", marker="braille")
             if fit.x_ext:
@@ -82,7 +100,7 @@ def draw_data(plt, samples: Samples | None, fit: Fit, width: int, title: str) ->
                 draw("plot", fit.x_ext, fit.y_ext, **style)
     elif samples is not None:
         if isinstance(fit, DecisionGrid):
-            _regions(plt, fit)
+            _regions(plt, fit, discrete)
             all_x.extend(fit.x)
             all_y.extend(fit.y)
         for c in range(samples.n_classes or 2):
@@ -99,17 +117,30 @@ def draw_data(plt, samples: Samples | None, fit: Fit, width: int, title: str) ->
                 label=f"class {c}",
                 color=CLASS_COLORS[c % len(CLASS_COLORS)],
             )
+        if show_test and samples.test_x:
+            for c in range(samples.n_classes or 2):
+                sel = [
+                    (a, b)
+                    for a, b, k in zip(
+                        samples.test_x, samples.test_y, samples.test_labels or [], strict=False
+                    )
+                    if k == c
+                ]
+                if sel:
+                    xs, ys = [p[0] for p in sel], [p[1] for p in sel]
+                    draw("scatter", xs, ys, marker=str(c % 10), color=TEST_COLOR)
     compact_ticks(plt, all_x, all_y)
     plt.title(title)
 
 
-def _regions(plt, grid: DecisionGrid) -> None:
-    """Shade each grid cell by predicted class; denser glyph = more confident."""
+def _regions(plt, grid: DecisionGrid, discrete: bool = False) -> None:
+    """Shade each grid cell by predicted class; denser glyph = more confident
+    (``discrete``: one solid glyph, the hard class regions)."""
     xs, ys = grid.x, grid.y
     cols = len(xs)
     bands: dict[tuple[int, str], tuple[list, list]] = {}
     for i, (cls, conf) in enumerate(zip(grid.labels, grid.confidence, strict=False)):
-        glyph = "░" if conf < 0.75 else "▒" if conf < 0.95 else "▓"
+        glyph = "█" if discrete else "░" if conf < 0.75 else "▒" if conf < 0.95 else "▓"
         bx, by = bands.setdefault((cls, glyph), ([], []))
         bx.append(xs[i % cols])
         by.append(ys[i // cols])

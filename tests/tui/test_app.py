@@ -37,7 +37,16 @@ async def test_train_save_load_continue(tmp_path, monkeypatch) -> None:
 
 # The shared corpus's flag values (tests/corpus.py), typed into the panel's fields.
 PANEL_CASES = [(c.panel, c.args[1]) for c in CORPUS if c.kind == "value" and c.panel]
-GOOD = {"lr": "0.2", "hidden": "10", "samples": "100", "batch_size": "0", "seed": "1"}
+GOOD = {
+    "lr": "0.2",
+    "hidden": "10",
+    "samples": "100",
+    "batch_size": "0",
+    "seed": "1",
+    "features": "raw",
+    "l1": "0.0",
+    "l2": "0.0",
+}
 
 
 async def test_invalid_values_are_marked_inline_and_block_start() -> None:
