@@ -229,7 +229,8 @@ class PlaygroundApp(App[None]):
         if last is not None:
             if last.accuracy is not None:
                 acc = fmt(last.accuracy, ".3f")
-                data.heading = f"accuracy {acc} · shade: class, denser = surer"
+                which = "test" if last.test_loss is not None else "train"
+                data.heading = f"{which} acc {acc} · denser shade = surer"
             else:
                 data.heading = f"fit   R² {fmt(last.r2, '.4g')}"
         self.stale.update((LossChart, DataChart))
@@ -266,7 +267,7 @@ class PlaygroundApp(App[None]):
         if s is not None and self.state != "error":
             on = "test" if s.test_loss is not None else "train"
             metric = (
-                f"acc({on}) {fmt(s.accuracy, '.3f')}"
+                f"{on} acc {fmt(s.accuracy, '.3f')}"
                 if s.accuracy is not None
                 else f"R² {fmt(s.r2, '.4g')}"
             )
@@ -474,7 +475,14 @@ class PlaygroundApp(App[None]):
 
         def chosen(paths: str | None) -> None:
             if paths:
-                self.push_screen(CompareScreen(paths.split()[:3]))
+                listed = paths.split()
+                if len(listed) > 3:
+                    self.notify(
+                        f"compare shows up to 3 checkpoints: {len(listed)} given, "
+                        f"showing the first 3 (left out: {' '.join(listed[3:])})",
+                        severity="warning",
+                    )
+                self.push_screen(CompareScreen(listed[:3]))
 
         self.push_screen(PathDialog("compare checkpoints (up to 3 paths)", default), chosen)
 

@@ -34,8 +34,12 @@ def downsample(xs: list[float], ys: list[float], n: int) -> tuple[list[float], l
     return [p[0] for p in pts], [p[1] for p in pts]
 
 
-def compact_ticks(plt, xs: list[float], ys: list[float], n: int = 5) -> None:
-    """Tick labels of at most ~9 characters: plotext prints every digit of 1e35."""
+def compact_ticks(plt, xs: list[float], ys: list[float], n: int = 5, log_y: bool = False) -> None:
+    """Tick labels of at most ~9 characters: plotext prints every digit of 1e35.
+
+    With ``log_y`` the y values are log10 of the loss; the labels say the loss itself
+    (``1e-2``), at whole decades when the range spans two or more.
+    """
     for values, ticks in ((xs, plt.xticks), (ys, plt.yticks)):
         if not values:
             continue
@@ -43,6 +47,13 @@ def compact_ticks(plt, xs: list[float], ys: list[float], n: int = 5) -> None:
         if hi == lo:
             hi = lo + 1.0
         at = [lo + (hi - lo) * i / (n - 1) for i in range(n)]
+        if log_y and ticks == plt.yticks:
+            decades = list(range(math.ceil(lo), math.floor(hi) + 1))
+            if len(decades) >= 2:
+                ticks(decades, [f"1e{k}" for k in decades])
+            else:
+                ticks(at, [f"{10**v:.2g}" for v in at])
+            continue
         ticks(at, [f"{v:.3g}" for v in at])
 
 
@@ -59,8 +70,8 @@ def draw_loss(plt, points: list[Point], width: int, log_scale: bool = False) -> 
             plt.plot(x, y, label=label, marker="braille")
             all_x += x
             all_y += y
-    compact_ticks(plt, all_x, all_y)
-    plt.title("log10 loss" if log_scale else "loss")
+    compact_ticks(plt, all_x, all_y, log_y=log_scale)
+    plt.title("loss (log scale)" if log_scale else "loss")
     plt.xlabel("step")
 
 
@@ -131,6 +142,10 @@ def draw_data(
                     draw("scatter", xs, ys, marker=str(c % 10), color=TEST_COLOR)
     compact_ticks(plt, all_x, all_y)
     plt.title(title)
+    if samples is not None:
+        two_inputs = samples.task != "regression"
+        plt.xlabel("x1" if two_inputs else "x")
+        plt.ylabel("x2" if two_inputs else "y")
 
 
 def _regions(plt, grid: DecisionGrid, discrete: bool = False) -> None:
