@@ -40,14 +40,14 @@ def compact_ticks(plt, xs: list[float], ys: list[float], n: int = 5, log_y: bool
     With ``log_y`` the y values are log10 of the loss; the labels say the loss itself
     (``1e-2``), at whole decades when the range spans two or more.
     """
-    for values, ticks in ((xs, plt.xticks), (ys, plt.yticks)):
+    for values, ticks, log in ((xs, plt.xticks, False), (ys, plt.yticks, log_y)):
         if not values:
             continue
         lo, hi = min(values), max(values)
         if hi == lo:
             hi = lo + 1.0
         at = [lo + (hi - lo) * i / (n - 1) for i in range(n)]
-        if log_y and ticks == plt.yticks:
+        if log:
             decades = list(range(math.ceil(lo), math.floor(hi) + 1))
             if len(decades) >= 2:
                 ticks(decades, [f"1e{k}" for k in decades])
