@@ -34,7 +34,7 @@ async def test_t_shows_test_points_and_d_hard_regions(tmp_path) -> None:
         await wait_for(pilot, lambda: app.last is not None, seconds=120)
         chart = app.query_one(DataChart)
         await wait_for(pilot, lambda: "▓" in _frame(chart) or "░" in _frame(chart))
-        assert "acc(test)" in status(app)
+        assert "test acc" in status(app)
         n_test = len(chart.samples.test_x)
         assert n_test == 60 and chart.samples.test_labels is not None
         assert not chart.show_test
@@ -57,7 +57,7 @@ async def test_status_says_train_accuracy_without_a_test_set() -> None:
     app = PlaygroundApp("classification", in_process=True, show_rate=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.last is not None, seconds=120)
-        assert "acc(train)" in status(app)
+        assert "train acc" in status(app)
 
 
 async def test_panel_fields_reach_the_spec() -> None:
