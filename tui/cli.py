@@ -19,6 +19,7 @@ from torchplay.engine.errors import EXIT_INPUT, EXIT_OK, EXIT_SIGINT, InputError
 from torchplay.engine.exporting import ALIASES, FORMATS
 from torchplay.engine.scenarios import SCENARIOS
 from torchplay.engine.spec import ACTIVATIONS
+from torchplay.tui import interrupts
 from torchplay.tui.flags import HelpFormatter, add_spec_flags
 from torchplay.tui.sweep import add_arguments as add_sweep_arguments
 
@@ -187,8 +188,20 @@ def _output_args(p: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``torchplay`` console script."""
     argv = sys.argv[1:] if argv is None else argv
+    interrupts.hold()  # until a command handles signals itself (see interrupts.hold)
+    try:
+        return _dispatch(argv)
+    finally:
+        interrupts.release()
+
+
+def _dispatch(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command not in ("train", "resume", "sweep"):  # those handle signals themselves
+        early = interrupts.release()
+        if early is not None:
+            return early
     try:
         if args.command in (None, "tui", "compare"):
             # Textual loads here and only here: headless commands and --help never pay

@@ -24,6 +24,36 @@ ABANDON_AFTER = 3
 """Signals (in all) after which a save in progress is abandoned."""
 
 
+_EARLY: list[int] = []
+"""Signals caught by :func:`hold` before a command's own handling began."""
+
+
+def _record(signum: int, _frame) -> None:
+    _EARLY.append(signum)
+
+
+def hold() -> None:
+    """From the front door's start, record the handled signals instead of raising.
+
+    A KeyboardInterrupt raised while torch or numpy import their extension modules can be
+    swallowed there: seen under load, a Ctrl-C during setup was lost and the run trained on.
+    Recorded signals are picked up by :class:`Interrupts` (stop at step 0, save, exit with
+    the signal's code) or answered by :func:`release`.
+    """
+    for s in CODES:
+        signal.signal(s, _record)
+
+
+def release() -> int | None:
+    """Restore the default handlers; the exit code of a signal recorded so far, or None."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    code = CODES[_EARLY[0]] if _EARLY else None
+    _EARLY.clear()
+    return code
+
+
 class Interrupts:
     """Context manager: while active, the signals in :data:`CODES` set :attr:`stop`.
 
@@ -38,6 +68,10 @@ class Interrupts:
 
     def __enter__(self) -> Interrupts:
         self._old = {s: signal.signal(s, self._on_signal) for s in CODES}
+        if _EARLY:  # caught by hold() during setup: stop before the first step
+            self.caught = _EARLY[:]
+            _EARLY.clear()
+            self.stop.set()
         return self
 
     def __exit__(self, *exc) -> None:
