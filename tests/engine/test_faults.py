@@ -26,13 +26,21 @@ def _save_forever(trainer: Trainer, target) -> None:
         os._exit(0)
 
 
-def test_sigkill_mid_save_never_leaves_a_broken_checkpoint(tmp_path) -> None:
+@pytest.fixture
+def one_thread():
+    """One torch thread for the test, then the count it found (it is process-global)."""
+    before = torch.get_num_threads()
     torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def test_sigkill_mid_save_never_leaves_a_broken_checkpoint(tmp_path, one_thread) -> None:
     target = tmp_path / "ck.safetensors"
     trainer = Trainer(get_scenario("regression").with_overrides({"training.steps": 10**7}))
     checkpoint.save(trainer, target)
     rng = random.Random(0)
-    kills, last_step = 0, 0
+    last_step = 0
     for _ in range(60):
         pid = os.fork()
         if pid == 0:
@@ -40,11 +48,8 @@ def test_sigkill_mid_save_never_leaves_a_broken_checkpoint(tmp_path) -> None:
         time.sleep(rng.uniform(0.002, 0.05))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-        kills += 1
-        ck = checkpoint.load(target)  # raises if partial or corrupt
-        assert ck.step >= 0
-        last_step = max(last_step, ck.step)
-    assert kills >= 50 and last_step > 0
+        last_step = max(last_step, checkpoint.load(target).step)  # raises if partial or corrupt
+    assert last_step > 0  # the kills did land mid-run, after saves
     # Every child starts from step 0; the file always holds one complete save.
     assert checkpoint.restore(target).step_count == checkpoint.load(target).step
 
