@@ -133,9 +133,11 @@ class DataChart(Chart):
 
     @property
     def grid_size(self) -> tuple[int, int]:
-        """The decision-grid cells this chart can show: one per character of its plot
-        area (axes and labels take about 10 columns and 4 rows of the widget)."""
-        return max(2, self.size.width - 10), max(2, self.size.height - 4)
+        """The decision-grid cells this chart asks for: one per character of the whole
+        widget. The plot area is smaller (the axes and their labels, whose width varies with
+        the ticks, take the rest), so every character column and row of it receives at least
+        one cell: no blank stripes (a grid sized to a guessed plot area left one or two)."""
+        return max(2, self.size.width), max(2, self.size.height)
 
     def on_resize(self) -> None:
         self.post_message(self.Resized(self, *self.grid_size))
