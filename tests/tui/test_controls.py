@@ -71,9 +71,12 @@ async def test_compare_leaves_the_main_decision_grid_its_size(tmp_path) -> None:
         checkpoint.save(trainer, paths[-1])
     app = PlaygroundApp(source="classification", in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.last is not None and app.last.fit is not None)
         main = app.query_one("#data", DataChart).grid_size
-        assert app.last.fit.size == main
+        # The first run may be drawn on the default grid before the chart's size reaches
+        # the engine: wait for the grid this chart asked for.
+        await wait_for(
+            pilot, lambda: app.last is not None and getattr(app.last.fit, "size", None) == main
+        )
         await pilot.press("c")
         app.screen.query_one("#path").value = " ".join(paths)
         await pilot.press("enter")
