@@ -18,6 +18,7 @@ from torchplay.engine.grid import Axis, members, parse_grid
 from torchplay.engine.source import resolve
 from torchplay.engine.spec import SpecError
 from torchplay.tui.interrupts import Interrupts
+from torchplay.tui.progress import fmt
 from torchplay.tui.raysweep import add_arguments as add_ray_arguments
 
 BACKENDS = ("local", "ray")
@@ -92,10 +93,6 @@ class _Bar:
         self.progress.stop()
 
 
-def _fmt(v: float | None) -> str:
-    return "-" if v is None else f"{v:.6g}"
-
-
 def table(result, axes: list[Axis]) -> str:
     """The ranked table (best loss first) as text, rendered by rich."""
     from rich import box
@@ -115,10 +112,10 @@ def table(result, axes: list[Axis]) -> str:
     t.add_column("state")
     for r in ranked(rows):
         cells = [str(r.index), *(json.dumps(r.overrides[a.key]) for a in axes)]
-        cells.append(_fmt(r.train_loss))
+        cells.append(fmt(r.train_loss))
         if has_test:
-            cells.append(_fmt(r.test_loss))
-        cells.append(_fmt(r.accuracy if metric == "accuracy" else r.r2))
+            cells.append(fmt(r.test_loss))
+        cells.append(fmt(r.accuracy if metric == "accuracy" else r.r2))
         cells.append(
             f"diverged at {r.diverged_at}"
             if r.diverged
