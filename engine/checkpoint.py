@@ -26,11 +26,11 @@ import safetensors
 import safetensors.torch
 import torch
 from torchplay.engine import __version__
-from torchplay.engine import describe as _text
 from torchplay.engine.atomic import write_atomic
 from torchplay.engine.datafields import check_features, width
 from torchplay.engine.errors import InputError
 from torchplay.engine.history import History
+from torchplay.engine.layers import plan
 from torchplay.engine.source import from_dict
 from torchplay.engine.spec import Spec, SpecError
 
@@ -169,12 +169,12 @@ def _header(raw: bytes, name: str) -> dict:
 
 def expected_shapes(spec: Spec, n_in: int, n_out: int) -> dict[str, tuple[int, ...]]:
     """The ``state_dict`` names and shapes the spec's network has, for ``n_in`` raw inputs."""
-    w = _text.widths(spec.model, width(spec.data.features, n_in), n_out)
-    shapes, index = {}, 0
-    for k, (a, b) in enumerate(zip(w, w[1:], strict=False)):
-        shapes[f"{index}.weight"] = (b, a)
-        shapes[f"{index}.bias"] = (b,)
-        index += 2 if k < len(w) - 2 else 1
+    shapes: dict[str, tuple[int, ...]] = {}
+    n_features = width(spec.data.features, n_in)
+    for x in plan(spec.model.hidden, spec.model.activation, n_features, n_out):
+        if not x.activation:
+            shapes[f"{x.index}.weight"] = (x.n_out, x.n_in)
+            shapes[f"{x.index}.bias"] = (x.n_out,)
     return shapes
 
 

@@ -4,31 +4,23 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-from torchplay.engine import describe as _text
+from torchplay.engine.layers import ACTIVATION_TABLE, plan
 from torchplay.engine.spec import ModelSpec
 
 ACTIVATION_MODULES: dict[str, type[nn.Module]] = {
-    "relu": nn.ReLU,
-    "tanh": nn.Tanh,
-    "sigmoid": nn.Sigmoid,
-    "leaky_relu": nn.LeakyReLU,
-    "elu": nn.ELU,
-    "gelu": nn.GELU,
-    "softplus": nn.Softplus,
-    "identity": nn.Identity,
+    name: getattr(nn, act.module) for name, act in ACTIVATION_TABLE.items()
 }
 """Spec activation names to the ``torch.nn`` modules the Sequential holds."""
 
 
 def build(model: ModelSpec, n_in: int, n_out: int) -> nn.Sequential:
     """Build the network; its initial weights draw from torch's global RNG, layer by layer."""
-    w = _text.widths(model, n_in, n_out)
-    layers: list[nn.Module] = []
-    for k, (a, b) in enumerate(zip(w, w[1:], strict=False)):
-        layers.append(nn.Linear(a, b))
-        if k < len(w) - 2:
-            layers.append(ACTIVATION_MODULES[model.activation]())
-    return nn.Sequential(*layers)
+    return nn.Sequential(
+        *(
+            ACTIVATION_MODULES[x.activation]() if x.activation else nn.Linear(x.n_in, x.n_out)
+            for x in plan(model.hidden, model.activation, n_in, n_out)
+        )
+    )
 
 
 def linears(net: nn.Sequential) -> list[nn.Linear]:

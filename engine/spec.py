@@ -14,6 +14,7 @@ from typing import Any
 import tomli_w
 from torchplay.engine import datafields
 from torchplay.engine.errors import SpecError
+from torchplay.engine.layers import ACTIVATION_TABLE
 
 __all__ = ["SpecError"]  # defined with the other input errors; imported from here too
 
@@ -21,7 +22,8 @@ REGRESSION_DATASETS = ("square", "quadratic", "sine", "cubic", "abs")
 """Synthetic regression datasets: one input, one output."""
 CLASSIFICATION_DATASETS = ("clouds", "blobs", "moons", "circles", "xor", "spiral")
 """Synthetic classification datasets: two inputs, one class label."""
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "elu", "gelu", "softplus", "identity")
+ACTIVATIONS = tuple(ACTIVATION_TABLE)
+"""Activation names (:data:`torchplay.engine.layers.ACTIVATION_TABLE`)."""
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
 LOSSES = ("auto", "mse", "cross_entropy")
 TASKS = ("auto", "regression", "classification")

@@ -27,6 +27,17 @@ def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeo
     return proc.returncode, proc.stdout, proc.stderr
 
 
+@pytest.fixture(autouse=True)
+def restore_threads():
+    """Put torch's global thread count back after each test: tests (and commands run
+    in-process, through configure_threads) set it."""
+    import torch
+
+    before = torch.get_num_threads()
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture
 def cli(capsys):
     """``torchplay ARGS`` in-process: (exit code, stdout, stderr)."""

@@ -7,7 +7,6 @@ process (see :mod:`torchplay.engine.client`) and this process never imports torc
 from __future__ import annotations
 
 import gc
-import os
 from pathlib import Path
 
 from textual import on, work
@@ -23,11 +22,17 @@ from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.source import from_dict, resolve
 from torchplay.engine.spec import Spec
 from torchplay.tui.charts import DataChart, LossChart
-from torchplay.tui.keys import QUEUED, RESET_ASK_STEPS, palette_commands, progress
+from torchplay.tui.keys import RESET_ASK_STEPS, palette_commands
 from torchplay.tui.layout import STEP, default_width, panel_width
 from torchplay.tui.panel import ControlPanel
-from torchplay.tui.progress import fmt
-from torchplay.tui.screens import CompareScreen, ConfirmDialog, ModelScreen, PathDialog
+from torchplay.tui.screens import (
+    CompareScreen,
+    ConfirmDialog,
+    ModelScreen,
+    PathDialog,
+    save_target_error,
+)
+from torchplay.tui.status import heading, status_line
 
 CHART_TICK = 0.05
 """Seconds between chart redraws (one chart per tick)."""
@@ -61,13 +66,14 @@ class PlaygroundApp(App[None]):
         compare: list[str] | None = None,
         in_process: bool = False,
         show_rate: bool = True,
+        client: EngineClient | None = None,
     ) -> None:
         super().__init__()
         first = resolve(source, checkpoints=True) if not compare else None
         self.spec = first.spec if first else get_scenario("regression")
         self.pending_load = first.checkpoint if first else None
         self.pending_compare = list(compare or [])
-        self.client = EngineClient(in_process=in_process)
+        self.client = client or EngineClient(in_process=in_process)
         self.state = "starting"
         self.run_info: ev.RunLoaded | None = None
         self.last: ev.StepsCompleted | None = None
@@ -225,14 +231,8 @@ class PlaygroundApp(App[None]):
 
     def redraw(self) -> None:
         """Mark both charts for redrawing from the latest event (see :meth:`draw_next`)."""
-        data, last = self.query_one(DataChart), self.last
-        if last is not None:
-            if last.accuracy is not None:
-                acc = fmt(last.accuracy, ".3f")
-                which = "test" if last.test_loss is not None else "train"
-                data.heading = f"{which} acc {acc} · denser shade = surer"
-            else:
-                data.heading = f"fit   R² {fmt(last.r2, '.4g')}"
+        if self.last is not None:
+            self.query_one(DataChart).heading = heading(self.last)
         self.stale.update((LossChart, DataChart))
 
     def draw_next(self) -> None:
@@ -253,38 +253,17 @@ class PlaygroundApp(App[None]):
                 return
 
     def update_status(self) -> None:
-        s = self.last
-        state = self.state
-        if state == "diverged" and s is not None:
-            state = f"diverged at step {s.diverged_at}: lower lr or reset"
-        if state == "error":
-            state = f"error: {self.error} (r restarts the engine)"
-        if state == "starting":
-            state = "starting... (the engine imports torch)"
-            if self.queued:
-                state += f"; then {QUEUED[self.queued]}"
-        parts = [state]
-        if s is not None and self.state != "error":
-            on = "test" if s.test_loss is not None else "train"
-            metric = (
-                f"{on} acc {fmt(s.accuracy, '.3f')}"
-                if s.accuracy is not None
-                else f"R² {fmt(s.r2, '.4g')}"
-            )
-            parts += [
-                progress(s, self.state == "running" and self.show_rate),
-                f"train {fmt(s.train_loss, '.4g')}",
-                f"test {fmt(s.test_loss, '.4g')}",
-                metric,
-            ]
-            if self.show_rate:  # off in snapshot tests: the only clock-dependent text
-                parts.append(f"{s.steps_per_s:,.0f} steps/s")
-        if self.note and self.state == "paused":
-            parts.append(self.note)
-        if self.pending:
-            parts.append("changed: Enter resets")
+        line = status_line(
+            self.state,
+            self.last,
+            error=self.error,
+            note=self.note,
+            queued=self.queued,
+            pending=self.pending,
+            show_rate=self.show_rate,
+        )
         # Fixed size (one row, full width): no layout pass needed on each update.
-        self.query_one("#status", Static).update(" │ ".join(parts), layout=False)
+        self.query_one("#status", Static).update(line, layout=False)
 
     # -- the panel -------------------------------------------------------------------
 
@@ -492,41 +471,3 @@ class PlaygroundApp(App[None]):
 
     def on_unmount(self) -> None:
         self.client.close()
-
-
-def run_app(source: str = "regression", compare: list[str] | None = None) -> int:
-    """Open the app on a SOURCE (see :func:`torchplay.engine.source.resolve`), or compare
-    checkpoints; returns the exit code.
-
-    Raises:
-        InputError: ``source`` is no scenario, valid TOML spec or file.
-    """
-    app = PlaygroundApp(source=source, compare=compare)
-    app.run()
-    return app.return_code or 0
-
-
-RUNS = "runs"
-"""The app's own folder for checkpoints (relative to where it was started)."""
-
-
-def save_target_error(path: str) -> str | None:
-    """Why the app cannot save to ``path``, or None when it can.
-
-    Creates the runs folder (and folders under it) on demand; a missing folder anywhere
-    else is reported, never created.
-    """
-    from torchplay.engine.atomic import TargetError, check_target
-
-    folder = os.path.dirname(os.path.abspath(path))
-    runs = os.path.abspath(RUNS)
-    if not os.path.isdir(folder) and os.path.commonpath([folder, runs]) == runs:
-        try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError as exc:
-            return f"cannot create folder {folder!r}: {exc.strerror or exc}"
-    try:
-        check_target(path, "")
-    except TargetError as exc:
-        return str(exc)
-    return None

@@ -206,10 +206,12 @@ def _dispatch(argv: list[str]) -> int:
         if args.command in (None, "tui", "compare"):
             # Textual loads here and only here: headless commands and --help never pay
             # for it (tests/engine/test_imports.py checks).
-            from torchplay.tui.app import run_app
+            from torchplay.tui.app import PlaygroundApp
 
             source = getattr(args, "source", "regression")
-            return run_app(source, compare=getattr(args, "checkpoints", []))
+            app = PlaygroundApp(source, compare=getattr(args, "checkpoints", []))
+            app.run()
+            return app.return_code or 0
         if args.command == "sweep":
             from torchplay.tui.sweep import cmd_sweep
 

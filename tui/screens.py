@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from textual.app import ComposeResult
@@ -176,3 +177,29 @@ class CompareScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+RUNS = "runs"
+"""The app's own folder for checkpoints (relative to where it was started)."""
+
+
+def save_target_error(path: str) -> str | None:
+    """Why the app cannot save to ``path``, or None when it can.
+
+    Creates the runs folder (and folders under it) on demand; a missing folder anywhere
+    else is reported, never created.
+    """
+    from torchplay.engine.atomic import TargetError, check_target
+
+    folder = os.path.dirname(os.path.abspath(path))
+    runs = os.path.abspath(RUNS)
+    if not os.path.isdir(folder) and os.path.commonpath([folder, runs]) == runs:
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            return f"cannot create folder {folder!r}: {exc.strerror or exc}"
+    try:
+        check_target(path, "")
+    except TargetError as exc:
+        return str(exc)
+    return None

@@ -14,3 +14,23 @@ async def wait_for(pilot, predicate, seconds: float = 30.0) -> None:
 
 def status(app) -> str:
     return str(app.query_one("#status").render())
+
+
+def toasts(app) -> str:
+    """The text of every notification on screen."""
+    return " ".join(str(toast.render()) for toast in app.screen.query("Toast"))
+
+
+def saved_runs(folder, scenario: str, runs: dict[str, int]) -> list[str]:
+    """Checkpoints of ``scenario`` trained for ``runs[name]`` steps, as ``folder/name.safetensors``."""
+    from torchplay.engine import checkpoint
+    from torchplay.engine.scenarios import get_scenario
+    from torchplay.engine.trainer import Trainer
+
+    paths = []
+    for name, steps in runs.items():
+        trainer = Trainer(get_scenario(scenario))
+        trainer.run(steps=steps)
+        paths.append(str(folder / f"{name}.safetensors"))
+        checkpoint.save(trainer, paths[-1])
+    return paths

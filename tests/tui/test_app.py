@@ -101,14 +101,6 @@ async def test_bindings_log_and_model_view(size) -> None:
         assert app.query_one("#start").region.width > 0  # visible at 80x24
 
 
-async def test_every_binding_is_in_the_command_palette() -> None:
-    app = PlaygroundApp(in_process=True)
-    async with app.run_test(size=(120, 40)):
-        titles = {command.title for command in app.get_system_commands(app.screen)}
-        wanted = {b.description for b in app.BINDINGS if b.action != "leave_field"}
-        assert wanted <= titles  # Quit among them: Textual's own
-
-
 async def test_save_dialog_refuses_bad_targets_inline(tmp_path, monkeypatch) -> None:
     from torchplay.tui.screens import PathDialog
 

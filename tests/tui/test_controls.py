@@ -7,14 +7,11 @@ import os
 import signal
 
 from textual.widgets import Select
-from torchplay.engine import checkpoint
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.trainer import Trainer
 from torchplay.tui.app import PlaygroundApp
 from torchplay.tui.charts import DataChart
 from torchplay.tui.screens import CompareScreen, ConfirmDialog, PathDialog
 
-from tests.tui.helpers import status, wait_for
+from tests.tui.helpers import saved_runs, status, toasts, wait_for
 
 
 async def test_buttons(tmp_path, monkeypatch) -> None:
@@ -40,12 +37,7 @@ async def test_buttons(tmp_path, monkeypatch) -> None:
 
 
 async def test_compare_binding(tmp_path) -> None:
-    paths = []
-    for steps in (10, 100):
-        trainer = Trainer(get_scenario("regression"))
-        trainer.run(steps=steps)
-        paths.append(str(tmp_path / f"r{steps}.safetensors"))
-        checkpoint.save(trainer, paths[-1])
+    paths = saved_runs(tmp_path, "regression", {"r10": 10, "r100": 100})
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
@@ -63,12 +55,7 @@ async def test_compare_binding(tmp_path) -> None:
 async def test_compare_leaves_the_main_decision_grid_its_size(tmp_path) -> None:
     """Compare's charts ask for their own grid size; the main chart's grid keeps its own
     (once, compare's charts resized the main grid: 80x15 became 48x21)."""
-    paths = []
-    for steps in (5, 50):
-        trainer = Trainer(get_scenario("classification"))
-        trainer.run(steps=steps)
-        paths.append(str(tmp_path / f"c{steps}.safetensors"))
-        checkpoint.save(trainer, paths[-1])
+    paths = saved_runs(tmp_path, "classification", {"c5": 5, "c50": 50})
     app = PlaygroundApp(source="classification", in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
         main = app.query_one("#data", DataChart).grid_size
@@ -92,12 +79,13 @@ async def test_compare_leaves_the_main_decision_grid_its_size(tmp_path) -> None:
 
 async def test_bad_load_path_is_reported_and_app_goes_on(tmp_path) -> None:
     app = PlaygroundApp(in_process=True)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         await pilot.press("ctrl+o")
         app.screen.query_one("#path").value = str(tmp_path / "missing.safetensors")
         await pilot.press("enter")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: "missing.safetensors" in toasts(app))
+        assert "load failed" in toasts(app)
         await pilot.press("n")
         await wait_for(pilot, lambda: app.last is not None and app.last.step == 1)
 

@@ -6,13 +6,10 @@ Update only after looking at the report: pytest tests/tui --snapshot-update.
 from __future__ import annotations
 
 import pytest
-from torchplay.engine import checkpoint
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.trainer import Trainer
 from torchplay.tui.app import PlaygroundApp
 from torchplay.tui.charts import Chart
 
-from tests.tui.helpers import wait_for
+from tests.tui.helpers import saved_runs, wait_for
 
 
 async def settled(pilot, app) -> None:
@@ -68,24 +65,18 @@ def test_model_view(snap_compare) -> None:
         await wait_for(pilot, lambda: app.last is not None)
         await settled(pilot, app)  # the charts behind the view
         await pilot.press("m")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ModelScreen")
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
 
 
 def test_compare_screen(snap_compare, tmp_path) -> None:
-    paths = []
-    for steps, name in ((30, "early"), (3000, "late")):
-        trainer = Trainer(get_scenario("save-restore"))
-        trainer.run(steps=steps)
-        paths.append(str(tmp_path / f"{name}.safetensors"))
-        checkpoint.save(trainer, paths[-1])
+    paths = saved_runs(tmp_path, "save-restore", {"early": 30, "late": 3000})
     app = app_for(compare=paths)
 
     async def run_before(pilot) -> None:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CompareScreen")
         await wait_for(pilot, lambda: app.screen.runs)
-        await pilot.pause(0.1)
         await settled(pilot, app)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)

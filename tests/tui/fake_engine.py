@@ -1,0 +1,120 @@
+"""A scripted engine for fast, deterministic UI unit tests: no torch, no thread, no clock.
+
+:class:`FakeEngine` is the real :class:`~torchplay.engine.client.EngineClient` with the
+pipe cut: every command the app sends is recorded in :attr:`sent` and answered at once,
+the way the engine's protocol does, with made-up numbers; a test can :meth:`emit` any
+event too. The real engine's Pilot tests (test_app.py, test_controls.py) prove the
+features end to end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from torchplay.engine import events as ev
+from torchplay.engine.client import EngineClient
+from torchplay.engine.events import RunState
+from torchplay.engine.views import DEFAULT_GRID, DecisionGrid, FitLine, RunView, Samples
+
+
+def samples(task: str) -> Samples:
+    if task == "regression":
+        return Samples("regression", [-1.0, 0.0, 1.0], [1.0, 0.0, 1.0])
+    return Samples("classification", [-1.0, 1.0], [-1.0, 1.0], [0, 1], 2)
+
+
+def fit(task: str, grid: tuple[int, int]):
+    if task == "regression":
+        return FitLine([-1.0, 0.0, 1.0], [0.9, 0.1, 0.9], [], [])
+    cols, rows = grid
+    xs = [-1 + 2 * i / (cols - 1) for i in range(cols)]
+    ys = [-1 + 2 * i / (rows - 1) for i in range(rows)]
+    return DecisionGrid(xs, ys, [int(x > 0) for _ in ys for x in xs], [0.9] * (cols * rows))
+
+
+class FakeEngine(EngineClient):
+    """Records the commands (``(name, *args)`` as they would go down the pipe) and
+    answers builds, steps, runs, saves, loads and compares."""
+
+    def __init__(self, task: str = "regression") -> None:
+        super().__init__()
+        self.task = task
+        self.sent: list[tuple] = []
+        self.grid = DEFAULT_GRID
+        self.step_count = 0
+        self.state = RunState.IDLE
+        self.fields: dict = {}
+        self.built = False
+
+    def names(self) -> list[str]:
+        """The commands sent so far, by name (grid sizes left out: they follow layout)."""
+        return [cmd[0] for cmd in self.sent if cmd[0] != "set_grid"]
+
+    def emit(self, *events: object) -> None:
+        """Deliver events to the app, as the engine would."""
+        for event in events:
+            self._queue.put_nowait(event)
+
+    def progress(self, state: RunState, **fields) -> ev.StepsCompleted:
+        """A StepsCompleted at the current step in ``state`` (the run's state from now
+        on), loss 1/(step+1); ``fields`` override the rest."""
+        self.state, self.fields = state, fields
+        loss = 1.0 / (self.step_count + 1)
+        values = {
+            "train_loss": loss,
+            "test_loss": None,
+            "accuracy": 0.9 if self.task == "classification" else None,
+            "r2": 0.9 if self.task == "regression" else None,
+            "steps_per_s": 1000.0,
+            "lr": 0.1,
+            "points": [(self.step_count, loss, None)] if self.step_count else [],
+            **fields,
+        }
+        return ev.StepsCompleted(self.step_count, state, fit=fit(self.task, self.grid), **values)
+
+    # -- the client with its pipe cut -----------------------------------------------------
+
+    def launch(self) -> None:
+        self._queue = asyncio.Queue()
+        self.emit(ev.EngineStarted())
+
+    def close(self, timeout: float = 2.0) -> None:
+        self.sent.append(("quit",))
+
+    def _send(self, *cmd) -> None:
+        self.sent.append(cmd)
+        answer = getattr(self, f"answer_{cmd[0]}", None)
+        if answer is not None:
+            answer(*cmd[1:])
+
+    def answer_build(self, spec: dict) -> None:
+        self.step_count, self.built = 0, True
+        n_in = 2 if self.task == "classification" else 1
+        loaded = ev.RunLoaded(spec, self.task, n_in, 1, samples(self.task), 0, RunState.IDLE)
+        self.emit(loaded, self.progress(RunState.IDLE))
+
+    def answer_start(self, spec: dict) -> None:
+        self.step_count = spec["training"]["steps"]
+        self.emit(self.progress(RunState.FINISHED))
+
+    def answer_step(self, n: int) -> None:
+        self.step_count += n
+        self.emit(self.progress(RunState.PAUSED))
+
+    def answer_set_grid(self, cols: int, rows: int) -> None:
+        self.grid = (cols, rows)
+        if self.built and self.state != RunState.RUNNING:  # a run reports anyway
+            self.emit(self.progress(self.state, **self.fields))
+
+    def answer_save(self, path: str) -> None:
+        self.emit(ev.Saved(path))
+
+    def answer_load(self, path: str) -> None:
+        self.emit(ev.CommandFailed("load", f"cannot read checkpoint {path!r}: no such file"))
+
+    def answer_compare(self, paths: list[str], grids: list[tuple[int, int]]) -> None:
+        runs = [
+            RunView(p, 10 * (i + 1), samples(self.task), fit(self.task, g), [(1, 1.0, None)])
+            for i, (p, g) in enumerate(zip(paths, grids, strict=True))
+        ]
+        self.emit(ev.Compared(runs))

@@ -1,0 +1,99 @@
+"""The app against a scripted engine (tests/tui/fake_engine.py): fast, deterministic UI
+unit tests. What a person sees (status line, charts' grid sizes, notifications) for
+events the real engine is slow or unlikely to produce on cue."""
+
+from __future__ import annotations
+
+from torchplay.engine import events as ev
+from torchplay.tui.app import PlaygroundApp
+from torchplay.tui.charts import DataChart, LossChart
+from torchplay.tui.screens import CompareScreen
+
+from tests.tui.fake_engine import FakeEngine
+from tests.tui.helpers import status, toasts, wait_for
+
+
+def app_with(engine: FakeEngine, source: str = "regression") -> PlaygroundApp:
+    return PlaygroundApp(source=source, client=engine, show_rate=False)
+
+
+async def test_keys_send_the_commands() -> None:
+    engine = FakeEngine()
+    app = app_with(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        for key, command in (("n", "step"), ("space", "start"), ("r", "build")):
+            await pilot.press(key)
+            await wait_for(pilot, lambda c=command: engine.names()[-1] == c)
+    assert engine.names() == ["build", "step", "start", "build", "quit"]
+    assert engine.sent[-2][1] == app.spec.to_dict()
+
+
+async def test_compare_charts_ask_their_own_grids_and_the_main_grid_keeps_its_size() -> None:
+    engine = FakeEngine("classification")
+    app = app_with(engine, "classification")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        main = app.query_one("#data", DataChart).grid_size
+        await pilot.press("c")
+        app.screen.query_one("#path").value = "a.safetensors b.safetensors c.safetensors"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.runs)
+        charts = [chart.grid_size for chart in app.screen.query(DataChart)]
+        await pilot.press("escape")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.last.step == 1)
+        assert app.last.fit.size == main
+    opened = next(i for i, cmd in enumerate(engine.sent) if cmd[0] == "compare")
+    assert engine.sent[opened][2] == charts and main not in charts
+    after = [cmd[1:] for cmd in engine.sent[opened:] if cmd[0] == "set_grid"]
+    assert all(size == main for size in after)
+
+
+async def test_the_status_line_says_why_a_run_paused() -> None:
+    engine = FakeEngine()
+    app = app_with(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        engine.emit(engine.progress(ev.RunState.RUNNING))
+        await wait_for(pilot, lambda: app.state == "running")
+        engine.emit(ev.RunPaused("load"), engine.progress(ev.RunState.PAUSED))
+        await wait_for(pilot, lambda: "paused for load" in status(app))
+        engine.emit(engine.progress(ev.RunState.RUNNING))
+        await wait_for(pilot, lambda: app.state == "running")
+        assert "paused for" not in status(app)
+
+
+async def test_diverged_and_crashed_runs_say_what_to_do() -> None:
+    engine = FakeEngine()
+    app = app_with(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        engine.emit(engine.progress(ev.RunState.DIVERGED, diverged_at=7))
+        await wait_for(pilot, lambda: "diverged at step 7: lower lr or reset" in status(app))
+        engine.emit(ev.EngineCrashed("Traceback ...\nValueError: boom\n"))
+        await wait_for(pilot, lambda: "error: ValueError: boom (r restarts" in status(app))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.state == "idle")
+    assert ("quit",) in engine.sent
+
+
+async def test_a_failed_load_is_reported() -> None:
+    engine = FakeEngine()
+    app = app_with(engine)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        await pilot.press("ctrl+o")
+        app.screen.query_one("#path").value = "missing.safetensors"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "missing.safetensors" in toasts(app))
+        assert "load failed" in toasts(app)
+
+
+async def test_the_command_palette_runs_the_bindings() -> None:
+    app = app_with(FakeEngine())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        commands["Log"].callback()
+        assert app.query_one(LossChart).log_scale

@@ -1,0 +1,93 @@
+"""The app's status line and the data chart's heading, as text from plain data.
+
+No Textual here: the app calls these with its state and the latest progress event, and
+unit tests read them directly.
+"""
+
+from __future__ import annotations
+
+from torchplay.engine.events import Snapshot, StepsCompleted
+from torchplay.engine.spec import MAX_STEPS
+from torchplay.tui.progress import fmt
+
+QUEUED = {"toggle": "run", "step": "one step"}
+"""Run keys that wait for the engine's start (action -> what the status calls it)."""
+
+
+def duration(seconds: float) -> str:
+    """``42s``, ``3m04s``, ``2h05m``."""
+    s = round(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{s % 3600 // 60:02d}m"
+
+
+def progress(snap: Snapshot, eta: bool) -> str:
+    """``step 40/100``, ``step 40/100 ETA 3s`` while running (``eta``), or
+    ``step 4,000 (until paused)`` for a run without an end."""
+    if snap.target >= MAX_STEPS:
+        return f"step {snap.step:,} (until paused)"
+    if snap.step > snap.target:  # steps by hand past the end
+        return f"step {snap.step:,}"
+    text = f"step {snap.step:,}/{snap.target:,}"
+    if eta and snap.steps_per_s > 0 and snap.target > snap.step:
+        text += f" ETA {duration((snap.target - snap.step) / snap.steps_per_s)}"
+    return text
+
+
+def _accuracy_on(last: StepsCompleted) -> str:
+    """Which set the accuracy is measured on: the test set when there is one."""
+    return "test" if last.test_loss is not None else "train"
+
+
+def heading(last: StepsCompleted) -> str:
+    """The data chart's title: the accuracy or R² of the weights it shows."""
+    if last.accuracy is not None:
+        return f"{_accuracy_on(last)} acc {fmt(last.accuracy, '.3f')} · denser shade = surer"
+    return f"fit   R² {fmt(last.r2, '.4g')}"
+
+
+def status_line(
+    state: str,
+    last: StepsCompleted | None,
+    *,
+    error: str = "",
+    note: str = "",
+    queued: str | None = None,
+    pending: bool = False,
+    show_rate: bool = True,
+) -> str:
+    """One line: the state (with what to do about a divergence or a crash, and the key
+    waiting for the engine's start), how far the run is, the metrics of the latest step,
+    why a run paused (``note``), and whether a change awaits a reset."""
+    shown = state
+    if state == "diverged" and last is not None:
+        shown = f"diverged at step {last.diverged_at}: lower lr or reset"
+    if state == "error":
+        shown = f"error: {error} (r restarts the engine)"
+    if state == "starting":
+        shown = "starting... (the engine imports torch)"
+        if queued:
+            shown += f"; then {QUEUED[queued]}"
+    parts = [shown]
+    if last is not None and state != "error":
+        metric = (
+            f"{_accuracy_on(last)} acc {fmt(last.accuracy, '.3f')}"
+            if last.accuracy is not None
+            else f"R² {fmt(last.r2, '.4g')}"
+        )
+        parts += [
+            progress(last, state == "running" and show_rate),
+            f"train {fmt(last.train_loss, '.4g')}",
+            f"test {fmt(last.test_loss, '.4g')}",
+            metric,
+        ]
+        if show_rate:  # off in snapshot tests: the only clock-dependent text
+            parts.append(f"{last.steps_per_s:,.0f} steps/s")
+    if note and state == "paused":
+        parts.append(note)
+    if pending:
+        parts.append("changed: Enter resets")
+    return " │ ".join(parts)
