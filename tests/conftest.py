@@ -28,12 +28,14 @@ def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeo
 
 
 @pytest.fixture(autouse=True)
-def restore_threads():
-    """Put torch's global thread count back after each test: tests (and commands run
-    in-process, through configure_threads) set it."""
+def one_thread():
+    """Each test starts with one intra-op thread (tiny models on a shared 2-core machine,
+    where two threads per process oversubscribe) and leaves torch's global thread count
+    as it found it, whatever the test or a command run in-process (configure_threads) set."""
     import torch
 
     before = torch.get_num_threads()
+    torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
 
