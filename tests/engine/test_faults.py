@@ -8,7 +8,6 @@ import signal
 import time
 
 import pytest
-import torch
 from torchplay.engine import checkpoint
 from torchplay.engine.atomic import TargetError
 from torchplay.engine.checkpoint import CheckpointError
@@ -26,16 +25,8 @@ def _save_forever(trainer: Trainer, target) -> None:
         os._exit(0)
 
 
-@pytest.fixture
-def one_thread():
-    """One torch thread for the test, then the count it found (it is process-global)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-def test_sigkill_mid_save_never_leaves_a_broken_checkpoint(tmp_path, one_thread) -> None:
+def test_sigkill_mid_save_never_leaves_a_broken_checkpoint(tmp_path) -> None:
+    # One torch thread (tests/conftest.py): each child saves often.
     target = tmp_path / "ck.safetensors"
     trainer = Trainer(get_scenario("regression").with_overrides({"training.steps": 10**7}))
     checkpoint.save(trainer, target)
