@@ -10,10 +10,14 @@ diverges, its weights, optimizer state, minibatch position and loss history are
 written back into its trainer and it leaves the stack: a diverged member keeps its
 last finite weights, as a single run does, and the others train on undisturbed.
 
-Equality with the single run: the same kernels on the same numbers, but batched BLAS
-calls may round a few shapes differently from ``mm`` (the fused path found the same
-for unaligned buffers), so members agree with their single runs to float rounding,
-not always bit for bit (tests/engine/test_population.py measures both).
+Equality with the single run: the same kernels on the same numbers. Batched BLAS
+rounds like ``mm`` for most shapes, but not for a layer with one output unit: there the
+single run's ``addmm``/``mm`` (MKL's matrix-vector path) and a batched ``baddbmm``/``bmm``
+(MKL's batched gemm) sum in different orders. For such layers (the forward and the
+weight gradient) the population writes into a non-contiguous ``out=``, which makes
+torch run the single run's own ``addmm`` per member, in C++ (no Python loop), so members
+are bit for bit equal to their single runs (tests/engine/test_population.py). On
+CUDA they stay batched.
 """
 
 from __future__ import annotations
@@ -152,6 +156,10 @@ class Population:
         self.Wt = [w.transpose(1, 2) for w in self.W]
         self.B = [self.P[:, b : b + o].view(k, 1, o) for _, (o, _), b in self.layout]
         self.GW = [self.G[:, w : w + o * i].view(k, o, i) for w, (o, i), _ in self.layout]
+        # Layers with one output unit: per-member BLAS calls on the CPU (module docstring).
+        cpu = self.device.type == "cpu"
+        self.narrow = [cpu and o == 1 for _, (o, _), _ in self.layout]
+        self._outputs: dict[int, torch.Tensor] = {}
         self.GB = [self.G[:, b : b + o] for _, (o, _), b in self.layout]
 
     def _state(self, name: str) -> torch.Tensor | None:
@@ -193,7 +201,7 @@ class Population:
             acts.append(h)
             if keep_z:
                 zs.append(z)
-        out = torch.baddbmm(self.B[-1], h, self.Wt[-1])
+        out = self._output(h)
         if self.loss == "mse":
             diff = out - target
             losses = diff.square().mean((1, 2))
@@ -205,12 +213,27 @@ class Population:
             delta = torch._log_softmax_backward_data(scaled, logp, 2, logp.dtype)
         backward = self.act_backward
         for i in range(len(acts) - 1, -1, -1):
-            self.GW[i].copy_(torch.bmm(delta.transpose(1, 2), acts[i]))
+            if self.narrow[i]:  # GW[i] is a non-contiguous view of G: mm per member
+                torch.bmm(delta.transpose(1, 2), acts[i], out=self.GW[i])
+            else:
+                self.GW[i].copy_(torch.bmm(delta.transpose(1, 2), acts[i]))
             torch.sum(delta, 1, out=self.GB[i])
             if i:
                 z = zs[i - 1] if keep_z else None
                 delta = backward(torch.bmm(delta, self.W[i]), z, acts[i])
         return losses
+
+    def _output(self, h: torch.Tensor) -> torch.Tensor:
+        """The output layer's forward, ``[K, N, O]``. With one output unit, into a
+        buffer whose members are one row apart (not contiguous): torch then runs the
+        single run's ``addmm`` per member instead of a batched gemm."""
+        if not self.narrow[-1]:
+            return torch.baddbmm(self.B[-1], h, self.Wt[-1])
+        k, n = h.shape[0], h.shape[1]
+        buf = self._outputs.get(n)
+        if buf is None:
+            buf = self._outputs[n] = h.new_empty(k, n + 1, 1)[:, :n]
+        return torch.baddbmm(self.B[-1], h, self.Wt[-1], out=buf)
 
     def _update(self) -> None:
         """The fused path's SGD / Adam / AdamW update, per member (see fastpath.py)."""
@@ -274,7 +297,7 @@ class Population:
         h = self.Xt
         for wt, b in zip(self.Wt[:-1], self.B[:-1], strict=True):
             h = self.act(torch.baddbmm(b, h, wt))
-        out = torch.baddbmm(self.B[-1], h, self.Wt[-1])
+        out = self._output(h)
         if self.loss == "mse":
             return (out - self.Yt).square().mean((1, 2))
         logp = torch.log_softmax(out, 2)
@@ -301,8 +324,9 @@ class Population:
                 )
             self._finish_due()
 
-    def _flush(self) -> None:
-        """Hand the recorded loss points to each member's History."""
+    def flush(self) -> None:
+        """Hand the recorded loss points to each member's History (the app's live
+        sweep reads them from there while the population trains)."""
         if not self.pending:
             return
         steps = [s for s, _, _ in self.pending]
@@ -321,7 +345,7 @@ class Population:
         self, rows: list[int], diverged_at: dict[int, int], step: int | None = None
     ) -> None:
         """Write ``rows`` back into their trainers and drop them from the stack."""
-        self._flush()
+        self.flush()
         p = self.P.cpu()
         for r in rows:
             t = self.rows[r]
@@ -381,7 +405,12 @@ class Population:
                 progress(done_steps - sent)
                 sent, last = done_steps, now
         self.elapsed = time.perf_counter() - start
-        if self.rows:
-            self._retire(list(range(len(self.rows))), {})
+        self.finish()
         if progress is not None and done_steps > sent:
             progress(done_steps - sent)
+
+    def finish(self) -> None:
+        """Write every member still training back into its trainer (paused where it
+        stands, or finished) and empty the stack."""
+        if self.rows:
+            self._retire(list(range(len(self.rows))), {})

@@ -44,7 +44,10 @@ def _assert_equal_runs(pairs, exact: bool = False) -> None:
             assert torch.equal(m.flat, s.flat)
 
 
-def test_regression_grid_members_equal_their_single_runs() -> None:
+def test_regression_grid_members_equal_their_single_runs_bit_for_bit() -> None:
+    # The 1-10-1 net's output layer has one unit: its forward and weight gradient run per
+    # member with the single run's addmm/mm (batched bmm rounds those sums differently;
+    # lr 0.2 seed 3 ended 1.7e-4 apart before).
     base = get_scenario("regression").with_overrides({"training.steps": 300})
     grid = [
         base.with_overrides({"training.lr": lr, "data.seed": seed})
@@ -53,10 +56,11 @@ def test_regression_grid_members_equal_their_single_runs() -> None:
     ]
     members = [Trainer(s) for s in grid]
     Population(members).run()
-    for i in (0, 5, 11, 15):  # four of the sixteen, across lr and seed
+    for i in (0, 5, 10, 11, 15):  # five of the sixteen, across lr and seed (10: lr 0.2 seed 3)
         single = Trainer(grid[i])
         single.run()
-        _assert_equal_runs([(members[i], single)])
+        _assert_equal_runs([(members[i], single)], exact=True)
+        assert members[i].history.points == single.history.points
 
 
 def test_classification_grid_over_activation_and_seed_is_bit_exact() -> None:
