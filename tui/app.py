@@ -7,12 +7,12 @@ process (see :mod:`torchplay.engine.client`) and this process never imports torc
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
@@ -21,9 +21,10 @@ from torchplay.engine.client import EngineClient
 from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.source import from_dict, resolve
 from torchplay.engine.spec import Spec
+from torchplay.tui.chartpane import ChartPane
 from torchplay.tui.charts import DataChart, LossChart
-from torchplay.tui.keys import RESET_ASK_STEPS, palette_commands
-from torchplay.tui.layout import STEP, default_width, panel_width
+from torchplay.tui.keys import BINDINGS, BUTTONS, RESET_ASK_STEPS, palette_commands
+from torchplay.tui.layout import STEP
 from torchplay.tui.panel import ControlPanel
 from torchplay.tui.screens import (
     CompareScreen,
@@ -32,10 +33,7 @@ from torchplay.tui.screens import (
     PathDialog,
     save_target_error,
 )
-from torchplay.tui.status import heading, status_line
-
-CHART_TICK = 0.05
-"""Seconds between chart redraws (one chart per tick)."""
+from torchplay.tui.status import status_line
 
 
 class PlaygroundApp(App[None]):
@@ -43,22 +41,7 @@ class PlaygroundApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses work too
     TITLE = "torchplay"
-    BINDINGS = [
-        Binding("space", "toggle", "Run/Pause", tooltip="Start training, or pause it"),
-        Binding("n", "step", "Step", tooltip="Train one step (pauses a running run)"),
-        Binding("r", "reset", "Reset", tooltip="Rebuild the model from the panel's fields"),
-        Binding("l", "log_scale", "Log", show=False, tooltip="Loss chart: switch the log scale"),
-        Binding("t", "test_points", "Test pts", show=False, tooltip="Show the test points"),
-        Binding("d", "discrete", "Discrete", show=False, tooltip="Hard class regions"),
-        Binding("m", "model", "Model", show=False, tooltip="Show the network as PyTorch code"),
-        Binding("c", "compare", "Compare", tooltip="Compare up to 3 saved checkpoints"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save a checkpoint of the run"),
-        Binding("ctrl+o", "load", "Load", tooltip="Load a checkpoint"),
-        Binding("less_than_sign", "narrower", "Narrower", show=False, tooltip="Narrow the panel"),
-        Binding("greater_than_sign", "wider", "Wider", show=False, tooltip="Widen the panel"),
-        Binding("escape", "leave_field", "Leave field", tooltip="Leave the focused field"),
-        Binding("q", "quit", "Quit", tooltip="Quit torchplay"),
-    ]
+    BINDINGS = BINDINGS
 
     def __init__(
         self,
@@ -80,16 +63,12 @@ class PlaygroundApp(App[None]):
         self.saved: list[str] = []
         self.pending = False
         self.show_rate = show_rate
-        self.stale: set[type] = set()
         self.grid: tuple[int, int] | None = None
-        self.order: list[type] = [LossChart, DataChart]
         self.error = ""
         self.note = ""
         """Why the run paused without being asked to (shown until the next run)."""
         self.queued: str | None = None
         """A run key pressed while the engine was starting: done once the run is built."""
-        self.panel_offset = 0
-        """Columns the user added to the panel's default width (``<``, ``>``)."""
         self.sync_lr = False
         """Show the run's own learning rate in the panel at the next snapshot (a load)."""
         self.saved_at: int | None = None
@@ -98,9 +77,7 @@ class PlaygroundApp(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield ControlPanel(self.spec, id="panel")
-            with Vertical(id="charts"):
-                yield LossChart(id="loss")
-                yield DataChart(id="data")
+            yield ChartPane(id="charts")
         yield Static("starting... (the engine imports torch)", id="status")
         yield Footer(compact=True)
 
@@ -126,25 +103,15 @@ class PlaygroundApp(App[None]):
         self.screen.set_focus(None)
 
     def on_resize(self) -> None:
-        self.fit_panel()
-
-    def fit_panel(self) -> None:
-        """Size the panel for the terminal and the user's ``<``/``>`` presses."""
-        width = panel_width(self.size.width, self.panel_offset)
-        self.query_one(ControlPanel).styles.width = width
+        self.query_one(ControlPanel).fit(self.size.width)
 
     def action_narrower(self) -> None:
-        self.panel_offset = panel_width(self.size.width, self.panel_offset) - STEP
-        self.panel_offset -= default_width(self.size.width)
-        self.fit_panel()
+        self.query_one(ControlPanel).widen(self.size.width, -STEP)
 
     def action_wider(self) -> None:
-        self.panel_offset = panel_width(self.size.width, self.panel_offset) + STEP
-        self.panel_offset -= default_width(self.size.width)
-        self.fit_panel()
+        self.query_one(ControlPanel).widen(self.size.width, STEP)
 
     def on_mount(self) -> None:
-        self.set_interval(CHART_TICK, self.draw_next)
         self.start_engine()
 
     def on_ready(self) -> None:
@@ -190,8 +157,7 @@ class PlaygroundApp(App[None]):
             if spec != self.spec or event.source:
                 self.spec = spec
                 self.query_one(ControlPanel).show(spec)
-            self.query_one(LossChart).show(event.points)
-            self.query_one(DataChart).show(event.samples)
+            self.query_one(ChartPane).show_run(event)
             self.state = event.state
             self.saved_at = event.step if event.source else None
             self.sync_lr = bool(event.source)
@@ -208,9 +174,7 @@ class PlaygroundApp(App[None]):
             self.state = event.state
             if event.state == "running":
                 self.note = ""
-            self.query_one(LossChart).extend(event.points)
-            self.query_one(DataChart).fit = event.fit
-            self.redraw()
+            self.query_one(ChartPane).progress(event)
         elif isinstance(event, ev.RunPaused):
             self.note = f"paused for {event.command}"
         elif isinstance(event, ev.Saved):
@@ -228,29 +192,6 @@ class PlaygroundApp(App[None]):
             self.state = "error"
             self.error = event.message.strip().splitlines()[-1] if event.message else ""
         self.update_status()
-
-    def redraw(self) -> None:
-        """Mark both charts for redrawing from the latest event (see :meth:`draw_next`)."""
-        if self.last is not None:
-            self.query_one(DataChart).heading = heading(self.last)
-        self.stale.update((LossChart, DataChart))
-
-    def draw_next(self) -> None:
-        """Start at most one stale chart's redraw per tick, in turn.
-
-        A chart frame costs 7-10 ms of Python (built on a worker thread, but under the
-        same GIL); one per tick keeps the event loop's worst waits short. At 20 ticks a
-        second each chart still redraws 10 times.
-        """
-        for kind in (self.order[0], self.order[1]):
-            if kind in self.stale:
-                self.stale.discard(kind)
-                self.order.reverse()
-                try:
-                    self.query_one(kind).replot()
-                except NoMatches:  # a tick during shutdown: the widgets are gone
-                    return
-                return
 
     def update_status(self) -> None:
         line = status_line(
@@ -326,15 +267,8 @@ class PlaygroundApp(App[None]):
         self.client.compare(message.paths, message.grids)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {
-            "start": self.action_toggle,
-            "step": self.action_step,
-            "reset": self.action_reset,
-            "save": self.action_save,
-            "load": self.action_load,
-        }
-        if event.button.id in actions:
-            actions[event.button.id]()
+        if event.button.id in BUTTONS:
+            getattr(self, f"action_{BUTTONS[event.button.id]}")()
 
     # -- actions ---------------------------------------------------------------------
 
@@ -406,64 +340,43 @@ class PlaygroundApp(App[None]):
         self.client.build(spec)
 
     def action_test_points(self) -> None:
-        """Show or hide the held-out test points on the data chart."""
-        data = self.query_one(DataChart)
-        data.show_test = not data.show_test
-        if data.show_test and data.samples is not None and not data.samples.test_x:
+        if not self.query_one(ChartPane).switch_test_points():
             self.notify("no test points: set test frac above 0 in the panel")
-        data.replot()
 
     def action_discrete(self) -> None:
-        """Switch the boundary between confidence shading and hard class regions."""
-        data = self.query_one(DataChart)
-        data.discrete = not data.discrete
-        data.replot()
+        self.query_one(ChartPane).switch_discrete()
 
     def action_log_scale(self) -> None:
-        loss = self.query_one(LossChart)
-        loss.log_scale = not loss.log_scale
-        loss.replot()
+        self.query_one(ChartPane).switch_log_scale()
 
     def action_model(self) -> None:
         info = self.run_info
         n_in, n_out = (info.n_inputs, info.n_outputs) if info else (1, 1)
         self.push_screen(ModelScreen(self.spec.model, n_in, n_out))
 
+    def ask_path(self, dialog: PathDialog, then: Callable[[str], object]) -> None:
+        """Show ``dialog``; ``then`` gets its answer unless it was cancelled."""
+        self.push_screen(dialog, lambda answer: then(answer) if answer else None)
+
     def action_save(self) -> None:
         step = self.last.step if self.last else 0
         default = f"runs/{self.spec.name.replace(' ', '-')}-step{step}.safetensors"
-
-        def chosen(path: str | None) -> None:
-            if path:
-                self.client.save(path)
-
-        self.push_screen(PathDialog("save checkpoint to", default, save_target_error), chosen)
+        self.ask_path(
+            PathDialog("save checkpoint to", default, save_target_error), self.client.save
+        )
 
     def action_load(self) -> None:
         default = self.saved[-1] if self.saved else "runs/"
+        self.ask_path(PathDialog("load checkpoint", default), self.load)
 
-        def chosen(path: str | None) -> None:
-            if path:
-                self.query_one(LossChart).show([])
-                self.client.load(path)
-
-        self.push_screen(PathDialog("load checkpoint", default), chosen)
+    def load(self, path: str) -> None:
+        self.query_one(LossChart).show([])
+        self.client.load(path)
 
     def action_compare(self) -> None:
         default = " ".join(self.saved[-3:]) or "runs/"
-
-        def chosen(paths: str | None) -> None:
-            if paths:
-                listed = paths.split()
-                if len(listed) > 3:
-                    self.notify(
-                        f"compare shows up to 3 checkpoints: {len(listed)} given, "
-                        f"showing the first 3 (left out: {' '.join(listed[3:])})",
-                        severity="warning",
-                    )
-                self.push_screen(CompareScreen(listed[:3]))
-
-        self.push_screen(PathDialog("compare checkpoints (up to 3 paths)", default), chosen)
+        dialog = PathDialog("compare checkpoints (up to 3 paths)", default)
+        self.ask_path(dialog, lambda paths: self.push_screen(CompareScreen(paths.split())))
 
     async def action_quit(self) -> None:
         self.client.close()

@@ -1,5 +1,5 @@
-"""The main screen's key rules that are not layout: the command palette's entries and
-when a reset asks first (what a key pressed during the engine's start shows, and how far
+"""The main screen's keys: its bindings, the command palette's entries and when a reset
+asks first (what a key pressed during the engine's start shows, and how far
 a run has to go, are the status line's: :mod:`torchplay.tui.status`)."""
 
 from __future__ import annotations
@@ -8,6 +8,27 @@ from collections.abc import Iterable, Iterator
 
 from textual.app import SystemCommand
 from textual.binding import Binding
+
+BINDINGS = [
+    Binding("space", "toggle", "Run/Pause", tooltip="Start training, or pause it"),
+    Binding("n", "step", "Step", tooltip="Train one step (pauses a running run)"),
+    Binding("r", "reset", "Reset", tooltip="Rebuild the model from the panel's fields"),
+    Binding("l", "log_scale", "Log", show=False, tooltip="Loss chart: switch the log scale"),
+    Binding("t", "test_points", "Test pts", show=False, tooltip="Show the test points"),
+    Binding("d", "discrete", "Discrete", show=False, tooltip="Hard class regions"),
+    Binding("m", "model", "Model", show=False, tooltip="Show the network as PyTorch code"),
+    Binding("c", "compare", "Compare", tooltip="Compare up to 3 saved checkpoints"),
+    Binding("ctrl+s", "save", "Save", tooltip="Save a checkpoint of the run"),
+    Binding("ctrl+o", "load", "Load", tooltip="Load a checkpoint"),
+    Binding("less_than_sign", "narrower", "Narrower", show=False, tooltip="Narrow the panel"),
+    Binding("greater_than_sign", "wider", "Wider", show=False, tooltip="Widen the panel"),
+    Binding("escape", "leave_field", "Leave field", tooltip="Leave the focused field"),
+    Binding("q", "quit", "Quit", tooltip="Quit torchplay"),
+]
+"""The app's keys (:class:`torchplay.tui.app.PlaygroundApp` binds these)."""
+
+BUTTONS = {"start": "toggle", "step": "step", "reset": "reset", "save": "save", "load": "load"}
+"""The panel's buttons (by id) and the key actions they share."""
 
 RESET_ASK_STEPS = 1_000
 """A reset asks first when the run is past this many steps and not saved at its step."""

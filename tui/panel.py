@@ -21,6 +21,7 @@ from torchplay.engine.spec import (
     parse_hidden,
 )
 from torchplay.tui.fields import NUMBER_CHARS, WIDTHS_CHARS, Choice, NumberField, PanelButton
+from torchplay.tui.layout import default_width, panel_width
 
 # field id -> (label, spec key, parser)
 NUMERIC = {
@@ -73,6 +74,17 @@ class ControlPanel(VerticalScroll, can_focus=False):
         self.spec = spec
         self.base = spec
         self._loading = False
+        self.moved = 0
+        """Columns the user added to the default width (the app's ``<`` and ``>``)."""
+
+    def fit(self, columns: int) -> None:
+        """Take the width for a terminal ``columns`` wide (:func:`panel_width`)."""
+        self.styles.width = panel_width(columns, self.moved)
+
+    def widen(self, columns: int, by: int) -> None:
+        """Move the panel's edge ``by`` columns (negative: narrower), within its limits."""
+        self.moved = panel_width(columns, self.moved) + by - default_width(columns)
+        self.fit(columns)
 
     def compose(self) -> ComposeResult:
         s = self.spec

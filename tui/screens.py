@@ -144,9 +144,17 @@ class CompareScreen(ModalScreen[None]):
 
     def __init__(self, paths: list[str]) -> None:
         super().__init__()
-        self.paths = paths[:3]
+        self.paths, self.left_out = paths[:3], paths[3:]
         self.runs: list[RunView] = []
         self.grids: dict[str, tuple[int, int]] = {}
+
+    def on_mount(self) -> None:
+        if self.left_out:
+            self.notify(
+                f"compare shows up to 3 checkpoints: {3 + len(self.left_out)} given, "
+                f"showing the first 3 (left out: {' '.join(self.left_out)})",
+                severity="warning",
+            )
 
     def compose(self) -> ComposeResult:
         with Vertical(id="compare"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from torchplay.tui.app import PlaygroundApp
+from torchplay.tui.chartpane import ChartPane
 from torchplay.tui.charts import Chart
 
 from tests.tui.helpers import saved_runs, wait_for
@@ -16,7 +17,10 @@ async def settled(pilot, app) -> None:
     """Wait until both charts have drawn the latest event, then for the next frame."""
     await wait_for(
         pilot,
-        lambda: not app.stale and not any(chart.building for chart in app.screen.query(Chart)),
+        lambda: (
+            not app.query_one(ChartPane).stale
+            and not any(chart.building for chart in app.screen.query(Chart))
+        ),
     )
     await pilot.pause(0.2)
 
