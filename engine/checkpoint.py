@@ -8,7 +8,10 @@ Layout:
 * ``batch.*``: the minibatch generator's state, the epoch's permutation and position;
 * metadata (JSON strings): ``torchplay.format``, ``spec``, ``step``, ``state``, ``lr``,
   ``history`` (bounded), ``shape`` (raw inputs, outputs, classes), ``versions``, ``run``
-  (the run's id) and, for a forked run, ``forked_from`` (``{"run": id, "step": k}``).
+  (the run's id) and, for a forked run, ``forked_from`` (``{"run": id, "step": k}``);
+  with the plateau schedule ``schedule`` (its drops, best loss and last improvement);
+  with early stopping ``best`` (``{"loss", "step"}``) and the tensor ``best.flat``, the
+  best weights so far (so a resumed run stops where the straight one would).
   The spec's ``data.features`` say what the network's inputs are; the network's first
   layer takes that many features.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import struct
 from dataclasses import dataclass
@@ -60,6 +64,10 @@ class Checkpoint:
     """The run's id (None in checkpoints written before runs had ids)."""
     forked_from: tuple[str, int] | None = None
     """(run id, step) of the run this one was forked from."""
+    schedule: dict | None = None
+    """The plateau schedule's state (:meth:`torchplay.engine.schedule.Schedule.state`)."""
+    best: tuple[float, int, torch.Tensor] | None = None
+    """Early stopping: the best loss, its step and its flat weights."""
 
 
 def to_bytes(trainer) -> bytes:
@@ -88,6 +96,13 @@ def to_bytes(trainer) -> bytes:
     if trainer.forked_from is not None:
         run, step = trainer.forked_from
         meta["forked_from"] = json.dumps({"run": run, "step": step})
+    if trainer.schedule.state() is not None:
+        meta["schedule"] = json.dumps(trainer.schedule.state())
+    best = trainer.best
+    if best is not None and trainer.spec.training.patience:
+        loss = best.loss if math.isfinite(best.loss) else None
+        meta["best"] = json.dumps({"loss": loss, "step": best.step})
+        tensors["best.flat"] = best.flat.clone()
     return safetensors.torch.save({k: v.contiguous() for k, v in tensors.items()}, meta)
 
 
@@ -217,11 +232,13 @@ def load(path: str | os.PathLike) -> Checkpoint:
         check_features(spec.data.features, int(shape["inputs"]))
         run = _run_id(meta.get("run"))
         forked_from = _forked_from(meta.get("forked_from"))
+        schedule = _schedule(spec, meta.get("schedule"))
+        best = _best(meta.get("best"), tensors.get("best.flat"))
     except SpecError as exc:
         raise CheckpointError(f"{name!r} holds an invalid spec: {exc}") from None
     except (KeyError, ValueError, TypeError) as exc:
         raise CheckpointError(f"{name!r} has corrupt torchplay metadata ({exc})") from None
-    weights = {k: v for k, v in tensors.items() if not k.startswith(("optim.", "batch."))}
+    weights = {k: v for k, v in tensors.items() if not k.startswith(("optim.", "batch.", "best."))}
     want = expected_shapes(spec, shape["inputs"], shape["outputs"])
     if set(weights) != set(want):
         raise CheckpointError(
@@ -252,6 +269,8 @@ def load(path: str | os.PathLike) -> Checkpoint:
         shape=shape,
         run=run,
         forked_from=forked_from,
+        schedule=schedule,
+        best=best,
     )
 
 
@@ -271,6 +290,33 @@ def _forked_from(value: str | None) -> tuple[str, int] | None:
     if run is None or isinstance(step, bool) or not isinstance(step, int) or step < 0:
         raise ValueError(f"forked_from {raw!r} needs a run id and a step >= 0")
     return run, step
+
+
+def _schedule(spec: Spec, value: str | None) -> dict | None:
+    """The schedule state, checked by the schedule that will load it."""
+    if value is None:
+        return None
+    from torchplay.engine.schedule import Schedule
+
+    raw = json.loads(value)
+    Schedule(spec.training).load(raw)  # raises ValueError when it is not one
+    return raw
+
+
+def _best(value: str | None, flat: torch.Tensor | None) -> tuple | None:
+    if value is None and flat is None:
+        return None
+    raw = json.loads(value) if value is not None else None
+    if not isinstance(raw, dict) or set(raw) != {"loss", "step"} or flat is None:
+        raise ValueError("best needs loss, step and the tensor best.flat")
+    loss, step = raw["loss"], raw["step"]
+    if isinstance(step, bool) or not isinstance(step, int) or step < -1:
+        raise ValueError(f"best step {step!r} must be a step")
+    if loss is not None and (isinstance(loss, bool) or not isinstance(loss, int | float)):
+        raise ValueError(f"best loss {loss!r} must be a number or null")
+    if flat.dtype != torch.float32 or flat.dim() != 1:
+        raise ValueError("best.flat must be a 1-D float32 tensor")
+    return (math.inf if loss is None else float(loss)), step, flat
 
 
 def restore(path: str | os.PathLike):
@@ -297,4 +343,11 @@ def trainer_from(ckpt: Checkpoint, name: str):
     )
     trainer.run_id = ckpt.run or trainer.run_id
     trainer.forked_from = ckpt.forked_from
+    trainer.schedule.load(ckpt.schedule)
+    if ckpt.best is not None and trainer.best is not None:
+        loss, step, flat = ckpt.best
+        if flat.shape != trainer.best.flat.shape:
+            raise CheckpointError(f"{name!r}: best.flat does not fit the network")
+        trainer.best.flat.copy_(flat)
+        trainer.best.loss, trainer.best.step = loss, step
     return trainer

@@ -26,6 +26,8 @@ class RunState(StrEnum):
     """Reached the spec's step count."""
     DIVERGED = "diverged"
     """The loss went non-finite; the last finite weights are kept."""
+    STOPPED_EARLY = "stopped_early"
+    """Early stopping ended it (``training.patience``); the best weights are restored."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,10 @@ class Snapshot:
     """History points recorded since the previous snapshot to the same observer."""
     target: int = 0
     """The step the current (or last) run ends at; before any, the spec's step count."""
+    lrs: list[float] = field(default_factory=list)
+    """The lr each of ``points`` was trained with; empty when it is ``lr`` throughout."""
+    lr_now: float | None = None
+    """The lr the next step runs with (a schedule's; None: ``lr``)."""
 
 
 @dataclass(frozen=True)

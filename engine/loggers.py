@@ -52,16 +52,17 @@ class _Logger:
     def rows(self, snap: Snapshot) -> list[dict]:
         wall = round(time.perf_counter() - self._t0, 4)
         metric = snap.accuracy if self.task == "classification" else snap.r2
+        lrs = snap.lrs or [snap.lr] * len(snap.points)
         return [
             {
                 "step": step,
                 "train_loss": train,
                 "test_loss": test,
                 self.metric: metric if step == snap.step else None,
-                "lr": snap.lr,
+                "lr": lr,
                 "wall_time": wall,
             }
-            for step, train, test in snap.points
+            for (step, train, test), lr in zip(snap.points, lrs, strict=True)
         ]
 
     def header(self) -> dict:

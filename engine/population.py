@@ -40,9 +40,10 @@ Progress = Callable[[int], None]
 
 def group_key(trainer: Trainer) -> tuple | None:
     """Members with equal keys train as one batched program; None: not batchable
-    (optimizers only autograd runs, and L1/L2 regularization, which the stacked update
-    leaves out: those members train as single runs)."""
-    if not trainer.stepper.fused or trainer.spec.training.l1 or trainer.spec.training.l2:
+    (optimizers only autograd runs; L1/L2 regularization, lr schedules and early stopping,
+    which the stacked update leaves out: those members train as single runs)."""
+    tr = trainer.spec.training
+    if not trainer.stepper.fused or tr.l1 or tr.l2 or trainer.schedule.varies or tr.patience:
         return None
     s, d = trainer.spec, trainer.data
     return (

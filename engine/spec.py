@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import tomli_w
-from torchplay.engine import datafields
+from torchplay.engine import datafields, schedule
 from torchplay.engine.errors import SpecError
 from torchplay.engine.layers import ACTIVATION_TABLE
 
@@ -231,6 +231,25 @@ class TrainingSpec:
     loss, as TF Playground does. The reported loss is the data loss."""
     l2: float = 0.0
     """L2 regularization rate: adds l2 * sum(w**2) / 2 over the weights (not biases)."""
+    schedule: str = "constant"
+    """How the lr changes: constant, step, cosine, exponential or plateau (engine.schedule)."""
+    schedule_every: int = 100
+    """step: multiply the lr by schedule_gamma every this many steps."""
+    schedule_gamma: float = 0.5
+    """step and plateau: the factor each drop multiplies the lr by, in (0, 1)."""
+    schedule_decay: float = 0.99
+    """exponential: step k runs with lr * schedule_decay**k, in (0, 1]."""
+    schedule_period: int = 0
+    """cosine: steps from lr down to schedule_min_lr (0: training.steps); flat after."""
+    schedule_min_lr: float = 0.0
+    """cosine: the lr it ends at; plateau: the lowest lr a drop reaches."""
+    schedule_patience: int = 100
+    """plateau: drop the lr after this many steps without a lower loss."""
+    patience: int = 0
+    """Early stopping: end the run after this many steps without a test loss lower than
+    the best by more than min_delta (train loss without a test split); 0 = off."""
+    min_delta: float = 0.0
+    """Early stopping: the smallest loss decrease that counts as an improvement."""
 
     def __post_init__(self) -> None:
         _choice("training.optimizer", self.optimizer, OPTIMIZERS)
@@ -248,6 +267,10 @@ class TrainingSpec:
         _bool("training.fast_path", self.fast_path)
         object.__setattr__(self, "l1", _float("training.l1", self.l1, 0.0, 1e3))
         object.__setattr__(self, "l2", _float("training.l2", self.l2, 0.0, 1e3))
+        schedule.check(self)
+        _int("training.patience", self.patience, 0, MAX_STEPS)
+        md = _float("training.min_delta", self.min_delta, 0.0, 1e6)
+        object.__setattr__(self, "min_delta", md)
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,15 @@ from torchplay.engine.events import RunState, Snapshot
 from torchplay.engine.fastpath import FusedStepper, supports
 from torchplay.engine.features import FeatureMap
 from torchplay.engine.history import History
+from torchplay.engine.schedule import Schedule
 from torchplay.engine.snapshots import Snapshots
 from torchplay.engine.spec import Spec, SpecError, check_batch_size
 
 IDLE, RUNNING, PAUSED = RunState.IDLE, RunState.RUNNING, RunState.PAUSED
 FINISHED, DIVERGED = RunState.FINISHED, RunState.DIVERGED
+STOPPED_EARLY = RunState.STOPPED_EARLY
+ENDED = (FINISHED, DIVERGED, STOPPED_EARLY)
+"""States a loaded run keeps (any other comes back paused)."""
 
 
 Observer = Callable[[Snapshot], None]
@@ -90,6 +94,11 @@ class Trainer:
         """(run id, step) of the run this one was forked from, if any."""
         self.best: Best | None = None
         """The best weights so far, tracked once :meth:`track_best` is called."""
+        self.schedule = Schedule(spec.training)
+        self.patience_from = 0
+        """Early stopping counts from here at least (a stopped run trained on)."""
+        if spec.training.patience:
+            self.track_best()
         self.snapshots = Snapshots()
         self.snapshots.take(self)
 
@@ -106,7 +115,7 @@ class Trainer:
         """Start keeping the weights with the lowest test loss (train loss without a test
         split), checked at each recorded history point."""
         if self.best is None:
-            self.best = Best(self.flat.clone())
+            self.best = Best(self.flat.clone(), self.spec.training.min_delta)
         return self.best
 
     @property
@@ -140,7 +149,7 @@ class Trainer:
             self.set_lr(lr)
         self.step_count = step
         self.history = history or History()
-        self.state = RunState(state) if state in (FINISHED, DIVERGED) else PAUSED
+        self.state = RunState(state) if state in ENDED else PAUSED
         self.snapshots.take(self)  # time travel reaches back to here (and to step 0)
 
     # -- training -------------------------------------------------------------------
@@ -149,7 +158,9 @@ class Trainer:
         """Run up to ``n`` optimizer steps; returns how many ran.
 
         Stops early when ``stop`` is set or the loss turns non-finite; in that case the
-        state becomes ``diverged`` and the last finite weights are kept.
+        state becomes ``diverged`` and the last finite weights are kept. With a schedule,
+        each step runs with its own lr; at each history point the best weights, the
+        plateau schedule and early stopping (state ``stopped_early``) look at the loss.
         """
         done = 0
         # Locals: this loop is the hot path of every run.
@@ -159,11 +170,16 @@ class Trainer:
         x_test, y_test = self.inputs_test, self.data.y_test
         has_test = x_test.shape[0] > 0
         count = self.step_count
+        lr_at = self.schedule.lr_at if self.schedule.varies else None
+        base, set_lr = self.lr, self.stepper.set_lr
+        watching = self.best is not None or self.schedule.kind == "plateau"
         for _ in range(n):
             if stop is not None and stop.is_set():
                 break
             backups[count & 1].copy_(flat)
             xb, yb = next_batch()
+            if lr_at is not None:
+                set_lr(lr_at(base, count))
             loss = step(xb, yb)
             if not math.isfinite(loss):
                 self.step_count = count
@@ -175,18 +191,40 @@ class Trainer:
                 self.step_count = count
                 test = self._loss_on(x_test, y_test) if has_test else None
                 history.add((count, loss, test))
-                if self.best is not None:
-                    # Without a test split, the batch loss belongs to the weights before
-                    # this step: the backup just taken.
-                    if has_test:
-                        self.best.offer(count, test, flat)
-                    else:
-                        self.best.offer(count - 1, loss, backups[(count - 1) & 1])
+                if watching and self._watch(count, loss, test):
+                    break
             if count == snapshots.next_step:
                 self.step_count = count
                 snapshots.take(self)
         self.step_count = count
         return done
+
+    def _watch(self, count: int, loss: float, test: float | None) -> bool:
+        """At a history point: offer the best weights, show plateau the loss, and stop
+        early when patience ran out (True: stopped, the best weights restored)."""
+        if self.schedule.kind == "plateau":
+            self.schedule.observe(count, loss if test is None else test, self.lr)
+        best = self.best
+        if best is None:
+            return False
+        if test is not None:
+            best.offer(count, test, self.flat)
+        else:
+            # Without a test split, the batch loss belongs to the weights before this
+            # step: the backup just taken.
+            best.offer(count - 1, loss, self._backups[(count - 1) & 1])
+        patience = self.spec.training.patience
+        if not patience or count - max(best.step, self.patience_from) < patience:
+            return False
+        self.step_count = count
+        self.flat.copy_(best.flat)
+        self.state = STOPPED_EARLY
+        return True
+
+    @property
+    def lr_now(self) -> float:
+        """The lr the next step runs with (the run's lr unless a schedule changes it)."""
+        return self.schedule.lr_at(self.lr, self.step_count)
 
     def _diverge(self) -> None:
         # Step step_count + 1 gave a non-finite loss from the current weights. Keep the
@@ -197,6 +235,7 @@ class Trainer:
             self.step_count -= 1
             self.history.points = [p for p in self.history.points if p[0] <= self.step_count]
         self.snapshots.drop_after(self.step_count)
+        self.schedule.forget_after(self.step_count)
         self.state = DIVERGED
 
     def target(self, steps: int | None = None, again: bool = False) -> int:
@@ -215,7 +254,7 @@ class Trainer:
         or diverged."""
         self.recover()
         self.step(n)
-        if self.state != DIVERGED:
+        if self.state not in (DIVERGED, STOPPED_EARLY):
             self.state = PAUSED
 
     def run(
@@ -237,6 +276,8 @@ class Trainer:
         target = self.goal = self.target(steps, again)
         if self.state == DIVERGED:
             self.recover()
+        if self.state == STOPPED_EARLY:
+            self.patience_from = self.step_count  # asked to train on: patience again
         self.state = RUNNING
         sent = self.step_count
         start = last = time.perf_counter()
@@ -308,6 +349,8 @@ class Trainer:
         has_test = d.x_test.shape[0] > 0
         mx, my = (self.inputs_test, d.y_test) if has_test else (self.inputs_train, d.y_train)
         metric = self._metric_on(mx, my)
+        points = self.history.since(since) if since is not None else []
+        varies = self.schedule.varies
         return Snapshot(
             step=self.step_count,
             state=self.state,
@@ -318,8 +361,10 @@ class Trainer:
             steps_per_s=self.steps_per_s,
             lr=self.lr,
             diverged_at=self.diverged_at,
-            points=self.history.since(since) if since is not None else [],
+            points=points,
             target=self.goal or self.target(),
+            lrs=[self.schedule.lr_at(self.lr, p[0] - 1) for p in points] if varies else [],
+            lr_now=self.lr_now,
         )
 
     # -- predictions ----------------------------------------------------------------
@@ -349,11 +394,11 @@ class Trainer:
 class Best:
     """The lowest loss seen at a recorded step, and a copy of the weights that gave it."""
 
-    def __init__(self, flat: torch.Tensor) -> None:
+    def __init__(self, flat: torch.Tensor, min_delta: float = 0.0) -> None:
         self.flat = flat
         self.loss = math.inf
         self.step = -1
-        self.min_delta = 0.0
+        self.min_delta = min_delta
         """An improvement must lower the loss by more than this."""
 
     def offer(self, step: int, loss: float, flat: torch.Tensor) -> None:

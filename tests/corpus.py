@@ -88,6 +88,16 @@ VALUES = [
     _value("--l2", "abc"),
     _value("--points", "1,2,3", "data.points[0]"),  # regression points are x,y
     _value("--points", "0.1,abc", "'0.1,abc'"),
+    _value("--schedule", "linear"),
+    _value("--schedule-every", "0"),
+    _value("--schedule-gamma", "1"),
+    _value("--schedule-gamma", "nan"),
+    _value("--schedule-decay", "0"),
+    _value("--schedule-period", "-1"),
+    _value("--schedule-patience", "0"),
+    _value("--schedule-min-lr", "-1"),
+    _value("--patience", "-5"),
+    _value("--min-delta", "-0.1"),
 ]
 
 SPEC_FIELDS = [
@@ -121,6 +131,19 @@ SPEC_FIELDS = [
     ("training.fast_path", 1),
     ("training.l1", -1.0),
     ("training.l2", float("inf")),
+    ("training.schedule", "warmup"),
+    ("training.schedule", 1),
+    ("training.schedule_every", 0),
+    ("training.schedule_every", 2.5),
+    ("training.schedule_gamma", 0.0),
+    ("training.schedule_gamma", True),
+    ("training.schedule_decay", 1.5),
+    ("training.schedule_period", -1),
+    ("training.schedule_min_lr", float("nan")),
+    ("training.schedule_patience", 0),
+    ("training.patience", -1),
+    ("training.patience", 1.5),
+    ("training.min_delta", -1.0),
     ("data.features", ["x1", "cosx1"]),
     ("data.features", "x1sq,x2sq"),  # the regression default is 1-D
     ("data.features", 3),
@@ -140,6 +163,12 @@ TOMLS = [
     Case("toml", "bool-lr", "True", value="[training]\nlr = true\n"),
     Case("toml", "unknown-section", "nonsense", value="[nonsense]\nx = 1\n"),
     Case("toml", "unknown-scenario", "scenario", value='scenario = "nope"\n'),
+    Case(
+        "toml",
+        "cosine-min-lr",
+        "must be below training.lr",
+        value='[training]\nlr = 0.1\nschedule = "cosine"\nschedule_min_lr = 0.5\n',
+    ),
     Case(
         "toml",
         "painted-class",

@@ -46,7 +46,10 @@ def result(trainer, checkpoint: str | None) -> dict:
         "diverged_at": snap.diverged_at,
         "steps_per_s": round(snap.steps_per_s, 1),
         "lr": snap.lr,
+        "lr_now": trainer.lr_now,
         "spec_lr": trainer.spec.training.lr,
+        "stopped_early": snap.state == "stopped_early",
+        "best_step": trainer.best.step if trainer.best is not None else None,
         "fast_path": trainer.stepper.fused,
     }
     out["accuracy" if trainer.task == "classification" else "r2"] = (
@@ -61,12 +64,14 @@ def _print_result(res: dict, as_json: bool) -> None:
         return
     metric = "accuracy" if "accuracy" in res else "r2"
 
-    state = (
-        f"diverged at step {res['diverged_at']} (kept the weights of step {res['step']}; "
-        "lower --lr)"
-        if res["diverged"]
-        else f"{res['state']} at step {res['step']}"
-    )
+    state = f"{res['state']} at step {res['step']}"
+    if res["diverged"]:
+        state = (
+            f"diverged at step {res['diverged_at']} (kept the weights of step {res['step']}; "
+            "lower --lr)"
+        )
+    elif res["stopped_early"]:
+        state = f"stopped early at step {res['step']} (the weights of step {res['best_step']})"
     line = (
         f"{state}: train_loss {fmt(res['train_loss'])}  "
         f"test_loss {fmt(res['test_loss'])}  {metric} {fmt(res[metric])}  "
@@ -139,7 +144,12 @@ class PeriodicSaver:
         from torchplay.engine import checkpoint
 
         best = self.trainer.best
-        if best is None or best.step < 0 or best.step == self.best_written:
+        if (
+            not self.args.save_best
+            or best is None
+            or best.step < 0
+            or best.step == self.best_written
+        ):
             return
         with self.interrupts.saving(self.args.save_best):
             checkpoint.save_best(self.trainer, self.args.save_best)

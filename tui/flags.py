@@ -14,6 +14,7 @@ import dataclasses
 from typing import Any
 
 from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.schedule import SCHEDULES
 from torchplay.engine.spec import (
     ACTIVATIONS,
     CLASSIFICATION_DATASETS,
@@ -138,6 +139,56 @@ SPEC_FLAGS: list[tuple[str, str, dict[str, Any]]] = [
         {"type": float, "metavar": "F", "help": "L2 regularization rate (weights, in the loss)"},
     ),
     ("--steps", "training.steps", {"type": int, "metavar": "N", "help": "optimizer steps"}),
+    (
+        "--schedule",
+        "training.schedule",
+        {"metavar": "NAME", "help": "how the lr changes: " + ", ".join(SCHEDULES)},
+    ),
+    (
+        "--schedule-every",
+        "training.schedule_every",
+        {"type": int, "metavar": "N", "help": "step: multiply the lr by the gamma every N steps"},
+    ),
+    (
+        "--schedule-gamma",
+        "training.schedule_gamma",
+        {"type": float, "metavar": "F", "help": "step, plateau: the factor of each drop, 0-1"},
+    ),
+    (
+        "--schedule-decay",
+        "training.schedule_decay",
+        {"type": float, "metavar": "F", "help": "exponential: step k runs with lr * F**k"},
+    ),
+    (
+        "--schedule-period",
+        "training.schedule_period",
+        {"type": int, "metavar": "N", "help": "cosine: steps down to the min lr (0: --steps)"},
+    ),
+    (
+        "--schedule-min-lr",
+        "training.schedule_min_lr",
+        {"type": float, "metavar": "F", "help": "cosine: the final lr; plateau: the lowest"},
+    ),
+    (
+        "--schedule-patience",
+        "training.schedule_patience",
+        {"type": int, "metavar": "N", "help": "plateau: drop after N steps without a lower loss"},
+    ),
+    (
+        "--patience",
+        "training.patience",
+        {
+            "type": int,
+            "metavar": "N",
+            "help": "early stopping: end after N steps without a lower test loss (train "
+            "loss without a test split) and restore the best weights; 0: off",
+        },
+    ),
+    (
+        "--min-delta",
+        "training.min_delta",
+        {"type": float, "metavar": "F", "help": "early stopping: the least decrease that counts"},
+    ),
     (
         "--loss",
         "training.loss",

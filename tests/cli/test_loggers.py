@@ -94,3 +94,23 @@ def test_bad_logger_targets_exit_2_before_training(cli, tmp_path, flag, target, 
     code, out, err = cli("train", "--quiet", flag, str(tmp_path / target), "--save", str(save))
     assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
     assert not save.exists() and (tmp_path / "file").read_text() == "x"
+
+
+def test_rows_carry_the_scheduled_lr(cli, tmp_path) -> None:
+    path = tmp_path / "m.csv"
+    args = ("train", "--steps", "20", "--schedule", "step", "--schedule-every", "5", "--quiet")
+    assert cli(*args, "--csv", str(path))[0] == 0
+    with path.open(newline="") as fh:
+        lrs = [float(r["lr"]) for r in csv.DictReader(fh)]
+    assert lrs == pytest.approx([0.2] * 5 + [0.1] * 5 + [0.05] * 5 + [0.025] * 5)
+
+
+def test_json_says_stopped_early_with_the_best_step(cli) -> None:
+    code, out, err = cli(
+        "train", "--dataset", "sine", "--test-fraction", "0.3", "--steps", "20000",
+        "--patience", "100", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    res = json.loads(out)
+    assert res["stopped_early"] is True and res["state"] == "stopped_early"
+    assert res["step"] - res["best_step"] == 100 and res["step"] < 20000
