@@ -54,7 +54,8 @@ class MemberResult:
     checkpoint_bytes: bytes | None = None
     """The checkpoint in the usual format, when the caller asked for it."""
     stopped_early: bool = False
-    """A scheduler (``--backend ray --scheduler asha``) stopped it at ``step``."""
+    """Early stopping (``training.patience``) or a scheduler (``--backend ray --scheduler
+    asha``) stopped it at ``step``."""
 
     @property
     def loss(self) -> float | None:
@@ -98,6 +99,7 @@ def result_of(member: Member, trainer: Trainer, keep_checkpoint: bool) -> Member
         diverged_at=snap.diverged_at,
         weights_sha256=_checkpoint.weights_sha256(trainer),
         checkpoint_bytes=_checkpoint.to_bytes(trainer) if keep_checkpoint else None,
+        stopped_early=snap.state == "stopped_early",
     )
 
 
