@@ -37,6 +37,8 @@ EXAMPLES = {
     "  torchplay predict runs/c.safetensors --x 1,2 -1,0.5   (two inputs: x1,x2 pairs)",
     "info": "torchplay info runs/a.safetensors --json",
     "import": "torchplay import net_params.pkl --activation relu --save runs/imported.safetensors",
+    "lr-find": "torchplay lr-find regression --plot\n"
+    "  torchplay lr-find classification --optimizer adam --json",
     "export": "torchplay export runs/a.safetensors --format onnx --out net.onnx",
     "completion": "torchplay completion bash > ~/.local/share/bash-completion/completions/torchplay",
     "sweep": "torchplay sweep regression --grid training.lr=0.05,0.1,0.2,0.4 "
@@ -87,6 +89,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--device", default="cpu", choices=["cpu", "cuda"], help="where to train (cuda: the GPU)"
     )
     _output_args(t)
+
+    lf = _command(sub, "lr-find", "suggest a learning rate (Smith's range test)")
+    lf.add_argument(
+        "source",
+        nargs="?",
+        default="regression",
+        help="a scenario name or a spec FILE.toml (default: regression)",
+    )
+    add_spec_flags(lf)
+    lf.add_argument("--min-lr", type=float, default=1e-6, metavar="F", help="the first lr tried")
+    lf.add_argument("--max-lr", type=float, default=10.0, metavar="F", help="the last lr tried")
+    lf.add_argument(
+        "--num-steps", type=int, default=100, metavar="N", help="steps (lrs) of the test, 20-10000"
+    )
+    lf.add_argument("--plot", action="store_true", help="print the curve, the suggestion marked")
+    lf.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"suggested_lr", "lrs", "losses", "diverged"} (losses smoothed)',
+    )
 
     r = _command(sub, "resume", "train more steps from a checkpoint")
     r.add_argument("checkpoint", help="a torchplay .safetensors checkpoint")
@@ -223,7 +245,7 @@ def _dispatch(argv: list[str]) -> int:
             return EXIT_OK
         from torchplay.tui import commands
 
-        return getattr(commands, f"cmd_{args.command}")(args)
+        return getattr(commands, f"cmd_{args.command.replace('-', '_')}")(args)
     except InputError as exc:  # spec, data, checkpoint, import and command-line errors
         print(f"torchplay: error: {exc}", file=sys.stderr)
         return EXIT_INPUT

@@ -215,6 +215,33 @@ def cmd_train(args) -> int:
         return _train(trainer, args, None, interrupts)
 
 
+def cmd_lr_find(args) -> int:
+    from torchplay.engine.lrfind import check_range, lr_find
+    from torchplay.engine.trainer import configure_threads_for
+
+    check_range(args.min_lr, args.max_lr, args.num_steps)
+    spec = resolve(args.source).spec.with_overrides(spec_overrides(args))
+    configure_threads_for(0)
+    test = lr_find(spec, args.min_lr, args.max_lr, args.num_steps)
+    if args.json:
+        print(json.dumps(test.to_json()))
+        return EXIT_OK
+    if args.plot:
+        from torchplay.tui.textplots import lr_find_chart
+
+        print(lr_find_chart(test))
+    if not test.lrs:
+        print(f"no suggestion: the loss diverged at once; lower --min-lr ({args.min_lr:g})")
+        return EXIT_OK
+    end = "diverged" if test.diverged else "reached --max-lr"
+    tried = f"{len(test.lrs)} lrs from {test.lrs[0]:.3g} to {test.lrs[-1]:.3g} ({end})"
+    if test.suggested_lr is None:
+        print(f"no suggestion: {tried}; too few points, widen --min-lr/--max-lr")
+    else:
+        print(f"suggested lr {test.suggested_lr:.3g}: {tried}")
+    return EXIT_OK
+
+
 def cmd_resume(args) -> int:
     from torchplay.engine import checkpoint
 

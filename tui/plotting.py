@@ -75,6 +75,25 @@ def draw_loss(plt, points: list[Point], width: int, log_scale: bool = False) -> 
     plt.xlabel("step")
 
 
+def draw_lr_find(plt, lrs: list[float], losses: list[float], suggested: float | None) -> None:
+    """The range test: smoothed loss against the lr on a log axis, the suggestion marked."""
+    xs = [math.log10(v) for v in lrs]
+    plt.plot(xs, losses, label="smoothed loss", marker="braille")
+    if suggested is not None:
+        at = math.log10(suggested)
+        plt.vline(at, "red")
+        plt.scatter([at], [losses[lrs.index(suggested)]], marker="@", color="red")
+        plt.title(f"lr range test: suggested lr {suggested:.3g}")
+    else:
+        plt.title("lr range test: no suggestion (too few points)")
+    compact_ticks(plt, [], losses)
+    if xs:
+        decades = list(range(math.ceil(min(xs)), math.floor(max(xs)) + 1))
+        plt.xticks(decades, [f"1e{k}" for k in decades])
+    plt.xlabel("lr (log scale)")
+    plt.ylabel("loss")
+
+
 def draw_data(
     plt,
     samples: Samples | None,

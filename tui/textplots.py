@@ -1,4 +1,4 @@
-"""Plotext charts printed to stdout at the end of a headless run (``train --plot``).
+"""Plotext charts printed to stdout at the end of a headless run (``train --plot``, ``lr-find --plot``).
 
 The same drawing as the app's charts (:mod:`torchplay.tui.plotting`), on plotext's
 module-level figure.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import plotext as plt
 from torchplay.engine.history import Point
-from torchplay.tui.plotting import draw_data, draw_loss
+from torchplay.tui.plotting import draw_data, draw_loss, draw_lr_find
 
 
 def _figure(width: int, height: int):
@@ -20,6 +20,12 @@ def _figure(width: int, height: int):
 
 def loss_chart(points: list[Point], width: int = 80, height: int = 15) -> str:
     draw_loss(_figure(width, height), points, width)
+    return plt.build()
+
+
+def lr_find_chart(test, width: int = 80, height: int = 18) -> str:
+    """An :class:`torchplay.engine.lrfind.RangeTest`'s curve with its suggestion marked."""
+    draw_lr_find(_figure(width, height), test.lrs, test.losses, test.suggested_lr)
     return plt.build()
 
 
