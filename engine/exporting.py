@@ -130,6 +130,16 @@ def onnx_bytes(trainer) -> bytes:
     return program.model_proto.SerializeToString()
 
 
+def _state_dict_metadata(weights) -> dict:
+    """The root module's entry of a ``state_dict``'s metadata, which ``torch.save`` keeps.
+
+    Torch has no public API for it: ``state_dict()`` returns an OrderedDict with a
+    ``_metadata`` attribute (torch==2.13.0, pinned in constraints.txt), read back by
+    ``torch.load``; this is the one place that touches it.
+    """
+    return weights._metadata[""]  # type: ignore[attr-defined]
+
+
 def export(trainer, fmt: str, out: str | os.PathLike) -> None:
     """Write the trainer's network to ``out`` in format ``fmt`` (see :data:`FORMATS`).
 
@@ -145,10 +155,10 @@ def export(trainer, fmt: str, out: str | os.PathLike) -> None:
     fmt = ALIASES.get(fmt, fmt)
     features = ",".join(trainer.spec.data.features)
     if fmt == "state-dict":
-        weights = trainer.net.state_dict()  # keeps _metadata, where the features go
+        weights = trainer.net.state_dict()
         weights.update(trainer.weights())
         if features:
-            weights._metadata[""]["torchplay.features"] = features  # type: ignore[attr-defined]
+            _state_dict_metadata(weights)["torchplay.features"] = features
         buf = io.BytesIO()
         torch.save(weights, buf)
         data = buf.getvalue()

@@ -144,7 +144,7 @@ class TensorBoardLogger(_Logger):
         # One event per row holding its scalars: add_scalar costs ~30 us per value.
         from tensorboard.compat.proto.summary_pb2 import Summary
 
-        out = self.writer._get_file_writer()
+        out = self.writer.file_writer  # public attribute: the FileWriter, open until close()
         tags = (
             ("loss/train", "train_loss"),
             ("loss/test", "test_loss"),

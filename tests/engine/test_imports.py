@@ -35,7 +35,10 @@ def test_every_engine_module_imports_no_ui(module: str) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["spec", "scenarios", "source", "describe", "client", "events", "errors", "exporting"],
+    [
+        *("spec", "scenarios", "source", "describe", "client", "events", "errors", "exporting"),
+        *("layers", "views", "atomic", "grid", "datafields", "raycluster"),
+    ],
 )
 def test_light_modules_import_no_torch(module: str) -> None:
     mods = loaded_after(f"import torchplay.engine.{module}")
