@@ -72,7 +72,8 @@ class EngineClient:
         while True:
             try:
                 event = conn.recv()
-            except (EOFError, OSError):
+            except (EOFError, OSError, TypeError):
+                # TypeError: close() closed our end under a blocked recv (the handle is None).
                 event = ev.EngineCrashed("the engine process ended")
             try:
                 loop.call_soon_threadsafe(queue.put_nowait, event)
