@@ -24,7 +24,8 @@ from torchplay.engine.errors import InputError
 from torchplay.engine.grid import Member
 from torchplay.engine.population import Population, Progress, group_key
 from torchplay.engine.spec import Spec
-from torchplay.engine.trainer import DIVERGED, Trainer, configure_threads_for, step_work
+from torchplay.engine.threads import configure_threads_for, step_work
+from torchplay.engine.trainer import DIVERGED, Trainer
 
 CHUNK = 4096
 """The most members trained at once by one :func:`train_chunk` call."""

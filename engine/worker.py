@@ -124,7 +124,8 @@ class Engine:
 
     def build(self, spec_dict: dict) -> None:
         from torchplay.engine.source import from_dict
-        from torchplay.engine.trainer import Trainer, configure_threads
+        from torchplay.engine.threads import configure_threads
+        from torchplay.engine.trainer import Trainer
 
         self.trainer = Trainer(from_dict(spec_dict))
         configure_threads(self.trainer)
@@ -176,7 +177,7 @@ class Engine:
 
     def load(self, path: str) -> None:
         from torchplay.engine import checkpoint
-        from torchplay.engine.trainer import configure_threads
+        from torchplay.engine.threads import configure_threads
 
         self.trainer = checkpoint.restore(path)
         configure_threads(self.trainer)

@@ -159,7 +159,7 @@ class PeriodicSaver:
 def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
     """Run with progress, signals and outputs; shared by train and resume."""
     from torchplay.engine import checkpoint
-    from torchplay.engine.trainer import configure_threads
+    from torchplay.engine.threads import configure_threads
 
     configure_threads(trainer)
     total = trainer.target(steps)
@@ -217,7 +217,7 @@ def cmd_train(args) -> int:
 
 def cmd_lr_find(args) -> int:
     from torchplay.engine.lrfind import check_range, lr_find
-    from torchplay.engine.trainer import configure_threads_for
+    from torchplay.engine.threads import configure_threads_for
 
     check_range(args.min_lr, args.max_lr, args.num_steps)
     spec = resolve(args.source).spec.with_overrides(spec_overrides(args))
