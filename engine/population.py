@@ -29,7 +29,7 @@ import torch
 from torchplay.engine.fastpath import ACTIVATIONS
 from torchplay.engine.history import History
 from torchplay.engine.model import linears
-from torchplay.engine.trainer import DIVERGED, FINISHED, PAUSED, RUNNING, Trainer
+from torchplay.engine.trainer import RUNNING, Trainer
 
 BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
 """Adam's defaults, as the fused path and ``torch.optim`` use them."""
@@ -360,12 +360,7 @@ class Population:
                 t.stepper.t = self.t
             t.batches.pos = self.pos
             t.steps_per_s = self.count / self.elapsed if self.elapsed else 0.0
-            if r in diverged_at:
-                t.diverged_at = diverged_at[r]
-                t.history.points = [q for q in t.history.points if q[0] <= t.step_count]
-                t.state = DIVERGED
-            else:
-                t.state = FINISHED if t.step_count >= t.spec.training.steps else PAUSED
+            t.settle(diverged_at.get(r))
         gone = set(rows)
         keep = [r for r in range(len(self.rows)) if r not in gone]
         if not keep:

@@ -304,12 +304,23 @@ class Trainer:
                 for obs in observers:
                     obs(snap)
                 last = now
-        if self.state == RUNNING:
-            self.state = FINISHED if self.step_count >= self.spec.training.steps else PAUSED
+        self.settle()
         snap = self.snapshot(since=sent)
         for obs in observers:
             obs(snap)
         return snap
+
+    def settle(self, diverged_at: int | None = None) -> None:
+        """A run stops running: diverged at step ``diverged_at`` when given (its weights,
+        written by whoever ran the steps, are the last finite ones), else finished at
+        the spec's steps or paused short of them. The one rule for how a run ends,
+        whether its steps ran here or in a population."""
+        if diverged_at is not None:
+            self.diverged_at = diverged_at
+            self.history.points = [p for p in self.history.points if p[0] <= self.step_count]
+            self.state = DIVERGED
+        elif self.state == RUNNING:
+            self.state = FINISHED if self.step_count >= self.spec.training.steps else PAUSED
 
     def recover(self) -> None:
         """Leave the diverged state (e.g. after lowering the learning rate)."""
