@@ -20,6 +20,7 @@ from torchplay.engine.spec import DataSpec, ModelSpec, Spec, TrainingSpec
 from torchplay.engine.trainer import Trainer
 
 from bench import population as population_bench
+from bench import serve as serve_bench
 from bench import tui as tui_bench
 from bench import workflow
 from tests import tutorial
@@ -281,6 +282,9 @@ def main() -> None:
     flow_res, flow_rows = workflow.rows()
     res.update(flow_res)
     rows += flow_rows
+    serve_res, serve_rows = serve_bench.rows()
+    res.update(serve_res)
+    rows += serve_rows
     res["peak_rss_mb_bench"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     res["peak_rss_mb_children"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     rows.append(

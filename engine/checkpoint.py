@@ -125,15 +125,15 @@ def save(trainer, path: str | os.PathLike) -> None:
     write_atomic(path, to_bytes(trainer))
 
 
-def save_best(trainer, path: str | os.PathLike) -> None:
-    """Save the best weights :meth:`Trainer.track_best` kept, as a checkpoint whose
-    ``step`` is the best step (the optimizer and minibatch state are the current ones)."""
+def best_to_bytes(trainer) -> bytes:
+    """The best weights :meth:`Trainer.track_best` kept, as a checkpoint whose ``step`` is
+    the best step (the optimizer and minibatch state are the current ones)."""
     best = trainer.best
     current, step = trainer.flat.clone(), trainer.step_count
     trainer.flat.copy_(best.flat)
     trainer.step_count = best.step
     try:
-        save(trainer, path)
+        return to_bytes(trainer)
     finally:
         trainer.flat.copy_(current)
         trainer.step_count = step

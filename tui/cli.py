@@ -21,6 +21,7 @@ from torchplay.engine.scenarios import SCENARIOS
 from torchplay.engine.spec import ACTIVATIONS
 from torchplay.tui import interrupts
 from torchplay.tui.flags import HelpFormatter, add_spec_flags
+from torchplay.tui.serve import add_arguments as add_serve_arguments
 from torchplay.tui.sweep import add_arguments as add_sweep_arguments
 
 EPILOG = (
@@ -44,6 +45,7 @@ EXAMPLES = {
     "sweep": "torchplay sweep regression --grid training.lr=0.05,0.1,0.2,0.4 "
     "--grid data.seed=1..4 --steps 300 --plot",
     "tui": "torchplay tui classification",
+    "serve": "torchplay serve classification --port 8000   (then open http://127.0.0.1:8000)",
     "compare": "torchplay compare runs/a.safetensors runs/b.safetensors",
 }
 """One example per subcommand, shown at the end of its --help."""
@@ -171,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="regression",
         help="scenario, FILE.toml or checkpoint (default: regression)",
     )
+    add_serve_arguments(_command(sub, "serve", "serve the app to a browser tab (textual-serve)"))
     cm = _command(sub, "compare", "compare up to three checkpoints in the app")
     cm.add_argument("checkpoints", nargs="+", help="torchplay .safetensors checkpoints")
     return p
@@ -238,6 +241,10 @@ def _dispatch(argv: list[str]) -> int:
             from torchplay.tui.sweep import cmd_sweep
 
             return cmd_sweep(args)
+        if args.command == "serve":
+            from torchplay.tui.serve import cmd_serve
+
+            return cmd_serve(args)
         if args.command == "completion":  # answered from this parser, here
             import shtab
 

@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from torchplay.engine.atomic import write_atomic
 from torchplay.engine.errors import EXIT_DIVERGED, EXIT_OK, UserError
 from torchplay.engine.source import resolve
 from torchplay.engine.spec import ACTIVATIONS, MAX_STEPS
@@ -117,7 +118,10 @@ def _loggers(trainer, args) -> list:
 class PeriodicSaver:
     """``--save-every N`` rewrites ``--save`` at each multiple of N steps; ``--save-best``
     writes the best weights so far when they changed (checked every N steps, 1,000 by
-    default, and at the end). Called by the trainer's loop at those exact steps."""
+    default, and at the end). Called by the trainer's loop at those exact steps, it only
+    serialises; a :class:`~torchplay.engine.atomic.BackgroundWriter` writes and fsyncs, so
+    the loop does not wait for the disk. :meth:`finish` waits for it (before the final
+    save to the same path)."""
 
     def __init__(self, trainer, args, interrupts: Interrupts) -> None:
         self.args, self.interrupts = args, interrupts
@@ -131,16 +135,32 @@ class PeriodicSaver:
         if args.save_best:
             trainer.track_best()
         self.trainer = trainer
+        from torchplay.engine.atomic import BackgroundWriter
+
+        self.writer = BackgroundWriter()
 
     def __call__(self, trainer) -> None:
         from torchplay.engine import checkpoint
 
         if self.args.save_every:
-            with self.interrupts.saving(self.args.save):
-                checkpoint.save(trainer, self.args.save)
-        self.save_best()
+            self.writer.submit(self.args.save, checkpoint.to_bytes(trainer))
+        self.save_best(self.writer.submit)
 
-    def save_best(self) -> None:
+    def finish(self) -> None:
+        """Wait for the periodic writes, then write the best weights if they changed.
+
+        Raises:
+            TargetError: a write failed.
+        """
+        if self.every:
+            with self.interrupts.saving(self.args.save or self.args.save_best):
+                self.writer.wait()
+        if self.args.save_best:
+            with self.interrupts.saving(self.args.save_best):
+                self.save_best(write_atomic)
+
+    def save_best(self, write) -> None:
+        """``write(path, bytes)`` the best weights when they changed since the last time."""
         from torchplay.engine import checkpoint
 
         best = self.trainer.best
@@ -151,8 +171,7 @@ class PeriodicSaver:
             or best.step == self.best_written
         ):
             return
-        with self.interrupts.saving(self.args.save_best):
-            checkpoint.save_best(self.trainer, self.args.save_best)
+        write(self.args.save_best, checkpoint.best_to_bytes(self.trainer))
         self.best_written = best.step
 
 
@@ -183,7 +202,7 @@ def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
     finally:
         for obs in observers:
             obs.close()
-    saver.save_best()
+    saver.finish()
     if args.save:
         with interrupts.saving(args.save):
             checkpoint.save(trainer, args.save)

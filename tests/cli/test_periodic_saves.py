@@ -47,13 +47,13 @@ def test_kill_9_leaves_a_loadable_file_at_a_multiple_of_n(tmp_path) -> None:
 def test_save_every_writes_at_multiples_and_at_the_end(cli, tmp_path, monkeypatch) -> None:
     ck = tmp_path / "run.safetensors"
     seen = []
-    original = checkpoint.save
+    original = checkpoint.to_bytes
 
-    def spy(trainer, path):
+    def spy(trainer):
         seen.append(trainer.step_count)
-        original(trainer, path)
+        return original(trainer)
 
-    monkeypatch.setattr(checkpoint, "save", spy)
+    monkeypatch.setattr(checkpoint, "to_bytes", spy)
     code, _, err = cli("train", "--steps", "23", "--quiet", "--save", str(ck), "--save-every", "5")
     assert code == 0, err
     assert seen == [5, 10, 15, 20, 23]
