@@ -117,6 +117,15 @@ class Schedule:
             if self.lr_at(lr, step) > low and len(self.drops) < MAX_DROPS:
                 self.drops.append(step)
 
+    def drops_until(self, step: int) -> list[int]:
+        """Where the lr dropped, up to ``step``: the step counts whose step ran first with
+        each lower lr (as the loss chart's points count them). ``step`` and ``plateau``
+        only; the others change the lr at every step."""
+        if self.kind == "step":
+            every = self.training.schedule_every
+            return list(range(every + 1, step + 1, every))[-MAX_DROPS:]
+        return [d + 1 for d in self.drops if d + 1 <= step]
+
     def forget_after(self, step: int) -> None:
         """Undo drops after ``step`` (a diverged step was undone)."""
         self.drops = [d for d in self.drops if d <= step]

@@ -41,7 +41,7 @@ class ChartPane(Vertical):
 
     def progress(self, event: ev.StepsCompleted) -> None:
         """New loss points and the fit of the latest weights: both charts are stale."""
-        self.query_one(LossChart).extend(event.points)
+        self.query_one(LossChart).extend(event.points, event.lrs)
         data = self.query_one(DataChart)
         data.fit, data.heading = event.fit, heading(event)
         self.stale.update((LossChart, DataChart))

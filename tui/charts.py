@@ -13,7 +13,7 @@ from textual.message import Message
 from textual_plotext import PlotextPlot
 from torchplay.engine.history import History
 from torchplay.engine.views import Fit, Samples
-from torchplay.tui.plotting import draw_data, draw_loss
+from torchplay.tui.plotting import MAX_MARKS, draw_data, draw_loss
 
 
 class Chart(PlotextPlot):
@@ -80,27 +80,44 @@ class Chart(PlotextPlot):
 
 
 class LossChart(Chart):
-    """Train and test loss against steps, optionally on a log scale."""
+    """Train and test loss against steps, optionally on a log scale, with a mark where a
+    held learning rate dropped (a ``step`` or ``plateau`` schedule)."""
 
     def show(self, points: list) -> None:
         """Start over from ``points`` (a run was built or loaded)."""
         self.history = History()
+        self.marks: list[int] = []
+        self._lrs: tuple[float | None, float | None] = (None, None)
         self.extend(points)
 
-    def extend(self, points: list) -> None:
+    def extend(self, points: list, lrs: list[float] | None = None) -> None:
+        """Add ``points``; ``lrs``, the lr of each (a snapshot's ``lrs``), places marks."""
         for point in points:
             self.history.add(tuple(point))
+        if lrs:
+            self._mark_drops(points, lrs)
+
+    def _mark_drops(self, points: list, lrs: list[float]) -> None:
+        # A change after two equal lrs is a drop; an lr that changes at every point
+        # (cosine, exponential) marks nothing.
+        before, last = self._lrs
+        for point, lr in zip(points, lrs, strict=False):
+            if last is not None and lr != last and before == last:
+                self.marks.append(point[0])
+            before, last = last, lr
+        self._lrs = (before, last)
+        del self.marks[:-MAX_MARKS]
 
     @property
     def points(self) -> list:
         return self.history.points
 
     def on_mount(self) -> None:
-        self.history = History()  # bounded: halves its resolution past 1,000 points
         self.log_scale = False
+        self.show([])  # the history is bounded: halves its resolution past 1,000 points
 
     def plot(self, plt) -> None:
-        draw_loss(plt, self.history.points, self.size.width, self.log_scale)
+        draw_loss(plt, self.history.points, self.size.width, self.log_scale, self.marks)
 
 
 class DataChart(Chart):

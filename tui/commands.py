@@ -211,7 +211,11 @@ def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
     if args.plot and not args.json:
         from torchplay.tui.textplots import fit_chart, loss_chart
 
-        print(loss_chart(trainer.history.points))
+        print(
+            loss_chart(
+                trainer.history.points, marks=trainer.schedule.drops_until(trainer.step_count)
+            )
+        )
         print(fit_chart(trainer))
     if interrupts.code is not None:
         return interrupts.code

@@ -57,8 +57,15 @@ def compact_ticks(plt, xs: list[float], ys: list[float], n: int = 5, log_y: bool
         ticks(at, [f"{v:.3g}" for v in at])
 
 
-def draw_loss(plt, points: list[Point], width: int, log_scale: bool = False) -> None:
-    """Train and test loss against steps."""
+MAX_MARKS = 20
+"""The most lr-drop marks a loss chart draws (the latest)."""
+
+
+def draw_loss(
+    plt, points: list[Point], width: int, log_scale: bool = False, marks: list[int] = ()
+) -> None:
+    """Train and test loss against steps; ``marks``: steps where the lr dropped (a
+    vertical line each)."""
     n = max(20, 2 * width)
     all_x, all_y = [], []
     for idx, label in ((1, "train"), (2, "test")):
@@ -71,7 +78,11 @@ def draw_loss(plt, points: list[Point], width: int, log_scale: bool = False) -> 
             all_x += x
             all_y += y
     compact_ticks(plt, all_x, all_y, log_y=log_scale)
-    plt.title("loss (log scale)" if log_scale else "loss")
+    shown = [m for m in marks[-MAX_MARKS:] if all_x and min(all_x) <= m <= max(all_x)]
+    for step in shown:
+        plt.vline(step, "gray")
+    title = "loss (log scale)" if log_scale else "loss"
+    plt.title(f"{title}, | lr drop" if shown else title)
     plt.xlabel("step")
 
 

@@ -18,8 +18,11 @@ def _figure(width: int, height: int):
     return plt
 
 
-def loss_chart(points: list[Point], width: int = 80, height: int = 15) -> str:
-    draw_loss(_figure(width, height), points, width)
+def loss_chart(
+    points: list[Point], width: int = 80, height: int = 15, marks: list[int] = ()
+) -> str:
+    """The loss curve; ``marks``: steps where the lr dropped."""
+    draw_loss(_figure(width, height), points, width, marks=marks)
     return plt.build()
 
 
