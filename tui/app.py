@@ -7,7 +7,6 @@ process (see :mod:`torchplay.engine.client`) and this process never imports torc
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
 from pathlib import Path
 
 from textual import on, work
@@ -22,21 +21,16 @@ from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.source import from_dict, resolve
 from torchplay.engine.spec import Spec
 from torchplay.tui.chartpane import ChartPane
-from torchplay.tui.charts import DataChart, LossChart
+from torchplay.tui.charts import DataChart
+from torchplay.tui.filekeys import FileKeys
 from torchplay.tui.keys import BINDINGS, BUTTONS, RESET_ASK_STEPS, palette_commands
 from torchplay.tui.layout import STEP
 from torchplay.tui.panel import ControlPanel
-from torchplay.tui.screens import (
-    CompareScreen,
-    ConfirmDialog,
-    ModelScreen,
-    PathDialog,
-    save_target_error,
-)
+from torchplay.tui.screens import CompareScreen, ConfirmDialog
 from torchplay.tui.status import status_line
 
 
-class PlaygroundApp(App[None]):
+class PlaygroundApp(FileKeys, App[None]):
     """torchplay: train small networks and watch them learn."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses work too
@@ -348,35 +342,6 @@ class PlaygroundApp(App[None]):
 
     def action_log_scale(self) -> None:
         self.query_one(ChartPane).switch_log_scale()
-
-    def action_model(self) -> None:
-        info = self.run_info
-        n_in, n_out = (info.n_inputs, info.n_outputs) if info else (1, 1)
-        self.push_screen(ModelScreen(self.spec.model, n_in, n_out))
-
-    def ask_path(self, dialog: PathDialog, then: Callable[[str], object]) -> None:
-        """Show ``dialog``; ``then`` gets its answer unless it was cancelled."""
-        self.push_screen(dialog, lambda answer: then(answer) if answer else None)
-
-    def action_save(self) -> None:
-        step = self.last.step if self.last else 0
-        default = f"runs/{self.spec.name.replace(' ', '-')}-step{step}.safetensors"
-        self.ask_path(
-            PathDialog("save checkpoint to", default, save_target_error), self.client.save
-        )
-
-    def action_load(self) -> None:
-        default = self.saved[-1] if self.saved else "runs/"
-        self.ask_path(PathDialog("load checkpoint", default), self.load)
-
-    def load(self, path: str) -> None:
-        self.query_one(LossChart).show([])
-        self.client.load(path)
-
-    def action_compare(self) -> None:
-        default = " ".join(self.saved[-3:]) or "runs/"
-        dialog = PathDialog("compare checkpoints (up to 3 paths)", default)
-        self.ask_path(dialog, lambda paths: self.push_screen(CompareScreen(paths.split())))
 
     async def action_quit(self) -> None:
         self.client.close()
