@@ -14,7 +14,7 @@ from torchplay.tui.fields import Choice, NumberField, PanelButton
 from torchplay.tui.panel import NUMERIC
 from torchplay.tui.screens import ConfirmDialog
 
-from tests.tui.helpers import status, wait_for
+from tests.tui.helpers import status, toasts, wait_for
 
 
 def footer_keys(app) -> dict[str, str]:
@@ -117,8 +117,8 @@ async def test_reset_asks_first_past_1000_unsaved_steps(tmp_path, monkeypatch) -
         assert isinstance(app.screen, ConfirmDialog)
         assert "1,001 steps are not saved" in str(app.screen.question)
         await pilot.press("n")
-        await pilot.pause(0.3)
-        assert app.last.step == 1001  # declined: the run stands
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
+        assert app.last is not None and app.last.step == 1001  # declined: the run stands
         await pilot.press("ctrl+s", "enter")
         await wait_for(pilot, lambda: app.saved_at == 1001)
         await pilot.press("r")  # saved at this step: no question
@@ -131,14 +131,16 @@ async def test_reset_asks_first_past_1000_unsaved_steps(tmp_path, monkeypatch) -
 
 async def test_nothing_trains_while_a_field_is_invalid() -> None:
     app = PlaygroundApp(in_process=True)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.last is not None)
         app.query_one("#lr", NumberField).value = "1e-3e"
         await pilot.pause()
         await pilot.press("n", "space")
         await pilot.press("escape")
         await pilot.click("#step")
-        await pilot.pause(0.5)
+        # Each refusal says why, at once (no engine round trip): three refusals, no step.
+        refused = "fix the marked fields first"
+        await wait_for(pilot, lambda: toasts(app).count(refused) == 3)
         assert app.last.step == 0 and app.state == "idle"
         app.query_one("#lr", NumberField).value = "0.1"
         await pilot.press("n")

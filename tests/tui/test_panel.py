@@ -45,7 +45,8 @@ async def test_every_error_shows_at_once_in_full() -> None:
         app.query_one("#lr").value = "abc"
         app.query_one("#samples").value = "0"
         app.query_one("#seed").value = "-1"
-        await pilot.pause(0.3)
+        errors = [app.query_one(f"#{key}-error", Label) for key in ("lr", "samples", "seed")]
+        await wait_for(pilot, lambda: all(label.display for label in errors))
         shown = {
             label.id: str(label.render())
             for label in app.query(".error").results(Label)
@@ -60,8 +61,7 @@ async def test_every_error_shows_at_once_in_full() -> None:
             label = app.query_one(f"#{key}-error", Label)
             assert label.size.width * label.size.height >= len(shown[label.id]), key
         app.query_one("#lr").value = "0.1"
-        await pilot.pause(0.3)
-        assert not app.query_one("#lr-error").display  # no stale line
+        await wait_for(pilot, lambda: not app.query_one("#lr-error").display)  # no stale line
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
@@ -94,7 +94,7 @@ async def test_live_lr_shown_after_a_declined_reset_and_saved(tmp_path, capsys) 
         app.query_one("#dataset", Select).value = "sine"
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("n")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
         assert app.query_one("#lr").value == "0.01"  # what the run uses
         assert app.query_one("#dataset", Select).value != "sine"
         await pilot.press("space")
