@@ -123,6 +123,15 @@ class EngineClient:
         rows) in ``grids``: one per chart."""
         self._send("compare", list(paths), list(grids))
 
+    def sweep(self, spec: Spec, grid: list[str], address: str = "") -> None:
+        """Train the grid (``KEY=V1,V2`` texts) over ``spec``: here, or with ``address``
+        on that Ray cluster (``local``: a Ray started on this machine)."""
+        self._send("sweep", spec.to_dict(), list(grid), address)
+
+    def open_member(self, index: int) -> None:
+        """Stop the sweep; member ``index`` becomes the run, paused where it stands."""
+        self._send("open_member", index)
+
     async def events(self) -> AsyncIterator[object]:
         """Events as they arrive, until the engine crashes or is closed."""
         assert self._queue is not None, "launch() first"

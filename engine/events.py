@@ -111,6 +111,38 @@ class Compared:
 
 
 @dataclass(frozen=True)
+class SweepStarted:
+    """A sweep's members were built (:mod:`torchplay.engine.livesweep`); progress follows
+    as :class:`SweepStepsCompleted`. Member ``i`` is the ``i``-th of the grid's product
+    (the first axis varies slowest)."""
+
+    axes: list[tuple[str, list]]
+    """Each grid key and its values, in order (JSON-ready: hidden widths as lists)."""
+    overrides: list[dict]
+    """Each member's KEY -> value."""
+    targets: list[int]
+    """Each member's step count."""
+    where: str
+    """Where it trains: ``this machine``, or the Ray cluster's one-line description."""
+
+
+@dataclass(frozen=True)
+class SweepStepsCompleted:
+    """A sweep's progress, one entry per member (grid order)."""
+
+    steps: list[int]
+    states: list[str]
+    """``running``, ``paused``, ``finished``, ``diverged`` or ``idle`` (not started)."""
+    losses: list[float | None]
+    """The latest recorded loss (test loss, else the batch's train loss)."""
+    points: list[list[tuple[int, float]]]
+    """(step, loss) points recorded since the previous event."""
+    model_steps_per_s: float
+    state: str
+    """The sweep's own state: ``running``, ``finished`` or ``paused`` (stopped)."""
+
+
+@dataclass(frozen=True)
 class EngineCrashed:
     """The engine process died or raised; restart it to go on."""
 

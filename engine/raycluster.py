@@ -33,6 +33,8 @@ INSTALL_HINT = "pip install 'torchplay[ray]'"
 DEFAULT_PORT = 6379
 REACH_TIMEOUT_S = 5.0
 TOKEN_HINT = "get it on the head node with `ray get-auth-token`"
+LOCAL = "local"
+"""The address the app's sweep screen takes for a Ray started on this machine."""
 SCHEDULERS = ("none", "asha")
 """Tune schedulers a Ray sweep can use (``--scheduler``): none, or ASHA early stopping."""
 

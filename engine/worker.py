@@ -38,6 +38,8 @@ MID_RUN: dict[str, MidRun] = {
     "step": MidRun.INTERRUPT,
     "load": MidRun.INTERRUPT,
     "start": MidRun.REPLACE,
+    "sweep": MidRun.REPLACE,
+    "open_member": MidRun.REPLACE,  # stops a sweep, then opens one of its members
     "build": MidRun.REPLACE,
     "quit": MidRun.REPLACE,
 }
@@ -71,6 +73,8 @@ class Engine:
         self.sent_step = 0
         self.grid = DEFAULT_GRID
         """Decision-grid cells (columns, rows) of the app's main data chart."""
+        self.live = None
+        """The app's last sweep (:class:`torchplay.engine.livesweep.LiveSweep`)."""
 
     def dispatch(self, cmd: tuple) -> None:
         """Run one command; bad input is reported and the engine goes on."""
@@ -82,6 +86,10 @@ class Engine:
 
     def _observe(self, snap) -> None:
         self._emit(snap)
+        self._poll()
+
+    def _poll(self) -> None:
+        """Read the commands that arrived while a run or sweep trains (see MID_RUN)."""
         while self.conn.poll():
             cmd = self.conn.recv()
             action = MID_RUN.get(cmd[0], MidRun.REPLACE)
@@ -148,6 +156,38 @@ class Engine:
         self.trainer.run(
             observers=[self._observe], interval=EMIT_INTERVAL, stop=self.stop, again=True
         )
+
+    def sweep(self, spec_dict: dict, grid: list[str], address: str = "") -> None:
+        """Train the grid ``grid`` over ``spec_dict`` here (or on the Ray at ``address``),
+        with :class:`~torchplay.engine.events.SweepStepsCompleted` events as it goes."""
+        from torchplay.engine.livesweep import LiveSweep
+        from torchplay.engine.source import from_dict
+
+        def emit(event) -> None:
+            self.conn.send(event)
+            self._poll()
+
+        live = self.live = LiveSweep(from_dict(spec_dict), grid)
+        self.conn.send(live.started(f"Ray at {address}" if address else "this machine"))
+        self.stop.clear()
+        if address:
+            where = live.run_ray(address, emit, EMIT_INTERVAL, self.stop)
+            self.conn.send(live.started(where))
+        else:
+            live.run(emit, EMIT_INTERVAL, self.stop)
+
+    def open_member(self, index: int) -> None:
+        """Make member ``index`` of the last sweep the playground's run, where it stands."""
+        from torchplay.engine.threads import configure_threads
+
+        if self.live is None:
+            raise InputError("open_member: no sweep has run yet")
+        try:
+            self.trainer = self.live.trainer(index)
+        except IndexError as exc:
+            raise InputError(str(exc)) from None
+        configure_threads(self.trainer)
+        self._loaded(source=f"sweep member {index}")
 
     def pause(self) -> None:
         """Nothing to do between runs: :meth:`_observe` handles a pause during one."""

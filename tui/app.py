@@ -28,6 +28,7 @@ from torchplay.tui.layout import STEP
 from torchplay.tui.panel import ControlPanel
 from torchplay.tui.screens import CompareScreen, ConfirmDialog
 from torchplay.tui.status import status_line
+from torchplay.tui.sweepscreen import SweepScreen, is_sweep_event
 
 
 class PlaygroundApp(FileKeys, App[None]):
@@ -67,6 +68,8 @@ class PlaygroundApp(FileKeys, App[None]):
         """Show the run's own learning rate in the panel at the next snapshot (a load)."""
         self.saved_at: int | None = None
         """The step of the last checkpoint saved (a reset past it asks first)."""
+        self.sweeps: SweepScreen | None = None
+        """The sweep screen (``s``), kept with its last sweep once opened."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -91,6 +94,8 @@ class PlaygroundApp(FileKeys, App[None]):
         """Escape shows in the footer only while something has the focus."""
         if action == "leave_field":
             return self.focused is not None
+        if self.screen is self.sweeps and action != "quit":  # the playground's keys rest
+            return action not in {b.action for b in self.BINDINGS}
         return True
 
     def action_leave_field(self) -> None:
@@ -132,6 +137,10 @@ class PlaygroundApp(FileKeys, App[None]):
     # -- events from the engine ------------------------------------------------------
 
     def handle(self, event: object) -> None:
+        if is_sweep_event(event):
+            if self.sweeps is not None:
+                self.sweeps.handle(event)
+            return
         if isinstance(event, ev.EngineStarted):
             self.state = "idle"
             if self.grid:
@@ -342,6 +351,19 @@ class PlaygroundApp(FileKeys, App[None]):
 
     def action_log_scale(self) -> None:
         self.query_one(ChartPane).switch_log_scale()
+
+    def action_sweep(self) -> None:
+        """Open the sweep screen over the panel's spec (Escape comes back)."""
+        if self.queue("sweep"):
+            return
+        spec = self.trainable_spec()
+        if spec is None or self.screen is self.sweeps:
+            return
+        if self.sweeps is None:
+            self.sweeps = SweepScreen(spec, self.client, self.show_rate)
+            self.install_screen(self.sweeps, "sweep")
+        self.sweeps.base = spec
+        self.push_screen("sweep")
 
     async def action_quit(self) -> None:
         self.client.close()

@@ -18,6 +18,7 @@ BINDINGS = [
     Binding("d", "discrete", "Discrete", show=False, tooltip="Hard class regions"),
     Binding("m", "model", "Model", show=False, tooltip="Show the network as PyTorch code"),
     Binding("c", "compare", "Compare", tooltip="Compare up to 3 saved checkpoints"),
+    Binding("s", "sweep", "Sweep", show=False, tooltip="Train a grid of runs at once, live"),
     Binding("ctrl+s", "save", "Save", tooltip="Save a checkpoint of the run"),
     Binding("ctrl+o", "load", "Load", tooltip="Load a checkpoint"),
     Binding("less_than_sign", "narrower", "Narrower", show=False, tooltip="Narrow the panel"),

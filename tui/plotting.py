@@ -21,6 +21,38 @@ TEST_COLOR = "yellow"
 glyph (regression: ``T``)."""
 
 
+HEAT_COLORS = ["#1a9850", "#66bd63", "#a6d96a", "#d9ef8b", "#fee08b", "#fdae61", "#f46d43"]
+"""Heatmap cell backgrounds from the lowest loss (green) to the highest (orange-red)."""
+DIVERGED_STYLE = "bold white on #a50026"
+"""A diverged member's heatmap cell."""
+
+
+def log_range(losses: list[float | None]) -> tuple[float, float]:
+    """(lowest, highest) log10 of the finite, positive ``losses``; (0, 1) when none."""
+    logs = [math.log10(v) for v in losses if v is not None and math.isfinite(v) and v > 0]
+    return (min(logs), max(logs)) if logs else (0.0, 1.0)
+
+
+def shade(loss: float, lo: float, hi: float, n: int) -> int:
+    """Which of ``n`` shades ``loss`` gets on the log scale ``lo``..``hi`` (0: lowest)."""
+    if not (hi > lo and loss > 0 and math.isfinite(loss)):
+        return 0
+    frac = (math.log10(loss) - lo) / (hi - lo)
+    return max(0, min(n - 1, int(frac * n)))
+
+
+def heat_style(loss: float, lo: float, hi: float) -> str:
+    """A rich style for a heatmap cell holding ``loss``."""
+    return f"black on {HEAT_COLORS[shade(loss, lo, hi, len(HEAT_COLORS))]}"
+
+
+def curve(points: list[tuple[int, float]], n: int) -> list[float]:
+    """About ``n`` log10 losses of a (step, loss) curve, evenly strided, for a small
+    multiple (a sparkline: no axes, cheap enough to redraw while a sweep trains)."""
+    pts = [(s, math.log10(v)) for s, v in points if v > 0 and math.isfinite(v)]
+    return downsample([p[0] for p in pts], [p[1] for p in pts], n)[1]
+
+
 def downsample(xs: list[float], ys: list[float], n: int) -> tuple[list[float], list[float]]:
     """About ``n`` finite points, evenly strided (charts never need more than ~2x width).
 

@@ -10,7 +10,7 @@ from torchplay.engine.events import Snapshot, StepsCompleted
 from torchplay.engine.spec import MAX_STEPS
 from torchplay.tui.progress import fmt
 
-QUEUED = {"toggle": "run", "step": "one step"}
+QUEUED = {"toggle": "run", "step": "one step", "sweep": "the sweep screen"}
 """Run keys that wait for the engine's start (action -> what the status calls it)."""
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from torchplay.engine.grid import Axis, members, parse_grid
 from torchplay.engine.source import resolve
 from torchplay.engine.spec import SpecError
 from torchplay.tui.interrupts import Interrupts
+from torchplay.tui.plotting import log_range, shade
 from torchplay.tui.progress import fmt
 from torchplay.tui.raysweep import add_arguments as add_ray_arguments
 
@@ -143,8 +143,7 @@ def heatmap(result, axes: list[Axis]) -> str:
     }
     ra = [json.dumps(v) for v in dict.fromkeys(_plain(v) for v in a.values)]
     rb = [json.dumps(v) for v in dict.fromkeys(_plain(v) for v in b.values)]
-    logs = [math.log10(r.loss) for r in result.rows if not r.diverged and r.loss and r.loss > 0]
-    lo, hi = (min(logs), max(logs)) if logs else (0.0, 1.0)
+    lo, hi = log_range([r.loss for r in result.rows if not r.diverged])
     width = max(11, *(len(v) + 1 for v in ra))
     label = max(len(b.key), *(len(v) for v in rb))
     lines = [f"final loss by {a.key} (across) and {b.key} (down); darker is worse"]
@@ -156,9 +155,8 @@ def heatmap(result, axes: list[Axis]) -> str:
             if r is None or r.loss is None or r.diverged:
                 row.append(" " + ("div" if r is not None and r.diverged else "-").rjust(width))
                 continue
-            frac = (math.log10(r.loss) - lo) / (hi - lo) if hi > lo and r.loss > 0 else 0.0
-            shade = SHADES[min(len(SHADES) - 1, int(frac * len(SHADES)))]
-            row.append(" " + f"{shade * 2} {r.loss:.2e}".rjust(width))
+            glyph = SHADES[shade(r.loss, lo, hi, len(SHADES))]
+            row.append(" " + f"{glyph * 2} {r.loss:.2e}".rjust(width))
         lines.append(vb.rjust(label) + " " + "".join(row))
     return "\n".join(lines)
 

@@ -1,0 +1,123 @@
+"""The sweep screen with the real engine: the heatmap shows the engine's losses, Enter
+opens a member in the playground with its settings, bad input is marked in the panel."""
+
+from __future__ import annotations
+
+import pytest
+from torchplay.engine.errors import InputError
+from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.trainer import Trainer
+from torchplay.tui.app import PlaygroundApp
+from torchplay.tui.panel import ControlPanel
+from torchplay.tui.sweepscreen import SweepScreen, check_address
+
+from tests.tui.helpers import wait_for
+
+GRID = ("training.lr=0.05,0.2", "data.seed=1,2")
+
+
+async def start_sweep(pilot, app, steps: int, grid=GRID) -> SweepScreen:
+    """Open the sweep screen with ``s``, type the grid and the steps, press Enter."""
+    await wait_for(pilot, lambda: app.run_info is not None)
+    await pilot.press("s")
+    await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen))
+    screen = app.screen
+    for field, text in (("#axis-0", grid[0]), ("#axis-1", grid[1]), ("#sweep-steps", str(steps))):
+        screen.query_one(field).value = text
+    screen.query_one("#sweep-steps").focus()
+    await pilot.press("enter")
+    return screen
+
+
+def cells(screen: SweepScreen) -> list[str]:
+    """The heatmap's cell texts, in member order."""
+    table = screen.query_one("#heatmap")
+    return [str(table.get_cell_at(c)) for c in screen.cells]
+
+
+async def finished(pilot, screen: SweepScreen) -> None:
+    await wait_for(pilot, lambda: screen.last is not None and screen.last.state == "finished")
+    await wait_for(pilot, lambda: not screen.stale)
+
+
+async def test_heatmap_shows_each_members_loss_from_the_engine() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await start_sweep(pilot, app, steps=40)
+        await finished(pilot, screen)
+        base = get_scenario("regression").with_overrides({"training.steps": 40})
+        expected = []
+        for lr in (0.05, 0.2):
+            for seed in (1, 2):
+                single = Trainer(base.with_overrides({"training.lr": lr, "data.seed": seed}))
+                single.run()
+                expected.append(f"{single.history.points[-1][1]:.3g}")
+        assert cells(screen) == expected  # each member's loss is its single run's
+        assert len(set(expected)) == 4
+        assert screen.last.steps == [40] * 4
+        # The curves show the best and the worst members, with their losses.
+        titles = [t for t, _ in screen.query_one("#sweep-curves").curves]
+        assert len(titles) == 4 and titles[0].endswith(min(expected, key=float))
+
+
+async def test_enter_on_a_cell_opens_that_member_paused_with_its_settings() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await start_sweep(pilot, app, steps=200_000)
+        await wait_for(pilot, lambda: screen.last is not None and min(screen.last.steps) > 0)
+        table = screen.query_one("#heatmap")
+        table.focus()
+        await pilot.press("down", "right")  # lr 0.2 (second column), seed 2 (second row)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.run_info is not None and app.run_info.source != "")
+        await wait_for(pilot, lambda: app.last is not None and app.state == "paused")
+        assert not isinstance(app.screen, SweepScreen)
+        assert app.run_info.source == "sweep member 3"
+        assert 0 < app.run_info.step < 200_000
+        spec = app.query_one(ControlPanel).validate_all()
+        assert (spec.training.lr, spec.data.seed) == (0.2, 2)
+        # Its settings are the panel's: space carries on training that member.
+        await pilot.press("space")
+        step = app.run_info.step
+        await wait_for(pilot, lambda: app.last.step > step)
+
+
+async def test_bad_grid_and_address_are_marked_and_nothing_starts() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_sweep(pilot, app, steps=10, grid=("training.lx=1,2", ""))
+        error = str(screen.query_one("#sweep-error").render())
+        assert "training.lx" in error and not screen.running
+        screen.query_one("#axis-0").value = "training.lr=0.1"
+        screen.query_one("#sweep-address").value = "ray://head:6379"
+        screen.query_one("#sweep-address").focus()
+        await pilot.press("enter")
+        assert "HOST:PORT" in str(screen.query_one("#sweep-error").render())
+        assert screen.started is None
+        await pilot.press("escape")
+        assert not isinstance(app.screen, SweepScreen)
+
+
+@pytest.mark.parametrize("text", ["", "local", "10.0.0.5:6379", "head"])
+def test_addresses_the_panel_accepts(text) -> None:
+    assert check_address(f" {text} ") == text
+
+
+@pytest.mark.parametrize("text", ["ray://head:6379", "head:0", "head:http", ":6379"])
+def test_addresses_the_panel_refuses(text) -> None:
+    with pytest.raises(InputError, match="address"):
+        check_address(text)
+
+
+def test_snapshot_of_a_finished_sweep_with_a_diverged_member(snap_compare) -> None:
+    app = PlaygroundApp(in_process=True, show_rate=False)
+
+    async def run_before(pilot) -> None:
+        screen = await start_sweep(pilot, app, 50, ("training.lr=0.1,0.3,1000", "data.seed=1,2"))
+        await finished(pilot, screen)
+        curves = screen.query_one("#sweep-curves")
+        await wait_for(pilot, lambda: len(curves.curves) == 4)
+        assert cells(screen)[4:] == ["✗ div", "✗ div"]  # lr 1000, both seeds
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)

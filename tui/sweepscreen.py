@@ -1,0 +1,309 @@
+"""The sweep screen (``s``): train a grid of runs live, watch their losses, open one.
+
+Pick one or two ``KEY=V1,V2,...`` axes (the grammar of ``torchplay sweep --grid``,
+checked here by :func:`torchplay.engine.grid.parse_grid` before anything is sent), a
+step count and, optionally, a Ray address; Start sends the sweep to the app's engine
+process (:meth:`torchplay.engine.client.EngineClient.sweep`), which trains it and
+reports :class:`~torchplay.engine.events.SweepStepsCompleted` events. This screen only
+presents them: a heatmap of each member's current loss (one cell per member, shaded by
+log loss, diverged cells marked) and small multiples of the best and worst members' loss
+curves. Enter on a cell opens that member in the playground, paused where it stands.
+"""
+
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.coordinate import Coordinate
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Input, Label, Sparkline, Static
+from torchplay.engine import events as ev
+from torchplay.engine.errors import InputError
+from torchplay.engine.grid import members, parse_grid
+from torchplay.engine.history import History
+from torchplay.engine.raycluster import LOCAL, parse_address
+from torchplay.engine.spec import Spec, SpecError
+from torchplay.tui.plotting import DIVERGED_STYLE, curve, heat_style, log_range
+
+DEFAULT_AXES = ("training.lr=0.05,0.1,0.2,0.4", "data.seed=1..4")
+TICK = 0.5
+"""Seconds between redraws of the heatmap and the curves (events come 20 times a second)."""
+FEW = 3
+"""How many of the best, and of the worst, members the small multiples show."""
+SWEEP_EVENTS = (ev.SweepStarted, ev.SweepStepsCompleted)
+SWEEP_COMMANDS = ("sweep", "open_member")
+
+
+def is_sweep_event(event: object) -> bool:
+    """Whether ``event`` belongs to the sweep screen (a failed sweep command included)."""
+    return isinstance(event, SWEEP_EVENTS) or (
+        isinstance(event, ev.CommandFailed) and event.command in SWEEP_COMMANDS
+    )
+
+
+def check_address(text: str) -> str:
+    """The Ray address typed in the panel: blank (train here), ``local`` (a Ray started
+    here) or ``HOST:PORT`` of a running cluster.
+
+    Raises:
+        InputError: anything else, with what to type.
+    """
+    text = text.strip()
+    if text and text != LOCAL:
+        parse_address(text)
+    return text
+
+
+class Heatmap(DataTable):
+    """The grid's cells; Enter on one opens its member (and says so in the footer)."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Open member")]
+
+
+class SweepCurves(Grid):
+    """Small multiples: the loss curves (log scale, one sparkline each) of the best and
+    the worst few members, with their values and current loss."""
+
+    curves: list[tuple[str, list[tuple[int, float]]]] = []
+
+    def compose(self) -> ComposeResult:
+        for i in range(2 * FEW):
+            with Vertical(classes="curve"):
+                yield Static("", id=f"curve-title-{i}", classes="curve-title")
+                yield Sparkline([], id=f"curve-{i}", summary_function=statistics.fmean)
+
+    def show(self, curves: list[tuple[str, list[tuple[int, float]]]]) -> None:
+        """Titles and (step, loss) points, best first; cells past them are emptied."""
+        self.curves = curves
+        for i in range(2 * FEW):
+            title, points = curves[i] if i < len(curves) else ("", [])
+            self.query_one(f"#curve-title-{i}", Static).update(title)
+            spark = self.query_one(f"#curve-{i}", Sparkline)
+            spark.data = curve(points, 2 * max(10, spark.size.width))
+
+
+class SweepScreen(Screen[None]):
+    """A live sweep over the playground's spec; the app feeds it engine events."""
+
+    CSS_PATH = Path(__file__).with_name("sweepscreen.tcss")
+    BINDINGS = [
+        Binding("escape", "close", "Close", tooltip="Back to the playground"),
+        Binding("space", "toggle", "Start/Stop", tooltip="Start the sweep, or stop it"),
+    ]
+
+    def __init__(self, base: Spec, client, show_rate: bool = True) -> None:
+        super().__init__(id="sweep")
+        self.base, self.client, self.show_rate = base, client, show_rate
+        self.running = False
+        self.started: ev.SweepStarted | None = None
+        self.last: ev.SweepStepsCompleted | None = None
+        self.histories: list[History] = []
+        self.cells: list[Coordinate] = []
+        self.stale = False
+        self.fresh = False
+        """A sweep was sent and its SweepStarted has not come yet."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="sweep-main"):
+            with Vertical(id="sweep-panel"):
+                yield Label("grid: one or two KEY=V1,V2,...")
+                yield Input(DEFAULT_AXES[0], id="axis-0", compact=True)
+                yield Input(DEFAULT_AXES[1], id="axis-1", compact=True)
+                yield Label("steps per member")
+                yield Input(str(self.base.training.steps), id="sweep-steps", compact=True)
+                yield Label("Ray address (blank: no Ray)")
+                yield Input("", id="sweep-address", placeholder="HOST:PORT or local", compact=True)
+                yield Static("", id="sweep-error", classes="error")
+                yield Button("Start", id="sweep-start", variant="primary", compact=True)
+                yield Static("", id="sweep-info")
+            with Vertical(id="sweep-view"):
+                yield Static("Start trains the grid; Enter on a cell opens it", id="heat-title")
+                yield Heatmap(id="heatmap", cursor_type="cell")
+                yield SweepCurves(id="sweep-curves")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.set_interval(TICK, self.draw)
+
+    # -- starting and stopping -------------------------------------------------------
+
+    def request(self) -> tuple[Spec, list[str], str] | None:
+        """The spec, grid texts and address of the panel, or None (the error is shown)."""
+        value = {i.id: i.value for i in self.query(Input)}
+        texts = [value[k].strip() for k in ("axis-0", "axis-1") if value[k].strip()]
+        error, steps = "", value["sweep-steps"].strip()
+        try:
+            if not steps.isdigit():
+                raise InputError(f"steps {steps!r}: give a whole number, e.g. 300")
+            try:
+                base = self.base.with_overrides({"training.steps": int(steps)})
+            except SpecError as exc:
+                raise InputError(f"steps: {exc}") from None
+            axes = parse_grid(texts, base)
+            if len(axes) > 2:
+                raise InputError("the sweep screen shows one or two keys")
+            members(axes, base)
+            address = check_address(value["sweep-address"])
+        except InputError as exc:
+            error = str(exc)
+        self.query_one("#sweep-error", Static).update(error)
+        return None if error else (base, texts, address)
+
+    def action_toggle(self) -> None:
+        if self.running:
+            self.client.pause()  # the engine stops the sweep at a step; an event says so
+            return
+        asked = self.request()
+        if asked is None:
+            return
+        self.client.sweep(*asked)
+        self.running = self.fresh = True
+        self.query_one("#sweep-info", Static).update("starting...")
+        self.query_one("#heatmap", DataTable).focus()  # arrows pick a member, Enter opens it
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        if not self.running:
+            self.action_toggle()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "sweep-start":
+            self.action_toggle()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    # -- events from the engine --------------------------------------------------------
+
+    def handle(self, event: object) -> None:
+        """A sweep event from the engine (see :func:`is_sweep_event`)."""
+        if isinstance(event, ev.SweepStarted):
+            if self.fresh:  # a new sweep (Ray sends a second one naming its cluster)
+                self._layout(event)
+                self.fresh = False
+            self.started = event
+        elif isinstance(event, ev.SweepStepsCompleted):
+            self.last = event
+            for history, points in zip(self.histories, event.points, strict=False):
+                for step, loss in points:
+                    if history.due(step):  # halves its resolution as the engine's does
+                        history.add((step, loss, None))
+            self.running = event.state == "running"
+            self.stale = True
+        elif isinstance(event, ev.CommandFailed):
+            self.running = False
+            self.query_one("#sweep-error", Static).update(event.message)
+
+    def _layout(self, event: ev.SweepStarted) -> None:
+        """One cell per member: the first key across, the second down."""
+        table = self.query_one("#heatmap", DataTable)
+        table.clear(columns=True)
+        self.histories = [History(capacity=400) for _ in event.overrides]
+        self.shown: list[Text | None] = [None] * len(event.overrides)
+        self.last = None
+        (k0, v0), rest = event.axes[0], event.axes[1:]
+        if rest:
+            k1, v1 = rest[0]
+            for v in v0:
+                table.add_column(_label(v), width=max(8, len(_label(v))))
+            for v in v1:
+                table.add_row(*["·"] * len(v0), label=_label(v))
+            self.cells = [
+                Coordinate(i % len(v1), i // len(v1)) for i in range(len(event.overrides))
+            ]
+            title = f"loss by {k0} (across) and {k1} (down)"
+        else:
+            table.add_column("loss", width=10)
+            for v in v0:
+                table.add_row("·", label=_label(v))
+            self.cells = [Coordinate(i, 0) for i in range(len(v0))]
+            title = f"loss by {k0} (down)"
+        table.show_row_labels = True
+        self.query_one("#heat-title", Static).update(f"{title} · greener is lower · ✗ diverged")
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def draw(self) -> None:
+        """Apply the latest event to the heatmap, the curves and the info line."""
+        if not self.stale or self.last is None or self.started is None:
+            return
+        self.stale = False
+        last, started = self.last, self.started
+        table = self.query_one("#heatmap", DataTable)
+        lo, hi = log_range(
+            [v for v, s in zip(last.losses, last.states, strict=True) if s != "diverged"]
+        )
+        for i, (loss, state) in enumerate(zip(last.losses, last.states, strict=True)):
+            if state == "diverged":
+                text = Text("✗ div", style=DIVERGED_STYLE)
+            elif loss is None:
+                text = Text("·")
+            else:
+                text = Text(f"{loss:.3g}", style=heat_style(loss, lo, hi))
+            if text != self.shown[i]:  # each cell update costs the table a re-render
+                self.shown[i] = text
+                table.update_cell_at(self.cells[i], text)
+        self._curves()
+        done = sum(
+            t if state in ("finished", "diverged") else min(s, t)
+            for s, t, state in zip(last.steps, started.targets, last.states, strict=True)
+        )
+        total = sum(started.targets) or 1
+        parts = [
+            f"{len(started.targets)} members on {started.where}",
+            f"{last.state} {100 * done / total:.0f}%",
+            f"{last.states.count('diverged')} diverged",
+        ]
+        if self.show_rate:  # off in snapshot tests: the only clock-dependent text
+            parts.append(f"{last.model_steps_per_s:,.0f} model-steps/s")
+        self.query_one("#sweep-info", Static).update("\n".join(parts))
+        self.query_one("#sweep-start", Button).label = "Stop" if self.running else "Start"
+
+    def _curves(self) -> None:
+        """The best and the worst few of the members that have a loss and did not diverge."""
+        last, started = self.last, self.started
+        ranked = sorted(
+            (loss, i)
+            for i, (loss, state) in enumerate(zip(last.losses, last.states, strict=True))
+            if loss is not None and state != "diverged"
+        )
+        chosen = ranked[:FEW] + ranked[max(FEW, len(ranked) - FEW) :]
+        self.query_one(SweepCurves).show(
+            [
+                (
+                    _title(started.overrides[i], loss),
+                    [(p[0], p[1]) for p in self.histories[i].points],
+                )
+                for loss, i in chosen
+            ]
+        )
+
+    def member_at(self, cell: Coordinate) -> int | None:
+        """The member shown in ``cell`` of the heatmap."""
+        return self.cells.index(cell) if cell in self.cells else None
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        self.open(event.coordinate)
+
+    def open(self, cell: Coordinate) -> None:
+        """Open the member in ``cell`` in the playground (the engine stops the sweep)."""
+        index = self.member_at(cell)
+        if index is None or self.started is None:
+            return
+        self.client.open_member(index)
+        self.running = False
+        self.app.pop_screen()
+
+
+def _label(value) -> str:
+    return "x".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _title(overrides: dict, loss: float) -> str:
+    """The member's values (in the heatmap's key order) and its loss: short enough for a
+    narrow subplot, whose title plotext leaves out when it does not fit."""
+    return ", ".join(_label(v) for v in overrides.values()) + f": {loss:.3g}"
