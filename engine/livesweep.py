@@ -111,6 +111,8 @@ class LiveSweep:
         last = time.perf_counter()
         for group in groups.values():
             pop = Population(group)
+            for t in group:  # Trainer.settle ends a running run when it is written back
+                t.state = RUNNING
             while pop.rows and not stop.is_set():
                 self.done += len(pop.rows)
                 pop.step()
