@@ -22,7 +22,7 @@ from torchplay.engine.trainer import Trainer
 from bench import population as population_bench
 from bench import serve as serve_bench
 from bench import tui as tui_bench
-from bench import workflow
+from bench import tuisweep, workflow
 from tests import tutorial
 
 HERE = Path(__file__).resolve().parent
@@ -285,6 +285,9 @@ def main() -> None:
     serve_res, serve_rows = serve_bench.rows()
     res.update(serve_res)
     rows += serve_rows
+    sweep_res, sweep_rows = tuisweep.rows()
+    res.update(sweep_res)
+    rows += sweep_rows
     res["peak_rss_mb_bench"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     res["peak_rss_mb_children"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     rows.append(

@@ -106,6 +106,35 @@ def measure(seconds: float = 5.0) -> dict:
     return app
 
 
+def rows() -> tuple[dict, list]:
+    """Results and table rows for ``make bench``, measured in a fresh process (the app's
+    process never imports torch)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.tuisweep", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    res = json.loads(out.strip().splitlines()[-1])
+    return res, [
+        (
+            "app, 64-member sweep: model-steps/s vs the population headless",
+            f"{res['sweep_headless_model_steps_per_s']:,.0f}",
+            f"{res['sweep_app_model_steps_per_s']:,.0f}",
+            f"{res['sweep_app_ratio']:.2f}x",
+            "target >= 0.9x",
+        ),
+        (
+            "app, 64-member sweep: event-loop lateness p50 / p99 (ms)",
+            "",
+            f"{res['sweep_lateness_p50_ms']:.1f} / {res['sweep_lateness_p99_ms']:.1f}",
+            "",
+            "target p99 <= 15",
+        ),
+    ]
+
+
 if __name__ == "__main__":
     results = measure()
     if "--json" in sys.argv:
