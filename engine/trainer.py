@@ -85,6 +85,8 @@ class Trainer:
         self.state: RunState = IDLE
         self.diverged_at: int | None = None
         self.history = History()
+        self.last_loss: tuple[int, float] | None = None
+        """(step, the loss of that step's batch, computed before its update)."""
         self.steps_per_s = 0.0
         self.goal = 0
         """The last run's :meth:`target`, 0 before any (see :meth:`snapshot`)."""
@@ -149,6 +151,7 @@ class Trainer:
             self.set_lr(lr)
         self.step_count = step
         self.history = history or History()
+        self.last_loss = None
         self.state = RunState(state) if state in ENDED else PAUSED
         self.snapshots.take(self)  # time travel reaches back to here (and to step 0)
 
@@ -197,6 +200,8 @@ class Trainer:
                 self.step_count = count
                 snapshots.take(self)
         self.step_count = count
+        if done:
+            self.last_loss = (count, loss)
         return done
 
     def _watch(self, count: int, loss: float, test: float | None) -> bool:
@@ -353,6 +358,19 @@ class Trainer:
         ss_tot = ((y - y.mean()) ** 2).sum().item()
         return 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0
 
+    def step_loss(self) -> float:
+        """The train loss reported for the current step, everywhere (status, ``--json``,
+        metrics rows, the loss chart): the loss of that step's batch, computed before its
+        update, as the tutorial prints it. At step 0, or where that loss is not at hand
+        (a rolled-back divergence, a step between recorded points of a population member),
+        the loss of the current weights on the training set."""
+        points = self.history.points
+        if points and points[-1][0] == self.step_count:
+            return points[-1][1]
+        if self.last_loss is not None and self.last_loss[0] == self.step_count:
+            return self.last_loss[1]
+        return self._loss_on(self.inputs_train, self.data.y_train)
+
     def snapshot(self, since: int | None = None) -> Snapshot:
         """Current metrics: losses on the current weights; accuracy or R² on the test set
         when there is one, else on the training set."""
@@ -365,7 +383,7 @@ class Trainer:
         return Snapshot(
             step=self.step_count,
             state=self.state,
-            train_loss=_finite(self._loss_on(self.inputs_train, d.y_train)),
+            train_loss=_finite(self.step_loss()),
             test_loss=_finite(self._loss_on(self.inputs_test, d.y_test)) if has_test else None,
             accuracy=metric if self.task == "classification" else None,
             r2=_finite(metric) if self.task == "regression" else None,

@@ -23,12 +23,14 @@ from torchplay.engine.spec import Spec
 from torchplay.tui.chartpane import ChartPane
 from torchplay.tui.charts import DataChart
 from torchplay.tui.filekeys import FileKeys
+from torchplay.tui.glyphs import ascii_terminal
 from torchplay.tui.keys import BINDINGS, BUTTONS, RESET_ASK_STEPS, palette_commands
 from torchplay.tui.layout import STEP
 from torchplay.tui.panel import ControlPanel
 from torchplay.tui.screens import CompareScreen, ConfirmDialog
 from torchplay.tui.status import status_line
 from torchplay.tui.sweepscreen import SweepScreen, is_sweep_event
+from torchplay.tui.terminal import ASCII_FILTER
 
 
 class PlaygroundApp(FileKeys, App[None]):
@@ -45,8 +47,11 @@ class PlaygroundApp(FileKeys, App[None]):
         in_process: bool = False,
         show_rate: bool = True,
         client: EngineClient | None = None,
+        ascii_only: bool = False,
     ) -> None:
         super().__init__()
+        self.ascii = ascii_only or ascii_terminal()
+        """Plain characters only (``--ascii``, ``LANG=C``, ``TERM=linux``): see get_line_filters."""
         first = resolve(source, checkpoints=True) if not compare else None
         self.spec = first.spec if first else get_scenario("regression")
         self.pending_load = first.checkpoint if first else None
@@ -78,6 +83,11 @@ class PlaygroundApp(FileKeys, App[None]):
         yield Static("starting... (the engine imports torch)", id="status")
         yield Footer(compact=True)
 
+    def get_line_filters(self):
+        """Textual's filters, and on a plain terminal every cell made ASCII."""
+        filters = super().get_line_filters()
+        return [*filters, ASCII_FILTER] if self.ascii else filters
+
     def get_default_screen(self) -> Screen:
         """The main screen focuses nothing at first: the app's keys first, Tab enters the
         panel (dialogs still focus their field)."""
@@ -103,6 +113,7 @@ class PlaygroundApp(FileKeys, App[None]):
 
     def on_resize(self) -> None:
         self.query_one(ControlPanel).fit(self.size.width)
+        self.update_status()  # it fits its line to the width
 
     def action_narrower(self) -> None:
         self.query_one(ControlPanel).widen(self.size.width, -STEP)
@@ -205,6 +216,7 @@ class PlaygroundApp(FileKeys, App[None]):
             queued=self.queued,
             pending=self.pending,
             show_rate=self.show_rate,
+            width=self.size.width - 2,  # the status's padding
         )
         # Fixed size (one row, full width): no layout pass needed on each update.
         self.query_one("#status", Static).update(line, layout=False)

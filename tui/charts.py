@@ -13,6 +13,7 @@ from textual.message import Message
 from textual_plotext import PlotextPlot
 from torchplay.engine.history import History
 from torchplay.engine.views import Fit, Samples
+from torchplay.tui.glyphs import Glyphs
 from torchplay.tui.plotting import MAX_MARKS, draw_data, draw_loss
 
 
@@ -37,6 +38,12 @@ class Chart(PlotextPlot):
 
     def plot(self, plt) -> None:
         """Put the series on ``plt`` (already cleared)."""
+
+    @property
+    def glyphs(self) -> Glyphs:
+        """Markers and shades for this terminal: the app's ``ascii`` (plain characters)
+        and Textual's ``no_color`` (``NO_COLOR``: glyphs must tell series apart)."""
+        return Glyphs(ascii=getattr(self.app, "ascii", False), mono=self.app.no_color)
 
     def on_resize(self) -> None:
         self.replot()  # downsampling and the figure depend on the size
@@ -117,7 +124,9 @@ class LossChart(Chart):
         self.show([])  # the history is bounded: halves its resolution past 1,000 points
 
     def plot(self, plt) -> None:
-        draw_loss(plt, self.history.points, self.size.width, self.log_scale, self.marks)
+        width, height = self.size
+        args = (self.log_scale, self.marks, self.glyphs, height)
+        draw_loss(plt, self.history.points, width, *args)
 
 
 class DataChart(Chart):
@@ -169,4 +178,6 @@ class DataChart(Chart):
             self.heading,
             show_test=self.show_test,
             discrete=self.discrete,
+            glyphs=self.glyphs,
+            height=self.size.height,
         )

@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example:\n  torchplay train classification --steps 500 --json\n\n" + EPILOG,
     )
     p.add_argument("--version", action="version", version=f"torchplay {__version__}")
+    _app_args(p)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     t = _command(sub, "train", "train headlessly")
@@ -173,10 +174,25 @@ def build_parser() -> argparse.ArgumentParser:
         default="regression",
         help="scenario, FILE.toml or checkpoint (default: regression)",
     )
+    _app_args(tu, argparse.SUPPRESS)
     add_serve_arguments(_command(sub, "serve", "serve the app to a browser tab (textual-serve)"))
     cm = _command(sub, "compare", "compare up to three checkpoints in the app")
     cm.add_argument("checkpoints", nargs="+", help="torchplay .safetensors checkpoints")
+    _app_args(cm, argparse.SUPPRESS)
     return p
+
+
+def _app_args(p: argparse.ArgumentParser, default: object = False) -> None:
+    """The app's terminal options, on the bare command (``torchplay --ascii``) and on
+    ``tui``/``compare``, whose ``default`` is SUPPRESS (argparse would let a subcommand's
+    default overwrite the bare command's flag)."""
+    p.add_argument(
+        "--ascii",
+        action="store_true",
+        default=default,
+        help="draw with plain ASCII characters (default: only where the locale is not UTF-8, "
+        "as LANG=C, or TERM=linux)",
+    )
 
 
 def _output_args(p: argparse.ArgumentParser) -> None:
@@ -231,10 +247,19 @@ def _dispatch(argv: list[str]) -> int:
         if args.command in (None, "tui", "compare"):
             # Textual loads here and only here: headless commands and --help never pay
             # for it (tests/engine/test_imports.py checks).
+            compared = getattr(args, "checkpoints", [])
+            if len(compared) > 3:
+                raise InputError(
+                    f"compare shows up to 3 checkpoints side by side: {len(compared)} given; "
+                    "name 3 of them"
+                )
             from torchplay.tui.app import PlaygroundApp
 
-            source = getattr(args, "source", "regression")
-            app = PlaygroundApp(source, compare=getattr(args, "checkpoints", []))
+            app = PlaygroundApp(
+                getattr(args, "source", "regression"),
+                compare=compared,
+                ascii_only=getattr(args, "ascii", False),
+            )
             app.run()
             return app.return_code or 0
         if args.command == "sweep":

@@ -11,9 +11,8 @@ import math
 
 from torchplay.engine.history import Point
 from torchplay.engine.views import DecisionGrid, Fit, FitLine, Samples
+from torchplay.tui.glyphs import UNICODE, Glyphs
 
-GLYPHS = ["o", "x", "+", "*", "#", "@"]
-"""Scatter markers per class."""
 CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
 """Colours per class (scatter and decision regions)."""
 TEST_COLOR = "yellow"
@@ -66,56 +65,108 @@ def downsample(xs: list[float], ys: list[float], n: int) -> tuple[list[float], l
     return [p[0] for p in pts], [p[1] for p in pts]
 
 
-def compact_ticks(plt, xs: list[float], ys: list[float], n: int = 5, log_y: bool = False) -> None:
+FRAME_ROWS = 5
+"""Rows of a chart that are not plot area: title, two borders, tick labels, axis name."""
+
+
+def compact_ticks(
+    plt, xs: list[float], ys: list[float], n: int = 5, log_y: bool = False, height: int = 0
+) -> None:
     """Tick labels of at most ~9 characters: plotext prints every digit of 1e35.
 
     With ``log_y`` the y values are log10 of the loss; the labels say the loss itself
-    (``1e-2``), at whole decades when the range spans two or more.
+    (``1e-2``), at whole decades when the range spans two or more. A chart ``height`` rows
+    tall gets no more y ticks than its plot area has rows (plotext would pick some, and
+    not the same ones from run to run).
     """
-    for values, ticks, log in ((xs, plt.xticks, False), (ys, plt.yticks, log_y)):
+    rows = height - FRAME_ROWS if height else n
+    y_count = max(2, min(n, rows))
+    for values, ticks, log, count in ((xs, plt.xticks, False, n), (ys, plt.yticks, log_y, y_count)):
         if not values:
             continue
         lo, hi = min(values), max(values)
         if hi == lo:
             hi = lo + 1.0
-        at = [lo + (hi - lo) * i / (n - 1) for i in range(n)]
+        at = [lo + (hi - lo) * i / (count - 1) for i in range(count)]
         if log:
             decades = list(range(math.ceil(lo), math.floor(hi) + 1))
+            decades = decades[:: -(-len(decades) // count)]
             if len(decades) >= 2:
                 ticks(decades, [f"1e{k}" for k in decades])
             else:
                 ticks(at, [f"{10**v:.2g}" for v in at])
             continue
-        ticks(at, [f"{v:.3g}" for v in at])
+        ticks(at, [_tick(v) for v in at])
 
 
 MAX_MARKS = 20
 """The most lr-drop marks a loss chart draws (the latest)."""
 
 
+def _tick(value: float) -> str:
+    """Three significant digits; thousands written out (``2,250``, not ``2.25e+03``)."""
+    if 1e3 <= abs(value) < 1e6:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
 def draw_loss(
-    plt, points: list[Point], width: int, log_scale: bool = False, marks: list[int] = ()
+    plt,
+    points: list[Point],
+    width: int,
+    log_scale: bool = False,
+    marks: list[int] = (),
+    glyphs: Glyphs = UNICODE,
+    height: int = 0,
 ) -> None:
-    """Train and test loss against steps; ``marks``: steps where the lr dropped (a
-    vertical line each)."""
-    n = max(20, 2 * width)
-    all_x, all_y = [], []
-    for idx, label in ((1, "train"), (2, "test")):
-        pts = [(p[0], p[idx]) for p in points if p[idx] is not None]
-        if log_scale:
-            pts = [(s, math.log10(v)) for s, v in pts if v > 0]
-        x, y = downsample([p[0] for p in pts], [p[1] for p in pts], n)
-        if x:
-            plt.plot(x, y, label=label, marker="braille")
-            all_x += x
-            all_y += y
-    compact_ticks(plt, all_x, all_y, log_y=log_scale)
+    """Train and test loss against steps (markers from ``glyphs``); ``marks``: steps where
+    the lr dropped (a vertical line each)."""
+    lines = [
+        (label, [(p[0], p[idx]) for p in points]) for idx, label in ((1, "train"), (2, "test"))
+    ]
+    markers = [glyphs.line(label) for label, _ in lines]
+    all_x = _loss_lines(plt, lines, markers, (width, height), log_scale)
     shown = [m for m in marks[-MAX_MARKS:] if all_x and min(all_x) <= m <= max(all_x)]
     for step in shown:
         plt.vline(step, "gray")
     title = "loss (log scale)" if log_scale else "loss"
     plt.title(f"{title}, | lr drop" if shown else title)
+
+
+def draw_run_losses(
+    plt,
+    runs: list[tuple[str, list[Point]]],
+    width: int,
+    log_scale: bool = False,
+    glyphs: Glyphs = UNICODE,
+    height: int = 0,
+) -> None:
+    """The train loss of several named runs on one chart (compare)."""
+    lines = [(name, [(p[0], p[1]) for p in points]) for name, points in runs]
+    markers = [glyphs.run(k) for k in range(len(lines))]
+    _loss_lines(plt, lines, markers, (width, height), log_scale)
+    plt.title("train loss (log scale)" if log_scale else "train loss")
+
+
+def _loss_lines(
+    plt, lines, markers: list[str], size: tuple[int, int], log_scale: bool
+) -> list[float]:
+    """Plot (label, [(step, loss or None)]) lines, with ticks in loss units and ``step``;
+    returns the steps drawn."""
+    n = max(20, 2 * size[0])
+    all_x, all_y = [], []
+    for (label, pairs), marker in zip(lines, markers, strict=True):
+        pts = [(s, v) for s, v in pairs if v is not None]
+        if log_scale:
+            pts = [(s, math.log10(v)) for s, v in pts if v > 0]
+        x, y = downsample([p[0] for p in pts], [p[1] for p in pts], n)
+        if x:
+            plt.plot(x, y, label=label, marker=marker)
+            all_x += x
+            all_y += y
+    compact_ticks(plt, all_x, all_y, log_y=log_scale, height=size[1])
     plt.xlabel("step")
+    return all_x
 
 
 def draw_lr_find(plt, lrs: list[float], losses: list[float], suggested: float | None) -> None:
@@ -146,11 +197,13 @@ def draw_data(
     *,
     show_test: bool = False,
     discrete: bool = False,
+    glyphs: Glyphs = UNICODE,
+    height: int = 0,
 ) -> None:
     """The regression data and fit, or the classes over their decision regions.
 
     ``show_test`` adds the test points (class digits / ``T``, in :data:`TEST_COLOR`); ``discrete``
-    shades hard class regions instead of confidence."""
+    shades hard class regions instead of confidence; ``glyphs`` picks markers and shades."""
     n = max(20, 4 * width)
     all_x: list[float] = []
     all_y: list[float] = []
@@ -162,18 +215,18 @@ def draw_data(
         all_y.extend(y)
 
     if samples is not None and samples.task == "regression":
-        draw("scatter", samples.x, samples.y, marker="dot", label="data", color="blue")
+        draw("scatter", samples.x, samples.y, marker=glyphs.data, label="data", color="blue")
         if show_test and samples.test_x:
             style = {"marker": "T", "label": "test", "color": TEST_COLOR}
             draw("scatter", samples.test_x, samples.test_y, **style)
         if isinstance(fit, FitLine):
-            draw("plot", fit.x, fit.y, label="fit", color="red", marker="braille")
+            draw("plot", fit.x, fit.y, label="fit", color="red", marker=glyphs.line("fit"))
             if fit.x_ext:
                 style = {"label": "extrapolated", "color": "magenta", "marker": "x"}
                 draw("plot", fit.x_ext, fit.y_ext, **style)
     elif samples is not None:
         if isinstance(fit, DecisionGrid):
-            _regions(plt, fit, discrete)
+            _regions(plt, fit, discrete, glyphs)
             all_x.extend(fit.x)
             all_y.extend(fit.y)
         for c in range(samples.n_classes or 2):
@@ -186,7 +239,7 @@ def draw_data(
                 "scatter",
                 [p[0] for p in sel],
                 [p[1] for p in sel],
-                marker=GLYPHS[c % len(GLYPHS)],
+                marker=glyphs.point(c),
                 label=f"class {c}",
                 color=CLASS_COLORS[c % len(CLASS_COLORS)],
             )
@@ -202,7 +255,7 @@ def draw_data(
                 if sel:
                     xs, ys = [p[0] for p in sel], [p[1] for p in sel]
                     draw("scatter", xs, ys, marker=str(c % 10), color=TEST_COLOR)
-    compact_ticks(plt, all_x, all_y)
+    compact_ticks(plt, all_x, all_y, height=height)
     plt.title(title)
     if samples is not None:
         two_inputs = samples.task != "regression"
@@ -210,14 +263,14 @@ def draw_data(
         plt.ylabel("x2" if two_inputs else "y")
 
 
-def _regions(plt, grid: DecisionGrid, discrete: bool = False) -> None:
+def _regions(plt, grid: DecisionGrid, discrete: bool, glyphs: Glyphs) -> None:
     """Shade each grid cell by predicted class; denser glyph = more confident
-    (``discrete``: one solid glyph, the hard class regions)."""
+    (``discrete``: one solid glyph, the hard class regions; see :meth:`Glyphs.region`)."""
     xs, ys = grid.x, grid.y
     cols = len(xs)
     bands: dict[tuple[int, str], tuple[list, list]] = {}
     for i, (cls, conf) in enumerate(zip(grid.labels, grid.confidence, strict=False)):
-        glyph = "█" if discrete else "░" if conf < 0.75 else "▒" if conf < 0.95 else "▓"
+        glyph = glyphs.region(cls, conf, discrete)
         bx, by = bands.setdefault((cls, glyph), ([], []))
         bx.append(xs[i % cols])
         by.append(ys[i // cols])

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 from torchplay.engine.describe import describe, sequential_code, subclass_code
 from torchplay.engine.spec import ModelSpec
 from torchplay.engine.views import RunView
 from torchplay.tui.charts import Chart, DataChart
-from torchplay.tui.plotting import downsample
+from torchplay.tui.plotting import draw_run_losses
 
 
 class PathDialog(ModalScreen[str | None]):
@@ -86,8 +88,20 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+def imports(code: str) -> str:
+    """The imports ``code`` needs: torch, and ``F`` when it calls torch.nn.functional."""
+    lines = ["import torch"]
+    if re.search(r"\bF\.", code):
+        lines.append("import torch.nn.functional as F")
+    return "\n".join(lines)
+
+
 class ModelScreen(ModalScreen[None]):
-    """``print(net)`` with parameter counts, beside the same net as a subclassed Net."""
+    """``print(net)`` with parameter counts, beside the same net as a subclassed Net.
+
+    Code lines never wrap: the two blocks stand side by side when they fit, one above the
+    other when not, and the view scrolls both ways.
+    """
 
     BINDINGS = [Binding("escape,m,q", "close", "Close")]
 
@@ -97,17 +111,22 @@ class ModelScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         m, a, b = self.model, self.n_in, self.n_out
-        with Horizontal(id="model"):
-            yield Static(
-                "[b]print(net)[/b]\n\n" + describe(m, a, b) + "\n\n" + sequential_code(m, a, b),
-                classes="code",
-                markup=True,
-            )
-            yield Static(
-                "[b]the same network as a subclass[/b]\n\n" + subclass_code(m, a, b),
-                classes="code",
-                markup=True,
-            )
+        subclass = subclass_code(m, a, b)
+        self.blocks = [
+            ("print(net)", describe(m, a, b) + "\n\n" + sequential_code(m, a, b)),
+            ("the same network as a subclass", imports(subclass) + "\n\n" + subclass),
+        ]
+        with ScrollableContainer(id="model") as view:
+            view.border_title = "the network as PyTorch code"
+            view.border_subtitle = "arrows scroll · esc closes"
+            for title, code in self.blocks:
+                yield Static(Text.assemble((title, "bold"), "\n\n", code), classes="code")
+
+    def on_resize(self) -> None:
+        """Stack the blocks when side by side they would not fit."""
+        view = self.query_one("#model", ScrollableContainer)
+        needed = sum(max(map(len, code.splitlines())) + 4 for _, code in self.blocks)  # padding
+        view.set_class(needed > view.scrollable_content_region.width, "-stacked")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -117,23 +136,30 @@ class CompareLoss(Chart):
     """The saved models' train losses on one chart."""
 
     runs: list[RunView] = []
+    log_scale = False
 
     def plot(self, plt) -> None:
-        for run in self.runs:
-            pts = [p for p in run.points if p[1] is not None]
-            x, y = downsample([p[0] for p in pts], [p[1] for p in pts], 2 * self.size.width)
-            plt.plot(x, y, label=run.name.rsplit("/", 1)[-1], marker="braille")
-        plt.title("train loss")
+        named = [(run.name.rsplit("/", 1)[-1], run.points) for run in self.runs]
+        width, height = self.size
+        draw_run_losses(plt, named, width, self.log_scale, self.glyphs, height)
+
+
+MAX_COMPARED = 3
+"""Checkpoints the compare screen shows side by side."""
 
 
 class CompareScreen(ModalScreen[None]):
     """Up to three saved models side by side: their fits or boundaries, and losses.
 
-    Opens empty; once its charts are laid out it asks (:class:`Requested`) for the runs
-    with decision grids of each chart's size, and :meth:`show` draws them.
+    Covers the whole terminal, with a footer of its own keys (the main screen's do nothing
+    here). Opens empty; once its charts are laid out it asks (:class:`Requested`) for the
+    runs with decision grids of each chart's size, and :meth:`show` draws them.
     """
 
-    BINDINGS = [Binding("escape,c,q", "close", "Close")]
+    BINDINGS = [
+        Binding("escape,c,q", "close", "Close", tooltip="Back to the main screen"),
+        Binding("l", "log_scale", "Log", tooltip="Loss chart: switch the log scale"),
+    ]
 
     class Requested(Message):
         """Evaluate ``paths``, each with a decision grid of the size in ``grids``."""
@@ -144,7 +170,7 @@ class CompareScreen(ModalScreen[None]):
 
     def __init__(self, paths: list[str]) -> None:
         super().__init__()
-        self.paths, self.left_out = paths[:3], paths[3:]
+        self.paths, self.left_out = paths[:MAX_COMPARED], paths[MAX_COMPARED:]
         self.runs: list[RunView] = []
         self.grids: dict[str, tuple[int, int]] = {}
 
@@ -162,6 +188,7 @@ class CompareScreen(ModalScreen[None]):
                 for i, _ in enumerate(self.paths):
                     yield DataChart(id=f"cmp-{i}")
             yield CompareLoss(id="cmp-loss")
+        yield Footer(compact=True)
 
     def on_data_chart_resized(self, message: DataChart.Resized) -> None:
         message.stop()  # these charts' sizes are this screen's business, not the app's
@@ -181,6 +208,11 @@ class CompareScreen(ModalScreen[None]):
             chart.replot()
         loss = self.query_one("#cmp-loss", CompareLoss)
         loss.runs = runs
+        loss.replot()
+
+    def action_log_scale(self) -> None:
+        loss = self.query_one(CompareLoss)
+        loss.log_scale = not loss.log_scale
         loss.replot()
 
     def action_close(self) -> None:

@@ -58,10 +58,15 @@ def status_line(
     queued: str | None = None,
     pending: bool = False,
     show_rate: bool = True,
+    width: int = 0,
 ) -> str:
     """One line: the state (with what to do about a divergence or a crash, and the key
     waiting for the engine's start), how far the run is, the metrics of the latest step,
-    why a run paused (``note``), and whether a change awaits a reset."""
+    why a run paused (``note``), and whether a change awaits a reset.
+
+    Past ``width`` columns it drops what shows elsewhere or says nothing: an absent test
+    loss (``test -``), then the accuracy or R² (the data chart's heading has it), then the
+    spaces around the separators; the steps/s stay."""
     shown = state
     if state == "diverged" and last is not None:
         shown = f"diverged at step {last.diverged_at}: lower lr or reset"
@@ -72,6 +77,7 @@ def status_line(
         if queued:
             shown += f"; then {QUEUED[queued]}"
     parts = [shown]
+    optional: list[int] = []  # what goes first when the line is too long
     if last is not None and state != "error":
         metric = (
             f"{_accuracy_on(last)} acc {fmt(last.accuracy, '.3f')}"
@@ -84,10 +90,21 @@ def status_line(
             f"test {fmt(last.test_loss, '.4g')}",
             metric,
         ]
+        optional = [len(parts) - 1]
+        if last.test_loss is None:
+            optional.insert(0, len(parts) - 2)
         if show_rate:  # off in snapshot tests: the only clock-dependent text
             parts.append(f"{last.steps_per_s:,.0f} steps/s")
     if note and state == "paused":
         parts.append(note)
     if pending:
         parts.append("changed: Enter resets")
-    return " │ ".join(parts)
+    line = " │ ".join(parts)
+    for index in optional:
+        if not width or len(line) <= width:
+            break
+        parts[index] = ""
+        line = " │ ".join(part for part in parts if part)
+    if width and len(line) > width:
+        line = "│".join(part for part in parts if part)
+    return line

@@ -138,3 +138,12 @@ def test_code_running_pickles_as_checkpoints(cli, tmp_path, kind, command) -> No
     extra = ["--x", "1"] if command == "predict" else []
     assert_refused(*cli(command, str(src), *extra), str(src), {})
     assert not marker.exists()
+
+
+def test_compare_refuses_a_fourth_checkpoint(cli, existing) -> None:
+    code, out, err = cli("compare", *[str(existing)] * 4)
+    assert code == 2 and not out
+    assert err == (
+        "torchplay: error: compare shows up to 3 checkpoints side by side: 4 given; "
+        "name 3 of them\n"
+    )

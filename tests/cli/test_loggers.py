@@ -34,6 +34,18 @@ def test_jsonl_header_then_one_row_per_step(cli, tmp_path) -> None:
     assert rows[-1]["r2"] == pytest.approx(res["r2"]) and rows[-1]["test_loss"] == res["test_loss"]
 
 
+@pytest.mark.parametrize("batch", ["0", "16"])
+def test_one_loss_for_a_step_in_json_and_metrics(cli, tmp_path, batch) -> None:
+    """The train loss of a step is that step's batch loss before its update, in both."""
+    path = tmp_path / "m.jsonl"
+    code, out, err = cli(
+        "train", "--steps", "40", "--batch-size", batch, "--json", "--metrics", str(path)
+    )
+    assert code == 0, err
+    rows = _jsonl(path)[1]
+    assert rows[-1]["step"] == 40 and rows[-1]["train_loss"] == json.loads(out)["train_loss"]
+
+
 def test_jsonl_appends_a_header_per_run(cli, tmp_path) -> None:
     path = tmp_path / "m.jsonl"
     for _ in range(2):

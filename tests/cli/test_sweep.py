@@ -34,7 +34,10 @@ def test_member_json_equals_train_json(cli) -> None:
     single = json.loads(out2)
     assert code == code2 == 0
     assert member["weights_sha256"] == single["weights_sha256"]
-    assert member["train_loss"] == single["train_loss"] and member["accuracy"] == single["accuracy"]
+    assert member["accuracy"] == single["accuracy"]
+    # The loss of the last step's batch: the population computes it for all members at
+    # once, so its float32 sums round apart from a single run's (the weights are equal).
+    assert member["train_loss"] == pytest.approx(single["train_loss"], rel=1e-6)
 
 
 def test_table_is_sorted_by_loss_and_plot_draws_a_heatmap(cli) -> None:

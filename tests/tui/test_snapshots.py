@@ -74,7 +74,9 @@ def test_model_view(snap_compare) -> None:
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
 
 
-def test_compare_screen(snap_compare, tmp_path) -> None:
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_compare_screen(snap_compare, tmp_path, size) -> None:
+    """Opaque, with a footer of its own keys; loss ticks with 3 significant digits."""
     paths = saved_runs(tmp_path, "save-restore", {"early": 30, "late": 3000})
     app = app_for(compare=paths)
 
@@ -83,4 +85,41 @@ def test_compare_screen(snap_compare, tmp_path) -> None:
         await wait_for(pilot, lambda: app.screen.runs)
         await settled(pilot, app)
 
-    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_no_color_80x24(snap_compare, monkeypatch, tmp_path) -> None:
+    """NO_COLOR: the class regions (``:``/``.`` and ``=``/``-``), the training points (``o``,
+    ``x``) and the test points (class digits) differ by glyph, not only by grey."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    spec = tmp_path / "held-out.toml"
+    spec.write_text('scenario = "classification"\n[data]\ntest_fraction = 0.3\n')
+    app = app_for(str(spec))
+
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state in ("finished", "diverged"))
+        await pilot.press("t")
+        await settled(pilot, app)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_model_view_80x24(snap_compare) -> None:
+    """At 80 columns the blocks stack and no code line breaks; the imports are shown."""
+    app = app_for("classification")
+
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: app.last is not None)
+        await settled(pilot, app)
+        await pilot.press("m")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_ascii_80x24(snap_compare) -> None:
+    """--ascii (or LANG=C, TERM=linux): every cell plain, charts drawn with * + . : -."""
+    app = app_for("classification", ascii_only=True)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=trained(app))

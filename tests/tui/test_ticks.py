@@ -36,3 +36,19 @@ def test_axes_are_named_by_task() -> None:
     cls = Samples("classification", [0.0, 1.0], [1.0, 2.0], [0, 1], 2)
     draw_data(fig, cls, None, 60, "acc")
     assert (fig.calls["xlabel"], fig.calls["ylabel"]) == (("x1",), ("x2",))
+
+
+def test_ticks_keep_three_digits_and_write_thousands_out() -> None:
+    fig = Figure()
+    compact_ticks(fig, [1, 3001], [0.0243, 0.1101])
+    assert fig.calls["xticks"][1] == ["1", "751", "1,501", "2,251", "3,001"]
+    assert fig.calls["yticks"][1][0] == "0.0243" and fig.calls["yticks"][1][-1] == "0.11"
+
+
+def test_no_more_y_ticks_than_rows() -> None:
+    fig = Figure()
+    compact_ticks(fig, [0, 1], [0.0, 8.0], height=8)  # 3 rows of plot area
+    assert fig.calls["yticks"][1] == ["0", "4", "8"]
+    fig = Figure()
+    compact_ticks(fig, [0, 1], [-6.0, 0.0], log_y=True, height=8)  # 7 decades, 3 rows
+    assert fig.calls["yticks"][1] == ["1e-6", "1e-3", "1e0"]

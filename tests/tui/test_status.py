@@ -1,0 +1,40 @@
+"""The status line fits the terminal: what shows elsewhere goes first, steps/s stay."""
+
+from __future__ import annotations
+
+from torchplay.engine.events import RunState, StepsCompleted
+from torchplay.tui.status import status_line
+
+
+def _last(test_loss: float | None) -> StepsCompleted:
+    return StepsCompleted(
+        step=40,
+        state=RunState.RUNNING,
+        train_loss=0.123456,
+        test_loss=test_loss,
+        accuracy=0.95,
+        r2=None,
+        steps_per_s=4184.0,
+        lr=0.02,
+        target=100,
+    )
+
+
+def test_wide_terminals_get_everything() -> None:
+    line = status_line("running", _last(None), width=200)
+    assert line.split(" │ ") == [
+        "running",
+        "step 40/100 ETA 0s",
+        "train 0.1235",
+        "test -",
+        "train acc 0.950",
+        "4,184 steps/s",
+    ]
+
+
+def test_at_80_columns_the_rate_stays() -> None:
+    for test_loss in (None, 0.2):
+        line = status_line("running", _last(test_loss), width=78)  # 80 less the padding
+        assert len(line) <= 78 and line.endswith("4,184 steps/s"), line
+        assert "step 40/100" in line and "train 0.1235" in line
+    assert "test -" not in status_line("running", _last(None), width=78)
