@@ -82,7 +82,7 @@ def to_bytes(trainer) -> bytes:
         "step": str(trainer.step_count),
         "state": trainer.state,
         "lr": repr(trainer.lr),
-        "history": json.dumps(trainer.history.to_dict()),
+        "history": trainer.history.to_json(),
         "shape": json.dumps({"inputs": d.n_inputs, "outputs": d.n_outputs, "classes": d.n_classes}),
         "run": trainer.run_id,
         "versions": json.dumps(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 Point = tuple[int, float, float | None]
@@ -16,6 +17,8 @@ class History:
     capacity: int = 1000
     stride: int = 1
     points: list[Point] = field(default_factory=list)
+    _encoded: tuple[list[Point], list[str]] | None = field(default=None, repr=False, compare=False)
+    """:meth:`to_json`'s cache: the points list it encoded and each point's JSON."""
 
     def due(self, step: int) -> bool:
         """Whether ``step`` is one to record."""
@@ -37,6 +40,22 @@ class History:
             "stride": self.stride,
             "points": [list(p) for p in self.points],
         }
+
+    def to_json(self) -> str:
+        """``json.dumps(self.to_dict())``, encoding only the points added since the last
+        call: a periodic save every N steps pays for N points, not the whole history.
+        (Points are only ever appended to a list; thinning makes a new list.)"""
+        points = self.points
+        if self._encoded is None or self._encoded[0] is not points:
+            self._encoded = (points, [])
+        parts = self._encoded[1]
+        if len(parts) > len(points):
+            parts.clear()
+        parts.extend(json.dumps(p) for p in points[len(parts) :])
+        return (
+            f'{{"capacity": {self.capacity}, "stride": {self.stride}, '
+            f'"points": [{", ".join(parts)}]}}'
+        )
 
     @classmethod
     def from_dict(cls, raw: dict) -> History:

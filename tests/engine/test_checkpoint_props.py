@@ -49,3 +49,17 @@ def test_save_load_round_trip_then_identical_training(spec: Spec, steps: int) ->
     a.step(10)
     b.step(10)  # optimizer state and batch RNG came back too
     assert torch.equal(a.flat, b.flat)
+
+
+def test_history_json_is_incremental_and_equal_to_a_full_dump() -> None:
+    import json
+
+    from torchplay.engine.history import History
+
+    h = History(capacity=8)
+    for step in range(1, 40):
+        h.add((step, 1.0 / step, None if step % 3 else 0.5 / step))
+        assert h.to_json() == json.dumps(h.to_dict())  # across thinning (new lists) too
+    h.points = [p for p in h.points if p[0] <= 16]  # a diverged step undone: a new list
+    assert h.to_json() == json.dumps(h.to_dict())
+    assert History.from_dict(json.loads(h.to_json())) == h
