@@ -90,6 +90,31 @@ def periodic_saves(folder: Path, best: bool):
     return setup
 
 
+def save_cost(reps: int = 9) -> tuple[float, float, float]:
+    """Median seconds of what runs on the loop, side by side: 1,000 steps (the work between
+    two saves at N = 1,000), one --save-every write's part (``to_bytes``; the writer thread
+    does the rest) and one --save-best write's part (``best_to_bytes``). Less exposed to the
+    machine's load than whole runs: each piece is short and they alternate."""
+    from torchplay.engine import checkpoint
+
+    trainer = Trainer(get_scenario("regression").with_overrides({"training.steps": 10**8}))
+    trainer.track_best()
+    trainer.run(steps=STEPS)  # a history as long as a real run's
+    steps, every, best = [], [], []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        trainer.run(steps=1000)
+        t1 = time.perf_counter()
+        checkpoint.to_bytes(trainer)
+        t2 = time.perf_counter()
+        checkpoint.best_to_bytes(trainer)
+        t3 = time.perf_counter()
+        steps.append(t1 - t0)
+        every.append(t2 - t1)
+        best.append(t3 - t2)
+    return statistics.median(steps), statistics.median(every), statistics.median(best)
+
+
 def rows() -> tuple[dict[str, float], list[tuple[str, str, str, str, str]]]:
     """Results and table rows for ``make bench``."""
     res: dict[str, float] = {}
@@ -119,6 +144,18 @@ def rows() -> tuple[dict[str, float], list[tuple[str, str, str, str, str]]]:
                 f"{res[f'{key}_cpu_ratio']:.3f}x, {min(cpu):.3f}-{max(cpu):.3f})".strip(),
             )
         )
+    steps, every, best = save_cost()
+    res["save_every_loop_ratio"] = (steps + every) / steps
+    res["save_every_best_loop_ratio"] = (steps + every + best) / steps
+    out.append(
+        (
+            "regression: 1,000 steps vs + the loop's part of a save (ms)",
+            f"{steps * 1e3:.1f}",
+            f"{(steps + every) * 1e3:.1f}",
+            f"{res['save_every_loop_ratio']:.3f}x",
+            f"target <= 1.05x (with --save-best {res['save_every_best_loop_ratio']:.3f}x)",
+        )
+    )
     return res, out
 
 

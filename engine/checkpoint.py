@@ -18,6 +18,7 @@ Layout:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -78,7 +79,7 @@ def to_bytes(trainer) -> bytes:
     tensors.update(trainer.batches.state_tensors())
     meta = {
         "torchplay.format": str(FORMAT),
-        "spec": json.dumps(trainer.spec.to_dict()),
+        "spec": _spec_json(trainer.spec),
         "step": str(trainer.step_count),
         "state": trainer.state,
         "lr": repr(trainer.lr),
@@ -104,6 +105,12 @@ def to_bytes(trainer) -> bytes:
         meta["best"] = json.dumps({"loss": loss, "step": best.step})
         tensors["best.flat"] = best.flat.clone()
     return safetensors.torch.save({k: v.contiguous() for k, v in tensors.items()}, meta)
+
+
+@functools.lru_cache(maxsize=8)
+def _spec_json(spec: Spec) -> str:
+    """The spec as JSON, once per spec (frozen, hashable): periodic saves repeat it."""
+    return json.dumps(spec.to_dict())
 
 
 def weights_sha256(trainer) -> str:
