@@ -250,11 +250,23 @@ def main() -> None:
             "target >= 0.9x",
         ),
         (
-            "app: chart redraws per second (both charts)",
+            "app: chart frames shown per second (both charts)",
             "",
             f"{app['chart_updates_per_s']:.1f}",
             "",
-            "target >= 10",
+            "target >= 5",
+        ),
+        *(
+            (
+                f"app: terminal KiB/s {size}, {phase} (median [min-max] of 3)",
+                "",
+                f"{app[f'wire_{size}_{phase}_kib_s']:.1f}",
+                f"[{app[f'wire_{size}_{phase}_kib_s_min']:.1f}-"
+                f"{app[f'wire_{size}_{phase}_kib_s_max']:.1f}]",
+                "target <= 40" if (size, phase) == ("120x40", "training") else "",
+            )
+            for size in ("80x24", "120x40")
+            for phase in ("training", "paused")
         ),
         (
             "app: event-loop lateness p50 / p99 (ms)",

@@ -2,17 +2,25 @@
 
 Runs the real app headlessly (``App.run_test``) with its engine in a separate process,
 as a user gets it, and reports event-loop lateness, training rate against the engine
-alone, chart updates per second, the first frame and peak memory.
+alone, chart updates per second, the first frame and peak memory. :func:`wire` runs the
+app as a user starts it, in a pseudo-terminal, and counts the bytes it writes while
+training and while paused (what a slow SSH link has to carry).
 """
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
+import os
+import pty
+import select
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from pathlib import Path
 
@@ -73,7 +81,7 @@ async def _app_run(train_seconds: float) -> dict:
     original = Chart.on_chart_built
 
     def counting(self, message):
-        frames[0] += 1  # a chart frame finished and shown
+        frames[0] += message.text is not None  # a frame that changed what is shown
         original(self, message)
 
     Chart.on_chart_built = counting
@@ -131,6 +139,73 @@ async def _app_run(train_seconds: float) -> dict:
     }
 
 
+def _read_for(fd: int, seconds: float, until: bytes = b"") -> tuple[int, bytes]:
+    """Bytes read from ``fd`` over ``seconds`` (or until ``until`` shows), and the tail."""
+    total, tail, end = 0, b"", time.monotonic() + seconds
+    while time.monotonic() < end:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the app closed the terminal
+                break
+            total += len(chunk)
+            tail = (tail + chunk)[-4096:]
+            if until and until in tail:
+                break
+    return total, tail
+
+
+def wire(cols: int, rows: int, seconds: float = 5.0, args: tuple[str, ...] = ()) -> dict:
+    """KiB/s the app writes to a ``cols`` x ``rows`` terminal while training the
+    classification scenario, and while paused (``torchplay tui`` in a pty, TERM
+    xterm-256color, UTF-8)."""
+    spec = Path(tempfile.mkdtemp()) / "long.toml"  # trains throughout the measurement
+    spec.write_text('scenario = "classification"\n[training]\nsteps = 100000000\n')
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "COLORTERM": "truecolor"}
+    env.pop("NO_COLOR", None)
+    cmd = [sys.executable, "-m", "torchplay.tui.cli", "tui", str(spec), *args]
+    proc = subprocess.Popen(
+        cmd, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    try:
+        _read_for(master, 60.0, until=b"idle")  # the engine is up and the run built
+        _read_for(master, 1.0)
+        os.write(master, b" ")
+        _read_for(master, 2.0)  # the run under way
+        training, _ = _read_for(master, seconds)
+        os.write(master, b" ")
+        _read_for(master, 1.0)
+        paused, _ = _read_for(master, seconds)
+        os.write(master, b"q")
+        _read_for(master, 3.0)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        os.close(master)
+    return {"training_kib_s": training / 1024 / seconds, "paused_kib_s": paused / 1024 / seconds}
+
+
+def wire_rows(runs: int = 3, seconds: float = 5.0) -> dict:
+    """:func:`wire` ``runs`` times at 80x24 and 120x40: median, min and max KiB/s."""
+    out: dict = {}
+    for cols, rows in ((80, 24), (120, 40)):
+        got = [wire(cols, rows, seconds) for _ in range(runs)]
+        for key in ("training_kib_s", "paused_kib_s"):
+            values = sorted(g[key] for g in got)
+            name = f"wire_{cols}x{rows}_{key}"
+            out[name], out[name + "_min"], out[name + "_max"] = (
+                statistics.median(values),
+                values[0],
+                values[-1],
+            )
+    return out
+
+
 def measure(train_seconds: float = 5.0) -> dict:
     """All app rows; the engine alone is measured before and after the app run."""
     alone_before = engine_alone_steps_per_s()
@@ -140,6 +215,7 @@ def measure(train_seconds: float = 5.0) -> dict:
     app["engine_alone_steps_per_s"] = alone
     app["tui_train_ratio"] = app["app_steps_per_s"] / alone
     app["tui_first_frame_s"] = statistics.median(first_frame_s() for _ in range(3))
+    app.update(wire_rows())
     return app
 
 

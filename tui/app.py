@@ -23,6 +23,7 @@ from torchplay.engine.spec import Spec
 from torchplay.tui.chartpane import ChartPane
 from torchplay.tui.charts import DataChart
 from torchplay.tui.filekeys import FileKeys
+from torchplay.tui.flags import FPS
 from torchplay.tui.glyphs import ascii_terminal
 from torchplay.tui.keys import BINDINGS, BUTTONS, RESET_ASK_STEPS, palette_commands
 from torchplay.tui.layout import STEP
@@ -48,8 +49,10 @@ class PlaygroundApp(FileKeys, App[None]):
         show_rate: bool = True,
         client: EngineClient | None = None,
         ascii_only: bool = False,
+        fps: float = FPS,
     ) -> None:
         super().__init__()
+        self.fps = fps
         self.ascii = ascii_only or ascii_terminal()
         """Plain characters only (``--ascii``, ``LANG=C``, ``TERM=linux``): see get_line_filters."""
         first = resolve(source, checkpoints=True) if not compare else None
@@ -79,7 +82,7 @@ class PlaygroundApp(FileKeys, App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield ControlPanel(self.spec, id="panel")
-            yield ChartPane(id="charts")
+            yield ChartPane(fps=self.fps, id="charts")
         yield Static("starting... (the engine imports torch)", id="status")
         yield Footer(compact=True)
 

@@ -12,17 +12,21 @@ from textual.containers import Vertical
 from textual.css.query import NoMatches
 from torchplay.engine import events as ev
 from torchplay.tui.charts import DataChart, LossChart
+from torchplay.tui.flags import FPS
 from torchplay.tui.status import heading
+from torchplay.tui.terminal import output_backlog
 
-CHART_TICK = 0.05
-"""Seconds between chart redraws (one chart per tick)."""
+BACKLOG = 2
+"""Writes the terminal may have queued before a tick skips its frame."""
 
 
 class ChartPane(Vertical):
     """:class:`LossChart` (``#loss``) above :class:`DataChart` (``#data``)."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, fps: float = FPS, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.fps = fps
+        """Chart frames a second at most (``--fps``)."""
         self.stale: set[type] = set()
         """Charts whose data changed since their last redraw."""
         self.order: list[type] = [LossChart, DataChart]
@@ -32,7 +36,7 @@ class ChartPane(Vertical):
         yield DataChart(id="data")
 
     def on_mount(self) -> None:
-        self.set_interval(CHART_TICK, self.draw_next)
+        self.set_interval(1 / self.fps, self.draw_next)
 
     def show_run(self, event: ev.RunLoaded) -> None:
         """A run was built or loaded: its loss history and its data."""
@@ -51,8 +55,11 @@ class ChartPane(Vertical):
 
         A chart frame costs 7-10 ms of Python (built on a worker thread, but under the
         same GIL); one per tick keeps the event loop's worst waits short. At 20 ticks a
-        second each chart still redraws 10 times.
+        second each chart still redraws 10 times. A tick while the terminal is behind
+        (:func:`output_backlog`) draws nothing: frames wait rather than queue up.
         """
+        if output_backlog(self.app) > BACKLOG:
+            return
         for kind in (self.order[0], self.order[1]):
             if kind in self.stale:
                 self.stale.discard(kind)

@@ -15,6 +15,7 @@ from torchplay.engine.history import History
 from torchplay.engine.views import Fit, Samples
 from torchplay.tui.glyphs import Glyphs
 from torchplay.tui.plotting import MAX_MARKS, draw_data, draw_loss
+from torchplay.tui.terminal import changed_rows, row_regions
 
 
 class Chart(PlotextPlot):
@@ -26,13 +27,20 @@ class Chart(PlotextPlot):
     """
 
     class Built(Message):
-        def __init__(self, text: Text) -> None:
+        """A frame: its lines (ANSI), the rows that differ from the shown frame's, and
+        the parsed text (None when no row differs)."""
+
+        def __init__(self, text: Text | None, lines: list[str], rows: list[int]) -> None:
             super().__init__()
-            self.text = text
+            self.text, self.lines, self.rows = text, lines, rows
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.frame = Text("")
+        self.lines: list[str] = []
+        """The shown frame's lines as plotext built them (ANSI)."""
+        self.shown = 0
+        """Frames that changed what the terminal shows (the bench counts them)."""
         self.building = False
         self.again = False
 
@@ -72,12 +80,21 @@ class Chart(PlotextPlot):
         self.plt.theme(self._get_plotext_theme_name(self.app.theme))
 
     def _build(self) -> None:
-        self.post_message(self.Built(Text.from_ansi(self.plt.build())))
+        # Builds never overlap (see replot), and self.lines changes only between them.
+        lines = self.plt.build().split("\n")
+        rows = changed_rows(self.lines, lines)
+        text = Text.from_ansi("\n".join(lines)) if rows else None
+        self.post_message(self.Built(text, lines, rows))
 
     def on_chart_built(self, message: Built) -> None:
+        """Show a frame, repainting only its rows that changed (each repainted row is
+        bytes on the wire; an unchanged frame costs none)."""
         message.stop()
-        self.frame, self.building = message.text, False
-        self.refresh()
+        self.building = False
+        if message.text is not None:
+            self.frame, self.lines = message.text, message.lines
+            self.shown += 1
+            self.refresh(*row_regions(message.rows, len(message.lines), self.size.width))
         if self.again:
             self.again = False
             self.replot()

@@ -20,7 +20,7 @@ from torchplay.engine.exporting import ALIASES, FORMATS
 from torchplay.engine.scenarios import SCENARIOS
 from torchplay.engine.spec import ACTIVATIONS
 from torchplay.tui import interrupts
-from torchplay.tui.flags import HelpFormatter, add_spec_flags
+from torchplay.tui.flags import FPS, HelpFormatter, add_spec_flags
 from torchplay.tui.serve import add_arguments as add_serve_arguments
 from torchplay.tui.sweep import add_arguments as add_sweep_arguments
 
@@ -193,6 +193,14 @@ def _app_args(p: argparse.ArgumentParser, default: object = False) -> None:
         help="draw with plain ASCII characters (default: only where the locale is not UTF-8, "
         "as LANG=C, or TERM=linux)",
     )
+    p.add_argument(
+        "--fps",
+        type=int,
+        metavar="N",
+        default=default if default is argparse.SUPPRESS else FPS,
+        help=f"chart frames a second, both charts together, 1 to 60 (default: {FPS}; "
+        "fewer for a slow link)",
+    )
 
 
 def _output_args(p: argparse.ArgumentParser) -> None:
@@ -248,6 +256,8 @@ def _dispatch(argv: list[str]) -> int:
             # Textual loads here and only here: headless commands and --help never pay
             # for it (tests/engine/test_imports.py checks).
             compared = getattr(args, "checkpoints", [])
+            if not 1 <= args.fps <= 60:
+                raise InputError(f"--fps {args.fps}: give 1 to 60 chart frames a second")
             if len(compared) > 3:
                 raise InputError(
                     f"compare shows up to 3 checkpoints side by side: {len(compared)} given; "
@@ -258,7 +268,8 @@ def _dispatch(argv: list[str]) -> int:
             app = PlaygroundApp(
                 getattr(args, "source", "regression"),
                 compare=compared,
-                ascii_only=getattr(args, "ascii", False),
+                ascii_only=args.ascii,
+                fps=args.fps,
             )
             app.run()
             return app.return_code or 0

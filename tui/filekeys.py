@@ -10,6 +10,7 @@ from torchplay.engine import events as ev
 from torchplay.engine.client import EngineClient
 from torchplay.engine.spec import Spec
 from torchplay.tui.charts import LossChart
+from torchplay.tui.picker import PickerDialog
 from torchplay.tui.screens import CompareScreen, ModelScreen, PathDialog, save_target_error
 
 
@@ -22,6 +23,8 @@ class FileKeys:
     run_info: ev.RunLoaded | None
     saved: list[str]
     """Paths saved this session, latest last: the dialogs offer them."""
+    state: str
+    pending_load: str | None
 
     def action_model(self) -> None:
         info = self.run_info
@@ -41,13 +44,16 @@ class FileKeys:
 
     def action_load(self) -> None:
         default = self.saved[-1] if self.saved else "runs/"
-        self.ask_path(PathDialog("load checkpoint", default), self.load)
+        self.ask_path(PickerDialog("load checkpoint", default), self.load)
 
     def load(self, path: str) -> None:
         self.query_one(LossChart).show([])
+        if self.state == "starting":
+            self.pending_load = path  # the engine loads it once started, instead of a build
+            return
         self.client.load(path)
 
     def action_compare(self) -> None:
         default = " ".join(self.saved[-3:]) or "runs/"
-        dialog = PathDialog("compare checkpoints (up to 3 paths)", default)
+        dialog = PickerDialog("compare checkpoints (up to 3 paths)", default, many=3)
         self.ask_path(dialog, lambda paths: self.push_screen(CompareScreen(paths.split())))

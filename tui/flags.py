@@ -26,6 +26,9 @@ from torchplay.engine.spec import (
     parse_hidden,
 )
 
+FPS = 20
+"""The app's chart frames a second by default (``--fps``), both charts together."""
+
 
 def hidden_list(text: str) -> list[int]:
     """``10`` or ``32,16`` -> [32, 16]; ``none`` is a linear model (no hidden layer)."""

@@ -147,3 +147,10 @@ def test_compare_refuses_a_fourth_checkpoint(cli, existing) -> None:
         "torchplay: error: compare shows up to 3 checkpoints side by side: 4 given; "
         "name 3 of them\n"
     )
+
+
+@pytest.mark.parametrize("fps", ["0", "61"])
+def test_fps_out_of_range(cli, fps) -> None:
+    code, out, err = cli("tui", "--fps", fps)
+    assert (code, out) == (2, "")
+    assert err == f"torchplay: error: --fps {fps}: give 1 to 60 chart frames a second\n"

@@ -37,7 +37,7 @@ def test_every_engine_module_imports_no_ui(module: str) -> None:
     "module",
     [
         *("spec", "scenarios", "source", "describe", "client", "events", "errors", "exporting"),
-        *("layers", "views", "atomic", "grid", "datafields", "raycluster"),
+        *("layers", "views", "atomic", "grid", "datafields", "raycluster", "ckheader"),
     ],
 )
 def test_light_modules_import_no_torch(module: str) -> None:

@@ -123,3 +123,32 @@ def test_ascii_80x24(snap_compare) -> None:
     """--ascii (or LANG=C, TERM=linux): every cell plain, charts drawn with * + . : -."""
     app = app_for("classification", ascii_only=True)
     assert snap_compare(app, terminal_size=(80, 24), run_before=trained(app))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_load_picker(snap_compare, tmp_path, monkeypatch, size) -> None:
+    """ctrl+o: the runs folder's checkpoints with step, loss and date (fixed, in UTC)."""
+    import os
+    import time
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    (tmp_path / "runs").mkdir()
+    paths = saved_runs(tmp_path / "runs", "regression", {"early": 20, "later": 60})
+    for k, path in enumerate(paths):
+        os.utime(path, (1_790_000_000 + 60 * k, 1_790_000_000 + 60 * k))
+    app = app_for()
+
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: app.last is not None)
+        await settled(pilot, app)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: app.screen.query("#picker"))
+        await pilot.pause(0.2)
+
+    try:
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

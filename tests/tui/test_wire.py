@@ -1,0 +1,52 @@
+"""Light on the wire: a chart frame repaints only its changed rows, an unchanged frame
+nothing; a backed-up terminal skips chart ticks; --fps sets the tick."""
+
+from __future__ import annotations
+
+from textual.geometry import Region
+from torchplay.tui import chartpane
+from torchplay.tui.app import PlaygroundApp
+from torchplay.tui.charts import DataChart, LossChart
+from torchplay.tui.terminal import changed_rows, row_regions
+
+from tests.tui.fake_engine import FakeEngine
+from tests.tui.helpers import wait_for
+
+
+def test_changed_rows_and_their_regions() -> None:
+    assert changed_rows(["a", "b", "c", "d"], ["a", "B", "C", "d"]) == [1, 2]
+    assert changed_rows([], ["a", "b"]) == [0, 1]  # a first frame, or a new size
+    assert row_regions([1, 2, 5], 10, 40) == [Region(0, 1, 40, 2), Region(0, 5, 40, 1)]
+    assert row_regions([0, 1, 2], 3, 40) == []  # all of it: one plain refresh
+
+
+async def test_an_unchanged_frame_is_not_shown_again() -> None:
+    app = PlaygroundApp(client=FakeEngine(), show_rate=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        loss = app.query_one(LossChart)
+        await wait_for(pilot, lambda: loss.shown and not loss.building)
+        shown = loss.shown
+        for _ in range(3):
+            loss.replot()
+            await wait_for(pilot, lambda: not loss.building)
+        assert loss.shown == shown  # same points, same frame: nothing sent
+        loss.log_scale = True
+        loss.replot()
+        await wait_for(pilot, lambda: loss.shown == shown + 1)
+
+
+async def test_a_backed_up_terminal_skips_chart_ticks(monkeypatch) -> None:
+    engine = FakeEngine("classification")
+    app = PlaygroundApp("classification", client=engine, show_rate=False, fps=50)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        pane = app.query_one(chartpane.ChartPane)
+        await wait_for(pilot, lambda: not pane.stale)
+        monkeypatch.setattr(chartpane, "output_backlog", lambda app: 10)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.last.step == 1)
+        await pilot.pause(0.3)  # 15 ticks
+        assert pane.stale == {LossChart, DataChart}  # nothing drawn while behind
+        monkeypatch.setattr(chartpane, "output_backlog", lambda app: 0)
+        await wait_for(pilot, lambda: not pane.stale)
