@@ -23,6 +23,7 @@ import hashlib
 import json
 import math
 import os
+import shlex
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,21 +32,21 @@ import safetensors
 import safetensors.torch
 import torch
 from torchplay.engine import __version__
+from torchplay.engine import validation as _check
 from torchplay.engine.atomic import write_atomic
-from torchplay.engine.datafields import check_features, width
-from torchplay.engine.errors import InputError
+from torchplay.engine.datafields import width
 from torchplay.engine.history import History
 from torchplay.engine.layers import plan
-from torchplay.engine.source import from_dict
-from torchplay.engine.spec import Spec, SpecError
+from torchplay.engine.spec import Spec
+from torchplay.engine.validation import FORMAT, CheckpointError
 
-FORMAT = 1
-"""The checkpoint format version this code writes and reads (it refuses newer ones)."""
+__all__ = ["FORMAT", "Checkpoint", "CheckpointError", "load", "restore", "save", "to_bytes"]
+
+PICKLE_STARTS = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
+"""How a pickle of protocol 2 to 5 starts (torch.save's zip files start ``PK``)."""
 MAX_BYTES = 1 << 30
-
-
-class CheckpointError(InputError):
-    """A checkpoint cannot be written or read; the message says why and what to do."""
+"""Largest checkpoint read: the largest run :data:`torchplay.engine.spec.RUN_BYTES`
+allows writes well under it (tests/engine/test_roundtrip.py saves one)."""
 
 
 @dataclass
@@ -113,12 +114,16 @@ def _spec_json(spec: Spec) -> str:
     return json.dumps(spec.to_dict())
 
 
-def weights_sha256(trainer) -> str:
-    """SHA-256 over the weights in state_dict order, as little-endian float32 bytes."""
+def weights_sha256(trainer_or_weights) -> str:
+    """SHA-256 over the weights in state_dict order, as little-endian float32 bytes
+    (of a trainer, or of a ``state_dict``-ordered dict of tensors)."""
     import numpy as np
 
+    weights = trainer_or_weights
+    if not isinstance(weights, dict):
+        weights = weights.weights()
     h = hashlib.sha256()
-    for tensor in trainer.weights().values():
+    for tensor in weights.values():
         h.update(np.ascontiguousarray(tensor.numpy(), dtype="<f4").tobytes())
     return h.hexdigest()
 
@@ -168,24 +173,27 @@ def _read(path: str | os.PathLike) -> bytes:
 
 
 def _header(raw: bytes, name: str) -> dict:
+    def refuse(why: str) -> CheckpointError:
+        if raw.startswith(b"PK\x03\x04") or raw[:2] in PICKLE_STARTS:
+            return CheckpointError(
+                f"{name!r} is a pickle (torch.save) file, not a torchplay checkpoint: "
+                f"convert it with: torchplay import {shlex.quote(name)} --save OUT.safetensors"
+            )
+        return CheckpointError(f"{name!r} {why}")
+
     if len(raw) < 8:
-        raise CheckpointError(
-            f"{name!r} is not a torchplay checkpoint (too short to be safetensors)"
-        )
+        raise refuse("is not a torchplay checkpoint (too short to be safetensors)")
     (n,) = struct.unpack("<Q", raw[:8])
     if n > len(raw) - 8 or n > 100_000_000:
-        raise CheckpointError(
-            f"{name!r} is truncated or corrupt (bad safetensors header); "
-            "use an older copy or retrain"
+        raise refuse(
+            "is truncated or corrupt (bad safetensors header); use an older copy or retrain"
         )
     try:
         header = json.loads(raw[8 : 8 + n])
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise CheckpointError(
-            f"{name!r} is not a torchplay checkpoint (not a safetensors file)"
-        ) from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise refuse("is not a torchplay checkpoint (not a safetensors file)") from None
     if not isinstance(header, dict):
-        raise CheckpointError(f"{name!r} is not a torchplay checkpoint (not a safetensors file)")
+        raise refuse("is not a torchplay checkpoint (not a safetensors file)")
     return header
 
 
@@ -201,56 +209,42 @@ def expected_shapes(spec: Spec, n_in: int, n_out: int) -> dict[str, tuple[int, .
 
 
 def load(path: str | os.PathLike) -> Checkpoint:
-    """Read and validate a checkpoint.
+    """Read and validate a checkpoint: every metadata field and tensor that restoring
+    uses (:mod:`torchplay.engine.validation`).
 
     Raises:
         CheckpointError: not a torchplay checkpoint, truncated or corrupt, a newer format,
-            a spec or shape mismatch, or non-finite weights.
+            a field of the wrong type or out of range, a spec or shape mismatch, or
+            non-finite weights.
     """
+    from torchplay.engine.fastpath import supports
+
     name = str(path)
     raw = _read(path)
-    meta = _header(raw, name).get("__metadata__") or {}
-    if "torchplay.format" not in meta:
-        raise CheckpointError(
-            f"{name!r} is not a torchplay checkpoint (no torchplay metadata); "
-            "for plain weights use: torchplay import"
-        )
-    try:
-        version = int(meta["torchplay.format"])
-    except ValueError:
-        raise CheckpointError(f"{name!r} has an unreadable format version") from None
-    if version > FORMAT:
-        raise CheckpointError(
-            f"{name!r} was written by a newer torchplay (format {version}, "
-            f"this one reads {FORMAT}): upgrade torchplay"
-        )
+    meta_raw = _header(raw, name).get("__metadata__")
+    meta = _check.metadata(meta_raw, name)
     try:
         tensors = safetensors.torch.load(raw)
     except Exception as exc:  # safetensors raises its own error types
         raise CheckpointError(
             f"{name!r} is truncated or corrupt ({exc}); use an older copy or retrain"
         ) from None
+    spec, shape = meta["spec"], meta["shape"]
     try:
-        spec = from_dict(json.loads(meta["spec"]))
-        shape = json.loads(meta["shape"])
-        step, lr = int(meta["step"]), float(meta["lr"])
-        history = History.from_dict(json.loads(meta["history"]))
-        state = str(meta.get("state", "paused"))
-        check_features(spec.data.features, int(shape["inputs"]))
-        run = _run_id(meta.get("run"))
-        forked_from = _forked_from(meta.get("forked_from"))
-        schedule = _schedule(spec, meta.get("schedule"))
-        best = _best(meta.get("best"), tensors.get("best.flat"))
-    except SpecError as exc:
-        raise CheckpointError(f"{name!r} holds an invalid spec: {exc}") from None
-    except (KeyError, ValueError, TypeError) as exc:
-        raise CheckpointError(f"{name!r} has corrupt torchplay metadata ({exc})") from None
+        key = "schedule"
+        schedule = _schedule(spec, meta_raw.get("schedule"))
+        key = "best"
+        best = _best(meta_raw.get("best"), tensors.get("best.flat"))
+    except (KeyError, ValueError, TypeError, RecursionError) as exc:
+        raise CheckpointError(
+            f"{name!r} has corrupt torchplay metadata ({key}: {str(exc)[:200]})"
+        ) from None
     weights = {k: v for k, v in tensors.items() if not k.startswith(("optim.", "batch.", "best."))}
     want = expected_shapes(spec, shape["inputs"], shape["outputs"])
     if set(weights) != set(want):
         raise CheckpointError(
-            f"{name!r}: tensor names {sorted(weights)} do not match the spec's "
-            f"network {sorted(want)}"
+            f"{name!r}: tensor names {sorted(weights)[:8]} do not match the spec's "
+            f"network {sorted(want)[:8]}"
         )
     for key, expected in want.items():
         if tuple(weights[key].shape) != expected or weights[key].dtype != torch.float32:
@@ -258,45 +252,23 @@ def load(path: str | os.PathLike) -> Checkpoint:
                 f"{name!r}: tensor {key} has shape {tuple(weights[key].shape)} "
                 f"({weights[key].dtype}); the spec needs {expected} float32"
             )
-    for key, value in tensors.items():
-        if value.is_floating_point() and not bool(torch.isfinite(value).all()):
+        if not bool(torch.isfinite(weights[key]).all()):
             raise CheckpointError(
                 f"{name!r}: tensor {key} holds non-finite values (NaN or inf); "
                 "use an earlier checkpoint"
             )
+    optim = {k: v for k, v in tensors.items() if k.startswith("optim.")}
+    batch = {k: v for k, v in tensors.items() if k.startswith("batch.")}
+    _check.optim(optim, spec, list(want.values()), supports(spec.training), name)
+    _check.batch(batch, name)
     return Checkpoint(
-        spec=spec,
-        step=step,
-        state=state,
-        lr=lr,
-        history=history,
         weights={k: weights[k] for k in want},
-        optim={k: v for k, v in tensors.items() if k.startswith("optim.")},
-        batch={k: v for k, v in tensors.items() if k.startswith("batch.")},
-        shape=shape,
-        run=run,
-        forked_from=forked_from,
+        optim=optim,
+        batch=batch,
         schedule=schedule,
         best=best,
+        **meta,
     )
-
-
-def _run_id(value: str | None) -> str | None:
-    if value is not None and not (0 < len(value) <= 64 and value.isalnum()):
-        raise ValueError(f"run id {value[:80]!r} is not a short alphanumeric id")
-    return value
-
-
-def _forked_from(value: str | None) -> tuple[str, int] | None:
-    if value is None:
-        return None
-    raw = json.loads(value)
-    if not isinstance(raw, dict) or set(raw) != {"run", "step"}:
-        raise ValueError("forked_from must hold run and step")
-    run, step = _run_id(raw["run"]), raw["step"]
-    if run is None or isinstance(step, bool) or not isinstance(step, int) or step < 0:
-        raise ValueError(f"forked_from {raw!r} needs a run id and a step >= 0")
-    return run, step
 
 
 def _schedule(spec: Spec, value: str | None) -> dict | None:
@@ -323,6 +295,8 @@ def _best(value: str | None, flat: torch.Tensor | None) -> tuple | None:
         raise ValueError(f"best loss {loss!r} must be a number or null")
     if flat.dtype != torch.float32 or flat.dim() != 1:
         raise ValueError("best.flat must be a 1-D float32 tensor")
+    if not bool(torch.isfinite(flat).all()):
+        raise ValueError("best.flat holds non-finite values")
     return (math.inf if loss is None else float(loss)), step, flat
 
 
@@ -332,22 +306,33 @@ def restore(path: str | os.PathLike):
 
 
 def trainer_from(ckpt: Checkpoint, name: str):
-    """A :class:`torchplay.engine.trainer.Trainer` rebuilt from a loaded checkpoint."""
+    """A :class:`torchplay.engine.trainer.Trainer` rebuilt from a loaded checkpoint (this
+    generates or reads its training data: only resuming and the app need it).
+
+    Raises:
+        CheckpointError: the data no longer fits the network, or the minibatch state
+            does not fit the data.
+        InputError: the data cannot be read (a ``csv:`` file moved or changed).
+    """
     from torchplay.engine.trainer import Trainer
 
     trainer = Trainer(ckpt.spec)
     d = trainer.data
     if (d.n_inputs, d.n_outputs) != (ckpt.shape["inputs"], ckpt.shape["outputs"]):
         raise CheckpointError(f"{name!r}: its data no longer has the network's shape")
-    trainer.load_state(
-        ckpt.weights,
-        step=ckpt.step,
-        state=ckpt.state,
-        lr=ckpt.lr,
-        history=ckpt.history,
-        optim=ckpt.optim,
-        batch=ckpt.batch,
-    )
+    _check.rows(ckpt.batch, trainer.batches.n, name)
+    try:
+        trainer.load_state(
+            ckpt.weights,
+            step=ckpt.step,
+            state=ckpt.state,
+            lr=ckpt.lr,
+            history=ckpt.history,
+            optim=ckpt.optim,
+            batch=ckpt.batch,
+        )
+    except (RuntimeError, ValueError, KeyError, IndexError) as exc:
+        raise CheckpointError(f"{name!r}: optimizer or minibatch state unusable ({exc})") from None
     trainer.run_id = ckpt.run or trainer.run_id
     trainer.forked_from = ckpt.forked_from
     trainer.schedule.load(ckpt.schedule)
@@ -358,3 +343,17 @@ def trainer_from(ckpt: Checkpoint, name: str):
         trainer.best.flat.copy_(flat)
         trainer.best.loss, trainer.best.step = loss, step
     return trainer
+
+
+def network(ckpt: Checkpoint):
+    """The checkpoint's ``nn.Sequential`` with its weights, without its training data
+    (what ``info`` and ``predict`` need: a ``csv:`` file need not be there)."""
+    from torchplay.engine import model
+
+    n_in = width(ckpt.spec.data.features, ckpt.shape["inputs"])
+    with torch.random.fork_rng(devices=[]):  # build's initial weights are overwritten
+        net = model.build(ckpt.spec.model, n_in, ckpt.shape["outputs"])
+    with torch.no_grad():
+        for k, v in net.state_dict().items():
+            v.copy_(ckpt.weights[k])
+    return net

@@ -19,6 +19,9 @@ EXIT_DIVERGED = 3
 """Training diverged (the last finite weights are kept)."""
 EXIT_SIGINT, EXIT_SIGTERM, EXIT_SIGHUP = 130, 143, 129
 """Interrupted by Ctrl-C, SIGTERM or SIGHUP, after saving the last completed step to ``--save``."""
+EXIT_PIPE = 141
+"""stdout was closed by its reader (``| head``): quietly, as a program killed by SIGPIPE
+(128 + 13); files were written in full before the output was cut."""
 
 
 class InputError(ValueError):

@@ -59,6 +59,8 @@ def from_toml(text: str, base: Spec | None = None) -> Spec:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError("toml", "<file>", f"invalid TOML syntax ({exc})") from None
+    except RecursionError:
+        raise SpecError("toml", "<file>", "arrays or tables nested too deeply") from None
     return from_dict(raw, base)
 
 
@@ -88,6 +90,8 @@ def resolve(source: str, checkpoints: bool = False) -> Source:
         return Source(get_scenario("regression"), source)
     if path.suffix == ".toml" or path.exists():
         return Source(_read_toml(path, source))
+    if path.suffix or "/" in source:
+        raise InputError(f"file {source!r} does not exist: check the path")
     raise InputError(
         f"unknown scenario {source!r}: use one of {', '.join(SCENARIOS)} or a FILE.toml"
     )

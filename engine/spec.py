@@ -33,6 +33,10 @@ MAX_WIDTH = 4096
 MAX_LAYERS = 16
 MAX_STEPS = 100_000_000
 MAX_CLASSES = 20
+MAX_NAME = 200
+"""Characters in a spec's ``name``."""
+RUN_BYTES = 2 * 1024**3
+"""Memory budget of one run (data, model, optimizer, activations, a checkpoint save)."""
 
 
 def _int(name: str, value: Any, lo: int, hi: int) -> int:
@@ -287,6 +291,9 @@ class Spec:
     """The scenario this spec came from, for titles."""
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or len(self.name) > MAX_NAME:
+            shown = self.name if not isinstance(self.name, str) else f"{self.name[:20]}..."
+            raise SpecError("name", shown, f"must be a string of at most {MAX_NAME} characters")
         if self.data.is_csv:
             return  # checked when the file is read (engine.trainer.Trainer)
         task = task_of(self.data.dataset)
@@ -296,6 +303,10 @@ class Spec:
         n = self.data.n_points
         n_train = n - int(round(n * self.data.test_fraction))
         check_batch_size(self.training.batch_size, n_train)
+        n_out = 1 if task == "regression" else self.data.classes
+        if self.data.dataset not in ("blobs", "spiral") and task == "classification":
+            n_out = 2
+        check_memory(self, 1 if task == "regression" else 2, n_out, n)
 
     @property
     def task(self) -> str:
@@ -348,6 +359,42 @@ def _plain(value: Any) -> Any:
 
 SECTIONS = {"data": DataSpec, "model": ModelSpec, "training": TrainingSpec}
 """The spec's tables, by name (TOML ``[data]``, ``[model]``, ``[training]``)."""
+
+
+def run_bytes(spec: Spec, n_in: int, n_out: int, rows: int) -> int:
+    """A generous estimate of one run's peak memory, in bytes (see :data:`RUN_BYTES`)."""
+    n_features = datafields.width(spec.data.features, n_in)
+    widths = [n_features, *spec.model.hidden, n_out]
+    params = sum((a + 1) * b for a, b in zip(widths, widths[1:], strict=False))
+    batch = spec.training.batch_size or rows
+    return (
+        4
+        * (
+            params * 18  # flat, grad, two backups, two moments; a save: clones, bytes (measured)
+            + rows * (n_in + n_out) * 3  # data, a shuffled epoch copy, the split
+            + (rows * n_features if spec.data.features else 0)  # the features of every row
+            + batch * sum(widths[1:]) * 4  # activations, pre-activations, deltas, grads
+            + rows * max(widths[1:]) * 2  # evaluating every row (two layers at a time)
+        )
+    )
+
+
+def check_memory(spec: Spec, n_in: int, n_out: int, rows: int) -> None:
+    """Refuse a run whose estimate is over :data:`RUN_BYTES`, before anything is allocated.
+
+    Raises:
+        SpecError: naming ``model.hidden`` and the estimate.
+    """
+    need = run_bytes(spec, n_in, n_out, rows)
+    if need > RUN_BYTES:
+        hidden = ",".join(map(str, spec.model.hidden)) or "none"
+        raise SpecError(
+            "model.hidden",
+            hidden,
+            f"with {rows} samples of {n_in} inputs this run needs about "
+            f"{need / 1024**3:.1f} GB, over the {RUN_BYTES // 1024**3} GB budget: use "
+            "narrower or fewer layers, fewer samples or a smaller batch",
+        )
 
 
 def _field_names(section: str) -> tuple[str, ...]:

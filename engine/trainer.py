@@ -27,7 +27,7 @@ from torchplay.engine.features import FeatureMap
 from torchplay.engine.history import History
 from torchplay.engine.schedule import Schedule
 from torchplay.engine.snapshots import Snapshots
-from torchplay.engine.spec import Spec, SpecError, check_batch_size
+from torchplay.engine.spec import Spec, SpecError, check_batch_size, check_memory
 
 IDLE, RUNNING, PAUSED = RunState.IDLE, RunState.RUNNING, RunState.PAUSED
 FINISHED, DIVERGED = RunState.FINISHED, RunState.DIVERGED
@@ -56,6 +56,10 @@ class Trainer:
             torch.manual_seed(spec.data.seed)
             self.data = _data.load(spec.data)
             check_features(spec.data.features, self.data.n_inputs)  # CSV: known only now
+            if spec.data.is_csv:  # synthetic data was checked with the spec
+                d = self.data
+                rows = d.x_train.shape[0] + d.x_test.shape[0]
+                check_memory(spec, d.n_inputs, d.n_outputs, rows)
             self.features = FeatureMap(spec.data.features)
             self.net = _model.build(spec.model, self.n_features, self.data.n_outputs)
         d = self.data
@@ -398,15 +402,9 @@ class Trainer:
 
     # -- predictions ----------------------------------------------------------------
 
-    @torch.no_grad()
     def predict(self, x: list[list[float]]) -> list:
         """Regression: one float per row. Classification: (class, probabilities) per row."""
-        raw = torch.tensor(x, dtype=torch.float32).reshape(len(x), self.data.n_inputs)
-        out = self.forward(raw)
-        if self.task == "regression":
-            return [float(v) for v in out[:, 0]]
-        probs = torch.softmax(out, 1)
-        return [(int(p.argmax()), [float(v) for v in p]) for p in probs]
+        return predict(self.net, self.features, self.data.n_inputs, self.task, x)
 
     # -- state for checkpoints -----------------------------------------------------
 
@@ -434,6 +432,19 @@ class Best:
         if loss < self.loss - self.min_delta:
             self.loss, self.step = loss, step
             self.flat.copy_(flat)
+
+
+@torch.no_grad()
+def predict(net: torch.nn.Module, features: FeatureMap, n_inputs: int, task: str, x) -> list:
+    """``net``'s predictions for rows ``x`` of ``n_inputs`` raw inputs (lists or a 2-D
+    tensor; ``features`` are computed from them first): regression, one float per row
+    (the first output); classification, (class, probabilities) per row."""
+    raw = torch.as_tensor(x, dtype=torch.float32).reshape(len(x), n_inputs)
+    out = net(features(raw))
+    if task == "regression":
+        return [float(v) for v in out[:, 0]]
+    probs = torch.softmax(out, 1)
+    return [(int(p.argmax()), [float(v) for v in p]) for p in probs]
 
 
 def _finite(v: float) -> float | None:

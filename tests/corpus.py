@@ -12,16 +12,20 @@ Kinds:
   the same text);
 * ``spec``: a dotted spec field set to a Python value (``Spec.with_overrides``);
 * ``toml``: a spec file's text;
-* ``csv``: a data file's text (``None``: missing);
-* ``checkpoint``: a crafted checkpoint, built by ``make(tmp_path)`` (info, predict,
-  resume, export and the app's load all refuse it);
+* ``csv``: a data file's text or bytes (``None``: missing);
+* ``stdin``: the bytes piped into ``torchplay predict CKPT -``;
 * ``import``: a file for ``torchplay import``, built by ``make(tmp_path)``;
+* ``checkpoint``: a crafted checkpoint, built by ``make(tmp_path)`` (info, predict,
+  resume, export and the app's engine refuse it, naming the field);
 * ``target``: an output path that cannot be written, built by ``make(tmp_path)`` (every
-  ``--save``, ``--metrics``, ``--out`` and the app's save dialog refuse it before work).
+  ``--save``, ``--metrics``, ``--out`` and the app's save dialog refuse it before work);
+* ``app``: ``torchplay tui``/``compare`` ARGS FILE run without a terminal (FILE built by
+  ``make(tmp_path)``): refused, file first, before Textual is imported.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import socket
@@ -98,6 +102,7 @@ VALUES = [
     _value("--schedule-min-lr", "-1"),
     _value("--patience", "-5"),
     _value("--min-delta", "-0.1"),
+    Case("value", "--plot --json", "--plot draws charts", ("--plot", "--json")),
 ]
 
 SPEC_FIELDS = [
@@ -153,6 +158,8 @@ SPEC_FIELDS = [
     ("data.points", [[0.0, 1.0]] * 10_001),
     ("training.bogus", 1),
     ("nosection.x", 1),
+    ("name", "x" * 201),
+    ("name", 5),
 ]
 SPECS = [Case("spec", f"{f}={v!r}", f, field=f, value=v) for f, v in SPEC_FIELDS]
 
@@ -183,6 +190,7 @@ TOMLS = [
         "x1x2",
         value='[data]\ndataset = "sine"\nfeatures = ["x1", "x1x2"]\n',
     ),
+    Case("toml", "nested-deep", "nested too deeply", value="a = " + "[" * 5000 + "]" * 5000),
 ]
 
 CSVS = [
@@ -193,7 +201,21 @@ CSVS = [
     Case("csv", "short-row", "line 2", value="1,2\n3\n"),
     Case("csv", "nan", "'nan'", value="1,nan\n2,3\n"),
     Case("csv", "inf", "'inf'", value="1,inf\n2,3\n"),
+    Case("csv", "float32-overflow", "overflows float32", value="1,2\n3,1e39\n"),
+    Case("csv", "not-utf8", "not UTF-8", value=b"a,b\n1,2\n3,\xe94\n"),
+    Case("csv", "binary", "not UTF-8", value=bytes(range(256)) * 8),
+    Case("csv", "nul-byte", "line 2", value=b"1,2\n3,\x004\n"),
 ]
+
+STDINS = [  # rows for `predict CKPT -` (a one-input network)
+    Case("stdin", "binary", "line 3: binary bytes", value=bytes(range(256)) * 8),
+    Case("stdin", "not-utf8", "line 3: not UTF-8", value=b"1\n2\n\xe9\n"),
+    Case("stdin", "nul-byte", "line 2: binary bytes", value=b"1\n\x002\n"),
+    Case("stdin", "nan", "'nan'", value=b"1\nnan\n"),
+    Case("stdin", "float32-overflow", "'1e39'", value=b"1\n1e39\n"),
+    Case("stdin", "two-values", "2 values", value=b"x\n1,2\n"),
+]
+"""Closed stdin is tested in tests/cli/test_streams.py (it needs a process without fd 0)."""
 
 
 # -- files for torchplay import --------------------------------------------------------
@@ -334,5 +356,268 @@ TARGETS = [
     Case("target", "empty", "empty path", make=lambda folder: ""),
 ]
 
-CORPUS: list[Case] = [*VALUES, *SPECS, *TOMLS, *CSVS, *IMPORTS, *TARGETS]
+
+def _app_file(name: str, data: bytes) -> Callable[[Path], Path]:
+    return lambda folder: _write(folder / name, data)
+
+
+APPS = [  # torchplay tui / compare FILE, run without a terminal: the file is checked first
+    Case("app", "tui-missing", "does not exist", ("tui",), make=lambda f: f / "none.safetensors"),
+    Case("app", "compare-missing", "does not exist", ("compare",), make=lambda f: f / "no.st"),
+    Case("app", "tui-pickle", "torchplay import", ("tui",), make=_app_file("n.pkl", b"\x80\x04.")),
+    Case("app", "compare-corrupt", "corrupt", ("compare",), make=_app_file("c.st", b"\xff" * 64)),
+    Case("app", "tui-no-terminal", "needs a terminal", ("tui",), make=lambda f: "regression"),
+]
+
+CORPUS: list[Case] = [*VALUES, *SPECS, *TOMLS, *CSVS, *STDINS, *IMPORTS, *TARGETS, *APPS]
 """Every case, all kinds."""
+
+
+# -- crafted checkpoints ----------------------------------------------------------------
+
+
+def _base_checkpoint(optimizer: str = "adam", fast: bool = True) -> tuple[dict, dict]:
+    """The tensors and metadata of a real checkpoint: minibatches (so batch.perm exists)
+    and optimizer state (fused Adam, or torch.optim's ``optimizer``)."""
+    from torchplay.engine import checkpoint
+    from torchplay.engine.scenarios import get_scenario
+    from torchplay.engine.trainer import Trainer
+
+    spec = get_scenario("regression").with_overrides(
+        {
+            "training.optimizer": optimizer,
+            "training.batch_size": 10,
+            "training.fast_path": fast,
+            "training.lr": 0.01,
+        }
+    )
+    trainer = Trainer(spec)
+    trainer.step(3)
+    raw = checkpoint.to_bytes(trainer)
+    import safetensors.torch
+
+    tensors = safetensors.torch.load(raw)
+    n = int.from_bytes(raw[:8], "little")
+    meta = json.loads(raw[8 : 8 + n])["__metadata__"]
+    return tensors, meta
+
+
+def _pickled(folder: Path) -> Path:
+    import torch
+
+    path = folder / "net.pkl"
+    torch.save({"0.weight": torch.zeros(10, 1), "0.bias": torch.zeros(10)}, path)
+    return path
+
+
+def _crafted(
+    change: Callable[[dict, dict], None], optimizer: str = "adam", fast: bool = True
+) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        import safetensors.torch
+
+        tensors, meta = _base_checkpoint(optimizer, fast)
+        change(tensors, meta)
+        path = folder / "crafted.safetensors"
+        path.write_bytes(safetensors.torch.save(tensors, meta))
+        return path
+
+    return make
+
+
+def _raw_header(text: str) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        data = text.encode()
+        return _write(folder / "raw.safetensors", len(data).to_bytes(8, "little") + data)
+
+    return make
+
+
+def _set(key: str, value):
+    def change(tensors: dict, meta: dict) -> None:
+        target = meta if isinstance(value, str) or value is None else tensors
+        if value is None:
+            tensors.pop(key, None)
+            meta.pop(key, None)
+        else:
+            target[key] = value
+
+    return change
+
+
+def _tensor(key: str, build: Callable[[Any], Any]):
+    def change(tensors: dict, meta: dict) -> None:
+        import torch
+
+        tensors[key] = build(torch)
+
+    return change
+
+
+def _history(points: int = 1, stride: int = 1, capacity: int = 1000, point: str = "[1,0.5,null]"):
+    body = ",".join([point] * points)
+    return f'{{"capacity":{capacity},"stride":{stride},"points":[{body}]}}'
+
+
+def _ck(name: str, needle: str, make: Callable[[Path], Path]) -> Case:
+    return Case("checkpoint", name, needle, make=make)
+
+
+def _truncated(folder: Path) -> Path:
+    good = _crafted(lambda t, m: None)(folder)
+    raw = good.read_bytes()
+    return _write(folder / "trunc.safetensors", raw[: len(raw) // 2])
+
+
+CHECKPOINTS = [
+    _ck("empty", "too short", lambda f: _write(f / "e.safetensors", b"")),
+    _ck("pickle", "torchplay import", _pickled),
+    _ck(
+        "legacy-pickle",
+        "torchplay import",
+        lambda f: _write(f / "old.pkl", pickle.dumps({"0.weight": [1.0]}, protocol=2)),
+    ),
+    _ck(
+        "random-bytes",
+        "truncated or corrupt",
+        lambda f: _write(f / "r.st", bytes(range(256)) * 4),
+    ),
+    _ck("truncated", "truncated or corrupt", _truncated),
+    _ck(
+        "foreign-safetensors",
+        "no torchplay metadata",
+        _raw_header('{"w":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}'),
+    ),
+    _ck("header-nested-deep", "not a safetensors file", _raw_header("[" * 100_000 + "]" * 100_000)),
+    _ck(
+        "metadata-not-string",
+        "is not a string",
+        _raw_header('{"__metadata__":{"torchplay.format":1}}'),
+    ),
+    _ck("format-0", "torchplay.format", _crafted(_set("torchplay.format", "0"))),
+    _ck("format-negative", "torchplay.format", _crafted(_set("torchplay.format", "-1"))),
+    _ck("format-text", "torchplay.format", _crafted(_set("torchplay.format", "one"))),
+    _ck("format-newer", "newer torchplay", _crafted(_set("torchplay.format", "9"))),
+    _ck("step-negative", "step", _crafted(_set("step", "-5"))),
+    _ck("step-fraction", "step", _crafted(_set("step", "1.5"))),
+    _ck("step-huge", "step", _crafted(_set("step", str(2**60)))),
+    _ck("step-missing", "step", _crafted(_set("step", None))),
+    _ck("state-bogus", "state", _crafted(_set("state", "exploded"))),
+    _ck("lr-nan", "lr", _crafted(_set("lr", "nan"))),
+    _ck("lr-negative", "lr", _crafted(_set("lr", "-0.1"))),
+    _ck("spec-not-json", "'spec' is not valid JSON", _crafted(_set("spec", "{nope"))),
+    _ck("spec-nested-deep", "spec", _crafted(_set("spec", "[" * 100_000 + "]" * 100_000))),
+    _ck("spec-list", "spec", _crafted(_set("spec", "[1, 2]"))),
+    _ck("spec-name-huge", "name", _crafted(_set("spec", json.dumps({"name": "x" * 1_000_000})))),
+    _ck("spec-bad-lr", "training.lr", _crafted(_set("spec", '{"training": {"lr": -1}}'))),
+    _ck("shape-string", "shape", _crafted(_set("shape", '"x"'))),
+    _ck(
+        "shape-inputs-text",
+        "shape.inputs",
+        _crafted(_set("shape", '{"inputs": "1", "outputs": 1}')),
+    ),
+    _ck(
+        "shape-inputs-zero", "shape.inputs", _crafted(_set("shape", '{"inputs": 0, "outputs": 1}'))
+    ),
+    _ck("shape-mismatch", "2.weight", _crafted(_set("shape", '{"inputs": 1, "outputs": 3}'))),
+    _ck("history-stride-0", "history.stride", _crafted(_set("history", _history(stride=0)))),
+    _ck(
+        "history-2M-points", "2000000 points", _crafted(_set("history", _history(points=2_000_000)))
+    ),
+    _ck(
+        "history-capacity-huge",
+        "history.capacity",
+        _crafted(_set("history", _history(capacity=10**9))),
+    ),
+    _ck("history-point-bad", "point", _crafted(_set("history", _history(point='["a",1,2]')))),
+    _ck("history-not-table", "history", _crafted(_set("history", "[]"))),
+    _ck("run-id-path", "run", _crafted(_set("run", "../../x"))),
+    _ck("schedule-not-json", "schedule", _crafted(_set("schedule", "{nope"))),
+    _ck("best-without-tensor", "best.flat", _crafted(_set("best", '{"loss": 1.0, "step": 3}'))),
+    _ck(
+        "best-nan",
+        "best.flat holds non-finite",
+        _crafted(
+            lambda t, m: (
+                m.update(best='{"loss": 1.0, "step": 3}'),
+                t.update({"best.flat": t["0.weight"].flatten() * float("nan")}),
+            )
+        ),
+    ),
+    _ck("forked-from-no-step", "forked_from", _crafted(_set("forked_from", '{"run": "abc"}'))),
+    _ck(
+        "forked-from-negative",
+        "forked_from.step",
+        _crafted(_set("forked_from", '{"run": "abc", "step": -1}')),
+    ),
+    _ck("forked-from-not-json", "forked_from", _crafted(_set("forked_from", "[1, 2"))),
+    _ck(
+        "features-need-2-inputs",
+        "data.features",
+        _crafted(_set("spec", '{"data": {"features": ["x1", "x2"]}}')),
+    ),
+    _ck(
+        "weights-nan",
+        "non-finite",
+        _crafted(_tensor("0.weight", lambda t: t.full((10, 1), float("nan")))),
+    ),
+    _ck(
+        "weights-int",
+        "float32",
+        _crafted(_tensor("0.weight", lambda t: t.zeros((10, 1), dtype=t.int32))),
+    ),
+    _ck("weights-wrong-shape", "0.bias", _crafted(_tensor("0.bias", lambda t: t.zeros(1)))),
+    _ck(
+        "batch-generator-missing",
+        "batch.generator is missing",
+        _crafted(_set("batch.generator", None)),
+    ),
+    _ck(
+        "batch-generator-short",
+        "batch.generator",
+        _crafted(_tensor("batch.generator", lambda t: t.zeros(10, dtype=t.uint8))),
+    ),
+    _ck(
+        "batch-generator-float",
+        "batch.generator",
+        _crafted(_tensor("batch.generator", lambda t: t.zeros(5056))),
+    ),
+    _ck(
+        "batch-perm-out-of-range",
+        "batch.perm",
+        _crafted(_tensor("batch.perm", lambda t: t.arange(100) * 10**6)),
+    ),
+    _ck("batch-perm-float", "batch.perm", _crafted(_tensor("batch.perm", lambda t: t.zeros(100)))),
+    _ck("batch-pos-negative", "batch.pos", _crafted(_tensor("batch.pos", lambda t: t.tensor(-1)))),
+    _ck(
+        "batch-pos-past-end", "batch.pos", _crafted(_tensor("batch.pos", lambda t: t.tensor(10**6)))
+    ),
+    _ck("batch-unknown", "not minibatch state", _crafted(_tensor("batch.x", lambda t: t.zeros(1)))),
+    _ck(
+        "optim-wrong-shape",
+        "optim.exp_avg",
+        _crafted(_tensor("optim.exp_avg", lambda t: t.zeros(3))),
+    ),
+    _ck(
+        "optim-unknown",
+        "not optimizer state",
+        _crafted(_tensor("optim.bogus", lambda t: t.zeros(1))),
+    ),
+    _ck("optim-half-adam", "come together", _crafted(_set("optim.exp_avg_sq", None))),
+    _ck("optim-t-negative", "optim.t", _crafted(_tensor("optim.t", lambda t: t.tensor(-3)))),
+    _ck(
+        "optim-torch-wrong-shape",
+        "optim.0.square_avg",
+        _crafted(_tensor("optim.0.square_avg", lambda t: t.zeros(2)), "rmsprop"),
+    ),
+    _ck(
+        "optim-torch-index",
+        "optim.9.square_avg",
+        _crafted(_tensor("optim.9.square_avg", lambda t: t.zeros(2)), "rmsprop"),
+    ),
+    _ck(
+        "optim-torch-missing-key", "lacks ['step']", _crafted(_set("optim.0.step", None), "rmsprop")
+    ),
+]
+
+CORPUS += CHECKPOINTS

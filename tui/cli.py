@@ -5,17 +5,19 @@ Headless commands never import textual; ``--help`` answers without importing tor
 
 Exit codes: 0 success; 2 bad input (usage, spec, or an unreadable, unsafe or corrupt
 file); 3 training diverged; 130 interrupted (SIGINT), 143 terminated (SIGTERM), 129 hung up
-(SIGHUP), after saving to ``--save`` when given; 1 only for a bug.
+(SIGHUP), after saving to ``--save`` when given; 141 stdout closed by its reader
+(``| head``), quietly; 1 only for a bug.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 
 from torchplay.engine import __version__
-from torchplay.engine.errors import EXIT_INPUT, EXIT_OK, EXIT_SIGINT, InputError
+from torchplay.engine.errors import EXIT_INPUT, EXIT_OK, EXIT_PIPE, EXIT_SIGINT, InputError
 from torchplay.engine.exporting import ALIASES, FORMATS
 from torchplay.engine.scenarios import SCENARIOS
 from torchplay.engine.spec import ACTIVATIONS
@@ -27,7 +29,9 @@ from torchplay.tui.sweep import add_arguments as add_sweep_arguments
 EPILOG = (
     "exit codes: 0 success; 2 bad input (usage, spec, unreadable/unsafe/corrupt file);\n"
     "3 training diverged; 130 interrupted by Ctrl-C (143 by SIGTERM, 129 by SIGHUP), after\n"
-    "saving to --save; 1 a bug. Scenarios: " + ", ".join(SCENARIOS) + "."
+    "saving to --save; 141 stdout closed (| head); 1 a bug. Scenarios: "
+    + ", ".join(SCENARIOS)
+    + "."
 )
 
 EXAMPLES = {
@@ -238,15 +242,51 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``torchplay`` console script."""
     argv = sys.argv[1:] if argv is None else argv
     interrupts.hold()  # until a command handles signals itself (see interrupts.hold)
+    _tolerant_streams()
     try:
-        return _dispatch(argv)
+        code = _dispatch(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        return _closed_stdout()
     finally:
         interrupts.release()
+
+
+def _tolerant_streams() -> None:
+    """On a stream whose encoding cannot carry non-ASCII text (``PYTHONIOENCODING=ascii``),
+    write escapes (``\\u2500``) instead of raising: charts fall back to ASCII themselves
+    (:func:`torchplay.tui.plotting.for_stream`); a stored name prints escaped."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "\u2800\u2500".encode(stream.encoding)
+        except (UnicodeEncodeError, LookupError):
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, TypeError):  # a replaced stream (tests, hosts)
+            pass
+
+
+def _closed_stdout() -> int:
+    """stdout's reader went away (``torchplay info X | head -1``): end quietly with
+    :data:`EXIT_PIPE`. stdout is pointed at /dev/null so that the interpreter's final
+    flush cannot fail again and print "Exception ignored"."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is no file (tests, hosts)
+        pass
+    return EXIT_PIPE
 
 
 def _dispatch(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "plot", False) and getattr(args, "json", False):
+        parser.error(
+            "--plot draws charts for a person and --json prints one object for a program: "
+            "use one of them"
+        )
     if args.command not in ("train", "resume", "sweep"):  # those handle signals themselves
         early = interrupts.release()
         if early is not None:
@@ -263,10 +303,14 @@ def _dispatch(argv: list[str]) -> int:
                     f"compare shows up to 3 checkpoints side by side: {len(compared)} given; "
                     "name 3 of them"
                 )
+            from torchplay.tui.preflight import check_app
+
+            source = getattr(args, "source", "regression")
+            check_app(args.command, source, compared)
             from torchplay.tui.app import PlaygroundApp
 
             app = PlaygroundApp(
-                getattr(args, "source", "regression"),
+                source,
                 compare=compared,
                 ascii_only=args.ascii,
                 fps=args.fps,
@@ -286,7 +330,10 @@ def _dispatch(argv: list[str]) -> int:
 
             print(shtab.complete(parser, shell=args.shell))
             return EXIT_OK
-        from torchplay.tui import commands
+        if args.command in ("predict", "info"):
+            from torchplay.tui import reading as commands
+        else:
+            from torchplay.tui import commands
 
         return getattr(commands, f"cmd_{args.command.replace('-', '_')}")(args)
     except InputError as exc:  # spec, data, checkpoint, import and command-line errors

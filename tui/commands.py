@@ -1,4 +1,4 @@
-"""Headless command handlers: train, resume, predict, info, import, export.
+"""Headless command handlers: train, resume, import, export (predict and info: tui/reading.py).
 
 Each returns an exit code; bad input raises an error whose message :func:`torchplay.tui.cli.main`
 prints as one line (exit 2, :mod:`torchplay.engine.errors`).
@@ -6,7 +6,6 @@ prints as one line (exit 2, :mod:`torchplay.engine.errors`).
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -208,15 +207,10 @@ def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
             checkpoint.save(trainer, args.save)
     res = result(trainer, args.save)
     _print_result(res, args.json)
-    if args.plot and not args.json:
-        from torchplay.tui.textplots import fit_chart, loss_chart
+    if args.plot:  # --plot --json is refused by the front door
+        from torchplay.tui.textplots import print_charts
 
-        print(
-            loss_chart(
-                trainer.history.points, marks=trainer.schedule.drops_until(trainer.step_count)
-            )
-        )
-        print(fit_chart(trainer))
+        print_charts(trainer)
     if interrupts.code is not None:
         return interrupts.code
     return EXIT_DIVERGED if res["diverged"] else EXIT_OK
@@ -250,9 +244,9 @@ def cmd_lr_find(args) -> int:
         print(json.dumps(test.to_json()))
         return EXIT_OK
     if args.plot:
-        from torchplay.tui.textplots import lr_find_chart
+        from torchplay.tui.textplots import lr_find_chart, show
 
-        print(lr_find_chart(test))
+        show(lr_find_chart(test))
     if not test.lrs:
         print(f"no suggestion: the loss diverged at once; lower --min-lr ({args.min_lr:g})")
         return EXIT_OK
@@ -274,83 +268,6 @@ def cmd_resume(args) -> int:
             raise UserError(f"--steps {args.steps}: must be from 0 to {MAX_STEPS}")
         trainer = checkpoint.restore(args.checkpoint)
         return _train(trainer, args, args.steps, interrupts)
-
-
-def _parse_inputs(values: list[str], n_inputs: int, source: str) -> list[list[float]]:
-    rows = []
-    for v in values:
-        try:
-            row = [float(part) for part in v.split(",")]
-        except ValueError:
-            raise UserError(f"{source}: {v!r} is not a number (use x, or x1,x2 pairs)") from None
-        if len(row) != n_inputs:
-            raise UserError(f"{source}: {v!r} has {len(row)} values; the model takes {n_inputs}")
-        rows.append(row)
-    return rows
-
-
-def cmd_predict(args) -> int:
-    from torchplay.engine import checkpoint
-
-    trainer = checkpoint.restore(args.checkpoint)
-    n = trainer.data.n_inputs
-    if args.x is not None:
-        rows = _parse_inputs(args.x, n, "--x")
-    else:
-        try:
-            fh = sys.stdin if args.csv is None else open(args.csv, encoding="utf-8")  # noqa: SIM115
-        except OSError as exc:
-            raise UserError(f"--csv {args.csv!r}: {exc.strerror or exc}") from None
-        with fh:
-            lines = [",".join(r) for r in csv.reader(fh) if r]
-        rows = _parse_inputs(lines, n, args.csv or "stdin")
-    preds = trainer.predict(rows)
-    if trainer.task == "regression":
-        out = preds
-    else:
-        out = [{"class": k, "probabilities": p} for k, p in preds]
-    if args.json:
-        print(json.dumps({"predictions": out}))
-    else:
-        for row, pred in zip(rows, out, strict=True):
-            x = ",".join(f"{v:g}" for v in row)
-            if trainer.task == "regression":
-                print(f"{x}\t{pred:.6g}")
-            else:
-                probs = " ".join(f"{p:.4f}" for p in pred["probabilities"])
-                print(f"{x}\tclass {pred['class']}\t{probs}")
-    return EXIT_OK
-
-
-def cmd_info(args) -> int:
-    from torchplay.engine import checkpoint
-    from torchplay.engine.describe import describe
-
-    ckpt = checkpoint.load(args.checkpoint)
-    trainer = checkpoint.trainer_from(ckpt, args.checkpoint)
-    res = result(trainer, args.checkpoint)
-    fork = ckpt.forked_from
-    res.update(
-        spec=ckpt.spec.to_dict(),
-        history_points=len(ckpt.history.points),
-        features=list(ckpt.spec.data.features),
-        run=trainer.run_id,
-        forked_from={"run": fork[0], "step": fork[1]} if fork else None,
-    )
-    if args.json:
-        print(json.dumps(res))
-        return EXIT_OK
-    print(f"{args.checkpoint}: {ckpt.spec.name}, step {ckpt.step}, {res['state']}")
-    print(
-        f"run {trainer.run_id}" + (f", forked from run {fork[0]} at step {fork[1]}" if fork else "")
-    )
-    if ckpt.spec.data.features:
-        print(f"input features: {', '.join(ckpt.spec.data.features)} (predict takes raw inputs)")
-    print(describe(ckpt.spec.model, trainer.n_features, trainer.data.n_outputs))
-    print(f"lr {res['lr']:g} now (the spec's: {res['spec_lr']:g})")
-    print(ckpt.spec.to_toml().rstrip())
-    print(f"weights_sha256 {res['weights_sha256']}")
-    return EXIT_OK
 
 
 def cmd_import(args) -> int:

@@ -3,15 +3,21 @@
 Functions here take the figure (``plt``: a ``textual_plotext`` widget's or the
 ``plotext`` module) and the typed views of :mod:`torchplay.engine.views`, downsample to
 about twice the width, drop non-finite values and take log10 themselves.
+
+:func:`for_stream` fits drawn text to where it goes: escape codes only for a colour
+terminal (``NO_COLOR`` and ``TERM=dumb`` honoured), ASCII stand-ins for braille, box and
+shade characters the stream's encoding cannot carry.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import re
 
 from torchplay.engine.history import Point
 from torchplay.engine.views import DecisionGrid, Fit, FitLine, Samples
-from torchplay.tui.glyphs import UNICODE, Glyphs
+from torchplay.tui.glyphs import UNICODE, Glyphs, to_ascii
 
 CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
 """Colours per class (scatter and decision regions)."""
@@ -50,6 +56,33 @@ def curve(points: list[tuple[int, float]], n: int) -> list[float]:
     multiple (a sparkline: no axes, cheap enough to redraw while a sweep trains)."""
     pts = [(s, math.log10(v)) for s, v in points if v > 0 and math.isfinite(v)]
     return downsample([p[0] for p in pts], [p[1] for p in pts], n)[1]
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+"""An ANSI escape sequence (colour, style, cursor)."""
+
+
+def colour_allowed(stream) -> bool:
+    """Whether ``stream`` may get colour: a terminal, with ``NO_COLOR`` unset or empty
+    (no-color.org) and ``TERM`` not ``dumb``."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def for_stream(text: str, stream) -> str:
+    """``text`` as ``stream`` can show it: escape codes dropped unless
+    :func:`colour_allowed`; when its encoding cannot carry the text, ASCII stand-ins
+    (:func:`torchplay.tui.glyphs.to_ascii`: braille dots ``.``/``:``, box lines
+    ``-|+``, shades ``.:#``)."""
+    if not colour_allowed(stream):
+        text = ANSI.sub("", text)
+    try:
+        text.encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        text = to_ascii(text)
+    return text
 
 
 def downsample(xs: list[float], ys: list[float], n: int) -> tuple[list[float], list[float]]:

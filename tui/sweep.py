@@ -17,7 +17,7 @@ from torchplay.engine.grid import Axis, members, parse_grid
 from torchplay.engine.source import resolve
 from torchplay.engine.spec import SpecError
 from torchplay.tui.interrupts import Interrupts
-from torchplay.tui.plotting import log_range, shade
+from torchplay.tui.plotting import for_stream, log_range, shade
 from torchplay.tui.progress import fmt
 from torchplay.tui.raysweep import add_arguments as add_ray_arguments
 
@@ -211,7 +211,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_json(paths) | extra))
     else:
-        print(table(result, axes))
+        print(for_stream(table(result, axes), sys.stdout))
         diverged = sum(r.diverged for r in result.rows)
         print(
             f"{len(result.rows)} members, {diverged} diverged, "
@@ -221,7 +221,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if args.out:
             print(f"saved {len(paths)} checkpoints and {Path(args.out) / 'sweep.json'}")
         if args.plot and len(axes) == 2:
-            print(heatmap(result, axes))
+            print(for_stream(heatmap(result, axes), sys.stdout))
         elif args.plot:
             print("--plot: a heatmap needs exactly two --grid keys")
     if interrupts.code is not None:

@@ -1,14 +1,17 @@
 """Plotext charts printed to stdout at the end of a headless run (``train --plot``, ``lr-find --plot``).
 
 The same drawing as the app's charts (:mod:`torchplay.tui.plotting`), on plotext's
-module-level figure.
+module-level figure, fitted to the output by :func:`torchplay.tui.plotting.for_stream`
+(no escape codes in pipes or under ``NO_COLOR``, ASCII where the encoding needs it).
 """
 
 from __future__ import annotations
 
+import sys
+
 import plotext as plt
 from torchplay.engine.history import Point
-from torchplay.tui.plotting import draw_data, draw_loss, draw_lr_find
+from torchplay.tui.plotting import draw_data, draw_loss, draw_lr_find, for_stream
 
 
 def _figure(width: int, height: int):
@@ -40,3 +43,16 @@ def fit_chart(trainer, width: int = 80, height: int = 20) -> str:
     title = "regression fit" if trainer.task == "regression" else "classification"
     draw_data(_figure(width, height), probes.samples(trainer), fit, width, title)
     return plt.build()
+
+
+def show(chart: str, stream=None) -> None:
+    """Print a built chart to ``stream`` (default: stdout) as the stream can show it."""
+    stream = stream or sys.stdout
+    print(for_stream(chart, stream), file=stream)
+
+
+def print_charts(trainer, stream=None) -> None:
+    """Print the loss chart and the fit chart to ``stream`` (default: stdout)."""
+    marks = trainer.schedule.drops_until(trainer.step_count)  # where the lr dropped
+    show(loss_chart(trainer.history.points, marks=marks), stream)
+    show(fit_chart(trainer), stream)

@@ -3,9 +3,12 @@ line on stderr that names the value, prints nothing on stdout, and changes no fi
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import stat
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -13,7 +16,7 @@ from torchplay.engine import checkpoint
 from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.trainer import Trainer
 
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 from tests.corpus import Case, params
 from tests.evil import Evil
 
@@ -154,3 +157,55 @@ def test_fps_out_of_range(cli, fps) -> None:
     code, out, err = cli("tui", "--fps", fps)
     assert (code, out) == (2, "")
     assert err == f"torchplay: error: --fps {fps}: give 1 to 60 chart frames a second\n"
+
+
+CHECKPOINT_COMMANDS = {
+    "info": ("info",),
+    "predict": ("predict", "--x", "1"),
+    "resume": ("resume", "--steps", "1"),
+    "export": ("export", "--format", "safetensors", "--out", "OUT"),
+}
+
+
+@pytest.mark.parametrize("command", list(CHECKPOINT_COMMANDS))
+@pytest.mark.parametrize("case", params("checkpoint"))
+def test_crafted_checkpoints(cli, tmp_path, command, case: Case) -> None:
+    path = case.make(tmp_path)
+    name, *rest = CHECKPOINT_COMMANDS[command]
+    rest = [str(tmp_path / "out.bin") if a == "OUT" else a for a in rest]
+    before = sorted(os.listdir(tmp_path))
+    assert_refused(*cli(name, str(path), *rest), case.needle, {})
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+@pytest.mark.parametrize("case", params("stdin"))
+def test_predict_stdin(cli, existing, monkeypatch, case: Case) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(case.value)))
+    assert_refused(*cli("predict", str(existing), "-"), case.needle, {})
+
+
+@pytest.mark.parametrize("case", params("app"))
+def test_app_commands_check_files_and_terminal_first(tmp_path, case: Case) -> None:
+    # No terminal: stdin from /dev/null, stdout a pipe. The app would hang or draw into
+    # the pipe; the timeout fails the test if it opens.
+    args = [*case.args, str(case.make(tmp_path))]
+    proc = subprocess.run(
+        [sys.executable, "-m", "torchplay.tui.cli", *args],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert_refused(proc.returncode, proc.stdout, proc.stderr, case.needle, {})
+
+
+@pytest.mark.parametrize("steps", ["-1", "100000001"])
+def test_resume_steps_is_bounded(cli, existing, steps: str) -> None:
+    before = existing.read_bytes()
+    assert_refused(
+        *cli("resume", str(existing), "--steps", steps, "--save", str(existing)),
+        f"--steps {steps}",
+        {existing: before},
+    )

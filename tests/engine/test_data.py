@@ -61,3 +61,37 @@ def test_csv_missing_file_and_target(tmp_path) -> None:
     path.write_text("a,b\n1,2\n")
     with pytest.raises(DataError, match="target column 'z'"):
         read_csv(str(path), "z", "auto")
+
+
+def test_csv_numbers_equal_pythons_float32_rounding(tmp_path) -> None:
+    # numpy's parser against the oracle: Python's float() of each cell, rounded to float32.
+    cells = ["0.1", "-1e-7", "3.4028234e38", "1e-45", "7", "+2.5", " 4.25 ", "1E3", "-0"]
+    path = tmp_path / "d.csv"
+    path.write_text("".join(f"{c},{i}\n" for i, c in enumerate(cells)))
+    x, y, _, _ = read_csv(str(path), None, "regression")
+    want = torch.tensor([[float(c)] for c in cells], dtype=torch.float32)
+    assert torch.equal(x, want) and y.flatten().tolist() == list(range(len(cells)))
+
+
+def test_csv_bom_is_dropped_and_quoted_cells_read(tmp_path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_bytes('\ufeffa,"b"\n1,"2"\n3,4\n'.encode())
+    x, y, _, cols = read_csv(str(path), "a", "regression")
+    assert cols == ["b", "a"] and x.tolist() == [[2], [4]] and y.flatten().tolist() == [1, 3]
+
+
+@pytest.mark.parametrize(
+    "raw, needle",
+    [
+        (b"a,b\n1,2\n3,1e39\n", "line 3, column b: '1e39' overflows float32"),
+        (b"a,b\n1,2\n3,\xff\n", "not UTF-8"),
+        (b"a,b\n1,2\n3,4,5\n", "line 3 has 3 columns"),
+        (b"1,2\n3,\x004\n", "line 2, column c1"),
+        (bytes(range(256)) * 4, "not UTF-8"),
+    ],
+)
+def test_csv_refusals_name_the_line_or_the_encoding(tmp_path, raw: bytes, needle: str) -> None:
+    path = tmp_path / "d.csv"
+    path.write_bytes(raw)
+    with pytest.raises(DataError, match=needle.replace("(", r"\(")):
+        read_csv(str(path), None, "auto")

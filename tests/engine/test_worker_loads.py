@@ -1,0 +1,38 @@
+"""The engine process survives every crafted checkpoint the corpus holds: it reports the
+refusal as ``CommandFailed`` (the app shows it) and goes on serving commands."""
+
+from __future__ import annotations
+
+import pytest
+from torchplay.engine import events as ev
+from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.worker import Engine
+
+from tests.corpus import Case, params
+
+
+class Pipe:
+    """The engine's end of the app's pipe: records what the engine sends."""
+
+    def __init__(self) -> None:
+        self.sent: list = []
+
+    def send(self, event) -> None:
+        self.sent.append(event)
+
+    def poll(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("command", ["load", "compare"])
+@pytest.mark.parametrize("case", params("checkpoint"))
+def test_engine_reports_a_bad_checkpoint_and_goes_on(tmp_path, command, case: Case) -> None:
+    pipe = Pipe()
+    engine = Engine(pipe)
+    path = str(case.make(tmp_path))
+    engine.dispatch((command, path) if command == "load" else (command, [path], [(40, 20)]))
+    failed = [e for e in pipe.sent if isinstance(e, ev.CommandFailed)]
+    assert len(failed) == 1 and case.needle in failed[0].message and "\n" not in failed[0].message
+    engine.dispatch(("build", get_scenario("regression").to_dict()))
+    engine.dispatch(("step", 2))
+    assert pipe.sent[-1].step == 2

@@ -1,0 +1,50 @@
+"""Checks before the app opens (``torchplay``, ``torchplay tui``, ``torchplay compare``).
+
+The files named on the command line are read and validated first, then the terminal:
+stdin and stdout must both be a TTY. Textual is imported only after both pass, so a
+missing, corrupt or pickled file, or a run without a terminal (a pipe, cron, CI), exits 2
+with one line in about a second instead of starting (or hanging in) the app.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from torchplay.engine.errors import UserError
+
+
+def check_app(command: str | None, source: str, compare: list[str]) -> None:
+    """Refuse what would stop the app from opening on ``source`` (or ``compare``).
+
+    Raises:
+        InputError: a missing or invalid SOURCE or checkpoint (a pickle names
+            ``torchplay import``), or no terminal.
+    """
+    from torchplay.engine.source import resolve
+
+    paths = compare or [p for p in [resolve(source, checkpoints=True).checkpoint] if p]
+    if paths:
+        from torchplay.engine import checkpoint
+
+        for path in paths:
+            checkpoint.load(path)
+    check_terminal(command or "tui")
+
+
+def check_terminal(command: str) -> None:
+    """Refuse to open the app unless stdin and stdout are both terminals.
+
+    Raises:
+        UserError: naming the stream that is not a terminal and the headless way.
+    """
+    for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout)):
+        isatty = getattr(stream, "isatty", None)
+        try:
+            ok = bool(isatty and not stream.closed and isatty())
+        except ValueError:  # a closed file
+            ok = False
+        if not ok:
+            raise UserError(
+                f"torchplay {command} opens the app and needs a terminal, but {name} is "
+                "not one: run it in a terminal, or use torchplay train / info headless"
+            )
