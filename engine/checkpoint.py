@@ -260,7 +260,7 @@ def load(path: str | os.PathLike) -> Checkpoint:
     optim = {k: v for k, v in tensors.items() if k.startswith("optim.")}
     batch = {k: v for k, v in tensors.items() if k.startswith("batch.")}
     _check.optim(optim, spec, list(want.values()), supports(spec.training), name)
-    _check.batch(batch, name)
+    _check.batch(batch, name, spec.training.batch_size or 0)
     return Checkpoint(
         weights={k: weights[k] for k in want},
         optim=optim,
