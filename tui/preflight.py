@@ -8,6 +8,7 @@ with one line in about a second instead of starting (or hanging in) the app.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from torchplay.engine.errors import UserError
@@ -23,6 +24,11 @@ def check_app(command: str | None, source: str, compare: list[str]) -> None:
     from torchplay.engine.source import resolve
 
     paths = compare or [p for p in [resolve(source, checkpoints=True).checkpoint] if p]
+    for path in paths:  # a missing file is found before torch is imported (seconds)
+        if os.path.isdir(path):
+            raise UserError(f"{path!r} is a directory, not a checkpoint file")
+        if not os.path.exists(path):
+            raise UserError(f"checkpoint {path!r} does not exist: check the path")
     if paths:
         from torchplay.engine import checkpoint
 
@@ -32,11 +38,14 @@ def check_app(command: str | None, source: str, compare: list[str]) -> None:
 
 
 def check_terminal(command: str) -> None:
-    """Refuse to open the app unless stdin and stdout are both terminals.
+    """Refuse to open the app unless stdin and stdout are both terminals (or Textual
+    was given another driver: ``torchplay serve`` runs the app over pipes).
 
     Raises:
         UserError: naming the stream that is not a terminal and the headless way.
     """
+    if os.environ.get("TEXTUAL_DRIVER"):  # another driver (textual-serve's web driver)
+        return
     for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout)):
         isatty = getattr(stream, "isatty", None)
         try:
