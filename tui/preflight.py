@@ -1,9 +1,11 @@
 """Checks before the app opens (``torchplay``, ``torchplay tui``, ``torchplay compare``).
 
-The files named on the command line are read and validated first, then the terminal:
-stdin and stdout must both be a TTY. Textual is imported only after both pass, so a
-missing, corrupt or pickled file, or a run without a terminal (a pipe, cron, CI), exits 2
-with one line in about a second instead of starting (or hanging in) the app.
+The files named on the command line come first (missing, a directory, no torchplay
+header: a pickle names ``torchplay import``), then the terminal (stdin and stdout must
+both be a TTY), then every field of each checkpoint. Textual is imported only after all
+pass, so a bad file or a run without a terminal (a pipe, cron, CI) exits 2 with one line
+instead of starting (or hanging in) the app; the header and terminal checks import no
+torch.
 """
 
 from __future__ import annotations
@@ -24,17 +26,25 @@ def check_app(command: str | None, source: str, compare: list[str]) -> None:
     from torchplay.engine.source import resolve
 
     paths = compare or [p for p in [resolve(source, checkpoints=True).checkpoint] if p]
-    for path in paths:  # a missing file is found before torch is imported (seconds)
+    for path in paths:  # a missing file is found before torch is imported
         if os.path.isdir(path):
             raise UserError(f"{path!r} is a directory, not a checkpoint file")
         if not os.path.exists(path):
             raise UserError(f"checkpoint {path!r} does not exist: check the path")
-    if paths:
+    from torchplay.engine.ckheader import read_metadata
+
+    if any(read_metadata(p) is None for p in paths):  # no torchplay header: say why
+        _load(paths)
+    check_terminal(command or "tui")
+    _load(paths)  # every field, as the app's engine will
+
+
+def _load(paths: list[str]) -> None:
+    if paths:  # this imports torch: seconds
         from torchplay.engine import checkpoint
 
         for path in paths:
             checkpoint.load(path)
-    check_terminal(command or "tui")
 
 
 def check_terminal(command: str) -> None:
