@@ -32,7 +32,7 @@ def first_frame_s() -> float:
     """Seconds from launching a fresh `python` to the app's first frame (headless)."""
     code = (
         "import asyncio, sys, time\n"
-        "from tui.app import PlaygroundApp\n"
+        "from torchplay.tui.app import PlaygroundApp\n"
         "class A(PlaygroundApp):\n"
         "    def on_ready(self):\n"
         "        print(time.time(), flush=True)\n"
@@ -54,7 +54,8 @@ def engine_alone_steps_per_s(seconds: float = 3.0) -> float:
     """The save-restore scenario on the trainer alone, in a fresh process like the engine's."""
     code = (
         "import time, torch; torch.set_num_threads(1)\n"
-        "from engine.scenarios import get_scenario; from engine.trainer import Trainer\n"
+        "from torchplay.engine.scenarios import get_scenario\n"
+        "from torchplay.engine.trainer import Trainer\n"
         "t = Trainer(get_scenario('save-restore').with_overrides({'training.steps': 10**8}))\n"
         "t.step(100); t0 = time.perf_counter(); n = 0\n"
         f"while time.perf_counter() - t0 < {seconds}: n += t.step(2000)\n"
