@@ -128,6 +128,10 @@ class EngineClient:
         on that Ray cluster (``local``: a Ray started on this machine)."""
         self._send("sweep", spec.to_dict(), list(grid), address)
 
+    def lr_find(self, spec: Spec) -> None:
+        """Run the lr range test on ``spec``; an ``LrFound`` event answers."""
+        self._send("lr_find", spec.to_dict())
+
     def open_member(self, index: int) -> None:
         """Stop the sweep; member ``index`` becomes the run, paused where it stands."""
         self._send("open_member", index)

@@ -143,6 +143,16 @@ class SweepStepsCompleted:
 
 
 @dataclass(frozen=True)
+class LrFound:
+    """The lr range test ran on the app's settings (:mod:`torchplay.engine.lrfind`)."""
+
+    suggested_lr: float | None
+    lrs: list[float]
+    losses: list[float]
+    diverged: bool
+
+
+@dataclass(frozen=True)
 class EngineCrashed:
     """The engine process died or raised; restart it to go on."""
 

@@ -34,6 +34,7 @@ MID_RUN: dict[str, MidRun] = {
     "set_grid": MidRun.APPLY,
     "save": MidRun.APPLY,
     "compare": MidRun.APPLY,  # reads other checkpoints: this run is not touched
+    "lr_find": MidRun.APPLY,  # a short test run of its own: this run is not touched
     "pause": MidRun.STOP,
     "step": MidRun.INTERRUPT,
     "load": MidRun.INTERRUPT,
@@ -233,6 +234,14 @@ class Engine:
             for p, grid in zip(paths[:3], grids, strict=True)
         ]
         self.conn.send(ev.Compared(runs))
+
+    def lr_find(self, spec_dict: dict) -> None:
+        """The lr range test on ``spec_dict`` (its initial weights, not this run's)."""
+        from torchplay.engine.lrfind import lr_find
+        from torchplay.engine.source import from_dict
+
+        test = lr_find(from_dict(spec_dict))
+        self.conn.send(ev.LrFound(test.suggested_lr, test.lrs, test.losses, test.diverged))
 
 
 def _grid_size(cols: int, rows: int) -> tuple[int, int]:

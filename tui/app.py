@@ -27,6 +27,7 @@ from torchplay.tui.flags import FPS
 from torchplay.tui.glyphs import ascii_terminal
 from torchplay.tui.keys import BINDINGS, BUTTONS, RESET_ASK_STEPS, palette_commands
 from torchplay.tui.layout import STEP
+from torchplay.tui.lrfindscreen import LrFindKey, LrFindScreen
 from torchplay.tui.panel import ControlPanel
 from torchplay.tui.screens import CompareScreen, ConfirmDialog
 from torchplay.tui.status import status_line
@@ -34,7 +35,7 @@ from torchplay.tui.sweepscreen import SweepScreen, is_sweep_event
 from torchplay.tui.terminal import ASCII_FILTER
 
 
-class PlaygroundApp(FileKeys, App[None]):
+class PlaygroundApp(FileKeys, LrFindKey, App[None]):
     """torchplay: train small networks and watch them learn."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses work too
@@ -205,6 +206,8 @@ class PlaygroundApp(FileKeys, App[None]):
         elif isinstance(event, ev.Compared):
             if isinstance(self.screen, CompareScreen):
                 self.screen.show(event.runs)
+        elif isinstance(event, ev.LrFound):
+            self.push_screen(LrFindScreen(event), self.apply_lr)
         elif isinstance(event, ev.EngineCrashed):
             self.state = "error"
             self.error = event.message.strip().splitlines()[-1] if event.message else ""

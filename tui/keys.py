@@ -17,6 +17,7 @@ BINDINGS = [
     Binding("t", "test_points", "Test pts", show=False, tooltip="Show the test points"),
     Binding("d", "discrete", "Discrete", show=False, tooltip="Hard class regions"),
     Binding("m", "model", "Model", show=False, tooltip="Show the network as PyTorch code"),
+    Binding("f", "lr_find", "LR find", show=False, tooltip="Suggest a learning rate and offer it"),
     Binding("c", "compare", "Compare", tooltip="Compare up to 3 saved checkpoints"),
     Binding("s", "sweep", "Sweep", show=False, tooltip="Train a grid of runs at once, live"),
     Binding("ctrl+s", "save", "Save", tooltip="Save a checkpoint of the run"),

@@ -1,0 +1,50 @@
+"""The app's lr finder (f) with the real engine: the range test on the panel's settings,
+its screen with the suggestion, and a applies it to the running model and the panel."""
+
+from __future__ import annotations
+
+import pytest
+from torchplay.tui.app import PlaygroundApp
+from torchplay.tui.lrfindscreen import LrFindChart, LrFindScreen
+from torchplay.tui.panel import ControlPanel
+
+from tests.tui.helpers import status, wait_for
+
+
+@pytest.mark.slow
+async def test_lr_find_key_offers_and_applies_the_suggestion() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, LrFindScreen), 60)
+        screen = app.screen
+        found = screen.found
+        assert 1e-3 <= found.suggested_lr <= 1.0 and len(found.lrs) == len(found.losses)
+        text = str(screen.query_one("#lrfind-text").render())
+        assert f"suggested lr {found.suggested_lr:.3g}" in text
+        assert screen.query_one(LrFindChart).found is found
+        await pilot.press("a")
+        await wait_for(pilot, lambda: not isinstance(app.screen, LrFindScreen))
+        want = float(f"{found.suggested_lr:.3g}")
+        assert app.spec.training.lr == want
+        assert app.query_one(ControlPanel).query_one("#lr").value == str(want)
+        told = " ".join(n.message for n in app._notifications)  # toasts of the main screen
+        assert f"lr {want:g} applied" in told
+        await pilot.press("n")  # the run takes it: its next snapshot says so
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 1)
+        assert app.last.lr == want
+        assert "step 1/" in status(app)
+
+
+@pytest.mark.slow
+async def test_escape_closes_without_changing_the_lr() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        before = app.spec.training.lr
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, LrFindScreen), 60)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, LrFindScreen))
+        assert app.spec.training.lr == before
