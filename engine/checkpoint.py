@@ -230,15 +230,6 @@ def load(path: str | os.PathLike) -> Checkpoint:
             f"{name!r} is truncated or corrupt ({exc}); use an older copy or retrain"
         ) from None
     spec, shape = meta["spec"], meta["shape"]
-    try:
-        key = "schedule"
-        schedule = _schedule(spec, meta_raw.get("schedule"))
-        key = "best"
-        best = _best(meta_raw.get("best"), tensors.get("best.flat"))
-    except (KeyError, ValueError, TypeError, RecursionError) as exc:
-        raise CheckpointError(
-            f"{name!r} has corrupt torchplay metadata ({key}: {str(exc)[:200]})"
-        ) from None
     weights = {k: v for k, v in tensors.items() if not k.startswith(("optim.", "batch.", "best."))}
     want = expected_shapes(spec, shape["inputs"], shape["outputs"])
     if set(weights) != set(want):
@@ -261,6 +252,8 @@ def load(path: str | os.PathLike) -> Checkpoint:
     batch = {k: v for k, v in tensors.items() if k.startswith("batch.")}
     _check.optim(optim, spec, list(want.values()), supports(spec.training), name)
     _check.batch(batch, name, spec.training.batch_size or 0)
+    schedule = _check.schedule(meta_raw, spec, name)
+    best = _check.best(meta_raw, tensors, list(want.values()), name)
     return Checkpoint(
         weights={k: weights[k] for k in want},
         optim=optim,
@@ -269,35 +262,6 @@ def load(path: str | os.PathLike) -> Checkpoint:
         best=best,
         **meta,
     )
-
-
-def _schedule(spec: Spec, value: str | None) -> dict | None:
-    """The schedule state, checked by the schedule that will load it."""
-    if value is None:
-        return None
-    from torchplay.engine.schedule import Schedule
-
-    raw = json.loads(value)
-    Schedule(spec.training).load(raw)  # raises ValueError when it is not one
-    return raw
-
-
-def _best(value: str | None, flat: torch.Tensor | None) -> tuple | None:
-    if value is None and flat is None:
-        return None
-    raw = json.loads(value) if value is not None else None
-    if not isinstance(raw, dict) or set(raw) != {"loss", "step"} or flat is None:
-        raise ValueError("best needs loss, step and the tensor best.flat")
-    loss, step = raw["loss"], raw["step"]
-    if isinstance(step, bool) or not isinstance(step, int) or step < -1:
-        raise ValueError(f"best step {step!r} must be a step")
-    if loss is not None and (isinstance(loss, bool) or not isinstance(loss, int | float)):
-        raise ValueError(f"best loss {loss!r} must be a number or null")
-    if flat.dtype != torch.float32 or flat.dim() != 1:
-        raise ValueError("best.flat must be a 1-D float32 tensor")
-    if not bool(torch.isfinite(flat).all()):
-        raise ValueError("best.flat holds non-finite values")
-    return (math.inf if loss is None else float(loss)), step, flat
 
 
 def restore(path: str | os.PathLike):
@@ -338,8 +302,6 @@ def trainer_from(ckpt: Checkpoint, name: str):
     trainer.schedule.load(ckpt.schedule)
     if ckpt.best is not None and trainer.best is not None:
         loss, step, flat = ckpt.best
-        if flat.shape != trainer.best.flat.shape:
-            raise CheckpointError(f"{name!r}: best.flat does not fit the network")
         trainer.best.flat.copy_(flat)
         trainer.best.loss, trainer.best.step = loss, step
     return trainer

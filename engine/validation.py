@@ -1,7 +1,8 @@
 """Checks of every field a checkpoint's loader uses, each refusal naming the field.
 
 :func:`metadata` parses and checks the JSON strings (format, spec, step, state, lr,
-history, shape); :func:`tensors` checks the weights, the optimizer state (``optim.*``,
+history, shape); :func:`schedule` and :func:`best` the plateau schedule's state and early
+stopping's best weights; :func:`tensors` checks the weights, the optimizer state (``optim.*``,
 by the stepper the spec selects) and the minibatch state (``batch.*``) for names, dtypes
 and shapes. A crafted file gets a :class:`CheckpointError` (exit 2), never a crash.
 
@@ -22,6 +23,7 @@ from torchplay.engine.errors import InputError
 from torchplay.engine.events import RunState
 from torchplay.engine.history import History
 from torchplay.engine.model import ALIGN
+from torchplay.engine.schedule import Schedule
 from torchplay.engine.source import from_dict
 from torchplay.engine.spec import MAX_CLASSES, Spec, SpecError
 
@@ -191,10 +193,50 @@ def _scalar(tensors: dict, key: str, name: str, hi: int) -> None:
         raise CheckpointError(f"{name!r}: tensor {key} must be one number from 0 to {hi}")
 
 
+def _flat_size(shapes: list[tuple[int, ...]]) -> int:
+    """The flat parameter buffer's length: each parameter starts 64-byte aligned."""
+    return sum(-(-math.prod(s) // ALIGN) * ALIGN for s in shapes)
+
+
+def schedule(meta: dict, spec: Spec, name: str) -> dict | None:
+    """The plateau schedule's state (metadata ``schedule``), as the schedule loads it."""
+    if "schedule" not in meta:
+        return None
+    raw = _json(meta, "schedule", name)
+    try:
+        Schedule(spec.training).load(raw)
+    except ValueError as exc:
+        raise CheckpointError(f"{name!r}: schedule is corrupt ({str(exc)[:200]})") from None
+    return raw
+
+
+def best(meta: dict, tensors: dict, shapes: list[tuple[int, ...]], name: str):
+    """Early stopping's best: (loss, step, flat weights) from metadata ``best`` and the
+    tensor ``best.flat``, or None without them."""
+    if "best" not in meta and "best.flat" not in tensors:
+        return None
+    if "best" not in meta or "best.flat" not in tensors:
+        raise CheckpointError(f"{name!r}: metadata best and tensor best.flat come together")
+    raw = _json(meta, "best", name)
+    if not isinstance(raw, dict) or set(raw) != {"loss", "step"}:
+        raise CheckpointError(f"{name!r}: metadata best must hold loss and step")
+    step = _int(raw["step"], "best.step", name, -1, MAX_STEP)
+    loss = raw["loss"]
+    if loss is not None and (
+        isinstance(loss, bool) or not isinstance(loss, int | float) or not math.isfinite(loss)
+    ):
+        raise CheckpointError(f"{name!r}: best.loss = {str(loss)[:40]!r} must be a number")
+    flat = tensors["best.flat"]
+    if flat.is_floating_point() and not bool(torch.isfinite(flat).all()):
+        raise CheckpointError(f"{name!r}: tensor best.flat holds non-finite values")
+    _expect(tensors, "best.flat", torch.float32, (_flat_size(shapes),), name)
+    return (math.inf if loss is None else float(loss)), step, flat
+
+
 def optim(tensors: dict, spec: Spec, shapes: list[tuple[int, ...]], fused: bool, name: str):
     """Check ``optim.*`` against the stepper ``spec`` selects and the parameter shapes."""
     if fused:
-        total = sum(-(-math.prod(s) // ALIGN) * ALIGN for s in shapes)
+        total = _flat_size(shapes)
         for key in tensors:
             if key == "optim.t":
                 _scalar(tensors, key, name, MAX_STEP)

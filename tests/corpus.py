@@ -459,6 +459,27 @@ def _history(points: int = 1, stride: int = 1, capacity: int = 1000, point: str 
     return f'{{"capacity":{capacity},"stride":{stride},"points":[{body}]}}'
 
 
+def _early(meta_value: dict, tensor=None):
+    """A plateau schedule with early stopping in the spec, then these metadata entries
+    (None removes one) and ``tensor(torch)`` as ``best.flat``."""
+
+    def change(tensors: dict, meta: dict) -> None:
+        import torch
+
+        spec = json.loads(meta["spec"])
+        spec["training"].update(schedule="plateau", patience=50)
+        meta["spec"] = json.dumps(spec)
+        for key, value in meta_value.items():
+            if value is None:
+                meta.pop(key, None)
+            else:
+                meta[key] = value
+        if tensor is not None:
+            tensors["best.flat"] = tensor(torch)
+
+    return change
+
+
 def _ck(name: str, needle: str, make: Callable[[Path], Path]) -> Case:
     return Case("checkpoint", name, needle, make=make)
 
@@ -604,6 +625,21 @@ CHECKPOINTS = [
         _crafted(_tensor("optim.bogus", lambda t: t.zeros(1))),
     ),
     _ck("optim-half-adam", "come together", _crafted(_set("optim.exp_avg_sq", None))),
+    _ck(
+        "schedule-drops-unsorted",
+        "schedule is corrupt",
+        _crafted(_early({"schedule": '{"drops": [5, 3], "best": null, "since": 0}'})),
+    ),
+    _ck(
+        "best-flat-wrong-shape",
+        "best.flat",
+        _crafted(_early({"best": '{"loss": 0.1, "step": 2}'}, lambda t: t.zeros(3))),
+    ),
+    _ck(
+        "best-step-text",
+        "best.step",
+        _crafted(_early({"best": '{"loss": 0.1, "step": "two"}'}, lambda t: t.zeros(64))),
+    ),
     _ck("optim-t-negative", "optim.t", _crafted(_tensor("optim.t", lambda t: t.tensor(-3)))),
     _ck(
         "optim-torch-wrong-shape",
