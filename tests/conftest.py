@@ -11,6 +11,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The terminal the snapshots and text checks were made for: a UTF-8, colour xterm. The app
+# draws ASCII under LANG=C or TERM=linux/dumb and greys under NO_COLOR (tui/glyphs.py), so
+# a CI shell without a terminal (TERM=dumb or unset, LANG=C) must not change what the
+# tests see. Tests of those modes set them explicitly.
+os.environ.update(TERM="xterm-256color", LANG="C.UTF-8")
+for _name in ("LC_ALL", "LC_CTYPE", "NO_COLOR"):
+    os.environ.pop(_name, None)
+
 
 def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeout: int = 120):
     """``torchplay ARGS`` in a fresh process: (exit code, stdout, stderr)."""

@@ -17,7 +17,7 @@ import re
 
 from torchplay.engine.history import Point
 from torchplay.engine.views import DecisionGrid, Fit, FitLine, Samples
-from torchplay.tui.glyphs import UNICODE, Glyphs, to_ascii
+from torchplay.tui.glyphs import UNICODE, Glyphs, ascii_terminal, to_ascii
 
 CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
 """Colours per class (scatter and decision regions)."""
@@ -75,9 +75,13 @@ def for_stream(text: str, stream) -> str:
     """``text`` as ``stream`` can show it: escape codes dropped unless
     :func:`colour_allowed`; when its encoding cannot carry the text, ASCII stand-ins
     (:func:`torchplay.tui.glyphs.to_ascii`: braille dots ``.``/``:``, box lines
-    ``-|+``, shades ``.:#``)."""
+    ``-|+``, shades ``.:#``). The same stand-ins where the app would draw ASCII
+    (:func:`~torchplay.tui.glyphs.ascii_terminal`: ``LANG=C``, ``TERM=linux``), although
+    Python's C-locale coercion gives the stream UTF-8."""
     if not colour_allowed(stream):
         text = ANSI.sub("", text)
+    if ascii_terminal():
+        return to_ascii(text)
     try:
         text.encode(getattr(stream, "encoding", None) or "ascii")
     except (UnicodeEncodeError, LookupError):

@@ -51,5 +51,4 @@ def test_training_on_a_large_csv_stays_near_its_float32_size(tmp_path) -> None:
     np.savetxt(small, rng.integers(0, 10, size=(100, COLS)), fmt="%d", delimiter=",")
     data = ROWS * COLS * 4
     base, peak = peak_rss(str(small)), peak_rss(str(big))
-    print(base, peak, data)
     assert peak - base < 6 * data, (base, peak)

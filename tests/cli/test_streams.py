@@ -127,11 +127,16 @@ def test_plot_into_a_pipe_has_no_escape_codes() -> None:
     ],
     ids=["regression", "classification", "sweep"],
 )
-def test_plot_falls_back_to_ascii(args) -> None:
+@pytest.mark.parametrize(
+    "env",
+    [{"PYTHONIOENCODING": "ascii"}, {"LANG": "C", "LC_ALL": "", "LC_CTYPE": ""}, {"TERM": "linux"}],
+    ids=["ascii-stream", "LANG=C", "TERM=linux"],
+)
+def test_plot_falls_back_to_ascii(args, env) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "torchplay.tui.cli", *args],
         cwd=ROOT,
-        env=dict(ENV, PYTHONIOENCODING="ascii"),
+        env={k: v for k, v in {**ENV, **env}.items() if v},
         capture_output=True,
         timeout=120,
     )
