@@ -136,6 +136,32 @@ class EngineClient:
         """Stop the sweep; member ``index`` becomes the run, paused where it stands."""
         self._send("open_member", index)
 
+    def neurons(self, cols: int, rows: int) -> None:
+        """Every hidden neuron on a ``cols`` x ``rows`` grid, with each progress event
+        (``NeuronsShown``); ``neurons(0, 0)`` stops them."""
+        self._send("neurons", cols, rows)
+
+    def travel(self, delta: int) -> None:
+        """Show the snapshot before (``delta`` -1) or after (+1) the one in view (a run in
+        progress pauses); ``Travelled`` answers."""
+        self._send("travel", delta)
+
+    def back_to_live(self) -> None:
+        """Back to the live end from a snapshot in view."""
+        self._send("back_to_live")
+
+    def fork(self, spec: Spec) -> None:
+        """A new run from the snapshot in view (or the live end) with ``spec``'s training
+        settings; the run it came from becomes the pinned baseline."""
+        self._send("fork", spec.to_dict())
+
+    def pin(self) -> None:
+        """Pin the current run as the baseline; a new run starts beside it."""
+        self._send("pin")
+
+    def unpin(self) -> None:
+        self._send("unpin")
+
     async def events(self) -> AsyncIterator[object]:
         """Events as they arrive, until the engine crashes or is closed."""
         assert self._queue is not None, "launch() first"

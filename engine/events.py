@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from torchplay.engine.history import Point
-from torchplay.engine.views import Fit, RunView, Samples
+from torchplay.engine.views import Fit, NeuronView, RunView, Samples, StepView
 
 
 class RunState(StrEnum):
@@ -79,6 +79,38 @@ class StepsCompleted(Snapshot):
 
     fit: Fit = None
     """The fit line (regression) or decision grid (classification) of these weights."""
+    baseline: StepView | None = None
+    """The pinned baseline at the snapshot nearest this step (None: none pinned)."""
+
+
+@dataclass(frozen=True)
+class Travelled:
+    """The charts show the run's snapshot at ``view.step`` (time travel), or, with
+    ``view`` None, the live end again."""
+
+    view: StepView | None
+    first: bool = False
+    """No earlier snapshot: ``[`` goes no further back."""
+    baseline: StepView | None = None
+    """The pinned baseline at its snapshot nearest ``view.step`` (None: none pinned)."""
+
+
+@dataclass(frozen=True)
+class BaselinePinned:
+    """Run ``run_id`` is the pinned baseline (``points``: its loss history), or, with
+    ``run_id`` empty, no run is pinned any more."""
+
+    run_id: str
+    step: int = 0
+    points: list[Point] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NeuronsShown:
+    """Every hidden neuron of the run's network now (None: the data or the network has
+    nothing to show: more than two inputs, or no hidden layer)."""
+
+    view: NeuronView | None
 
 
 @dataclass(frozen=True)

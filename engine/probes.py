@@ -7,7 +7,16 @@ the command line for ``--plot``) asks here, between steps, for plain-data views.
 from __future__ import annotations
 
 import torch
-from torchplay.engine.views import DEFAULT_GRID, DecisionGrid, Fit, FitLine, RunView, Samples
+from torchplay.engine.lineage import viewing
+from torchplay.engine.views import (
+    DEFAULT_GRID,
+    DecisionGrid,
+    Fit,
+    FitLine,
+    RunView,
+    Samples,
+    StepView,
+)
 
 MAX_CHART_POINTS = 2000
 """The most training points a chart receives (evenly thinned beyond it)."""
@@ -87,3 +96,13 @@ def run_view(trainer, name: str, grid: tuple[int, int] = DEFAULT_GRID) -> RunVie
     return RunView(
         name, trainer.step_count, samples(trainer), fit(trainer, grid), list(trainer.history.points)
     )
+
+
+def step_view(trainer, step: int, grid: tuple[int, int] = DEFAULT_GRID) -> StepView:
+    """``trainer``'s snapshot nearest ``step``: its losses, metric and fit (the live
+    weights are back in place afterwards)."""
+    with viewing(trainer, step) as shown:
+        snap = trainer.snapshot()
+        return StepView(
+            shown, snap.train_loss, snap.test_loss, snap.accuracy, snap.r2, fit(trainer, grid)
+        )

@@ -89,3 +89,42 @@ class RunView:
     fit: Fit
     points: list[Point]
     """Its loss history."""
+
+
+@dataclass(frozen=True)
+class StepView:
+    """A run's weights at one step, as the charts and the status line show them: a
+    snapshot in view (time travel) or a pinned baseline beside the live run."""
+
+    step: int
+    train_loss: float | None
+    test_loss: float | None
+    accuracy: float | None
+    r2: float | None
+    fit: Fit = None
+
+
+@dataclass(frozen=True)
+class Neuron:
+    """One hidden neuron: its output over the input plane (or along x), and where it
+    sends it."""
+
+    values: list[float]
+    """Its activation at each grid cell, row by row from the top (1-D inputs: along x)."""
+    out_sum: float
+    """The sum of its outgoing weights: their sign."""
+    out_norm: float
+    """The size of its outgoing weights (their L2 norm)."""
+
+
+@dataclass(frozen=True)
+class NeuronView:
+    """Every hidden neuron of a network, layer by layer (TF Playground's network view)."""
+
+    step: int
+    cols: int
+    """Grid columns (1-D inputs: points along x)."""
+    rows: int
+    """Grid rows (1 for 1-D inputs: a curve)."""
+    layers: list[list[Neuron]]
+    activation: str

@@ -14,6 +14,7 @@ from enum import Enum
 from torchplay.engine import events as ev
 from torchplay.engine.errors import InputError
 from torchplay.engine.events import RunState
+from torchplay.engine.travel import LineageCommands
 from torchplay.engine.views import DEFAULT_GRID
 
 EMIT_INTERVAL = 0.05
@@ -35,9 +36,15 @@ MID_RUN: dict[str, MidRun] = {
     "save": MidRun.APPLY,
     "compare": MidRun.APPLY,  # reads other checkpoints: this run is not touched
     "lr_find": MidRun.APPLY,  # a short test run of its own: this run is not touched
+    "unpin": MidRun.APPLY,
+    "neurons": MidRun.APPLY,
     "pause": MidRun.STOP,
     "step": MidRun.INTERRUPT,
     "load": MidRun.INTERRUPT,
+    "travel": MidRun.INTERRUPT,
+    "back_to_live": MidRun.APPLY,
+    "fork": MidRun.REPLACE,
+    "pin": MidRun.REPLACE,
     "start": MidRun.REPLACE,
     "sweep": MidRun.REPLACE,
     "open_member": MidRun.REPLACE,  # stops a sweep, then opens one of its members
@@ -58,7 +65,7 @@ def _warm() -> None:
     gc.freeze()  # long-lived torch objects out of the collector's way
 
 
-class Engine:
+class Engine(LineageCommands):
     """Command handlers over one trainer; :func:`serve` feeds it commands.
 
     Training runs in :meth:`torchplay.engine.trainer.Trainer.run`, the loop the command line uses;
@@ -76,6 +83,14 @@ class Engine:
         """Decision-grid cells (columns, rows) of the app's main data chart."""
         self.live = None
         """The app's last sweep (:class:`torchplay.engine.livesweep.LiveSweep`)."""
+        self.baseline = None
+        """The pinned baseline run (a Trainer), drawn beside this one."""
+        self.view_step: int | None = None
+        """The snapshot step the charts show (time travel); None: the live end."""
+        self.neuron_grid: tuple[int, int] | None = None
+        """Each hidden neuron's grid (columns, rows) while the app shows them; None: off."""
+        self.base_view = None
+        """The last baseline view sent (reused while the nearest snapshot is the same)."""
 
     def dispatch(self, cmd: tuple) -> None:
         """Run one command; bad input is reported and the engine goes on."""
@@ -109,7 +124,12 @@ class Engine:
         t = self.trainer
         snap = snap or t.snapshot(since=self.sent_step)
         self.sent_step = t.step_count
-        self.conn.send(ev.StepsCompleted(**vars(snap), fit=probes.fit(t, self.grid)))
+        fit, beside = probes.fit(t, self.grid), self.baseline_at(t.step_count)
+        self.conn.send(ev.StepsCompleted(**vars(snap), fit=fit, baseline=beside))
+        if self.neuron_grid is not None:
+            from torchplay.engine.neurons import neuron_view
+
+            self.conn.send(ev.NeuronsShown(neuron_view(t, *self.neuron_grid)))
 
     def _loaded(self, source: str = "") -> None:
         from torchplay.engine import probes
@@ -136,8 +156,15 @@ class Engine:
         from torchplay.engine.threads import configure_threads
         from torchplay.engine.trainer import Trainer
 
-        self.trainer = Trainer(from_dict(spec_dict))
+        spec = from_dict(spec_dict)
+        if self.baseline is not None:
+            from torchplay.engine.lineage import beside
+
+            self.trainer = beside(self.baseline, spec)
+        else:
+            self.trainer = Trainer(spec)
         configure_threads(self.trainer)
+        self.back_to_live()
         self._loaded()
 
     def start(self, spec_dict: dict) -> None:
@@ -153,6 +180,7 @@ class Engine:
             self.trainer.spec = self.trainer.spec.with_overrides(steps)
             if new.training.lr != self.trainer.lr:  # the spec keeps the lr it was built with
                 self.trainer.set_lr(new.training.lr)
+        self.back_to_live()
         self.stop.clear()
         self.trainer.run(
             observers=[self._observe], interval=EMIT_INTERVAL, stop=self.stop, again=True
@@ -195,6 +223,7 @@ class Engine:
 
     def step(self, n: int) -> None:
         if self.trainer is not None:
+            self.back_to_live()
             self.trainer.step_by_hand(n)
             self._emit()
 
@@ -207,8 +236,19 @@ class Engine:
     def set_grid(self, cols: int, rows: int) -> None:
         """The size of the app's data chart, for the decision grids of this run."""
         self.grid = _grid_size(cols, rows)
+        self.base_view = None
         if self.trainer is not None and self.trainer.state != RunState.RUNNING:
             self._emit()
+            self.resend_view()
+
+    def neurons(self, cols: int, rows: int) -> None:
+        """Send every hidden neuron's output on a ``cols`` x ``rows`` grid with each
+        progress event from now on; 0 columns: stop."""
+        self.neuron_grid = (min(cols, 40), min(rows, 20)) if cols > 0 else None
+        if self.neuron_grid and self.trainer is not None:
+            from torchplay.engine.neurons import neuron_view
+
+            self.conn.send(ev.NeuronsShown(neuron_view(self.trainer, *self.neuron_grid)))
 
     def save(self, path: str) -> None:
         from torchplay.engine import checkpoint
@@ -222,6 +262,7 @@ class Engine:
 
         self.trainer = checkpoint.restore(path)
         configure_threads(self.trainer)
+        self.back_to_live()
         self._loaded(source=path)
 
     def compare(self, paths: list[str], grids: list[tuple[int, int]]) -> None:

@@ -26,6 +26,7 @@ from torchplay.tui.filekeys import FileKeys
 from torchplay.tui.flags import FPS
 from torchplay.tui.glyphs import ascii_terminal
 from torchplay.tui.keys import BINDINGS, BUTTONS, RESET_ASK_STEPS, palette_commands
+from torchplay.tui.labkeys import LabKeys
 from torchplay.tui.layout import STEP
 from torchplay.tui.lrfindscreen import LrFindKey, LrFindScreen
 from torchplay.tui.panel import ControlPanel
@@ -33,9 +34,10 @@ from torchplay.tui.screens import CompareScreen, ConfirmDialog
 from torchplay.tui.status import status_line
 from torchplay.tui.sweepscreen import SweepScreen, is_sweep_event
 from torchplay.tui.terminal import ASCII_FILTER
+from torchplay.tui.timetravel import Lineage
 
 
-class PlaygroundApp(FileKeys, LrFindKey, App[None]):
+class PlaygroundApp(FileKeys, LrFindKey, LabKeys, App[None]):
     """torchplay: train small networks and watch them learn."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses work too
@@ -79,6 +81,8 @@ class PlaygroundApp(FileKeys, LrFindKey, App[None]):
         """The step of the last checkpoint saved (a reset past it asks first)."""
         self.sweeps: SweepScreen | None = None
         """The sweep screen (``s``), kept with its last sweep once opened."""
+        self.lineage = Lineage()
+        """The snapshot in view and the pinned baseline (``[``, ``]``, ``f``, ``b``)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -193,6 +197,8 @@ class PlaygroundApp(FileKeys, LrFindKey, App[None]):
             if event.state == "running":
                 self.note = ""
             self.query_one(ChartPane).progress(event)
+        elif self.handle_lab(event):
+            pass  # time travel, baseline, neurons: tui/labkeys.py
         elif isinstance(event, ev.RunPaused):
             self.note = f"paused for {event.command}"
         elif isinstance(event, ev.Saved):
@@ -223,6 +229,7 @@ class PlaygroundApp(FileKeys, LrFindKey, App[None]):
             pending=self.pending,
             show_rate=self.show_rate,
             width=self.size.width - 2,  # the status's padding
+            beside=self.lineage.status(self.last),
         )
         # Fixed size (one row, full width): no layout pass needed on each update.
         self.query_one("#status", Static).update(line, layout=False)

@@ -81,7 +81,10 @@ class Chart(PlotextPlot):
 
     def _build(self) -> None:
         # Builds never overlap (see replot), and self.lines changes only between them.
-        lines = self.plt.build().split("\n")
+        try:
+            lines = self.plt.build().split("\n")
+        except IndexError:  # plotext==5.3.2 on a one-point dataset (samples = 1)
+            lines = ["(too few points to draw)"]
         rows = changed_rows(self.lines, lines)
         text = Text.from_ansi("\n".join(lines)) if rows else None
         self.post_message(self.Built(text, lines, rows))
@@ -138,12 +141,18 @@ class LossChart(Chart):
 
     def on_mount(self) -> None:
         self.log_scale = False
+        self.baseline: list = []
+        """A pinned baseline's loss history, drawn as a curve of its own."""
+        self.marker: int | None = None
+        """The step in view (time travel), marked with a vertical line."""
         self.show([])  # the history is bounded: halves its resolution past 1,000 points
 
     def plot(self, plt) -> None:
         width, height = self.size
         args = (self.log_scale, self.marks, self.glyphs, height)
-        draw_loss(plt, self.history.points, width, *args)
+        draw_loss(
+            plt, self.history.points, width, *args, baseline=self.baseline, marker=self.marker
+        )
 
 
 class DataChart(Chart):
@@ -169,6 +178,10 @@ class DataChart(Chart):
         """Draw the held-out test points too (the app's ``t``)."""
         self.discrete = False
         """Hard class regions instead of confidence shading (the app's ``d``)."""
+        self.base_fit: Fit = None
+        """A pinned baseline's fit line, drawn beside the run's own (regression)."""
+        self.limits: tuple[float, float, float, float] | None = None
+        """The axes' limits of the last figure (x min, x max, y min, y max)."""
 
     def show(self, samples: Samples | None, fit: Fit = None, heading: str = "") -> None:
         """New views to draw (at the next :meth:`replot`)."""
@@ -187,7 +200,7 @@ class DataChart(Chart):
         super().on_resize()
 
     def plot(self, plt) -> None:
-        draw_data(
+        self.limits = draw_data(
             plt,
             self.samples,
             self.fit,
@@ -197,4 +210,5 @@ class DataChart(Chart):
             discrete=self.discrete,
             glyphs=self.glyphs,
             height=self.size.height,
+            base_fit=self.base_fit,
         )

@@ -138,6 +138,8 @@ def compact_ticks(
 
 MAX_MARKS = 20
 """The most lr-drop marks a loss chart draws (the latest)."""
+BASELINE_COLOR = "cyan"
+"""The pinned baseline's fit line."""
 
 
 def _tick(value: float) -> str:
@@ -155,14 +157,23 @@ def draw_loss(
     marks: list[int] = (),
     glyphs: Glyphs = UNICODE,
     height: int = 0,
+    *,
+    baseline: list[Point] | None = None,
+    marker: int | None = None,
 ) -> None:
     """Train and test loss against steps (markers from ``glyphs``); ``marks``: steps where
-    the lr dropped (a vertical line each)."""
+    the lr dropped (a vertical line each); a pinned ``baseline``'s train loss as a line of
+    its own, and a vertical line at the step in view (``marker``, time travel)."""
     lines = [
         (label, [(p[0], p[idx]) for p in points]) for idx, label in ((1, "train"), (2, "test"))
     ]
     markers = [glyphs.line(label) for label, _ in lines]
+    if baseline:
+        lines.append(("baseline", [(p[0], p[1]) for p in baseline]))
+        markers.append(glyphs.run(1))
     all_x = _loss_lines(plt, lines, markers, (width, height), log_scale)
+    if marker is not None and all_x:
+        plt.vline(marker, "magenta")
     shown = [m for m in marks[-MAX_MARKS:] if all_x and min(all_x) <= m <= max(all_x)]
     for step in shown:
         plt.vline(step, "gray")
@@ -236,11 +247,14 @@ def draw_data(
     discrete: bool = False,
     glyphs: Glyphs = UNICODE,
     height: int = 0,
-) -> None:
-    """The regression data and fit, or the classes over their decision regions.
+    base_fit: Fit = None,
+) -> tuple[float, float, float, float] | None:
+    """The regression data and fit, or the classes over their decision regions; returns
+    the axes' limits (x min, x max, y min, y max), None when nothing was drawn.
 
     ``show_test`` adds the test points (class digits / ``T``, in :data:`TEST_COLOR`); ``discrete``
-    shades hard class regions instead of confidence; ``glyphs`` picks markers and shades."""
+    shades hard class regions instead of confidence; ``glyphs`` picks markers and shades;
+    ``base_fit``, a pinned baseline's fit line, is drawn under the run's own."""
     n = max(20, 4 * width)
     all_x: list[float] = []
     all_y: list[float] = []
@@ -256,6 +270,9 @@ def draw_data(
         if show_test and samples.test_x:
             style = {"marker": "T", "label": "test", "color": TEST_COLOR}
             draw("scatter", samples.test_x, samples.test_y, **style)
+        if isinstance(base_fit, FitLine):
+            style = {"label": "baseline", "color": BASELINE_COLOR, "marker": glyphs.line("fit")}
+            draw("plot", base_fit.x, base_fit.y, **style)
         if isinstance(fit, FitLine):
             draw("plot", fit.x, fit.y, label="fit", color="red", marker=glyphs.line("fit"))
             if fit.x_ext:
@@ -293,11 +310,20 @@ def draw_data(
                     xs, ys = [p[0] for p in sel], [p[1] for p in sel]
                     draw("scatter", xs, ys, marker=str(c % 10), color=TEST_COLOR)
     compact_ticks(plt, all_x, all_y, height=height)
+    limits = None
+    if all_x:  # explicit, so a click maps back to data (plotext's default is the same)
+        limits = (min(all_x), max(all_x), min(all_y), max(all_y))
+        if limits[0] < limits[1] and limits[2] < limits[3]:
+            plt.xlim(*limits[:2])
+            plt.ylim(*limits[2:])
+        else:
+            limits = None
     plt.title(title)
     if samples is not None:
         two_inputs = samples.task != "regression"
         plt.xlabel("x1" if two_inputs else "x")
         plt.ylabel("x2" if two_inputs else "y")
+    return limits
 
 
 def _regions(plt, grid: DecisionGrid, discrete: bool, glyphs: Glyphs) -> None:

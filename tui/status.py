@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from torchplay.engine.events import Snapshot, StepsCompleted
 from torchplay.engine.spec import MAX_STEPS
+from torchplay.engine.views import StepView
 from torchplay.tui.progress import fmt
 
 QUEUED = {"toggle": "run", "step": "one step", "sweep": "the sweep screen"}
@@ -37,12 +38,12 @@ def progress(snap: Snapshot, eta: bool) -> str:
     return text
 
 
-def _accuracy_on(last: StepsCompleted) -> str:
+def _accuracy_on(last: StepsCompleted | StepView) -> str:
     """Which set the accuracy is measured on: the test set when there is one."""
     return "test" if last.test_loss is not None else "train"
 
 
-def heading(last: StepsCompleted) -> str:
+def heading(last: StepsCompleted | StepView) -> str:
     """The data chart's title: the accuracy or R² of the weights it shows."""
     if last.accuracy is not None:
         return f"{_accuracy_on(last)} acc {fmt(last.accuracy, '.3f')} · denser shade = surer"
@@ -59,10 +60,12 @@ def status_line(
     pending: bool = False,
     show_rate: bool = True,
     width: int = 0,
+    beside: list[str] = (),
 ) -> str:
     """One line: the state (with what to do about a divergence or a crash, and the key
     waiting for the engine's start), how far the run is, the metrics of the latest step,
-    why a run paused (``note``), and whether a change awaits a reset.
+    why a run paused (``note``), and whether a change awaits a reset. ``beside``: more
+    about the run's metrics (the step in view, a baseline's), placed right after them.
 
     Past ``width`` columns it drops what shows elsewhere or says nothing: an absent test
     loss (``test -``), then the accuracy or R² (the data chart's heading has it), then the
@@ -93,6 +96,7 @@ def status_line(
         optional = [len(parts) - 1]
         if last.test_loss is None:
             optional.insert(0, len(parts) - 2)
+        parts += beside
         if show_rate:  # off in snapshot tests: the only clock-dependent text
             parts.append(f"{last.steps_per_s:,.0f} steps/s")
     if note and state == "paused":

@@ -1,0 +1,110 @@
+"""Pilot, with the real engine: a click on the data chart adds a point of the chosen class
+where it was clicked; the keyboard cursor (``p``, arrows) adds one with ``a`` and removes
+the nearest with ``x``; arrows and digits keep editing a focused panel field; the painted
+points are the spec's ``data.points``. Also the cell <-> data mapping against plotext."""
+
+from __future__ import annotations
+
+import plotext
+from torchplay.tui.app import PlaygroundApp
+from torchplay.tui.paint import CURSOR, PaintChart, PlotBox
+
+from tests.tui.helpers import wait_for
+
+
+def _ready(chart: PaintChart) -> bool:
+    return chart.box is not None and not chart.building
+
+
+def _at(chart: PaintChart, col: int, row: int) -> str:
+    return chart.frame.plain.splitlines()[row][col]
+
+
+def _free_cell(chart: PaintChart) -> tuple[int, int]:
+    """The cell nearest the plot's centre with no point drawn on it (a point there does
+    not widen the data's range, so the axes stay as they are)."""
+    lines = chart.frame.plain.splitlines()
+    box = chart.box
+    mid_col, mid_row = (box.left + box.right) // 2, (box.top + box.bottom) // 2
+    cells = sorted(
+        ((c, r) for r in range(box.top + 1, box.bottom) for c in range(box.left + 1, box.right)),
+        key=lambda cell: abs(cell[0] - mid_col) / 2 + abs(cell[1] - mid_row),
+    )
+    return next(cell for cell in cells if lines[cell[1]][cell[0]] in "░▒▓█ ")
+
+
+async def test_click_adds_a_point_of_the_chosen_class_where_clicked() -> None:
+    app = PlaygroundApp("classification", in_process=True, show_rate=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None, seconds=120)
+        chart = app.query_one(PaintChart)
+        await wait_for(pilot, lambda: _ready(chart) and chart.fit is not None)
+        n = len(app.run_info.samples.x)
+        col, row = _free_cell(chart)
+        box = chart.box
+        x, y = box.to_data(col, row)
+        await pilot.press("p", "2")  # paint mode, class 1
+        assert app.focused is chart and chart.label == 1
+        await pilot.click(PaintChart, offset=(col, row))
+        await wait_for(pilot, lambda: len(app.spec.data.points) == n + 1)
+        assert app.spec.data.points[-1] == (x, y, 1)
+        await wait_for(pilot, lambda: app.run_info.spec["data"].get("points"))
+        assert len(app.run_info.samples.x) == n + 1  # the engine trains on it
+        assert chart.box.limits == box.limits
+        # Drawn where it was clicked: the cursor there, and class 1's glyph once it leaves.
+        await wait_for(pilot, lambda: _ready(chart) and _at(chart, col, row) == CURSOR)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: _ready(chart) and _at(chart, col, row) == "x")
+
+
+async def test_keyboard_cursor_adds_and_removes_points() -> None:
+    app = PlaygroundApp("regression", in_process=True, show_rate=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None, seconds=120)
+        chart = app.query_one(PaintChart)
+        await wait_for(pilot, lambda: _ready(chart))
+        n = len(app.run_info.samples.x)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: CURSOR in chart.frame.plain)
+        start = chart.cursor
+        await pilot.press("right", "right", "right", "up")
+        cw, ch = chart.box.cell_size()
+        assert chart.cursor == (start[0] + 3 * cw, start[1] + ch)
+        await wait_for(pilot, lambda: _ready(chart))
+        col, row = chart.box.to_cell(*chart.cursor)
+        assert chart.frame.plain.splitlines()[row][col] == CURSOR  # drawn where it is
+        await pilot.press("a")
+        await wait_for(pilot, lambda: len(app.spec.data.points) == n + 1)
+        assert app.spec.data.points[-1] == chart.cursor
+        await wait_for(pilot, lambda: len(app.run_info.samples.x) == n + 1)
+        await pilot.press("x")  # the nearest point: the one just added
+        await wait_for(pilot, lambda: len(app.spec.data.points) == n)
+        assert chart.cursor not in app.spec.data.points
+
+
+async def test_arrows_and_digits_still_edit_panel_fields() -> None:
+    app = PlaygroundApp("classification", in_process=True, show_rate=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None, seconds=120)
+        field = app.query_one("#noise")
+        field.focus()
+        await pilot.press("end", "backspace", "backspace", "backspace", "0", ".", "5")
+        await pilot.press("left", "2", "a", "x")
+        assert field.value == "0.25"  # a number field takes no letters: a, x do not paint
+        assert app.spec.data.points == ()
+
+
+def test_plot_box_maps_cells_as_plotext_draws_them() -> None:
+    for px, py in ((0.0, 0.0), (1.0, 1.0), (0.5, 0.25), (0.9, 0.1), (0.33, 0.71)):
+        plotext.clear_figure()
+        plotext.scatter([px], [py], marker="@")
+        plotext.xlim(0, 1)
+        plotext.ylim(0, 1)
+        plotext.plotsize(60, 20)
+        plotext.theme("clear")
+        plain = plotext.uncolorize(plotext.build())
+        box = PlotBox.find(plain, (0.0, 1.0, 0.0, 1.0))
+        col, row = box.to_cell(px, py)
+        assert plain.splitlines()[row][col] == "@"
+        x, y = box.to_data(col, row)
+        assert box.to_cell(x, y) == (col, row)

@@ -1,0 +1,63 @@
+"""Snapshots of the neuron view (120x40 and 80x24) and the A/B view, on fixed runs
+(fixed seeds, finished at a fixed step, no steps/s clock).
+
+Update only after looking at the report: pytest tests/tui --snapshot-update.
+"""
+
+from __future__ import annotations
+
+import pytest
+from torchplay.tui.app import PlaygroundApp
+from torchplay.tui.neurons import NeuronScreen
+
+from tests.tui.helpers import wait_for
+from tests.tui.test_snapshots import settled
+
+RUN = 'scenario = "classification"\n[data]\ndataset = "circles"\n[model]\nhidden = [8, 4]\n'
+RUN += 'activation = "tanh"\n[training]\nsteps = 300\nlr = 0.1\n'
+
+
+def _app(tmp_path) -> PlaygroundApp:
+    path = tmp_path / "circles.toml"
+    path.write_text(RUN)
+    return PlaygroundApp(str(path), in_process=True, show_rate=False)
+
+
+async def _finished(pilot, app) -> None:
+    await wait_for(pilot, lambda: app.run_info is not None, seconds=120)
+    await pilot.press("space")
+    await wait_for(pilot, lambda: app.state == "finished", seconds=120)
+    await settled(pilot, app)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_neuron_view(snap_compare, tmp_path, size) -> None:
+    app = _app(tmp_path)
+
+    async def run_before(pilot) -> None:
+        await _finished(pilot, app)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, NeuronScreen) and app.screen.view)
+        await wait_for(pilot, lambda: app.screen.view.step == 300)
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_ab_view(snap_compare, tmp_path) -> None:
+    app = _app(tmp_path)
+
+    async def run_before(pilot) -> None:
+        await _finished(pilot, app)
+        await pilot.press("b")
+        await wait_for(pilot, lambda: app.lineage.pinned and app.last.step == 0)
+        app.query_one("#lr").value = "0.03"
+        await wait_for(pilot, lambda: app.spec.training.lr == 0.03)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "finished" and app.last.lr == 0.03)
+        await wait_for(pilot, lambda: app.last.baseline is not None)
+        await settled(pilot, app)
+        await wait_for(pilot, lambda: not app.query_one("#base").building)
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
