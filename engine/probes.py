@@ -6,6 +6,8 @@ the command line for ``--plot``) asks here, between steps, for plain-data views.
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torchplay.engine.lineage import viewing
 from torchplay.engine.views import (
@@ -102,7 +104,7 @@ def step_view(trainer, step: int, grid: tuple[int, int] = DEFAULT_GRID) -> StepV
     """``trainer``'s snapshot nearest ``step``: its losses, metric and fit (the live
     weights are back in place afterwards)."""
     with viewing(trainer, step) as shown:
-        snap = trainer.snapshot()
-        return StepView(
-            shown, snap.train_loss, snap.test_loss, snap.accuracy, snap.r2, fit(trainer, grid)
-        )
+        snap = trainer.snapshot()  # its train loss is the live step's batch: not these weights'
+        train = trainer.train_set_loss()
+        train = train if math.isfinite(train) else None
+        return StepView(shown, train, snap.test_loss, snap.accuracy, snap.r2, fit(trainer, grid))

@@ -362,6 +362,11 @@ class Trainer:
         ss_tot = ((y - y.mean()) ** 2).sum().item()
         return 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0
 
+    def train_set_loss(self) -> float:
+        """The loss of the current weights on the whole training set (a snapshot in view,
+        a baseline beside: weights compared with each other, not batches)."""
+        return self._loss_on(self.inputs_train, self.data.y_train)
+
     def step_loss(self) -> float:
         """The train loss reported for the current step, everywhere (status, ``--json``,
         metrics rows, the loss chart): the loss of that step's batch, computed before its
