@@ -44,11 +44,11 @@ async def test_click_adds_a_point_of_the_chosen_class_where_clicked() -> None:
         box = chart.box
         x, y = box.to_data(col, row)
         await pilot.press("p", "2")  # paint mode, class 1
-        assert app.focused is chart and chart.label == 1
+        await wait_for(pilot, lambda: app.focused is chart and chart.label == 1)
         await pilot.click(PaintChart, offset=(col, row))
         await wait_for(pilot, lambda: len(app.spec.data.points) == n + 1)
         assert app.spec.data.points[-1] == (x, y, 1)
-        await wait_for(pilot, lambda: app.run_info.spec["data"].get("points"))
+        await wait_for(pilot, lambda: app.run_info.spec["data"].get("points"), seconds=90)
         assert len(app.run_info.samples.x) == n + 1  # the engine trains on it
         assert chart.box.limits == box.limits
         # Drawn where it was clicked: the cursor there, and class 1's glyph once it leaves.
