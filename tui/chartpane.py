@@ -3,7 +3,7 @@
 The app hands each engine event's views here; this pane decides when each chart redraws
 (one chart per tick, see :meth:`ChartPane.draw_next`) and owns the charts' view switches
 (the ``l``, ``t`` and ``d`` keys), the snapshot in view (``[``/``]``) and the pinned
-baseline's curve and fit (``b``, ``F``): a baseline's decision boundary is drawn in a
+baseline's curve and fit (``b``, ``f``): a baseline's decision boundary is drawn in a
 chart of its own (``#base``) beside the run's.
 """
 

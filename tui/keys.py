@@ -22,12 +22,12 @@ BINDINGS = [
     Binding(
         "right_square_bracket", "forward", "Fwd", show=False, tooltip="Charts: the next snapshot"
     ),
-    Binding("F", "fork", "Fork", show=False, tooltip="Fork from the step in view, panel settings"),
+    Binding("f", "fork", "Fork", show=False, tooltip="Fork from the step in view, panel settings"),
     Binding("b", "baseline", "Baseline", show=False, tooltip="Pin (or unpin) the run as baseline"),
     Binding("p", "paint", "Paint", show=False, tooltip="Paint data: arrows, a adds, x removes"),
     Binding("v", "neurons", "Neurons", show=False, tooltip="Every hidden neuron, live"),
     Binding("m", "model", "Model", show=False, tooltip="Show the network as PyTorch code"),
-    Binding("f", "lr_find", "LR find", show=False, tooltip="Suggest a learning rate and offer it"),
+    Binding("L", "lr_find", "LR find", show=False, tooltip="Suggest a learning rate and offer it"),
     Binding("c", "compare", "Compare", tooltip="Compare up to 3 saved checkpoints"),
     Binding("s", "sweep", "Sweep", show=False, tooltip="Train a grid of runs at once, live"),
     Binding("ctrl+s", "save", "Save", tooltip="Save a checkpoint of the run"),

@@ -1,4 +1,4 @@
-"""The app's lr finder (``f``): the range test's curve on the current settings, with its
+"""The app's lr finder (``L``): the range test's curve on the current settings, with its
 suggestion, and a button that applies it to the run.
 
 :class:`LrFindKey` is the app's side (a mixin, as ``FileKeys``). The engine process runs :func:`torchplay.engine.lrfind.lr_find` on the panel's spec (from
@@ -80,7 +80,7 @@ class LrFindScreen(ModalScreen[float | None]):
 
 
 class LrFindKey:
-    """``f`` for an App with these attributes; the app pushes :class:`LrFindScreen` with
+    """``L`` for an App with these attributes; the app pushes :class:`LrFindScreen` with
     :meth:`apply_lr` as its callback when the engine's ``LrFound`` arrives."""
 
     client: EngineClient

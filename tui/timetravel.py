@@ -1,4 +1,4 @@
-"""The app's side of time travel and A/B runs: what ``[``, ``]``, ``F`` and ``b`` say in
+"""The app's side of time travel and A/B runs: what ``[``, ``]``, ``f`` and ``b`` say in
 the status line.
 
 No Textual here: :class:`Lineage` is the app's record of the snapshot in view and the

@@ -16,7 +16,7 @@ async def test_lr_find_key_offers_and_applies_the_suggestion() -> None:
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
-        await pilot.press("f")
+        await pilot.press("L")
         await wait_for(pilot, lambda: isinstance(app.screen, LrFindScreen), 60)
         screen = app.screen
         found = screen.found
@@ -43,7 +43,7 @@ async def test_escape_closes_without_changing_the_lr() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         before = app.spec.training.lr
-        await pilot.press("f")
+        await pilot.press("L")
         await wait_for(pilot, lambda: isinstance(app.screen, LrFindScreen), 60)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, LrFindScreen))

@@ -59,7 +59,7 @@ async def test_f_forks_from_the_snapshot_in_view_and_pins_the_original(tmp_path)
         k = app.lineage.view.step
         app.query_one("#lr").value = "0.01"
         await wait_for(pilot, lambda: app.spec.training.lr == 0.01)
-        await pilot.press("F")
+        await pilot.press("f")
         await wait_for(pilot, lambda: app.lineage.pinned != "" and app.last.step == k)
         assert app.lineage.view is None
         loss = app.query_one(LossChart)
