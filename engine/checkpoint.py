@@ -23,10 +23,7 @@ import hashlib
 import json
 import math
 import os
-import shlex
-import struct
 from dataclasses import dataclass
-from pathlib import Path
 
 import safetensors
 import safetensors.torch
@@ -34,6 +31,7 @@ import torch
 from torchplay.engine import __version__
 from torchplay.engine import validation as _check
 from torchplay.engine.atomic import write_atomic
+from torchplay.engine.ckheader import parse_header, read_file
 from torchplay.engine.datafields import width
 from torchplay.engine.history import History
 from torchplay.engine.layers import plan
@@ -41,12 +39,6 @@ from torchplay.engine.spec import Spec
 from torchplay.engine.validation import FORMAT, CheckpointError
 
 __all__ = ["FORMAT", "Checkpoint", "CheckpointError", "load", "restore", "save", "to_bytes"]
-
-PICKLE_STARTS = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
-"""How a pickle of protocol 2 to 5 starts (torch.save's zip files start ``PK``)."""
-MAX_BYTES = 1 << 30
-"""Largest checkpoint read: the largest run :data:`torchplay.engine.spec.RUN_BYTES`
-allows writes well under it (tests/engine/test_roundtrip.py saves one)."""
 
 
 @dataclass
@@ -151,52 +143,6 @@ def best_to_bytes(trainer) -> bytes:
         trainer.step_count = step
 
 
-def _read(path: str | os.PathLike) -> bytes:
-    p = Path(path)
-    if p.is_dir():
-        raise CheckpointError(f"{str(p)!r} is a directory, not a checkpoint file")
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise CheckpointError(
-                f"{str(p)!r} is {size} bytes, larger than any torchplay checkpoint"
-            )
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise CheckpointError(f"checkpoint {str(p)!r} does not exist: check the path") from None
-    except PermissionError:
-        raise CheckpointError(
-            f"checkpoint {str(p)!r} is not readable (permission denied)"
-        ) from None
-    except OSError as exc:
-        raise CheckpointError(f"cannot read {str(p)!r}: {exc.strerror or exc}") from None
-
-
-def _header(raw: bytes, name: str) -> dict:
-    def refuse(why: str) -> CheckpointError:
-        if raw.startswith(b"PK\x03\x04") or raw[:2] in PICKLE_STARTS:
-            return CheckpointError(
-                f"{name!r} is a pickle (torch.save) file, not a torchplay checkpoint: "
-                f"convert it with: torchplay import {shlex.quote(name)} --save OUT.safetensors"
-            )
-        return CheckpointError(f"{name!r} {why}")
-
-    if len(raw) < 8:
-        raise refuse("is not a torchplay checkpoint (too short to be safetensors)")
-    (n,) = struct.unpack("<Q", raw[:8])
-    if n > len(raw) - 8 or n > 100_000_000:
-        raise refuse(
-            "is truncated or corrupt (bad safetensors header); use an older copy or retrain"
-        )
-    try:
-        header = json.loads(raw[8 : 8 + n])
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise refuse("is not a torchplay checkpoint (not a safetensors file)") from None
-    if not isinstance(header, dict):
-        raise refuse("is not a torchplay checkpoint (not a safetensors file)")
-    return header
-
-
 def expected_shapes(spec: Spec, n_in: int, n_out: int) -> dict[str, tuple[int, ...]]:
     """The ``state_dict`` names and shapes the spec's network has, for ``n_in`` raw inputs."""
     shapes: dict[str, tuple[int, ...]] = {}
@@ -220,8 +166,8 @@ def load(path: str | os.PathLike) -> Checkpoint:
     from torchplay.engine.fastpath import supports
 
     name = str(path)
-    raw = _read(path)
-    meta_raw = _header(raw, name).get("__metadata__")
+    raw = read_file(path)
+    meta_raw = parse_header(raw, name).get("__metadata__")
     meta = _check.metadata(meta_raw, name)
     try:
         tensors = safetensors.torch.load(raw)

@@ -3,7 +3,8 @@
 A ``.safetensors`` file starts with 8 bytes (little-endian length) and a JSON header whose
 ``__metadata__`` holds torchplay's fields (see :mod:`torchplay.engine.checkpoint`). This
 module reads that header only, never the tensors, and imports no torch, so the UI process
-can list a folder of runs in milliseconds. It checks nothing beyond the header's shape:
+can list a folder of runs in milliseconds, and the front door can refuse a pickle or a
+corrupt file before torch is imported. It checks nothing beyond the header's shape:
 loading still goes through :func:`torchplay.engine.checkpoint.load`.
 """
 
@@ -11,12 +12,84 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from torchplay.engine.errors import InputError
+
 MAX_HEADER = 100_000_000
-"""Largest header a checkpoint may declare (as :mod:`torchplay.engine.checkpoint` checks)."""
+"""Largest header a checkpoint may declare."""
+MAX_BYTES = 1 << 30
+"""Largest checkpoint read: the largest run :data:`torchplay.engine.spec.RUN_BYTES`
+allows writes well under it (tests/engine/test_roundtrip.py saves one)."""
+PICKLE_STARTS = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
+"""How a pickle of protocol 2 to 5 starts (torch.save's zip files start ``PK``)."""
+
+
+class CheckpointError(InputError):
+    """A checkpoint cannot be written or read; the message says why and what to do."""
+
+
+def read_file(path: str | os.PathLike) -> bytes:
+    """The bytes of the checkpoint file at ``path``.
+
+    Raises:
+        CheckpointError: a directory, missing, unreadable, or larger than :data:`MAX_BYTES`.
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise CheckpointError(f"{str(p)!r} is a directory, not a checkpoint file")
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise CheckpointError(
+                f"{str(p)!r} is {size} bytes, larger than any torchplay checkpoint"
+            )
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise CheckpointError(f"checkpoint {str(p)!r} does not exist: check the path") from None
+    except PermissionError:
+        raise CheckpointError(
+            f"checkpoint {str(p)!r} is not readable (permission denied)"
+        ) from None
+    except OSError as exc:
+        raise CheckpointError(f"cannot read {str(p)!r}: {exc.strerror or exc}") from None
+
+
+def parse_header(raw: bytes, name: str) -> dict:
+    """The safetensors JSON header of the file ``name`` whose bytes are ``raw``.
+
+    Raises:
+        CheckpointError: a pickle (naming ``torchplay import``), too short, truncated, or
+            not a safetensors file.
+    """
+
+    def refuse(why: str) -> CheckpointError:
+        if raw.startswith(b"PK\x03\x04") or raw[:2] in PICKLE_STARTS:
+            return CheckpointError(
+                f"{name!r} is a pickle (torch.save) file, not a torchplay checkpoint: "
+                f"convert it with: torchplay import {shlex.quote(name)} --save OUT.safetensors"
+            )
+        return CheckpointError(f"{name!r} {why}")
+
+    if len(raw) < 8:
+        raise refuse("is not a torchplay checkpoint (too short to be safetensors)")
+    (n,) = struct.unpack("<Q", raw[:8])
+    if n > len(raw) - 8 or n > MAX_HEADER:
+        raise refuse(
+            "is truncated or corrupt (bad safetensors header); use an older copy or retrain"
+        )
+    try:
+        header = json.loads(raw[8 : 8 + n])
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise refuse("is not a torchplay checkpoint (not a safetensors file)") from None
+    if not isinstance(header, dict):
+        raise refuse("is not a torchplay checkpoint (not a safetensors file)")
+    return header
+
+
 MAX_LISTED = 200
 """Checkpoints a listing keeps: the newest."""
 

@@ -18,8 +18,8 @@ import re
 from typing import Any
 
 import torch
+from torchplay.engine.ckheader import CheckpointError
 from torchplay.engine.datafields import check_features
-from torchplay.engine.errors import InputError
 from torchplay.engine.events import RunState
 from torchplay.engine.history import History
 from torchplay.engine.model import ALIGN
@@ -43,10 +43,6 @@ OPTIM_KEYS = {
     "adagrad": ("step", "sum"),
 }
 """The per-parameter state ``torch.optim`` keeps (RMSprop adds momentum_buffer)."""
-
-
-class CheckpointError(InputError):
-    """A checkpoint cannot be written or read; the message says why and what to do."""
 
 
 def _json(meta: dict, key: str, name: str) -> Any:

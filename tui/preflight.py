@@ -31,10 +31,12 @@ def check_app(command: str | None, source: str, compare: list[str]) -> None:
             raise UserError(f"{path!r} is a directory, not a checkpoint file")
         if not os.path.exists(path):
             raise UserError(f"checkpoint {path!r} does not exist: check the path")
-    from torchplay.engine.ckheader import read_metadata
+    from torchplay.engine.ckheader import parse_header, read_file, read_metadata
 
-    if any(read_metadata(p) is None for p in paths):  # no torchplay header: say why
-        _load(paths)
+    for path in paths:
+        if read_metadata(path) is None:  # no torchplay header: say why, torch-free if we can
+            parse_header(read_file(path), path)
+            _load([path])
     check_terminal(command or "tui")
     _load(paths)  # every field, as the app's engine will
 
