@@ -36,6 +36,14 @@ def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeo
 
 
 @pytest.fixture(autouse=True)
+def own_settings(tmp_path_factory, monkeypatch):
+    """Each test gets its own, empty config folder: the app's settings file
+    (tui/settings.py: theme, runs folder, last scenario) is never the user's, and what one
+    test's app remembers on quit does not change what the next one opens."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
+@pytest.fixture(autouse=True)
 def one_thread():
     """Each test starts with one intra-op thread (tiny models on a shared 2-core machine,
     where two threads per process oversubscribe) and leaves torch's global thread count

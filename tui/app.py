@@ -25,6 +25,7 @@ from torchplay.tui.charts import DataChart
 from torchplay.tui.filekeys import FileKeys
 from torchplay.tui.flags import FPS
 from torchplay.tui.glyphs import ascii_terminal
+from torchplay.tui.helpkeys import HelpKeys
 from torchplay.tui.keys import BINDINGS, BUTTONS, RESET_ASK_STEPS, palette_commands
 from torchplay.tui.labkeys import LabKeys
 from torchplay.tui.layout import STEP
@@ -37,7 +38,7 @@ from torchplay.tui.terminal import ASCII_FILTER
 from torchplay.tui.timetravel import Lineage
 
 
-class PlaygroundApp(FileKeys, LrFindKey, LabKeys, App[None]):
+class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, App[None]):
     """torchplay: train small networks and watch them learn."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses work too
@@ -104,8 +105,11 @@ class PlaygroundApp(FileKeys, LrFindKey, LabKeys, App[None]):
         return screen
 
     def get_system_commands(self, screen):
-        """Textual's own commands (its Quit among them), plus this app's keys."""
-        yield from super().get_system_commands(screen)
+        """Textual's own commands (its Quit among them; its Screenshot replaced), plus this
+        app's keys."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":  # ours (S) saves here, not in ~/Downloads
+                yield command
         yield from palette_commands(self, self.BINDINGS)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -130,6 +134,7 @@ class PlaygroundApp(FileKeys, LrFindKey, LabKeys, App[None]):
         self.query_one(ControlPanel).widen(self.size.width, STEP)
 
     def on_mount(self) -> None:
+        self.load_settings()
         self.start_engine()
 
     def on_ready(self) -> None:
@@ -391,6 +396,7 @@ class PlaygroundApp(FileKeys, LrFindKey, LabKeys, App[None]):
         self.push_screen("sweep")
 
     async def action_quit(self) -> None:
+        self.remember(scenario=self.spec.name)  # what a bare `torchplay` opens next time
         self.client.close()
         self.exit()
 

@@ -175,8 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     tu.add_argument(
         "source",
         nargs="?",
-        default="regression",
-        help="scenario, FILE.toml or checkpoint (default: regression)",
+        default=None,
+        help="scenario, FILE.toml or checkpoint (default: the last scenario the app had "
+        "open, else regression)",
     )
     _app_args(tu, argparse.SUPPRESS)
     add_serve_arguments(_command(sub, "serve", "serve the app to a browser tab (textual-serve)"))
@@ -303,9 +304,10 @@ def _dispatch(argv: list[str]) -> int:
                     f"compare shows up to 3 checkpoints side by side: {len(compared)} given; "
                     "name 3 of them"
                 )
+            from torchplay.tui import settings
             from torchplay.tui.preflight import check_app
 
-            source = getattr(args, "source", "regression")
+            source = getattr(args, "source", None) or settings.load()[0].scenario
             check_app(args.command, source, compared)
             from torchplay.tui.app import PlaygroundApp
 

@@ -37,14 +37,15 @@ class FileKeys:
 
     def action_save(self) -> None:
         step = self.last.step if self.last else 0
-        default = f"runs/{self.spec.name.replace(' ', '-')}-step{step}.safetensors"
+        default = f"{self.settings.runs}/{self.spec.name.replace(' ', '-')}-step{step}.safetensors"
         self.ask_path(
             PathDialog("save checkpoint to", default, save_target_error), self.client.save
         )
 
     def action_load(self) -> None:
-        default = self.saved[-1] if self.saved else "runs/"
-        self.ask_path(PickerDialog("load checkpoint", default), self.load)
+        default = self.saved[-1] if self.saved else f"{self.settings.runs}/"
+        dialog = PickerDialog("load checkpoint", default, folder=self.settings.runs)
+        self.ask_path(dialog, self.load)
 
     def load(self, path: str) -> None:
         self.query_one(LossChart).show([])
@@ -54,6 +55,7 @@ class FileKeys:
         self.client.load(path)
 
     def action_compare(self) -> None:
-        default = " ".join(self.saved[-3:]) or "runs/"
-        dialog = PickerDialog("compare checkpoints (up to 3 paths)", default, many=3)
+        default = " ".join(self.saved[-3:]) or f"{self.settings.runs}/"
+        title = "compare checkpoints (up to 3 paths)"
+        dialog = PickerDialog(title, default, many=3, folder=self.settings.runs)
         self.ask_path(dialog, lambda paths: self.push_screen(CompareScreen(paths.split())))

@@ -35,6 +35,8 @@ BINDINGS = [
     Binding("less_than_sign", "narrower", "Narrower", show=False, tooltip="Narrow the panel"),
     Binding("greater_than_sign", "wider", "Wider", show=False, tooltip="Widen the panel"),
     Binding("escape", "leave_field", "Leave field", tooltip="Leave the focused field"),
+    Binding("question_mark,f1", "help", "Help", show=False, tooltip="Every key, in groups"),
+    Binding("S", "screenshot", "Screenshot", show=False, tooltip="Save an SVG of the screen here"),
     Binding("q", "quit", "Quit", tooltip="Quit torchplay"),
 ]
 """The app's keys (:class:`torchplay.tui.app.PlaygroundApp` binds these)."""

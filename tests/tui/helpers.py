@@ -16,6 +16,14 @@ def status(app) -> str:
     return str(app.query_one("#status").render())
 
 
+def long_run(folder, scenario: str = "save-restore", steps: int = 10**7) -> str:
+    """A TOML SOURCE: ``scenario`` with ``steps`` steps, so that a run the test pauses or
+    steps cannot finish first (save-restore's 50,000 steps take ~4 s on a quiet machine)."""
+    path = folder / "long.toml"
+    path.write_text(f'scenario = "{scenario}"\n[training]\nsteps = {steps}\n')
+    return str(path)
+
+
 def toasts(app) -> str:
     """The text of every notification on screen."""
     return " ".join(str(toast.render()) for toast in app.screen.query("Toast"))

@@ -11,7 +11,7 @@ from torchplay.tui.app import PlaygroundApp
 from torchplay.tui.charts import DataChart
 from torchplay.tui.screens import CompareScreen, ConfirmDialog, PathDialog
 
-from tests.tui.helpers import saved_runs, status, toasts, wait_for
+from tests.tui.helpers import long_run, saved_runs, status, toasts, wait_for
 
 
 async def test_buttons(tmp_path, monkeypatch) -> None:
@@ -129,8 +129,8 @@ async def test_engine_killed_under_the_app_then_restarted() -> None:
         await wait_for(pilot, lambda: app.state == "finished")
 
 
-async def test_a_step_during_a_run_pauses_it_and_the_status_says_so() -> None:
-    app = PlaygroundApp(source="save-restore", in_process=True)
+async def test_a_step_during_a_run_pauses_it_and_the_status_says_so(tmp_path) -> None:
+    app = PlaygroundApp(source=long_run(tmp_path), in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         await pilot.press("space")

@@ -15,7 +15,7 @@ from torchplay.tui.layout import panel_width
 from torchplay.tui.panel import ControlPanel
 from torchplay.tui.screens import ConfirmDialog
 
-from tests.tui.helpers import status, wait_for
+from tests.tui.helpers import long_run, status, wait_for
 
 
 async def test_steps_control_a_number_or_until_paused() -> None:
@@ -84,7 +84,7 @@ async def test_panel_width_fits_labels_and_moves_with_keys(size) -> None:
 
 
 async def test_live_lr_shown_after_a_declined_reset_and_saved(tmp_path, capsys) -> None:
-    app = PlaygroundApp(source="save-restore", in_process=True)
+    app = PlaygroundApp(source=long_run(tmp_path), in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         await pilot.press("space")
