@@ -28,6 +28,20 @@ ROOT = Path(__file__).resolve().parent.parent
 TICK = 0.01
 
 
+async def tick_lateness(stop: asyncio.Event, record) -> None:
+    """Sleep :data:`TICK` until ``stop``; ``record`` gets how late (ms) each wake-up was."""
+    loop = asyncio.get_running_loop()
+    while not stop.is_set():
+        t0 = loop.time()
+        await asyncio.sleep(TICK)
+        record((loop.time() - t0 - TICK) * 1000)
+
+
+def pct(values: list[float], q: int) -> float:
+    """The ``q``-th percentile of ``values`` (0 with too few to tell)."""
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 2 else 0.0
+
+
 def first_frame_s() -> float:
     """Seconds from launching a fresh `python` to the app's first frame (headless)."""
     code = (
@@ -91,20 +105,15 @@ async def _app_run(train_seconds: float) -> dict:
     phase = ["start"]
     stop = asyncio.Event()
 
-    async def ticker() -> None:
-        loop = asyncio.get_running_loop()
-        while not stop.is_set():
-            t0 = loop.time()
-            await asyncio.sleep(TICK)
-            late = (loop.time() - t0 - TICK) * 1000
-            lateness.append(late)
-            phases[phase[0]].append(late)
+    def record(late: float) -> None:
+        lateness.append(late)
+        phases[phase[0]].append(late)
 
     spec = Path(tempfile.mkdtemp()) / "long.toml"  # long enough to train throughout
     spec.write_text('scenario = "save-restore"\n[training]\nsteps = 100000000\n')
     app = PlaygroundApp(source=str(spec))
     async with app.run_test(size=(120, 40)) as pilot:
-        tick = asyncio.create_task(ticker())
+        tick = asyncio.create_task(tick_lateness(stop, record))
         t0 = time.perf_counter()
         while app.run_info is None:
             await pilot.pause(0.02)
@@ -124,9 +133,6 @@ async def _app_run(train_seconds: float) -> dict:
         await tick
         await pilot.press("q")
     Chart.on_chart_built = original
-
-    def pct(values, q):
-        return statistics.quantiles(values, n=100)[q - 1] if len(values) > 2 else 0.0
 
     return {
         "engine_ready_in_app_s": ready,

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bench.tui import pct, tick_lateness
+
 ROOT = Path(__file__).resolve().parent.parent
-TICK = 0.01
 GRID = ("training.lr=1e-3:0.5:8", "data.seed=1..8")
 STEPS = 10**7
 
@@ -54,13 +54,6 @@ async def _app_run(seconds: float) -> dict:
     lateness: list[float] = []
     stop = asyncio.Event()
 
-    async def ticker() -> None:
-        loop = asyncio.get_running_loop()
-        while not stop.is_set():
-            t0 = loop.time()
-            await asyncio.sleep(TICK)
-            lateness.append((loop.time() - t0 - TICK) * 1000)
-
     app = PlaygroundApp()
     async with app.run_test(size=(120, 40)) as pilot:
         while app.run_info is None:
@@ -75,7 +68,7 @@ async def _app_run(seconds: float) -> dict:
         screen.action_toggle()
         while screen.last is None or min(screen.last.steps) < 200:
             await pilot.pause(0.05)
-        tick = asyncio.create_task(ticker())
+        tick = asyncio.create_task(tick_lateness(stop, lateness.append))
         first, t0 = sum(screen.last.steps), time.perf_counter()
         await asyncio.sleep(seconds)
         done, elapsed = sum(screen.last.steps) - first, time.perf_counter() - t0
@@ -84,13 +77,10 @@ async def _app_run(seconds: float) -> dict:
         app.client.pause()
         await pilot.press("escape", "q")
 
-    def pct(q: int) -> float:
-        return statistics.quantiles(lateness, n=100)[q - 1]
-
     return {
         "sweep_app_model_steps_per_s": done / elapsed,
-        "sweep_lateness_p50_ms": pct(50),
-        "sweep_lateness_p99_ms": pct(99),
+        "sweep_lateness_p50_ms": pct(lateness, 50),
+        "sweep_lateness_p99_ms": pct(lateness, 99),
     }
 
 

@@ -14,7 +14,7 @@ from torchplay.tui.fields import Choice, NumberField, PanelButton
 from torchplay.tui.panel import NUMERIC
 from torchplay.tui.screens import ConfirmDialog
 
-from tests.tui.helpers import status, toasts, wait_for
+from tests.tui.helpers import long_run, status, toasts, wait_for
 
 
 def footer_keys(app) -> dict[str, str]:
@@ -106,9 +106,7 @@ async def test_a_key_pressed_during_the_start_runs_once_ready(monkeypatch) -> No
 
 async def test_reset_asks_first_past_1000_unsaved_steps(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    spec = tmp_path / "long.toml"
-    spec.write_text('scenario = "regression"\n[training]\nsteps = 1001\n')
-    app = PlaygroundApp(source=str(spec), in_process=True)
+    app = PlaygroundApp(source=long_run(tmp_path, "regression", 1001), in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         await pilot.press("space")
