@@ -21,10 +21,14 @@ class Batches:
         if not self.size:
             return self.x, self.y
         if self.perm is None or self.pos >= self.n:
-            self._shuffle(torch.randperm(self.n, generator=self.generator))
+            self.new_epoch()
         batch = slice(self.pos, self.pos + self.size)
         self.pos += self.size
         return self.xs[batch], self.ys[batch]
+
+    def new_epoch(self) -> None:
+        """Draw the next epoch's permutation from the generator; start at its beginning."""
+        self._shuffle(torch.randperm(self.n, generator=self.generator))
 
     def _shuffle(self, perm: torch.Tensor) -> None:
         self.perm, self.pos = perm, 0

@@ -1,9 +1,12 @@
 """The synchronous training core shared by the command line and the engine process.
 
-A :class:`Trainer` owns the data, the network, one stepper (fused or autograd) and the
-run's :class:`~torchplay.engine.events.RunState`. It runs steps, evaluates, detects
-divergence, and reports plain-data :class:`Snapshot` objects to observers at a throttled
-interval. Charts are not its business: :mod:`torchplay.engine.probes` reads the net.
+A :class:`Trainer` owns one run: the parts its spec builds (:mod:`.parts`: data, network,
+one stepper, fused or autograd), its step count and its
+:class:`~torchplay.engine.events.RunState`. It runs steps, detects divergence, and
+reports plain-data :class:`Snapshot` objects (:mod:`.evaluate`) to observers at a
+throttled interval. At history points it feeds the plateau schedule (:mod:`.schedule`)
+and early stopping (:mod:`.stopping`); it keeps snapshots for time travel
+(:mod:`.snapshots`). Charts are not its business: :mod:`.probes` reads the net.
 """
 
 from __future__ import annotations
@@ -16,18 +19,15 @@ import uuid
 from collections.abc import Callable, Iterable
 
 import torch
-from torchplay.engine import data as _data
-from torchplay.engine import model as _model
-from torchplay.engine.autograd import AutogradStepper
-from torchplay.engine.batches import Batches
-from torchplay.engine.datafields import check_features
+from torchplay.engine.datafields import width
+from torchplay.engine.evaluate import loss_on, predict, snapshot, step_loss
 from torchplay.engine.events import RunState, Snapshot
-from torchplay.engine.fastpath import FusedStepper, supports
-from torchplay.engine.features import FeatureMap
 from torchplay.engine.history import History
+from torchplay.engine.parts import build
 from torchplay.engine.schedule import Schedule
 from torchplay.engine.snapshots import Snapshots
-from torchplay.engine.spec import Spec, SpecError, check_batch_size, check_memory
+from torchplay.engine.spec import Spec
+from torchplay.engine.stopping import Best
 
 IDLE, RUNNING, PAUSED = RunState.IDLE, RunState.RUNNING, RunState.PAUSED
 FINISHED, DIVERGED = RunState.FINISHED, RunState.DIVERGED
@@ -39,52 +39,20 @@ ENDED = (FINISHED, DIVERGED, STOPPED_EARLY)
 Observer = Callable[[Snapshot], None]
 
 
-def loss_name(spec: Spec, task: str) -> str:
-    if spec.training.loss != "auto":
-        return spec.training.loss
-    return "mse" if task == "regression" else "cross_entropy"
-
-
 class Trainer:
     """Train one spec. Not thread-safe: drive it from one thread; control it through
     the ``threading.Event`` arguments of :meth:`run`."""
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
-        # Data first, then the network, from one seeded stream: the tutorial's order.
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(spec.data.seed)
-            self.data = _data.load(spec.data)
-            check_features(spec.data.features, self.data.n_inputs)  # CSV: known only now
-            if spec.data.is_csv:  # synthetic data was checked with the spec
-                d = self.data
-                rows = d.x_train.shape[0] + d.x_test.shape[0]
-                check_memory(spec, d.n_inputs, d.n_outputs, rows)
-            self.features = FeatureMap(spec.data.features)
-            self.net = _model.build(spec.model, self.n_features, self.data.n_outputs)
-        d = self.data
-        # What the network sees: the features of the raw points (the same tensors when raw).
-        self.inputs_train = self.features(d.x_train)
-        self.inputs_test = self.features(d.x_test)
-        check_batch_size(spec.training.batch_size, d.x_train.shape[0])  # CSV: known only now
-        if d.task == "regression" and loss_name(spec, d.task) != "mse":
-            raise SpecError("training.loss", spec.training.loss, "regression needs mse")
-        self.flat = _model.flatten_parameters(self.net)
+        parts = build(spec)
+        self.data, self.features, self.net = parts.data, parts.features, parts.net
+        self.inputs_train, self.inputs_test = parts.inputs_train, parts.inputs_test
+        self.loss, self.flat = parts.loss, parts.flat
+        self.stepper, self.batches = parts.stepper, parts.batches
         self._backups = [self.flat.clone(), self.flat.clone()]
-        self.loss = loss_name(spec, d.task)
+        """The weights before the last two steps (by step parity), for divergence."""
         self.lr = spec.training.lr
-        if supports(spec.training):
-            self.stepper: FusedStepper | AutogradStepper = FusedStepper(
-                self.net, self.flat, spec.training, self.loss, spec.model.activation, self.lr
-            )
-        else:
-            self.stepper = AutogradStepper(self.net, spec.training, self.loss, self.lr)
-        self.batches = Batches(
-            self.inputs_train,
-            self.stepper.prepare_targets(d.y_train),
-            spec.training.batch_size,
-            spec.data.seed,
-        )
         self.step_count = 0
         self.state: RunState = IDLE
         self.diverged_at: int | None = None
@@ -111,7 +79,7 @@ class Trainer:
     @property
     def n_features(self) -> int:
         """The network's input width: the number of features, or the raw inputs."""
-        return len(self.features.codes) or self.data.n_inputs
+        return width(self.spec.data.features, self.data.n_inputs)
 
     def forward(self, raw: torch.Tensor) -> torch.Tensor:
         """The network's output for raw inputs (features applied first)."""
@@ -179,6 +147,7 @@ class Trainer:
         count = self.step_count
         lr_at = self.schedule.lr_at if self.schedule.varies else None
         base, set_lr = self.lr, self.stepper.set_lr
+        net, loss_kind = self.net, self.loss
         watching = self.best is not None or self.schedule.kind == "plateau"
         for _ in range(n):
             if stop is not None and stop.is_set():
@@ -196,7 +165,7 @@ class Trainer:
             done += 1
             if count % history.stride == 0:
                 self.step_count = count
-                test = self._loss_on(x_test, y_test) if has_test else None
+                test = loss_on(net, loss_kind, x_test, y_test) if has_test else None
                 history.add((count, loss, test))
                 if watching and self._watch(count, loss, test):
                     break
@@ -209,21 +178,15 @@ class Trainer:
         return done
 
     def _watch(self, count: int, loss: float, test: float | None) -> bool:
-        """At a history point: offer the best weights, show plateau the loss, and stop
+        """At a history point: show plateau the loss, offer the best weights, and stop
         early when patience ran out (True: stopped, the best weights restored)."""
         if self.schedule.kind == "plateau":
             self.schedule.observe(count, loss if test is None else test, self.lr)
         best = self.best
         if best is None:
             return False
-        if test is not None:
-            best.offer(count, test, self.flat)
-        else:
-            # Without a test split, the batch loss belongs to the weights before this
-            # step: the backup just taken.
-            best.offer(count - 1, loss, self._backups[(count - 1) & 1])
-        patience = self.spec.training.patience
-        if not patience or count - max(best.step, self.patience_from) < patience:
+        best.offer_point(count, loss, test, self.flat, self._backups[(count - 1) & 1])
+        if not best.exhausted(count, self.spec.training.patience, self.patience_from):
             return False
         self.step_count = count
         self.flat.copy_(best.flat)
@@ -344,68 +307,21 @@ class Trainer:
         self.lr = lr
         self.stepper.set_lr(lr)
 
-    # -- evaluation -----------------------------------------------------------------
-
-    @torch.no_grad()
-    def _loss_on(self, x: torch.Tensor, y: torch.Tensor) -> float:
-        out = self.net(x)
-        if self.loss == "mse":
-            return torch.nn.functional.mse_loss(out, y).item()
-        return torch.nn.functional.cross_entropy(out, y).item()
-
-    @torch.no_grad()
-    def _metric_on(self, x: torch.Tensor, y: torch.Tensor) -> float:
-        out = self.net(x)
-        if self.task == "classification":
-            return (out.argmax(1) == y).float().mean().item()
-        ss_res = ((out - y) ** 2).sum().item()
-        ss_tot = ((y - y.mean()) ** 2).sum().item()
-        return 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0
+    # -- evaluation (torchplay.engine.evaluate) -------------------------------------
 
     def train_set_loss(self) -> float:
         """The loss of the current weights on the whole training set (a snapshot in view,
         a baseline beside: weights compared with each other, not batches)."""
-        return self._loss_on(self.inputs_train, self.data.y_train)
+        return loss_on(self.net, self.loss, self.inputs_train, self.data.y_train)
 
     def step_loss(self) -> float:
-        """The train loss reported for the current step, everywhere (status, ``--json``,
-        metrics rows, the loss chart): the loss of that step's batch, computed before its
-        update, as the tutorial prints it. At step 0, or where that loss is not at hand
-        (a rolled-back divergence, a step between recorded points of a population member),
-        the loss of the current weights on the training set."""
-        points = self.history.points
-        if points and points[-1][0] == self.step_count:
-            return points[-1][1]
-        if self.last_loss is not None and self.last_loss[0] == self.step_count:
-            return self.last_loss[1]
-        return self._loss_on(self.inputs_train, self.data.y_train)
+        """The train loss reported for the current step (see :func:`.evaluate.step_loss`)."""
+        return step_loss(self)
 
     def snapshot(self, since: int | None = None) -> Snapshot:
-        """Current metrics: losses on the current weights; accuracy or R² on the test set
-        when there is one, else on the training set."""
-        d = self.data
-        has_test = d.x_test.shape[0] > 0
-        mx, my = (self.inputs_test, d.y_test) if has_test else (self.inputs_train, d.y_train)
-        metric = self._metric_on(mx, my)
-        points = self.history.since(since) if since is not None else []
-        varies = self.schedule.varies
-        return Snapshot(
-            step=self.step_count,
-            state=self.state,
-            train_loss=_finite(self.step_loss()),
-            test_loss=_finite(self._loss_on(self.inputs_test, d.y_test)) if has_test else None,
-            accuracy=metric if self.task == "classification" else None,
-            r2=_finite(metric) if self.task == "regression" else None,
-            steps_per_s=self.steps_per_s,
-            lr=self.lr,
-            diverged_at=self.diverged_at,
-            points=points,
-            target=self.goal or self.target(),
-            lrs=[self.schedule.lr_at(self.lr, p[0] - 1) for p in points] if varies else [],
-            lr_now=self.lr_now,
-        )
-
-    # -- predictions ----------------------------------------------------------------
+        """Current metrics, with the history points after ``since`` (see
+        :func:`.evaluate.snapshot`)."""
+        return snapshot(self, since)
 
     def predict(self, x: list[list[float]]) -> list:
         """Regression: one float per row. Classification: (class, probabilities) per row."""
@@ -421,36 +337,3 @@ class Trainer:
         with torch.no_grad():
             for k, v in self.net.state_dict().items():
                 v.copy_(weights[k])
-
-
-class Best:
-    """The lowest loss seen at a recorded step, and a copy of the weights that gave it."""
-
-    def __init__(self, flat: torch.Tensor, min_delta: float = 0.0) -> None:
-        self.flat = flat
-        self.loss = math.inf
-        self.step = -1
-        self.min_delta = min_delta
-        """An improvement must lower the loss by more than this."""
-
-    def offer(self, step: int, loss: float, flat: torch.Tensor) -> None:
-        if loss < self.loss - self.min_delta:
-            self.loss, self.step = loss, step
-            self.flat.copy_(flat)
-
-
-@torch.no_grad()
-def predict(net: torch.nn.Module, features: FeatureMap, n_inputs: int, task: str, x) -> list:
-    """``net``'s predictions for rows ``x`` of ``n_inputs`` raw inputs (lists or a 2-D
-    tensor; ``features`` are computed from them first): regression, one float per row
-    (the first output); classification, (class, probabilities) per row."""
-    raw = torch.as_tensor(x, dtype=torch.float32).reshape(len(x), n_inputs)
-    out = net(features(raw))
-    if task == "regression":
-        return [float(v) for v in out[:, 0]]
-    probs = torch.softmax(out, 1)
-    return [(int(p.argmax()), [float(v) for v in p]) for p in probs]
-
-
-def _finite(v: float) -> float | None:
-    return v if math.isfinite(v) else None

@@ -99,8 +99,8 @@ def _input(args) -> tuple[io.TextIOBase, str]:
 
 def cmd_predict(args) -> int:
     from torchplay.engine import checkpoint
+    from torchplay.engine.evaluate import predict
     from torchplay.engine.features import FeatureMap
-    from torchplay.engine.trainer import predict
 
     ckpt = checkpoint.load(args.checkpoint)
     net, features = checkpoint.network(ckpt), FeatureMap(ckpt.spec.data.features)

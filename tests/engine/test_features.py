@@ -170,7 +170,7 @@ def test_the_reported_loss_is_the_data_loss(fast: bool) -> None:
         training=TrainingSpec("sgd", lr=0.05, l1=0.05, l2=0.05, fast_path=fast),
     )
     t = Trainer(spec)
-    data_loss = t._loss_on(t.inputs_train, t.data.y_train)
+    data_loss = t.train_set_loss()
     weights = [m.weight for m in t.net if isinstance(m, torch.nn.Linear)]
     assert penalty.total(weights, 0.05, 0.05).item() > 0.01 * data_loss
     t.step(1)
