@@ -1,100 +1,138 @@
-"""Workflow overheads, measured side by side on the regression scenario: the metric
-loggers, ``--save-every 1000`` and ``--save-best``.
+"""Workflow overheads on the regression scenario: ``--save-every 1000``, ``--save-best`` and
+the metric loggers, each as the whole ``torchplay train`` command with and without it.
 
 ``python -m bench.workflow`` prints the rows alone; ``make bench`` includes them.
-Each case trains the same steps from the same seed with and without the feature,
-alternating runs so both see the same machine load; the claim is the median ratio.
+
+What is timed is what a user runs: ``torchplay train regression --steps 20000 --quiet
+--save F`` (the baseline: one final save) against the same command plus the feature's
+flags. Two ways, both through the command line's own ``main``:
+
+* in-process (the claim): ``torchplay.tui.cli.main(argv)`` in this process, so the
+  interpreter start and imports, the same for both and about half of a short command's
+  time, do not dilute the ratio. Parsing, building the trainer, training, the periodic
+  writes, the end-of-run waits for the background writer and the final save are all in.
+* a fresh process (``python -m torchplay.tui.cli ...``, what a user waits for at the
+  prompt, start-up included), for ``--save-every`` only.
+
+Pairs run in ABBA order (base-feature, feature-base, ...) so drifting machine load falls
+on both sides; each row shows the median of the per-pair ratios and their min-max.
+The last row times the loop's part of one save against 1,000 steps, side by side.
 """
 
 from __future__ import annotations
 
-import argparse
+import contextlib
+import io
+import os
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from torchplay.engine import loggers
 from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.trainer import Trainer
-from torchplay.tui.commands import PeriodicSaver
-from torchplay.tui.interrupts import Interrupts
+from torchplay.tui import cli
 
 STEPS = 20_000
+PAIRS = 10
+BASE = ("train", "regression", "--steps", str(STEPS), "--quiet", "--save", "{d}/run.safetensors")
+CASES = (
+    ("save_every", "--save-every 1000", ("--save-every", "1000"), "target <= 1.05x"),
+    ("save_best", "--save-best", ("--save-best", "{d}/best.safetensors"), "target <= 1.05x"),
+    (
+        "save_every_best",
+        "--save-every 1000 --save-best",
+        ("--save-every", "1000", "--save-best", "{d}/best.safetensors"),
+        "target <= 1.05x",
+    ),
+    (
+        "loggers",
+        "--metrics --csv --tensorboard",
+        ("--metrics", "{d}/m.jsonl", "--csv", "{d}/m.csv", "--tensorboard", "{d}/tb"),
+        "",
+    ),
+)
 
 
-def _run_s(setup, steps: int = STEPS) -> tuple[float, float]:
-    """(wall, CPU) seconds to train ``steps`` with what ``setup(trainer)`` returns as run()
-    keywords. CPU time counts every thread of this process (a background writer too) and
-    not the other processes that share the machine, so its ratio is the steadier one."""
-    trainer = Trainer(get_scenario("regression").with_overrides({"training.steps": 10**8}))
-    kwargs = setup(trainer)
-    t0, c0 = time.perf_counter(), time.process_time()
-    trainer.run(steps=steps, interval=0.25, **kwargs)
-    if "at_every" in kwargs:
-        kwargs["at_every"].finish()  # the end-of-run wait and write the command line does
-    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
-    for obs in kwargs.get("observers", ()):
-        obs.close()
-    return elapsed, cpu
+def in_process(argv: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``torchplay ARGV`` run by the command line's ``main`` here.
+    CPU counts every thread of this process (the background writers too) and not the
+    other processes sharing the machine: the steadier of the two under load."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        t0, c0 = time.perf_counter(), time.process_time()
+        code = cli.main(argv)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    if code != 0:
+        raise RuntimeError(f"torchplay {' '.join(argv)} exited {code}")
+    return wall, cpu
 
 
-def _plain(trainer) -> dict:
-    return {}
+def fresh_process(argv: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``python -m torchplay.tui.cli ARGV`` in a new process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    cmd = [sys.executable, "-m", "torchplay.tui.cli", *argv]
+    subprocess.run(cmd, check=True, capture_output=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
-def side_by_side(setup, reps: int = 5) -> tuple[float, float, list[float], list[float]]:
-    """(median wall seconds without, with, per-pair wall ratios with/without, per-pair CPU
-    ratios)."""
-    _run_s(_plain, 2000)  # warm up
-    base, with_, ratios, cpu = [], [], [], []
-    for _ in range(reps):
-        (a, ca), (b, cb) = _run_s(_plain), _run_s(setup)
-        base.append(a)
-        with_.append(b)
-        ratios.append(b / a)
-        cpu.append(cb / ca)
-    return statistics.median(base), statistics.median(with_), ratios, cpu
+Timing = tuple[float, float]
 
 
-def all_loggers(folder: Path):
-    """JSONL, CSV and TensorBoard loggers into ``folder``."""
-    loggers.tensorboard_available()  # import once, outside the timing
+def ab_pairs(run, extra: tuple[str, ...], pairs: int = PAIRS) -> tuple[list[Timing], list[Timing]]:
+    """(baseline, feature) (wall, CPU) seconds of ``pairs`` ABBA-ordered pairs; every run
+    gets a fresh folder, so no file is appended to or replaced across runs."""
+    base, feat = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        folders = iter(range(4 * pairs + 2))
 
-    def setup(trainer) -> dict:
-        n = len(list(folder.iterdir()))
-        spec, task = trainer.spec, trainer.task
-        return {
-            "observers": [
-                loggers.JsonlLogger(str(folder / f"m{n}.jsonl"), spec, task),
-                loggers.CsvLogger(str(folder / f"m{n}.csv"), spec, task),
-                loggers.TensorBoardLogger(str(folder / f"tb{n}"), spec, task),
-            ]
-        }
+        def argv(flags: tuple[str, ...]) -> list[str]:
+            d = Path(tmp) / str(next(folders))
+            d.mkdir()
+            return [a.format(d=d) for a in (*BASE, *flags)]
 
-    return setup
+        run(argv(extra))  # warm up: imports (TensorBoard's) and caches, outside the timing
+        for i in range(pairs):
+            if i % 2 == 0:
+                base.append(run(argv(())))
+                feat.append(run(argv(extra)))
+            else:
+                feat.append(run(argv(extra)))
+                base.append(run(argv(())))
+    return base, feat
 
 
-def periodic_saves(folder: Path, best: bool):
-    """The command line's saver: --save-every 1,000 (and --save-best) into ``folder``."""
-
-    def setup(trainer) -> dict:
-        args = argparse.Namespace(
-            save=str(folder / "run.safetensors"),
-            save_every=1000,
-            save_best=str(folder / "best.safetensors") if best else None,
-        )
-        saver = PeriodicSaver(trainer, args, Interrupts())
-        return {"every": saver.every, "at_every": saver}
-
-    return setup
+def _row(label: str, base: list[Timing], feat: list[Timing], target: str) -> tuple:
+    """(median wall ratio, median CPU ratio, table row) of ABBA pairs."""
+    wall = [b[0] / a[0] for a, b in zip(base, feat, strict=True)]
+    cpu = [b[1] / a[1] for a, b in zip(base, feat, strict=True)]
+    med, med_cpu = statistics.median(wall), statistics.median(cpu)
+    note = (
+        f"pairs {min(wall):.3f}-{max(wall):.3f}, n={len(wall)}; "
+        f"CPU {med_cpu:.3f}x, {min(cpu):.3f}-{max(cpu):.3f}"
+    )
+    return (
+        med,
+        med_cpu,
+        (
+            label,
+            f"{statistics.median(a[0] for a in base):.3f}",
+            f"{statistics.median(b[0] for b in feat):.3f}",
+            f"{med:.3f}x",
+            f"{target} ({note})".strip() if target else f"({note})",
+        ),
+    )
 
 
 def save_cost(reps: int = 9) -> tuple[float, float, float]:
     """Median seconds of what runs on the loop, side by side: 1,000 steps (the work between
     two saves at N = 1,000), one --save-every write's part (``to_bytes``; the writer thread
-    does the rest) and one --save-best write's part (``best_to_bytes``). Less exposed to the
-    machine's load than whole runs: each piece is short and they alternate."""
+    does the rest) and one --save-best write's part (``best_to_bytes``)."""
     from torchplay.engine import checkpoint
 
     trainer = Trainer(get_scenario("regression").with_overrides({"training.steps": 10**8}))
@@ -117,33 +155,20 @@ def save_cost(reps: int = 9) -> tuple[float, float, float]:
 
 def rows() -> tuple[dict[str, float], list[tuple[str, str, str, str, str]]]:
     """Results and table rows for ``make bench``."""
-    res: dict[str, float] = {}
+    res: dict[str, float] = {"workflow_load_avg_1min_start": os.getloadavg()[0]}
     out = []
-    cases = (
-        ("loggers", "JSONL+CSV+TensorBoard", all_loggers, ""),
-        ("save_every", "--save-every 1000", lambda f: periodic_saves(f, False), "target <= 1.05x"),
-        (
-            "save_every_best",
-            "--save-every 1000 --save-best",
-            lambda f: periodic_saves(f, True),
-            "target <= 1.05x",
-        ),
+    head = f"train regression --steps {STEPS:,} --save F"
+    for key, label, extra, target in CASES:
+        base, feat = ab_pairs(in_process, extra)
+        label = f"{head}: plain vs {label} (s)"
+        res[f"{key}_overhead_ratio"], res[f"{key}_cpu_ratio"], row = _row(label, base, feat, target)
+        out.append(row)
+    base, feat = ab_pairs(fresh_process, CASES[0][2], pairs=6)
+    label = f"the same, a fresh process each: plain vs {CASES[0][1]} (s)"
+    res["save_every_fresh_process_ratio"], res["save_every_fresh_process_cpu_ratio"], row = _row(
+        label, base, feat, ""
     )
-    for key, label, make, target in cases:
-        with tempfile.TemporaryDirectory() as tmp:
-            a, b, ratios, cpu = side_by_side(make(Path(tmp)))
-        res[f"{key}_overhead_ratio"] = statistics.median(ratios)
-        res[f"{key}_cpu_ratio"] = statistics.median(cpu)
-        out.append(
-            (
-                f"regression {STEPS:,} steps: plain vs {label} (s)",
-                f"{a:.3f}",
-                f"{b:.3f}",
-                f"{res[f'{key}_overhead_ratio']:.3f}x",
-                f"{target} (wall spread {min(ratios):.3f}-{max(ratios):.3f}; CPU "
-                f"{res[f'{key}_cpu_ratio']:.3f}x, {min(cpu):.3f}-{max(cpu):.3f})".strip(),
-            )
-        )
+    out.append(row)
     steps, every, best = save_cost()
     res["save_every_loop_ratio"] = (steps + every) / steps
     res["save_every_best_loop_ratio"] = (steps + every + best) / steps
@@ -153,9 +178,10 @@ def rows() -> tuple[dict[str, float], list[tuple[str, str, str, str, str]]]:
             f"{steps * 1e3:.1f}",
             f"{(steps + every) * 1e3:.1f}",
             f"{res['save_every_loop_ratio']:.3f}x",
-            f"target <= 1.05x (with --save-best {res['save_every_best_loop_ratio']:.3f}x)",
+            f"(with --save-best {res['save_every_best_loop_ratio']:.3f}x)",
         )
     )
+    res["workflow_load_avg_1min_end"] = os.getloadavg()[0]
     return res, out
 
 
@@ -163,6 +189,9 @@ if __name__ == "__main__":
     import torch
 
     torch.set_num_threads(1)
-    _, table = rows()
+    results, table = rows()
+    width = max(len(r[0]) for r in table)
     for r in table:
-        print("  ".join(r))
+        print(f"{r[0]:<{width}}  {r[1]:>10}  {r[2]:>10}  {r[3]:>7}  {r[4]}")
+    start, end = results["workflow_load_avg_1min_start"], results["workflow_load_avg_1min_end"]
+    print(f"load average (1 min): {start:.2f} at the start, {end:.2f} at the end")

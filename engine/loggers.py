@@ -135,7 +135,10 @@ class TensorBoardLogger(_Logger):
         super().__init__(spec, task)
         from torch.utils.tensorboard import SummaryWriter
 
-        self.writer = SummaryWriter(log_dir=logdir)
+        # max_queue: with the default 10 the loop blocked on the writer thread, whose
+        # pure-Python crc32c costs ~20 us an event (TensorBoard alone on 20,000 regression
+        # steps, 8 ABBA runs: 1.07x -> 1.05x of a run without it).
+        self.writer = SummaryWriter(log_dir=logdir, max_queue=1000)
         toml = spec.to_toml().replace("\n", "\n    ")
         self.writer.add_text("spec", f"    {toml}", 0)  # indented: markdown code block
         self.writer.add_text("versions", json.dumps(versions()), 0)

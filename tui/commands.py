@@ -141,6 +141,10 @@ class PeriodicSaver:
     def __call__(self, trainer) -> None:
         from torchplay.engine import checkpoint
 
+        if trainer.step_count >= trainer.goal:
+            # The run's last step: the final save (and finish's best) follow at once, so
+            # a write here would only be waited for and replaced.
+            return
         if self.args.save_every:
             self.writer.submit(self.args.save, checkpoint.to_bytes(trainer))
         self.save_best(self.writer.submit)

@@ -44,7 +44,10 @@ def test_kill_9_leaves_a_loadable_file_at_a_multiple_of_n(tmp_path) -> None:
         ck.unlink()
 
 
-def test_save_every_writes_at_multiples_and_at_the_end(cli, tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize(("steps", "written"), [(23, [5, 10, 15, 20, 23]), (20, [5, 10, 15, 20])])
+def test_save_every_writes_at_multiples_and_at_the_end(
+    cli, tmp_path, monkeypatch, steps, written
+) -> None:
     ck = tmp_path / "run.safetensors"
     seen = []
     original = checkpoint.to_bytes
@@ -54,10 +57,11 @@ def test_save_every_writes_at_multiples_and_at_the_end(cli, tmp_path, monkeypatc
         return original(trainer)
 
     monkeypatch.setattr(checkpoint, "to_bytes", spy)
-    code, _, err = cli("train", "--steps", "23", "--quiet", "--save", str(ck), "--save-every", "5")
+    args = ("--steps", str(steps), "--quiet", "--save", str(ck), "--save-every", "5")
+    code, _, err = cli("train", *args)
     assert code == 0, err
-    assert seen == [5, 10, 15, 20, 23]
-    assert checkpoint.load(ck).step == 23
+    assert seen == written  # a last step at a multiple is written once, by the final save
+    assert checkpoint.load(ck).step == steps
 
 
 def test_save_best_keeps_the_lowest_test_loss(cli, tmp_path) -> None:

@@ -63,3 +63,39 @@ def test_history_json_is_incremental_and_equal_to_a_full_dump() -> None:
     h.points = [p for p in h.points if p[0] <= 16]  # a diverged step undone: a new list
     assert h.to_json() == json.dumps(h.to_dict())
     assert History.from_dict(json.loads(h.to_json())) == h
+
+
+def test_history_json_after_thinning_encodes_only_new_points(monkeypatch) -> None:
+    import json
+
+    from torchplay.engine import history as history_module
+    from torchplay.engine.history import History
+
+    real, encoded = history_module._point_json, []
+
+    def counting(point):
+        encoded.append(point)
+        return real(point)
+
+    monkeypatch.setattr(history_module, "_point_json", counting)
+    h = History(capacity=32)
+    for step in range(1, 300):
+        if h.due(step):
+            h.add((step, 1.0 / step, None if step % 3 else 0.5 / step))
+        if step % 5 == 0:  # a periodic save now and then: thinning falls between saves
+            encoded.clear()
+            assert h.to_json() == json.dumps(h.to_dict())
+            # Only the points recorded since the previous save (at most 5) were encoded.
+            assert len(encoded) <= 5, (step, len(encoded))
+    assert h.stride == 16  # it thinned four times
+
+
+def test_history_json_of_non_finite_and_odd_losses_matches_json() -> None:
+    import json
+
+    from torchplay.engine.history import History
+
+    h = History()
+    for p in [(1, float("inf"), None), (2, 0.5, float("nan")), (3, 0, 1e-300), (4, -0.0, 2.5e17)]:
+        h.add(p)
+    assert h.to_json() == json.dumps(h.to_dict())
