@@ -15,8 +15,9 @@ STEP = 4
 
 
 def default_width(columns: int) -> int:
-    """A third of the terminal, between 34 (80 columns) and 44 (200 columns)."""
-    return max(34, min(44, columns // 3))
+    """A third of the terminal, between 35 (80 columns: 34 and the scrollbar the panel
+    needs on 24 rows) and 44 (200 columns)."""
+    return max(35, min(44, columns // 3))
 
 
 def panel_width(columns: int, offset: int = 0) -> int:

@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, Select
 from textual.widgets.select import InvalidSelectValueError
 from torchplay.engine.datafields import parse_features
 from torchplay.engine.scenarios import SCENARIOS, get_scenario
+from torchplay.engine.schedule import SCHEDULES
 from torchplay.engine.spec import (
     ACTIVATIONS,
     CLASSIFICATION_DATASETS,
@@ -31,11 +32,19 @@ NUMERIC = {
     "features": ("features", "data.features", parse_features),
     "hidden": ("hidden", "model.hidden", lambda text: parse_hidden(_widths(text))),
     "lr": ("lr", "training.lr", float),
+    "schedule_every": ("sched every", "training.schedule_every", int),
+    "schedule_gamma": ("sched gamma", "training.schedule_gamma", float),
+    "schedule_decay": ("sched decay", "training.schedule_decay", float),
+    "schedule_period": ("sched period", "training.schedule_period", int),
+    "schedule_min_lr": ("sched min lr", "training.schedule_min_lr", float),
+    "schedule_patience": ("sched wait", "training.schedule_patience", int),
     "momentum": ("momentum", "training.momentum", float),
     "weight_decay": ("wt decay", "training.weight_decay", float),
     "l1": ("L1", "training.l1", float),
     "l2": ("L2", "training.l2", float),
     "steps": ("steps", "training.steps", lambda text: _steps(text)),
+    "patience": ("patience", "training.patience", int),
+    "min_delta": ("min delta", "training.min_delta", float),
     "batch_size": ("batch (0=all)", "training.batch_size", int),
     "seed": ("seed", "data.seed", int),
 }
@@ -48,6 +57,28 @@ def _steps(text: str) -> int:
 
 PLACEHOLDERS = {"hidden": "none", "steps": "until paused"}
 """What an empty field means, shown in it."""
+
+SCHEDULE_FIELDS = {
+    "constant": (),
+    "step": ("schedule_every", "schedule_gamma"),
+    "cosine": ("schedule_period", "schedule_min_lr"),
+    "exponential": ("schedule_decay",),
+    "plateau": ("schedule_gamma", "schedule_patience", "schedule_min_lr"),
+}
+"""The parameter fields each schedule uses; the others are hidden (engine/schedule.py)."""
+CHOICES = {
+    "dataset": "data.dataset",
+    "activation": "model.activation",
+    "optimizer": "training.optimizer",
+    "schedule": "training.schedule",
+}
+"""Choice id -> spec key, for the choices that are spec fields (not the scenario)."""
+
+
+def _value(spec: Spec, key: str):
+    """The value of a dotted spec key (``training.schedule``)."""
+    section, name = key.split(".")
+    return getattr(getattr(spec, section), name)
 
 
 def _widths(text: str) -> str:
@@ -106,10 +137,12 @@ class ControlPanel(VerticalScroll, can_focus=False):
                 yield from self._choice("optimizer", OPTIMIZERS, s.training.optimizer)
             if key == "hidden":
                 yield from self._choice("activation", ACTIVATIONS, s.model.activation)
+            if key == "schedule_every":
+                yield from self._choice("schedule", SCHEDULES, s.training.schedule)
             chars = WIDTHS_CHARS if key == "hidden" else NUMBER_CHARS
             field = NumberField(self._text(key, s), chars, id=key, compact=True)
             field.placeholder = PLACEHOLDERS.get(key, "")
-            yield from self._row(label, field)
+            yield from self._row(label, field, f"{key}-row")
             error = Label("", id=f"{key}-error", classes="error")
             error.display = False
             yield error
@@ -121,10 +154,19 @@ class ControlPanel(VerticalScroll, can_focus=False):
         yield from self._row(name, select)
 
     @staticmethod
-    def _row(label: str, widget) -> ComposeResult:
-        with Horizontal(classes="row"):
+    def _row(label: str, widget, row_id: str | None = None) -> ComposeResult:
+        with Horizontal(classes="row", id=row_id):
             yield Label(label, classes="name")
             yield widget
+
+    def on_mount(self) -> None:
+        self._show_schedule_fields(self.spec.training.schedule)
+
+    def _show_schedule_fields(self, schedule: str) -> None:
+        """Show the parameter rows the schedule uses, hide the others."""
+        used = SCHEDULE_FIELDS.get(schedule, ())
+        for key in {k for keys in SCHEDULE_FIELDS.values() for k in keys}:
+            self.query_one(f"#{key}-row").display = key in used
 
     @staticmethod
     def _text(key: str, s: Spec) -> str:
@@ -142,7 +184,9 @@ class ControlPanel(VerticalScroll, can_focus=False):
             "seed": s.data.seed,
             "hidden": ",".join(map(str, s.model.hidden)),
             "steps": "" if s.training.steps >= MAX_STEPS else s.training.steps,
-        }[key]
+        }.get(key)
+        if value is None:  # the rest are named as in TrainingSpec
+            value = getattr(s.training, key)
         return str(value)
 
     def show(self, spec: Spec) -> None:
@@ -151,15 +195,12 @@ class ControlPanel(VerticalScroll, can_focus=False):
         self.spec = self.base = spec
         for key in NUMERIC:
             self.query_one(f"#{key}", Input).value = self._text(key, spec)
-        for sel, value in (
-            ("dataset", spec.data.dataset),
-            ("activation", spec.model.activation),
-            ("optimizer", spec.training.optimizer),
-        ):
+        for sel, spec_key in CHOICES.items():
             try:
-                self.query_one(f"#{sel}", Select).value = value
+                self.query_one(f"#{sel}", Select).value = _value(spec, spec_key)
             except InvalidSelectValueError:  # e.g. a csv: dataset: not one of the choices
                 pass
+        self._show_schedule_fields(spec.training.schedule)
         self.call_after_refresh(self._done_loading)
 
     def _done_loading(self) -> None:
@@ -168,11 +209,7 @@ class ControlPanel(VerticalScroll, can_focus=False):
     def read(self) -> tuple[Spec | None, dict[str, str]]:
         """The spec the fields describe, and an error for every invalid field at once."""
         overrides, errors = {}, {}
-        for sel, spec_key in (
-            ("dataset", "data.dataset"),
-            ("activation", "model.activation"),
-            ("optimizer", "training.optimizer"),
-        ):
+        for sel, spec_key in CHOICES.items():
             overrides[spec_key] = self.query_one(f"#{sel}", Select).value
         for key, (label, spec_key, parse) in NUMERIC.items():
             text = self.query_one(f"#{key}", Input).value
@@ -226,6 +263,8 @@ class ControlPanel(VerticalScroll, can_focus=False):
             self.show(get_scenario(str(event.value)))
             self.post_message(self.Changed(self.spec, "scenario"))
             return
+        if event.select.id == "schedule":
+            self._show_schedule_fields(str(event.value))
         if event.select.id == "dataset":
             # A dataset of the other task needs that task's loss and outputs.
             self.base = self.base.with_overrides({"training.loss": "auto"})

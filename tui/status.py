@@ -73,6 +73,8 @@ def status_line(
     shown = state
     if state == "diverged" and last is not None:
         shown = f"diverged at step {last.diverged_at}: lower lr or reset"
+    if state == "stopped_early":
+        shown = "stopped early: best weights restored"
     if state == "error":
         shown = f"error: {error} (r restarts the engine)"
     if state == "starting":

@@ -12,7 +12,7 @@ from torchplay.engine import checkpoint
 from torchplay.tui.app import PlaygroundApp
 from torchplay.tui.cli import main as cli_main
 from torchplay.tui.layout import panel_width
-from torchplay.tui.panel import ControlPanel
+from torchplay.tui.panel import NUMERIC, SCHEDULE_FIELDS, ControlPanel
 from torchplay.tui.screens import ConfirmDialog
 
 from tests.tui.helpers import long_run, status, wait_for
@@ -72,7 +72,8 @@ async def test_panel_width_fits_labels_and_moves_with_keys(size) -> None:
         panel = app.query_one(ControlPanel)
         assert panel.outer_size.width == panel_width(size[0])
         for label in panel.query(".name").results(Label):
-            assert label.size.width > len(str(label.render())), label.render()
+            if label.parent.display:  # a schedule's hidden parameters: none of its size
+                assert label.size.width > len(str(label.render())), label.render()
         for select in panel.query(Select):  # the longest choice and its arrow, in full
             assert select.size.width >= len("classification") + 3, select.id
         await pilot.press("greater_than_sign")
@@ -108,3 +109,45 @@ async def test_live_lr_shown_after_a_declined_reset_and_saved(tmp_path, capsys) 
     assert cli_main(["info", str(path), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert (info["lr"], info["spec_lr"]) == (0.01, 0.05)
+
+
+async def test_schedule_and_patience_fields_reach_the_run() -> None:
+    """The schedule choice shows its own parameter rows; a step schedule typed in the panel
+    sets the run's lr, and patience ends the run early with the best weights."""
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        panel = app.query_one(ControlPanel)
+
+        def shown() -> list[str]:
+            rows = panel.query(".row").results()
+            return [r.id[: -len("-row")] for r in rows if r.id and r.display and "sched" in r.id]
+
+        assert shown() == []  # constant: no parameters
+        schedule = app.query_one("#schedule", Select)
+        for name, fields in SCHEDULE_FIELDS.items():
+            schedule.value = name
+            await pilot.pause()
+            assert shown() == [k for k in NUMERIC if k in fields], name
+            for key in fields:  # every shown label in full
+                label = app.query_one(f"#{key}-row").query_one(Label)
+                assert label.size.width > len(str(label.render())), key
+        schedule.value = "step"
+        app.query_one("#schedule_every").value = "10"
+        app.query_one("#schedule_gamma").value = "0.25"
+        app.query_one("#steps").value = "25"
+        await wait_for(pilot, lambda: app.spec.training.schedule_gamma == 0.25)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "finished")
+        assert app.last.lr_now == 0.2 * 0.25**2  # steps 20-24 run at lr * gamma ** 2
+
+        app.query_one("#steps").value = "100000"
+        app.query_one("#patience").value = "40"
+        app.query_one("#min_delta").value = "0.01"
+        await wait_for(pilot, lambda: app.spec.training.patience == 40)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 0)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "stopped_early")
+        assert 40 <= app.last.step < 1000
+        assert "stopped early" in status(app)
