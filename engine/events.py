@@ -158,6 +158,10 @@ class SweepStarted:
     """Where it trains: ``this machine``, or the Ray cluster's one-line description."""
 
 
+SWEEP_POINTS = 400
+"""Loss points the app keeps per sweep member (a ``History`` of this capacity)."""
+
+
 @dataclass(frozen=True)
 class SweepStepsCompleted:
     """A sweep's progress, one entry per member (grid order)."""
@@ -168,7 +172,8 @@ class SweepStepsCompleted:
     losses: list[float | None]
     """The latest recorded loss (test loss, else the batch's train loss)."""
     points: list[list[tuple[int, float]]]
-    """(step, loss) points recorded since the previous event."""
+    """(step, loss) points recorded since the previous event, only those a ``History``
+    of capacity :data:`SWEEP_POINTS` fed every event's points keeps (its stride)."""
     model_steps_per_s: float
     state: str
     """The sweep's own state: ``running``, ``finished`` or ``paused`` (stopped)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from dataclasses import dataclass, field
@@ -39,8 +40,8 @@ class History:
                 self._encoded = (self.points, [parts[i] for i in keep if i < len(parts)])
 
     def since(self, step: int) -> list[Point]:
-        """Points recorded after ``step``."""
-        return [p for p in self.points if p[0] > step]
+        """Points recorded after ``step`` (a binary search: the steps only grow)."""
+        return self.points[bisect.bisect_right(self.points, step, key=_step) :]
 
     def to_dict(self) -> dict:
         return {
@@ -78,3 +79,7 @@ def _point_json(p: Point) -> str:
     if math.isfinite(train) and (test is None or math.isfinite(test)):
         return f"[{step}, {train!r}, {'null' if test is None else repr(test)}]"
     return json.dumps(p)
+
+
+def _step(point: Point) -> int:
+    return point[0]

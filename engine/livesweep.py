@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from torchplay.engine import events as ev
 from torchplay.engine.grid import Member, members, parse_grid
-from torchplay.engine.history import Point
+from torchplay.engine.history import History, Point
 from torchplay.engine.population import Population, group_key
 from torchplay.engine.raycluster import LOCAL
 from torchplay.engine.spec import Spec
@@ -52,6 +52,8 @@ class LiveSweep:
         self.trainers: list[Trainer | None] = [None] * len(self.members)
         self.sent = [0] * len(self.members)
         """The last step whose loss point each member's events carried."""
+        self.shown = [History(capacity=ev.SWEEP_POINTS) for _ in self.members]
+        """What the app's history of each member holds (its stride picks what to send)."""
         self.done = 0
         self.start = time.perf_counter()
 
@@ -83,9 +85,9 @@ class LiveSweep:
             pts = t.history.points
             losses.append(_loss(pts[-1]) if pts else None)
             new = t.history.since(self.sent[i])
-            points.append([(p[0], _loss(p)) for p in new])
             if new:
                 self.sent[i] = new[-1][0]
+            points.append(_thinned(self.shown[i], new))
         wall = time.perf_counter() - self.start
         return ev.SweepStepsCompleted(
             steps=steps,
@@ -214,6 +216,16 @@ def _restore(raw: bytes) -> Trainer:
         return restore(path)
     finally:
         os.unlink(path)
+
+
+def _thinned(shown: History, new: list[Point]) -> list[tuple[int, float]]:
+    """The (step, loss) of the ``new`` points that ``shown`` records (it records them)."""
+    out = []
+    for p in new:
+        if shown.due(p[0]):
+            shown.add(p)
+            out.append((p[0], _loss(p)))
+    return out
 
 
 def _plain(value):

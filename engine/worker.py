@@ -19,6 +19,10 @@ from torchplay.engine.views import DEFAULT_GRID
 
 EMIT_INTERVAL = 0.05
 """Seconds between progress events: at most 20 a second (the app redraws one chart each)."""
+SWEEP_INTERVAL = 0.2
+"""Seconds between a sweep's progress events (and its reads of commands): the sweep
+screen redraws twice a second, and each event costs the training process a pass over
+every member's history and the app's process an unpickle and a pass over every member."""
 
 
 class MidRun(Enum):
@@ -200,10 +204,10 @@ class Engine(LineageCommands):
         self.conn.send(live.started(f"Ray at {address}" if address else "this machine"))
         self.stop.clear()
         if address:
-            where = live.run_ray(address, emit, EMIT_INTERVAL, self.stop)
+            where = live.run_ray(address, emit, SWEEP_INTERVAL, self.stop)
             self.conn.send(live.started(where))
         else:
-            live.run(emit, EMIT_INTERVAL, self.stop)
+            live.run(emit, SWEEP_INTERVAL, self.stop)
 
     def open_member(self, index: int) -> None:
         """Make member ``index`` of the last sweep the playground's run, where it stands."""

@@ -12,23 +12,24 @@ curves. Enter on a cell opens that member in the playground, paused where it sta
 
 from __future__ import annotations
 
-import statistics
 from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Sparkline, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 from torchplay.engine import events as ev
 from torchplay.engine.errors import InputError
 from torchplay.engine.grid import members, parse_grid
 from torchplay.engine.history import History
 from torchplay.engine.raycluster import LOCAL, parse_address
 from torchplay.engine.spec import Spec, SpecError
-from torchplay.tui.plotting import DIVERGED_STYLE, curve, heat_style, log_range
+from torchplay.tui.heatmap import Heatmap
+from torchplay.tui.plotting import DIVERGED_STYLE, heat_style, log_range
+from torchplay.tui.smallmultiples import SmallMultiples
 
 DEFAULT_AXES = ("training.lr=0.05,0.1,0.2,0.4", "data.seed=1..4")
 TICK = 0.5
@@ -57,34 +58,6 @@ def check_address(text: str) -> str:
     if text and text != LOCAL:
         parse_address(text)
     return text
-
-
-class Heatmap(DataTable):
-    """The grid's cells; Enter on one opens its member (and says so in the footer)."""
-
-    BINDINGS = [Binding("enter", "select_cursor", "Open member")]
-
-
-class SweepCurves(Grid):
-    """Small multiples: the loss curves (log scale, one sparkline each) of the best and
-    the worst few members, with their values and current loss."""
-
-    curves: list[tuple[str, list[tuple[int, float]]]] = []
-
-    def compose(self) -> ComposeResult:
-        for i in range(2 * FEW):
-            with Vertical(classes="curve"):
-                yield Static("", id=f"curve-title-{i}", classes="curve-title")
-                yield Sparkline([], id=f"curve-{i}", summary_function=statistics.fmean)
-
-    def show(self, curves: list[tuple[str, list[tuple[int, float]]]]) -> None:
-        """Titles and (step, loss) points, best first; cells past them are emptied."""
-        self.curves = curves
-        for i in range(2 * FEW):
-            title, points = curves[i] if i < len(curves) else ("", [])
-            self.query_one(f"#curve-title-{i}", Static).update(title)
-            spark = self.query_one(f"#curve-{i}", Sparkline)
-            spark.data = curve(points, 2 * max(10, spark.size.width))
 
 
 class SweepScreen(Screen[None]):
@@ -123,8 +96,8 @@ class SweepScreen(Screen[None]):
                 yield Static("", id="sweep-info")
             with Vertical(id="sweep-view"):
                 yield Static("Start trains the grid; Enter on a cell opens it", id="heat-title")
-                yield Heatmap(id="heatmap", cursor_type="cell")
-                yield SweepCurves(id="sweep-curves")
+                yield Heatmap(id="heatmap")
+                yield SmallMultiples(id="sweep-curves")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -164,7 +137,7 @@ class SweepScreen(Screen[None]):
         self.client.sweep(*asked)
         self.running = self.fresh = True
         self.query_one("#sweep-info", Static).update("starting...")
-        self.query_one("#heatmap", DataTable).focus()  # arrows pick a member, Enter opens it
+        self.query_one(Heatmap).focus()  # arrows pick a member, Enter opens it
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         if not self.running:
@@ -200,29 +173,21 @@ class SweepScreen(Screen[None]):
 
     def _layout(self, event: ev.SweepStarted) -> None:
         """One cell per member: the first key across, the second down."""
-        table = self.query_one("#heatmap", DataTable)
-        table.clear(columns=True)
-        self.histories = [History(capacity=400) for _ in event.overrides]
-        self.shown: list[Text | None] = [None] * len(event.overrides)
+        table = self.query_one(Heatmap)
+        self.histories = [History(capacity=ev.SWEEP_POINTS) for _ in event.overrides]
         self.last = None
         (k0, v0), rest = event.axes[0], event.axes[1:]
         if rest:
             k1, v1 = rest[0]
-            for v in v0:
-                table.add_column(_label(v), width=max(8, len(_label(v))))
-            for v in v1:
-                table.add_row(*["·"] * len(v0), label=_label(v))
+            table.reset([(_label(v), max(8, len(_label(v)))) for v in v0], list(map(_label, v1)))
             self.cells = [
                 Coordinate(i % len(v1), i // len(v1)) for i in range(len(event.overrides))
             ]
             title = f"loss by {k0} (across) and {k1} (down)"
         else:
-            table.add_column("loss", width=10)
-            for v in v0:
-                table.add_row("·", label=_label(v))
+            table.reset([("loss", 10)], list(map(_label, v0)))
             self.cells = [Coordinate(i, 0) for i in range(len(v0))]
             title = f"loss by {k0} (down)"
-        table.show_row_labels = True
         self.query_one("#heat-title", Static).update(f"{title} · greener is lower · ✗ diverged")
 
     # -- drawing -------------------------------------------------------------------------
@@ -233,7 +198,7 @@ class SweepScreen(Screen[None]):
             return
         self.stale = False
         last, started = self.last, self.started
-        table = self.query_one("#heatmap", DataTable)
+        table = self.query_one(Heatmap)
         lo, hi = log_range(
             [v for v, s in zip(last.losses, last.states, strict=True) if s != "diverged"]
         )
@@ -244,9 +209,7 @@ class SweepScreen(Screen[None]):
                 text = Text("·")
             else:
                 text = Text(f"{loss:.3g}", style=heat_style(loss, lo, hi))
-            if text != self.shown[i]:  # each cell update costs the table a re-render
-                self.shown[i] = text
-                table.update_cell_at(self.cells[i], text)
+            table.set_cell(self.cells[i], text)
         self._curves()
         done = sum(
             t if state in ("finished", "diverged") else min(s, t)
@@ -260,8 +223,11 @@ class SweepScreen(Screen[None]):
         ]
         if self.show_rate:  # off in snapshot tests: the only clock-dependent text
             parts.append(f"{last.model_steps_per_s:,.0f} model-steps/s")
-        self.query_one("#sweep-info", Static).update("\n".join(parts))
-        self.query_one("#sweep-start", Button).label = "Stop" if self.running else "Start"
+        self.query_one("#sweep-info", Static).update("\n".join(parts), layout=False)
+        button = self.query_one("#sweep-start", Button)
+        label = "Stop" if self.running else "Start"
+        if str(button.label) != label:  # a new label costs a layout pass
+            button.label = label
 
     def _curves(self) -> None:
         """The best and the worst few of the members that have a loss and did not diverge."""
@@ -272,11 +238,11 @@ class SweepScreen(Screen[None]):
             if loss is not None and state != "diverged"
         )
         chosen = ranked[:FEW] + ranked[max(FEW, len(ranked) - FEW) :]
-        self.query_one(SweepCurves).show(
+        self.query_one(SmallMultiples).show(
             [
                 (
                     _title(started.overrides[i], loss),
-                    [(p[0], p[1]) for p in self.histories[i].points],
+                    self.histories[i].points,
                 )
                 for loss, i in chosen
             ]
@@ -286,7 +252,7 @@ class SweepScreen(Screen[None]):
         """The member shown in ``cell`` of the heatmap."""
         return self.cells.index(cell) if cell in self.cells else None
 
-    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+    def on_heatmap_cell_selected(self, event: Heatmap.CellSelected) -> None:
         self.open(event.coordinate)
 
     def open(self, cell: Coordinate) -> None:

@@ -116,7 +116,7 @@ def test_snapshot_of_a_finished_sweep_with_a_diverged_member(snap_compare) -> No
         screen = await start_sweep(pilot, app, 50, ("training.lr=0.1,0.3,1000", "data.seed=1,2"))
         await finished(pilot, screen)
         curves = screen.query_one("#sweep-curves")
-        await wait_for(pilot, lambda: len(curves.curves) == 4)
+        await wait_for(pilot, lambda: len(curves.curves) == 4 and not curves.building)
         assert cells(screen)[4:] == ["✗ div", "✗ div"]  # lr 1000, both seeds
         await pilot.pause(0.2)
 
