@@ -240,12 +240,12 @@ def trainer_from(ckpt: Checkpoint, name: str):
             history=ckpt.history,
             optim=ckpt.optim,
             batch=ckpt.batch,
+            schedule=ckpt.schedule,
         )
     except (RuntimeError, ValueError, KeyError, IndexError) as exc:
         raise CheckpointError(f"{name!r}: optimizer or minibatch state unusable ({exc})") from None
     trainer.run_id = ckpt.run or trainer.run_id
     trainer.forked_from = ckpt.forked_from
-    trainer.schedule.load(ckpt.schedule)
     if ckpt.best is not None and trainer.best is not None:
         loss, step, flat = ckpt.best
         trainer.best.flat.copy_(flat)

@@ -45,6 +45,9 @@ def _load(child: Trainer, parent: Trainer, step: int, *, optimizer_state: bool) 
     if optimizer_state:
         child.stepper.load_state_tensors(snap.optim)
     child.batches.load_state_tensors(snap.batch)
+    # A plateau schedule goes on counting where the parent was: its drops so far, its
+    # best loss and the steps since it improved (a child of another schedule ignores it).
+    child.schedule.load(snap.schedule)
     child.step_count = step
     child.snapshots.take(child)
 

@@ -1,7 +1,8 @@
 """Weight snapshots for time travel and forks: log-spaced, bounded in count and bytes.
 
 A :class:`Snapshots` store keeps, for chosen steps, everything a run needs to go on from
-there exactly: the flat parameter buffer, the optimizer state and the minibatch state.
+there exactly: the flat parameter buffer, the optimizer state, the minibatch state and
+the plateau schedule's state.
 Steps are log-spaced: every step up to 14, then each step at least ``ratio`` times the
 last (1.075: about 105 snapshots by step 10,000, 137 by 100,000). When the store holds
 more than :data:`MAX_SNAPSHOTS` snapshots or :data:`MAX_BYTES` bytes, every other one
@@ -35,6 +36,9 @@ class Snapshot:
     optim: dict[str, torch.Tensor]
     batch: dict[str, torch.Tensor]
     lr: float
+    schedule: dict | None = None
+    """The plateau schedule's drops, best loss and last improvement at ``step``
+    (:meth:`torchplay.engine.schedule.Schedule.state`; None for the other schedules)."""
 
     @property
     def nbytes(self) -> int:
@@ -60,6 +64,7 @@ class Snapshots:
             trainer.stepper.state_tensors(),
             trainer.batches.state_tensors(),
             trainer.lr,
+            trainer.schedule.state(),
         )
         self.drop_after(step - 1)
         self.items.append(snap)

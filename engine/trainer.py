@@ -110,11 +110,17 @@ class Trainer:
         history: History | None = None,
         optim: dict[str, torch.Tensor] | None = None,
         batch: dict[str, torch.Tensor] | None = None,
+        schedule: dict | None = None,
     ) -> None:
         """Put this fresh trainer exactly where a saved run left it (a checkpoint, an
         imported net). A run saved mid-way comes back paused; a finished or diverged one
-        stays so."""
+        stays so. ``schedule``: the plateau schedule's state (``Schedule.state``).
+
+        Raises:
+            ValueError: ``schedule`` is not what ``Schedule.state`` writes.
+        """
         self.load_weights(weights)
+        self.schedule.load(schedule)
         if optim is not None:
             self.stepper.load_state_tensors(optim)
         if batch is not None:

@@ -37,6 +37,11 @@ def test_snapshots_stay_bounded_in_count() -> None:
             def state_tensors():
                 return {}
 
+        class schedule:  # noqa: N801
+            @staticmethod
+            def state():
+                return None
+
     store, fake = Snapshots(ratio=1.0001), Fake()
     for step in range(5_000):
         fake.step_count = step
@@ -67,6 +72,15 @@ def test_snapshots_stay_bounded_in_bytes(monkeypatch) -> None:
             "classification",
             {"training.optimizer": "rmsprop", "training.lr": 0.01, "training.momentum": 0.5},
         ),
+        (  # drops before and after the fork: the child goes on counting where it was
+            "classification",
+            {
+                "training.lr": 0.3,
+                "training.batch_size": 32,
+                "training.schedule": "plateau",
+                "training.schedule_patience": 10,
+            },
+        ),
     ],
 )
 def test_fork_with_unchanged_settings_equals_the_original(scenario, over) -> None:
@@ -80,6 +94,7 @@ def test_fork_with_unchanged_settings_equals_the_original(scenario, over) -> Non
     assert child.step_count == original.step_count == 600
     assert torch.equal(child.flat, original.flat)
     assert child.history.points == original.history.points
+    assert child.schedule.state() == original.schedule.state()
 
 
 def test_fork_with_a_lower_lr_changes_only_what_follows() -> None:
@@ -147,3 +162,24 @@ def test_checkpoint_records_the_fork_and_the_run(tmp_path) -> None:
     again = checkpoint.restore(path)
     assert again.run_id == child.run_id and again.forked_from == (t.run_id, 20)
     assert again.snapshots.steps == [0, 25]
+
+
+def test_fork_at_a_resumed_plateau_runs_first_step_goes_on_counting(tmp_path) -> None:
+    spec = get_scenario("classification").with_overrides(
+        {
+            "training.steps": 300,
+            "training.lr": 0.3,
+            "training.batch_size": 32,
+            "training.schedule": "plateau",
+            "training.schedule_patience": 10,
+        }
+    )
+    original = Trainer(spec)
+    original.run(steps=150)
+    assert original.schedule.drops  # the lr has dropped before the save
+    checkpoint.save(original, tmp_path / "half.safetensors")
+    original.run()
+    child = lineage.fork(checkpoint.restore(tmp_path / "half.safetensors"), 150)
+    child.run()
+    assert torch.equal(child.flat, original.flat)
+    assert child.schedule.state() == original.schedule.state()
