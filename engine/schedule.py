@@ -33,6 +33,15 @@ THRESHOLD = 1e-4
 """plateau: a loss counts as lower when below ``best * (1 - THRESHOLD)``."""
 MAX_DROPS = 10_000
 """plateau: the most drops one run records (the lr is then far below any use)."""
+USES = {
+    "constant": (),
+    "step": ("schedule_every", "schedule_gamma"),
+    "exponential": ("schedule_decay",),
+    "cosine": ("schedule_period", "schedule_min_lr"),
+    "plateau": ("schedule_gamma", "schedule_min_lr", "schedule_patience"),
+}
+"""The ``training.schedule_*`` fields each schedule reads (a saved spec leaves the others
+out while they hold their defaults)."""
 
 
 def check(training: Any) -> None:

@@ -330,8 +330,16 @@ class Spec:
         return out
 
     def to_toml(self) -> str:
-        """The spec as a TOML document that :func:`torchplay.engine.source.from_toml` reads back."""
-        return tomli_w.dumps(self.to_dict())
+        """The spec as a TOML document that :func:`torchplay.engine.source.from_toml` reads
+        back. Schedule parameters the chosen schedule does not read are left out while they
+        hold their defaults (reading fills them in again)."""
+        out = self.to_dict()
+        training, used = out["training"], schedule.USES[self.training.schedule]
+        for f in dataclasses.fields(TrainingSpec):
+            unused = f.name.startswith("schedule_") and f.name not in used
+            if unused and training[f.name] == f.default:
+                del training[f.name]
+        return tomli_w.dumps(out)
 
     def with_overrides(self, overrides: dict[str, Any]) -> Spec:
         """A copy with dotted fields replaced, e.g. ``{"training.lr": 0.1}``; validated."""

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torchplay.engine.scenarios import SCENARIOS, get_scenario
+from torchplay.engine.schedule import SCHEDULES, USES
 from torchplay.engine.source import from_toml
 from torchplay.engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError
 
@@ -31,6 +32,19 @@ def test_toml_errors(case: Case) -> None:
 def test_scenarios_round_trip(name: str) -> None:
     spec = get_scenario(name)
     assert from_toml(spec.to_toml()) == spec
+
+
+@pytest.mark.parametrize("name", SCHEDULES)
+def test_toml_holds_only_the_schedule_fields_its_schedule_reads(name: str) -> None:
+    spec = get_scenario("regression").with_overrides(
+        {"training.schedule": name, "training.lr": 0.5, "training.schedule_min_lr": 0.01}
+    )
+    written = {line.split(" = ")[0] for line in spec.to_toml().splitlines() if " = " in line}
+    fields = {f for f in written if f.startswith("schedule_")}
+    # schedule_min_lr is not a default here: kept, read or not, so the spec round-trips.
+    assert fields == {*USES[name], "schedule_min_lr"}
+    assert from_toml(spec.to_toml()) == spec
+    assert "schedule_" not in get_scenario("regression").to_toml()
 
 
 @settings(max_examples=60, deadline=None)
