@@ -72,7 +72,12 @@ def status_line(
     spaces around the separators; the steps/s stay."""
     shown = state
     if state == "diverged" and last is not None:
-        shown = f"diverged at step {last.diverged_at}: lower lr or reset"
+        # Step N's loss is that of the weights of step N-1; when it is not finite, step
+        # N-2's weights are the last with a finite loss: the run went back there.
+        shown = (
+            f"diverged at step {last.diverged_at} (kept the weights of step {last.step}): "
+            "lower lr or reset"
+        )
     if state == "stopped_early":
         shown = "stopped early: best weights restored"
     if state == "error":

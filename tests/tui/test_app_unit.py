@@ -69,8 +69,10 @@ async def test_diverged_and_crashed_runs_say_what_to_do() -> None:
     app = app_with(engine)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.last is not None)
+        engine.step_count = 5
         engine.emit(engine.progress(ev.RunState.DIVERGED, diverged_at=7))
-        await wait_for(pilot, lambda: "diverged at step 7: lower lr or reset" in status(app))
+        want = "diverged at step 7 (kept the weights of step 5): lower lr or reset │ step 5 │"
+        await wait_for(pilot, lambda: want in status(app))
         engine.emit(ev.EngineCrashed("Traceback ...\nValueError: boom\n"))
         await wait_for(pilot, lambda: "error: ValueError: boom (r restarts" in status(app))
         await pilot.press("r")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from torchplay.engine.events import RunState, StepsCompleted
 from torchplay.tui.status import status_line
 
@@ -38,3 +40,13 @@ def test_at_80_columns_the_rate_stays() -> None:
         assert len(line) <= 78 and line.endswith("4,184 steps/s"), line
         assert "step 40/100" in line and "train 0.1235" in line
     assert "test -" not in status_line("running", _last(None), width=78)
+
+
+def test_a_divergence_says_which_weights_it_kept() -> None:
+    # --lr 100 on regression: step 9's loss is not finite, the weights of step 7 are kept.
+    last = dataclasses.replace(_last(None), step=7, state=RunState.DIVERGED, diverged_at=9)
+    parts = status_line("diverged", last, width=200).split(" │ ")
+    assert parts[:2] == [
+        "diverged at step 9 (kept the weights of step 7): lower lr or reset",
+        "step 7/100",
+    ]
