@@ -17,11 +17,14 @@ Rules for a target (both functions apply them):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import stat
 import tempfile
 import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from torchplay.engine.errors import InputError
@@ -108,9 +111,18 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: str | os.PathLike, data: bytes, what: str = "") -> None:
+def write_atomic(
+    path: str | os.PathLike,
+    data: bytes,
+    what: str = "",
+    *,
+    claim: Callable[[Path], AbstractContextManager] | None = None,
+) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never
     a partial one: temp file in the same folder, fsync, ``os.replace``, fsync the folder.
+
+    ``claim(tmp)``, when given, is entered around creating the temp file ``tmp``: a
+    :class:`BackgroundWriter` records it there, so that another thread can remove it.
 
     Raises:
         TargetError: the target is not a regular file, the folder is missing or
@@ -125,7 +137,8 @@ def write_atomic(path: str | os.PathLike, data: bytes, what: str = "") -> None:
     # (a signal handler can raise between any two bytecodes) still removes it.
     tmp = real.parent / f".{real.name}.{secrets.token_hex(4)}.tmp"
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with claim(tmp) if claim is not None else contextlib.nullcontext():
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fh.fileno(), mode)
             fh.write(data)
@@ -158,15 +171,43 @@ class BackgroundWriter:
     so a file only moves forward, and each write is still atomic (a kill at any moment
     leaves the old file or the new one). An error is raised by the next :meth:`submit` or
     by :meth:`wait`, which also finishes every write handed over (call it before writing
-    the same path directly).
+    the same path directly). :meth:`abandon` gives up at once, leaving no temp file.
     """
 
     def __init__(self) -> None:
-        self._cv = threading.Condition()
+        self._cv = threading.Condition()  # reentrant: abandon() may run in a signal handler
         self._pending: dict[str, bytes] = {}
         self._busy = False
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
+        self._tmp: Path | None = None
+        """The temp file of the write in progress, once created."""
+        self._abandoned = False
+
+    def abandon(self) -> None:
+        """Give up now (the process is about to exit): drop the writes waiting and remove
+        the temp file of the one in progress. Without this, the writer, a daemon thread,
+        would die mid-write at exit and leave its temp file behind. Each target holds its
+        old file, or the new one if that write was already renamed into place; nothing is
+        written after this."""
+        with self._cv:
+            self._abandoned = True
+            self._pending.clear()
+            if self._tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(self._tmp)
+                self._tmp = None
+            self._cv.notify_all()
+
+    @contextlib.contextmanager
+    def _claim(self, tmp: Path):
+        # The temp file is created under the lock abandon() takes: so abandon either
+        # comes first (nothing is created) or finds the file and removes it.
+        with self._cv:
+            if self._abandoned:
+                raise _Abandoned(tmp)
+            self._tmp = tmp
+            yield
 
     def submit(self, path: str, data: bytes) -> None:
         """Write ``data`` to ``path`` soon.
@@ -207,11 +248,15 @@ class BackgroundWriter:
                 data = self._pending.pop(path)
                 self._busy = True
             try:
-                write_atomic(path, data)
+                write_atomic(path, data, claim=self._claim)
             except BaseException as exc:  # handed to the loop's thread
                 with self._cv:
                     self._error = exc
             finally:
                 with self._cv:
-                    self._busy = False
+                    self._busy, self._tmp = False, None
                     self._cv.notify_all()
+
+
+class _Abandoned(Exception):
+    """A background write asked for after :meth:`BackgroundWriter.abandon`."""

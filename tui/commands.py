@@ -156,7 +156,8 @@ class PeriodicSaver:
             TargetError: a write failed.
         """
         if self.every:
-            with self.interrupts.saving(self.args.save or self.args.save_best):
+            path = self.args.save or self.args.save_best
+            with self.interrupts.saving(path, abandon=self.writer.abandon):
                 self.writer.wait()
         if self.args.save_best:
             with self.interrupts.saving(self.args.save_best):

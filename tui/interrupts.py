@@ -4,7 +4,8 @@ SIGINT (Ctrl-C), SIGTERM and SIGHUP (an SSH hang-up) all ask the run to stop aft
 step in progress; the command then saves that last completed step to ``--save`` and
 exits 130, 143 or 129 (the first signal decides). A signal that arrives while the
 checkpoint is being written waits for it; a third signal abandons the save (the write is
-atomic: the file holds the previous checkpoint or the new one, never a partial one).
+atomic: the file holds the previous checkpoint or the new one, never a partial one, and
+no temp file stays behind, from a background write either).
 No order of signals prints a traceback.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from torchplay.engine.errors import EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM
@@ -64,6 +65,7 @@ class Interrupts:
         self.stop = threading.Event()
         self.caught: list[int] = []
         self._saving: str | None = None
+        self._abandon: Callable[[], None] | None = None
         self._old: dict = {}
 
     def __enter__(self) -> Interrupts:
@@ -83,6 +85,8 @@ class Interrupts:
         self.stop.set()
         if self._saving is not None and len(self.caught) >= ABANDON_AFTER:
             self._saving, path = None, self._saving  # raise once: later signals do nothing
+            if self._abandon is not None:
+                self._abandon()  # a write on another thread: remove its temp file now
             print(
                 f"torchplay: stopped while saving {path!r}: it holds the previous "
                 "checkpoint or the new one, never a partial file",
@@ -96,10 +100,16 @@ class Interrupts:
         return CODES[self.caught[0]] if self.caught else None
 
     @contextmanager
-    def saving(self, path: str) -> Iterator[None]:
-        """Signals that arrive inside this block wait for it (up to the third in all)."""
-        self._saving = path
+    def saving(self, path: str, abandon: Callable[[], None] | None = None) -> Iterator[None]:
+        """Signals that arrive inside this block wait for it (up to the third in all).
+
+        Args:
+            path: the file being written, named if a third signal abandons the save.
+            abandon: what gives up a write that runs on another thread (e.g.
+                ``BackgroundWriter.abandon``), called before the exit.
+        """
+        self._saving, self._abandon = path, abandon
         try:
             yield
         finally:
-            self._saving = None
+            self._saving = self._abandon = None

@@ -1,18 +1,25 @@
-"""--save-every (a kill -9 at any moment leaves a loadable file at a multiple of N) and
---save-best (the weights of the lowest test loss)."""
+"""--save-every (a kill -9 at any moment leaves a loadable file at a multiple of N; a
+third signal during a background save leaves no temp file) and --save-best (the weights
+of the lowest test loss)."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 from torchplay.engine import checkpoint
+from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.trainer import Trainer
+from torchplay.tui.commands import PeriodicSaver
+from torchplay.tui.interrupts import Interrupts
 
 from tests.conftest import ROOT
 
@@ -100,3 +107,50 @@ def test_save_best_keeps_the_lowest_test_loss(cli, tmp_path) -> None:
 def test_bad_save_every(cli, tmp_path, args, needle) -> None:
     code, out, err = cli("train", "--quiet", *args)
     assert code == 2 and needle in err and out == ""
+
+
+def test_third_signal_during_a_background_save_leaves_no_temp_file(tmp_path, monkeypatch) -> None:
+    """The periodic save's writer thread is held in its fsync (the temp file exists) while
+    the run ends; SIGTERMs keep coming until one lands in the wait for that write, the
+    third in all, which abandons it. The process would now exit, killing the writer, a
+    daemon thread, mid-write: its temp file must already be gone."""
+    ck = tmp_path / "ck.safetensors"
+    ck.write_bytes(b"the previous file")
+    held, release = threading.Event(), threading.Event()
+    fsync = os.fsync
+
+    def held_fsync(fd: int) -> None:
+        if threading.current_thread().name == "torchplay-writer":
+            held.set()
+            release.wait(60)
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", held_fsync)
+    trainer = Trainer(get_scenario("regression"))
+    args = argparse.Namespace(save=str(ck), save_every=1, save_best=None)
+    done = threading.Event()
+
+    def keep_signalling() -> None:
+        while not done.is_set():
+            os.kill(os.getpid(), signal.SIGTERM)
+            done.wait(0.05)
+
+    try:
+        with Interrupts() as interrupts:
+            saver = PeriodicSaver(trainer, args, interrupts)
+            # Periodic saves at steps 1..4, handed to the writer thread (held at the first).
+            trainer.run(steps=5, stop=interrupts.stop, every=saver.every, at_every=saver)
+            assert held.wait(60)
+            sender = threading.Thread(target=keep_signalling)
+            sender.start()
+            try:
+                with pytest.raises(SystemExit) as exit_:
+                    saver.finish()
+            finally:
+                done.set()
+                sender.join()
+            left = sorted(os.listdir(tmp_path))  # before the writer may go on
+    finally:
+        release.set()
+    assert exit_.value.code == 143 and len(interrupts.caught) >= 3
+    assert left == [ck.name] and ck.read_bytes() == b"the previous file"
