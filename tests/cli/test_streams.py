@@ -159,3 +159,18 @@ def test_predict_with_stdin_closed(ck) -> None:
         ["predict", ck, "-"], stdout=subprocess.PIPE, stdin=None, preexec_fn=lambda: os.close(0)
     )
     assert code == 2 and len(err.splitlines()) == 1 and "stdin is closed" in err, err
+
+
+def test_predict_with_stdin_a_directory_is_refused_by_python_itself(ck, tmp_path) -> None:
+    """Not ours to handle: the interpreter checks its standard streams before it runs any
+    code (pylifecycle.c, init_sys_streams), so the README documents exit 1 and the message
+    for it. This pins that contract; ``--csv DIR`` is ours (exit 2, one line)."""
+    fd = os.open(tmp_path, os.O_RDONLY)
+    try:
+        code, err = spawn(["predict", ck, "-"], stdout=subprocess.PIPE, stdin=fd)
+    finally:
+        os.close(fd)
+    assert code == 1 and "<stdin> is a directory, cannot continue" in err, err
+    assert "Traceback" not in err
+    code, err = spawn(["predict", ck, "--csv", str(tmp_path)], stdout=subprocess.PIPE)
+    assert code == 2 and len(err.splitlines()) == 1 and "Is a directory" in err, err
