@@ -5,6 +5,10 @@ typed by the field they set: integers also take ranges ``a..b`` (inclusive), flo
 take log ranges ``lo:hi:n`` (n values from lo to hi, evenly spaced in log), and
 ``model.hidden`` takes ``none`` or widths joined by ``x`` (``32x16``), since the comma
 separates values. Every value is validated against the base spec before any work starts.
+
+A spec file's ``[sweep]`` table gives axes too (:func:`parse_grid`'s ``table``): each entry
+is a key and a TOML list of values (``"training.lr" = [0.05, 0.1]``, ``model.hidden =
+[[8], [8, 8]]``) or a string in the ``--grid`` grammar (``"data.seed" = "1..4"``).
 """
 
 from __future__ import annotations
@@ -146,21 +150,31 @@ def parse_axis(text: str, base: Spec) -> Axis:
     return Axis(key, values)
 
 
-def parse_grid(texts: list[str], base: Spec) -> list[Axis]:
-    """All ``--grid`` arguments; a key may appear once.
+def parse_grid(
+    texts: list[str], base: Spec, table: dict[str, Any] | None = None, where: str = "[sweep]"
+) -> list[Axis]:
+    """All ``--grid`` arguments (a key may appear once) over a ``[sweep]`` ``table``'s
+    axes: the table's keys come first, in its order; a ``--grid`` for one of them replaces
+    its values, other ``--grid`` keys are added after. ``where`` names the table in errors
+    (``spec.toml [sweep]``).
 
     Raises:
-        GridError: see :func:`parse_axis`; a repeated key; a product over
-            :data:`MAX_MEMBERS` (checked before any spec is built).
+        GridError: see :func:`parse_axis` and :func:`table_texts`; a repeated key; no axis;
+            a product over :data:`MAX_MEMBERS` (checked before any spec is built).
     """
-    if not texts:
-        raise GridError("--grid: give at least one axis, e.g. --grid training.lr=0.05,0.1")
-    axes: list[Axis] = []
+    axes = [_table_axis(text, base, where) for text in table_texts(table or {}, where)]
+    given: dict[str, Axis] = {}
     for text in texts:
         axis = parse_axis(text, base)
-        if any(a.key == axis.key for a in axes):
+        if axis.key in given:
             raise GridError(f"--grid {axis.key}: given twice; list all its values in one --grid")
-        axes.append(axis)
+        given[axis.key] = axis
+    axes = [given.pop(a.key, a) for a in axes] + list(given.values())
+    if not axes:
+        raise GridError(
+            "--grid: give at least one axis, e.g. --grid training.lr=0.05,0.1 "
+            "(or a [sweep] table in a FILE.toml)"
+        )
     size = math.prod(len(a.values) for a in axes)
     if size > MAX_MEMBERS:
         dims = " x ".join(f"{a.key} {len(a.values)}" for a in axes)
@@ -168,6 +182,55 @@ def parse_grid(texts: list[str], base: Spec) -> list[Axis]:
             f"--grid: {size:,} members ({dims}) is over the {MAX_MEMBERS:,} limit; use fewer values"
         )
     return axes
+
+
+def table_texts(table: dict[str, Any], where: str = "[sweep]") -> list[str]:
+    """A ``[sweep]`` table's entries as ``KEY=V1,V2`` texts, in the table's order; a
+    nested table (``training.lr = [...]`` unquoted, as TOML reads it) gives dotted keys.
+
+    Raises:
+        GridError: an empty list, or a value that is neither a list, a string nor a
+            number or boolean, naming ``where`` and the key.
+    """
+    out = []
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out += table_texts({f"{key}.{k}": v for k, v in value.items()}, where)
+            continue
+        if isinstance(value, list):
+            if not value:
+                raise GridError(f'{where} {key}: empty list; give values like "{key}" = [A, B]')
+            tokens = [_token(key, v, where) for v in value]
+        else:
+            tokens = [value if isinstance(value, str) else _token(key, value, where)]
+        out.append(f"{key}={','.join(tokens)}")
+    return out
+
+
+def _token(key: str, value: Any, where: str) -> str:
+    """One TOML value as a ``--grid`` value (a list of integers: ``model.hidden`` widths)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        return "x".join(map(str, value)) or "none"
+    raise GridError(
+        f"{where} {key}: {value!r} is not a value; give a list like [0.05, 0.1] or a "
+        'string like "1..4"'
+    )
+
+
+def _table_axis(text: str, base: Spec, where: str) -> Axis:
+    """:func:`parse_axis` of a table entry, its errors naming the table, not ``--grid``."""
+    try:
+        return parse_axis(text, base)
+    except GridError as exc:
+        raise GridError(f"{where} {str(exc).removeprefix('--grid ')}") from None
 
 
 def _plain(value: Any) -> Any:

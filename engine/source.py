@@ -4,13 +4,18 @@ A SOURCE (``torchplay train SOURCE``, ``torchplay tui SOURCE``, the app's first 
 scenario name, a spec ``FILE.toml`` or, where a run can be loaded, a checkpoint.
 :func:`resolve` is the one place that decides which; the command line and the app both
 call it.
+
+A spec file may also hold a ``[sweep]`` table: the grid ``torchplay sweep FILE.toml`` and
+the app's sweep screen start from (:func:`torchplay.engine.grid.parse_grid`). It is not part
+of the spec: :func:`from_toml` leaves it out, so ``train``, ``tui`` and the rest ignore it;
+:func:`resolve` hands it over in :attr:`Source.sweep`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +54,15 @@ def from_dict(raw: dict[str, Any], base: Spec | None = None) -> Spec:
     return spec.with_overrides(overrides)
 
 
-def from_toml(text: str, base: Spec | None = None) -> Spec:
-    """Parse a TOML document into a spec (see :func:`from_dict`).
+SWEEP = "sweep"
+"""The TOML table holding a sweep's grid, beside the spec's sections."""
+
+
+def _parse(text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A TOML document's spec part and its ``[sweep]`` table (empty when there is none).
 
     Raises:
-        SpecError: on invalid TOML or an invalid field.
+        SpecError: invalid TOML, or a ``sweep`` that is not a table.
     """
     try:
         raw = tomllib.loads(text)
@@ -61,7 +70,20 @@ def from_toml(text: str, base: Spec | None = None) -> Spec:
         raise SpecError("toml", "<file>", f"invalid TOML syntax ({exc})") from None
     except RecursionError:
         raise SpecError("toml", "<file>", "arrays or tables nested too deeply") from None
-    return from_dict(raw, base)
+    sweep = raw.pop(SWEEP, {})
+    if not isinstance(sweep, dict):
+        raise SpecError(SWEEP, sweep, 'must be a table, e.g. [sweep] "training.lr" = [0.05, 0.1]')
+    return raw, sweep
+
+
+def from_toml(text: str, base: Spec | None = None) -> Spec:
+    """Parse a TOML document into a spec (see :func:`from_dict`); a ``[sweep]`` table is
+    not part of it and is left out.
+
+    Raises:
+        SpecError: on invalid TOML or an invalid field.
+    """
+    return from_dict(_parse(text)[0], base)
 
 
 @dataclass(frozen=True)
@@ -72,6 +94,8 @@ class Source:
     """The spec to show or train (the ``regression`` scenario while a checkpoint loads)."""
     checkpoint: str | None = None
     """A checkpoint path to load, when the SOURCE was one."""
+    sweep: dict[str, Any] = field(default_factory=dict)
+    """The file's ``[sweep]`` table, as TOML read it (checked where a sweep uses it)."""
 
 
 def resolve(source: str, checkpoints: bool = False) -> Source:
@@ -89,7 +113,7 @@ def resolve(source: str, checkpoints: bool = False) -> Source:
     if checkpoints and path.is_file() and path.suffix != ".toml":
         return Source(get_scenario("regression"), source)
     if path.suffix == ".toml" or path.exists():
-        return Source(_read_toml(path, source))
+        return _read_toml(path, source)
     if path.suffix or "/" in source:
         raise InputError(f"file {source!r} does not exist: check the path")
     raise InputError(
@@ -97,7 +121,7 @@ def resolve(source: str, checkpoints: bool = False) -> Source:
     )
 
 
-def _read_toml(path: Path, source: str) -> Spec:
+def _read_toml(path: Path, source: str) -> Source:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -105,9 +129,10 @@ def _read_toml(path: Path, source: str) -> Spec:
     except UnicodeDecodeError:
         raise InputError(f"spec {source!r} is not UTF-8 text") from None
     try:
-        spec = from_toml(text)
+        raw, sweep = _parse(text)
+        spec = from_dict(raw)
     except SpecError as exc:
         raise InputError(f"{source}: {exc}") from None
     if spec.name in SCENARIOS and spec != get_scenario(spec.name):
         spec = dataclasses.replace(spec, name=path.stem)  # no longer that scenario
-    return spec
+    return Source(spec, sweep=sweep)

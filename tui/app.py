@@ -62,6 +62,8 @@ class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, App[None]):
         first = resolve(source, checkpoints=True) if not compare else None
         self.spec = first.spec if first else get_scenario("regression")
         self.pending_load = first.checkpoint if first else None
+        self.sweep_table = first.sweep if first else {}
+        """The spec file's ``[sweep]`` table: the sweep screen's first axes."""
         self.pending_compare = list(compare or [])
         self.client = client or EngineClient(in_process=in_process)
         self.state = "starting"
@@ -390,7 +392,7 @@ class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, App[None]):
         if spec is None or self.screen is self.sweeps:
             return
         if self.sweeps is None:
-            self.sweeps = SweepScreen(spec, self.client, self.show_rate)
+            self.sweeps = SweepScreen(spec, self.client, self.show_rate, self.sweep_table)
             self.install_screen(self.sweeps, "sweep")
         self.sweeps.base = spec
         self.push_screen("sweep")

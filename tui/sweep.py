@@ -27,14 +27,20 @@ BACKENDS = ("local", "ray")
 
 def add_arguments(s: argparse.ArgumentParser) -> None:
     """The ``sweep`` subcommand's arguments (the front door makes the parser)."""
-    s.add_argument("source", nargs="?", default="regression", help="scenario or FILE.toml")
+    s.add_argument(
+        "source",
+        nargs="?",
+        default="regression",
+        help="scenario or FILE.toml (its [sweep] table, if any, is the grid)",
+    )
     s.add_argument(
         "--grid",
         action="append",
         default=None,
         metavar="KEY=V1,V2",
         help="a spec key and its values; repeat for a product. Integers take a..b, "
-        "floats lo:hi:n (log spaced), model.hidden widths like 32x16 or none",
+        "floats lo:hi:n (log spaced), model.hidden widths like 32x16 or none. Adds to "
+        "FILE.toml's [sweep] table; a key the table has gets these values instead",
     )
     s.add_argument("--steps", type=int, metavar="N", help="steps per member (default: the spec's)")
     s.add_argument("--out", metavar="DIR", help="write a checkpoint per member and sweep.json")
@@ -172,13 +178,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     _check_out_dir(args.out)
     raysweep.check_arguments(args)
-    base = resolve(args.source).spec
+    source = resolve(args.source)
+    base = source.spec
     if args.steps is not None:
         try:
             base = base.with_overrides({"training.steps": args.steps})
         except SpecError as exc:
             raise UserError(f"--steps {args.steps}: {exc.allowed}") from None
-    axes = parse_grid(args.grid or [], base)
+    axes = parse_grid(args.grid or [], base, source.sweep, f"{args.source} [sweep]")
     grid = members(axes, base)
     check_memory(grid, args.out is not None)
     device = check_device(args.device)

@@ -1,8 +1,8 @@
 """The sweep screen (``s``): train a grid of runs live, watch their losses, open one.
 
 Pick one or two ``KEY=V1,V2,...`` axes (the grammar of ``torchplay sweep --grid``,
-checked here by :func:`torchplay.engine.grid.parse_grid` before anything is sent), a
-step count and, optionally, a Ray address; Start sends the sweep to the app's engine
+checked here by :func:`torchplay.engine.grid.parse_grid` before anything is sent; a spec
+file's ``[sweep]`` table fills them first), a step count and, optionally, a Ray address; Start sends the sweep to the app's engine
 process (:meth:`torchplay.engine.client.EngineClient.sweep`), which trains it and
 reports :class:`~torchplay.engine.events.SweepStepsCompleted` events. This screen only
 presents them: a heatmap of each member's current loss (one cell per member, shaded by
@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 from torchplay.engine import events as ev
 from torchplay.engine.errors import InputError
-from torchplay.engine.grid import members, parse_grid
+from torchplay.engine.grid import GridError, members, parse_grid, table_texts
 from torchplay.engine.history import History
 from torchplay.engine.raycluster import LOCAL, parse_address
 from torchplay.engine.spec import Spec, SpecError
@@ -45,6 +45,22 @@ def is_sweep_event(event: object) -> bool:
     return isinstance(event, SWEEP_EVENTS) or (
         isinstance(event, ev.CommandFailed) and event.command in SWEEP_COMMANDS
     )
+
+
+def first_axes(table: dict) -> tuple[list[str], str]:
+    """The axis fields' first texts: the spec file's ``[sweep]`` table (its first two
+    keys), else :data:`DEFAULT_AXES`; and a note for the error line (a bad table, or one
+    with more keys than the screen shows)."""
+    try:
+        texts = table_texts(table, "the file's [sweep]")
+    except GridError as exc:
+        return list(DEFAULT_AXES), str(exc)
+    if not texts:
+        return list(DEFAULT_AXES), ""
+    note = ""
+    if len(texts) > 2:
+        note = f"the file's [sweep] has {len(texts)} keys: the first two are here"
+    return (texts + [""])[:2], note
 
 
 def check_address(text: str) -> str:
@@ -69,9 +85,13 @@ class SweepScreen(Screen[None]):
         Binding("space", "toggle", "Start/Stop", tooltip="Start the sweep, or stop it"),
     ]
 
-    def __init__(self, base: Spec, client, show_rate: bool = True) -> None:
+    def __init__(
+        self, base: Spec, client, show_rate: bool = True, table: dict | None = None
+    ) -> None:
         super().__init__(id="sweep")
         self.base, self.client, self.show_rate = base, client, show_rate
+        self.axes, self.note = first_axes(table or {})
+        """The axis fields' first texts and a note about them (see :func:`first_axes`)."""
         self.running = False
         self.started: ev.SweepStarted | None = None
         self.last: ev.SweepStepsCompleted | None = None
@@ -85,13 +105,13 @@ class SweepScreen(Screen[None]):
         with Horizontal(id="sweep-main"):
             with Vertical(id="sweep-panel"):
                 yield Label("grid: one or two KEY=V1,V2,...")
-                yield Input(DEFAULT_AXES[0], id="axis-0", compact=True)
-                yield Input(DEFAULT_AXES[1], id="axis-1", compact=True)
+                yield Input(self.axes[0], id="axis-0", compact=True)
+                yield Input(self.axes[1], id="axis-1", compact=True)
                 yield Label("steps per member")
                 yield Input(str(self.base.training.steps), id="sweep-steps", compact=True)
                 yield Label("Ray address (blank: no Ray)")
                 yield Input("", id="sweep-address", placeholder="HOST:PORT or local", compact=True)
-                yield Static("", id="sweep-error", classes="error")
+                yield Static(self.note, id="sweep-error", classes="error")
                 yield Button("Start", id="sweep-start", variant="primary", compact=True)
                 yield Static("", id="sweep-info")
             with Vertical(id="sweep-view"):

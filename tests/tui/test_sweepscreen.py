@@ -9,7 +9,7 @@ from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.trainer import Trainer
 from torchplay.tui.app import PlaygroundApp
 from torchplay.tui.panel import ControlPanel
-from torchplay.tui.sweepscreen import SweepScreen, check_address
+from torchplay.tui.sweepscreen import DEFAULT_AXES, SweepScreen, check_address, first_axes
 
 from tests.tui.helpers import wait_for
 
@@ -121,3 +121,40 @@ def test_snapshot_of_a_finished_sweep_with_a_diverged_member(snap_compare) -> No
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+async def test_a_spec_files_sweep_table_fills_the_axes(tmp_path) -> None:
+    path = tmp_path / "grid.toml"
+    path.write_text(
+        'scenario = "regression"\n[training]\nsteps = 20\n'
+        '[sweep]\n"data.seed" = [3, 4]\n"model.activation" = "tanh,relu"\n'
+    )
+    app = PlaygroundApp(source=str(path), in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen))
+        screen = app.screen
+        fields = [screen.query_one(f"#axis-{i}").value for i in (0, 1)]
+        assert fields == ["data.seed=3,4", "model.activation=tanh,relu"]
+        screen.query_one("#sweep-steps").focus()
+        await pilot.press("enter")
+        await finished(pilot, screen)
+        assert screen.started.axes == [
+            ("data.seed", [3, 4]),
+            ("model.activation", ["tanh", "relu"]),
+        ]
+
+
+@pytest.mark.parametrize(
+    ("table", "axes", "note"),
+    [
+        ({}, list(DEFAULT_AXES), ""),
+        ({"training": {"lr": [0.1, 0.2]}}, ["training.lr=0.1,0.2", ""], ""),
+        ({"a.b": [1], "c.d": "x", "e.f": [True]}, ["a.b=1", "c.d=x"], "has 3 keys"),
+        ({"training.lr": []}, list(DEFAULT_AXES), "training.lr: empty list"),
+    ],
+)
+def test_first_axes_from_a_table(table, axes, note) -> None:
+    got, said = first_axes(table)
+    assert got == axes and (note in said if note else said == "")
