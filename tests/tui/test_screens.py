@@ -52,7 +52,13 @@ async def test_compare_is_opaque_with_its_own_keys(tmp_path) -> None:
         shown = {b.binding.action for b in screen.active_bindings.values() if b.binding.show}
         assert shown == {"close", "log_scale"}  # not the main screen's l, m, space...
         loss = screen.query_one(CompareLoss)
+
+        def drawn() -> str:  # the loss chart's title and tick labels, as shown
+            return app.export_screenshot().replace("&#160;", " ")
+
+        assert "train loss (log scale)" not in drawn()
         await pilot.press("l")
         assert loss.log_scale
+        await wait_for(pilot, lambda: "train loss (log scale)" in drawn())  # redrawn
         await pilot.press("escape")
         assert not isinstance(app.screen, CompareScreen)
