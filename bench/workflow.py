@@ -157,14 +157,14 @@ def rows() -> tuple[dict[str, float], list[tuple[str, str, str, str, str]]]:
     """Results and table rows for ``make bench``."""
     res: dict[str, float] = {"workflow_load_avg_1min_start": os.getloadavg()[0]}
     out = []
-    head = f"train regression --steps {STEPS:,} --save F"
+    head = f"train regression {STEPS // 1000}k steps --save F"
     for key, label, extra, target in CASES:
         base, feat = ab_pairs(in_process, extra)
-        label = f"{head}: plain vs {label} (s)"
+        label = f"{head}, + {label} (s)"
         res[f"{key}_overhead_ratio"], res[f"{key}_cpu_ratio"], row = _row(label, base, feat, target)
         out.append(row)
     base, feat = ab_pairs(fresh_process, CASES[0][2], pairs=6)
-    label = f"the same, a fresh process each: plain vs {CASES[0][1]} (s)"
+    label = f"the same, a fresh process each, + {CASES[0][1]} (s)"
     res["save_every_fresh_process_ratio"], res["save_every_fresh_process_cpu_ratio"], row = _row(
         label, base, feat, ""
     )
