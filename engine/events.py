@@ -156,6 +156,9 @@ class SweepStarted:
     """Each member's step count."""
     where: str
     """Where it trains: ``this machine``, or the Ray cluster's one-line description."""
+    resumed: bool = False
+    """The stopped sweep goes on where it stopped (the same grid and settings), rather
+    than a new one from step 0."""
 
 
 SWEEP_POINTS = 400

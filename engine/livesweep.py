@@ -6,7 +6,9 @@ single run's data and weights), trains the batchable ones group by group as popu
 (:class:`~torchplay.engine.population.Population`, the code ``torchplay sweep`` runs) and
 the others one by one, and hands ``emit`` a
 :class:`~torchplay.engine.events.SweepStepsCompleted` at most every ``interval`` seconds.
-The members stay trainers, so one can be opened in the playground where it stands.
+The members stay trainers, so one can be opened in the playground where it stands (a
+copy: the sweep keeps its own), and a stopped sweep can go on where it stopped
+(:meth:`LiveSweep.goes_on`).
 
 With a Ray address (or ``"local"``: a Ray started here) the grid goes to
 :func:`torchplay.engine.raysweep.run_ray` instead: progress arrives as model-steps, the
@@ -20,7 +22,7 @@ import time
 from collections.abc import Callable
 
 from torchplay.engine import events as ev
-from torchplay.engine.grid import Member, members, parse_grid
+from torchplay.engine.grid import GridError, Member, members, parse_grid
 from torchplay.engine.history import History, Point
 from torchplay.engine.population import Population, group_key
 from torchplay.engine.raycluster import LOCAL
@@ -46,6 +48,7 @@ class LiveSweep:
     """
 
     def __init__(self, base: Spec, grid: list[str]) -> None:
+        self.base = base
         self.axes = parse_grid(grid, base)
         self.members: list[Member] = members(self.axes, base)
         check_memory(self.members, False)
@@ -56,8 +59,23 @@ class LiveSweep:
         """What the app's history of each member holds (its stride picks what to send)."""
         self.done = 0
         self.start = time.perf_counter()
+        self.here = False
+        """Its members trained in this process (:meth:`run`), not on Ray."""
 
-    def started(self, where: str) -> ev.SweepStarted:
+    def goes_on(self, base: Spec, grid: list[str]) -> bool:
+        """Whether ``grid`` over ``base`` is this sweep, trained here and stopped short of
+        its end: then :meth:`run` goes on with it where it stopped. A changed grid, step
+        count or other setting is a new sweep."""
+        if not self.here or base != self.base:
+            return False
+        try:
+            axes = parse_grid(grid, base)
+        except GridError:
+            return False
+        ended = all(t is not None and t.state in (FINISHED, DIVERGED) for t in self.trainers)
+        return axes == self.axes and not ended
+
+    def started(self, where: str, resumed: bool = False) -> ev.SweepStarted:
         return ev.SweepStarted(
             axes=[
                 (a.key, [m for m in dict.fromkeys(_plain(v) for v in a.values)]) for a in self.axes
@@ -65,6 +83,7 @@ class LiveSweep:
             overrides=[m.overrides for m in self.members],
             targets=[m.spec.training.steps for m in self.members],
             where=where,
+            resumed=resumed,
         )
 
     # -- progress ------------------------------------------------------------------
@@ -101,15 +120,22 @@ class LiveSweep:
     # -- training here -----------------------------------------------------------------
 
     def run(self, emit: Emit, interval: float, stop) -> None:
-        """Train every member to its step count here, or until ``stop`` is set."""
-        self.trainers = [Trainer(m.spec) for m in self.members]
-        configure_threads_for(sum(step_work(t) for t in self.trainers))
-        self.start = time.perf_counter()
+        """Train every member to its step count here, or until ``stop`` is set. Called
+        again after a stop, it goes on from where each member stands (finished and
+        diverged members stay as they are)."""
+        self.here = True
+        self.trainers = [
+            t if t is not None else Trainer(m.spec)
+            for t, m in zip(self.trainers, self.members, strict=True)
+        ]
+        todo = [t for t in self.trainers if t.state not in (FINISHED, DIVERGED)]
+        configure_threads_for(sum(step_work(t) for t in todo))
+        self.start, self.done = time.perf_counter(), 0
         groups: dict[tuple, list[Trainer]] = {}
         alone: list[Trainer] = []
-        for t in self.trainers:
-            key = group_key(t)
-            (alone if key is None else groups.setdefault(key, [])).append(t)
+        for t in todo:  # a population's members start at one step: stopped groups are
+            key = group_key(t)  # at theirs, groups not reached yet at step 0
+            (alone if key is None else groups.setdefault((key, t.step_count), [])).append(t)
         last = time.perf_counter()
         for group in groups.values():
             pop = Population(group)
@@ -146,6 +172,17 @@ class LiveSweep:
         if self.trainers[index] is None:
             self.trainers[index] = Trainer(self.members[index].spec)
         return self.trainers[index]
+
+    def copy(self, index: int) -> Trainer:
+        """Member ``index`` where it stands, as a trainer of its own (through its
+        checkpoint bytes): the playground trains the copy, the sweep keeps its member.
+
+        Raises:
+            IndexError: no such member.
+        """
+        from torchplay.engine.checkpoint import to_bytes
+
+        return _restore(to_bytes(self.trainer(index)))
 
     # -- training on Ray -----------------------------------------------------------------
 

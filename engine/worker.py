@@ -192,7 +192,9 @@ class Engine(LineageCommands):
 
     def sweep(self, spec_dict: dict, grid: list[str], address: str = "") -> None:
         """Train the grid ``grid`` over ``spec_dict`` here (or on the Ray at ``address``),
-        with :class:`~torchplay.engine.events.SweepStepsCompleted` events as it goes."""
+        with :class:`~torchplay.engine.events.SweepStepsCompleted` events as it goes. The
+        last sweep, stopped here, goes on where it stopped when it is asked for again
+        unchanged (:meth:`~torchplay.engine.livesweep.LiveSweep.goes_on`)."""
         from torchplay.engine.livesweep import LiveSweep
         from torchplay.engine.source import from_dict
 
@@ -200,8 +202,12 @@ class Engine(LineageCommands):
             self.conn.send(event)
             self._poll()
 
-        live = self.live = LiveSweep(from_dict(spec_dict), grid)
-        self.conn.send(live.started(f"Ray at {address}" if address else "this machine"))
+        base, live = from_dict(spec_dict), self.live
+        resumed = live is not None and not address and live.goes_on(base, grid)
+        if not resumed:
+            live = self.live = LiveSweep(base, grid)
+        where = f"Ray at {address}" if address else "this machine"
+        self.conn.send(live.started(where, resumed))
         self.stop.clear()
         if address:
             where = live.run_ray(address, emit, SWEEP_INTERVAL, self.stop)
@@ -210,13 +216,14 @@ class Engine(LineageCommands):
             live.run(emit, SWEEP_INTERVAL, self.stop)
 
     def open_member(self, index: int) -> None:
-        """Make member ``index`` of the last sweep the playground's run, where it stands."""
+        """Make a copy of member ``index`` of the last sweep the playground's run, where it
+        stands (the sweep keeps the member itself, to go on with)."""
         from torchplay.engine.threads import configure_threads
 
         if self.live is None:
             raise InputError("open_member: no sweep has run yet")
         try:
-            self.trainer = self.live.trainer(index)
+            self.trainer = self.live.copy(index)
         except IndexError as exc:
             raise InputError(str(exc)) from None
         configure_threads(self.trainer)

@@ -176,7 +176,8 @@ class SweepScreen(Screen[None]):
         """A sweep event from the engine (see :func:`is_sweep_event`)."""
         if isinstance(event, ev.SweepStarted):
             if self.fresh:  # a new sweep (Ray sends a second one naming its cluster)
-                self._layout(event)
+                if not (event.resumed and self.cells):  # going on: keep cells and curves
+                    self._layout(event)
                 self.fresh = False
             self.started = event
         elif isinstance(event, ev.SweepStepsCompleted):

@@ -1,9 +1,11 @@
-"""The app's live sweep (:class:`LiveSweep`): what its progress events carry."""
+"""The app's live sweep (:class:`LiveSweep`): what its events carry, going on after a stop,
+opening a member."""
 
 from __future__ import annotations
 
 import threading
 
+import torch
 from torchplay.engine import events as ev
 from torchplay.engine.history import History
 from torchplay.engine.livesweep import LiveSweep
@@ -38,3 +40,51 @@ def test_events_carry_only_the_points_the_apps_history_keeps() -> None:
         assert history.points[-1][0] == STEPS - STEPS % history.stride
         for step, value, _ in history.points:
             assert abs(value - loss[step]) <= 1e-5 * abs(loss[step])
+
+
+GRID = ["training.lr=0.05,1000", "model.hidden=4,8"]  # two populations, one member diverges
+
+
+def _stop_after(events: list, stop: threading.Event, n: int):
+    """An emit that keeps the events and sets ``stop`` at the ``n``-th."""
+
+    def emit(event) -> None:
+        events.append(event)
+        if len(events) == n:
+            stop.set()
+
+    return emit
+
+
+def test_a_stopped_sweep_goes_on_where_it_stopped_and_ends_as_one_run_straight() -> None:
+    base = get_scenario("regression").with_overrides({"training.steps": 300})
+    straight = LiveSweep(base, GRID)
+    straight.run(lambda _e: None, interval=0.0, stop=threading.Event())
+    live, events, stop = LiveSweep(base, GRID), [], threading.Event()
+    live.run(_stop_after(events, stop, 5), interval=0.0, stop=stop)
+    assert events[-1].state == "paused" and 0 < max(events[-1].steps) < 300
+    stopped_at = list(events[-1].steps)
+    assert live.goes_on(base, [" training.lr=0.05,1000", "model.hidden=4,8"])
+    assert not live.goes_on(base.with_overrides({"training.steps": 301}), GRID)
+    assert not live.goes_on(base, GRID[:1])
+    live.run(events.append, interval=0.0, stop=threading.Event())
+    assert events[-1].state == "finished"
+    assert all(a >= b for a, b in zip(events[-1].steps, stopped_at, strict=True))
+    for t, u in zip(live.trainers, straight.trainers, strict=True):
+        assert (t.step_count, t.state) == (u.step_count, u.state)
+        assert torch.equal(t.flat, u.flat)  # bit for bit, as if it never stopped
+        assert t.history.points == u.history.points
+    assert [t.state for t in live.trainers].count("diverged") == 2
+    assert not live.goes_on(base, GRID)  # over: Start trains it again from step 0
+
+
+def test_an_opened_member_is_a_copy_the_sweep_keeps_its_own() -> None:
+    base = get_scenario("regression").with_overrides({"training.steps": 100})
+    live, stop = LiveSweep(base, GRID[:1]), threading.Event()
+    live.run(_stop_after([], stop, 3), interval=0.0, stop=stop)
+    opened = live.copy(0)
+    assert opened is not live.trainers[0] and torch.equal(opened.flat, live.trainers[0].flat)
+    assert opened.step_count == live.trainers[0].step_count > 0
+    opened.step(5)
+    assert not torch.equal(opened.flat, live.trainers[0].flat)
+    assert live.goes_on(base, GRID[:1])

@@ -158,3 +158,24 @@ async def test_a_spec_files_sweep_table_fills_the_axes(tmp_path) -> None:
 def test_first_axes_from_a_table(table, axes, note) -> None:
     got, said = first_axes(table)
     assert got == axes and (note in said if note else said == "")
+
+
+async def test_start_after_stop_goes_on_and_a_new_step_count_starts_over() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await start_sweep(pilot, app, steps=200_000)
+        await wait_for(pilot, lambda: screen.last is not None and min(screen.last.steps) > 0)
+        await pilot.press("space")  # stop
+        await wait_for(pilot, lambda: screen.last.state == "paused" and not screen.running)
+        stopped, histories = list(screen.last.steps), screen.histories
+        await pilot.press("space")  # start: the same grid goes on
+        await wait_for(pilot, lambda: screen.last.state == "running" and screen.started.resumed)
+        assert all(a >= b for a, b in zip(screen.last.steps, stopped, strict=True))
+        assert screen.histories is histories  # the curves go on too
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.last.state == "paused" and not screen.running)
+        screen.query_one("#sweep-steps").value = "30"  # another sweep: from step 0
+        screen.query_one("#sweep-steps").focus()
+        await pilot.press("enter")
+        await finished(pilot, screen)
+        assert not screen.started.resumed and screen.last.steps == [30] * 4
