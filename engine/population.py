@@ -135,11 +135,11 @@ class Population:
 
     def _diverge(self, bad: list[int], losses: torch.Tensor) -> None:
         # As Trainer._diverge: the loss of this step's weights is not finite, so keep the
-        # weights before the previous step, whose loss was; the others undo nothing.
+        # weights before the previous step, whose loss was (at step 0, the initial
+        # weights); the others undo nothing.
         count, net = self.count, self.net
         for r in bad:
-            if count > 0:
-                net.P[r].copy_(net.backups[(count + 1) & 1][r])
+            net.P[r].copy_(net.backups[(count + 1) & 1 if count > 0 else 0][r])
         at = {r: count + 1 for r in bad}
         self._retire(bad, at, step=count - 1 if count > 0 else 0)
         # The healthy members did finish this step.

@@ -207,11 +207,15 @@ class Trainer:
     def _diverge(self) -> None:
         # Step step_count + 1 gave a non-finite loss from the current weights. Keep the
         # weights before them, whose loss was finite: training can go on from there.
+        # At step 0 there is nothing before: keep the initial weights (step 1's update,
+        # from a non-finite loss, is undone; a checkpoint refuses non-finite weights).
         self.diverged_at = self.step_count + 1
         if self.step_count > 0:
             self.flat.copy_(self._backups[(self.step_count + 1) & 1])
             self.step_count -= 1
             self.history.points = [p for p in self.history.points if p[0] <= self.step_count]
+        else:
+            self.flat.copy_(self._backups[0])
         self.snapshots.drop_after(self.step_count)
         self.schedule.forget_after(self.step_count)
         self.state = DIVERGED

@@ -159,3 +159,15 @@ def test_grid_over_hidden_trains_two_groups_each_equal_to_its_single_run() -> No
         snap = single.snapshot()
         assert row.step == snap.step == 100 and not row.diverged
         assert _close(row.train_loss, snap.train_loss) and _close(row.r2, snap.r2)
+
+
+def test_a_member_diverging_at_the_first_step_keeps_its_initial_weights(tmp_path) -> None:
+    from tests.engine.test_trainer import huge_data
+
+    spec = huge_data(tmp_path)
+    members = [Trainer(spec), Trainer(spec.with_overrides({"data.seed": 2}))]
+    initial = [m.flat.clone() for m in members]
+    Population(members).run()
+    for m, flat in zip(members, initial, strict=True):
+        assert (m.state, m.step_count, m.diverged_at) == ("diverged", 0, 1)
+        assert torch.equal(m.flat, flat)

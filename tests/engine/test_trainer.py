@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 
 import torch
-from torchplay.engine import probes
+from torchplay.engine import checkpoint, probes
 from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.spec import Spec
 from torchplay.engine.trainer import DIVERGED, Trainer
 
 
@@ -19,6 +20,24 @@ def test_divergence_stops_and_keeps_finite_weights() -> None:
     # The non-finite loss came from the weights after step N-1; those of step N-2 are kept.
     assert trainer.step_count == trainer.diverged_at - 2
     assert bool(torch.isfinite(trainer.flat).all())
+
+
+def huge_data(folder) -> Spec:
+    """A spec whose first loss is already inf: targets near 1e20 (float32 holds them,
+    their squares overflow)."""
+    path = folder / "huge.csv"
+    rows = [f"{(i - 25) * 4e18},{(25 - i) * 4e18}" for i in range(50)]
+    path.write_text("x,y\n" + "\n".join(rows) + "\n")
+    return get_scenario("regression").with_overrides({"data.dataset": f"csv:{path}"})
+
+
+def test_divergence_at_the_first_step_keeps_the_initial_weights(tmp_path) -> None:
+    trainer, fresh = Trainer(huge_data(tmp_path)), Trainer(huge_data(tmp_path))
+    assert trainer.step(5) == 0
+    assert (trainer.state, trainer.step_count, trainer.diverged_at) == (DIVERGED, 0, 1)
+    assert torch.equal(trainer.flat, fresh.flat)  # step 1's update is undone
+    checkpoint.save(trainer, tmp_path / "d.safetensors")  # loadable: finite weights
+    assert torch.equal(checkpoint.restore(tmp_path / "d.safetensors").flat, fresh.flat)
 
 
 def test_lower_lr_after_divergence_goes_on() -> None:
