@@ -251,15 +251,12 @@ def trainer_from(ckpt: Checkpoint, name: str):
             optim=ckpt.optim,
             batch=ckpt.batch,
             schedule=ckpt.schedule,
+            best=ckpt.best,
         )
     except (RuntimeError, ValueError, KeyError, IndexError) as exc:
         raise CheckpointError(f"{name!r}: optimizer or minibatch state unusable ({exc})") from None
     trainer.run_id = ckpt.run or trainer.run_id
     trainer.forked_from = ckpt.forked_from
-    if ckpt.best is not None and trainer.best is not None:
-        loss, step, flat = ckpt.best
-        trainer.best.flat.copy_(flat)
-        trainer.best.loss, trainer.best.step = loss, step
     return trainer
 
 

@@ -48,6 +48,10 @@ def _load(child: Trainer, parent: Trainer, step: int, *, optimizer_state: bool) 
     # A plateau schedule goes on counting where the parent was: its drops so far, its
     # best loss and the steps since it improved (a child of another schedule ignores it).
     child.schedule.load(snap.schedule)
+    # Early stopping too: the best so far and the steps since (a child without it ignores it).
+    if snap.best is not None and child.best is not None:
+        child.best.load(*snap.best)
+    child.patience_from = snap.patience_from
     child.step_count = step
     child.snapshots.take(child)
 

@@ -1,8 +1,8 @@
 """Weight snapshots for time travel and forks: log-spaced, bounded in count and bytes.
 
 A :class:`Snapshots` store keeps, for chosen steps, everything a run needs to go on from
-there exactly: the flat parameter buffer, the optimizer state, the minibatch state and
-the plateau schedule's state.
+there exactly: the flat parameter buffer, the optimizer state, the minibatch state, the
+plateau schedule's state and early stopping's best weights.
 Steps are log-spaced: every step up to 14, then each step at least ``ratio`` times the
 last (1.075: about 105 snapshots by step 10,000, 137 by 100,000). When the store holds
 more than :data:`MAX_SNAPSHOTS` snapshots or :data:`MAX_BYTES` bytes, every other one
@@ -39,10 +39,17 @@ class Snapshot:
     schedule: dict | None = None
     """The plateau schedule's drops, best loss and last improvement at ``step``
     (:meth:`torchplay.engine.schedule.Schedule.state`; None for the other schedules)."""
+    best: tuple[float, int, torch.Tensor] | None = None
+    """Early stopping's best so far: (loss, step, weights) (``Best.state``; shared with
+    the snapshot before while it is unchanged), None before any or without one."""
+    patience_from: int = 0
+    """Early stopping counts from here at least (see ``Trainer.patience_from``)."""
 
     @property
     def nbytes(self) -> int:
         tensors = [self.flat, *self.optim.values(), *self.batch.values()]
+        if self.best is not None:
+            tensors.append(self.best[2])  # counted again where shared: a bound, not a sum
         return sum(t.numel() * t.element_size() for t in tensors)
 
 
@@ -65,6 +72,8 @@ class Snapshots:
             trainer.batches.state_tensors(),
             trainer.lr,
             trainer.schedule.state(),
+            self._best(trainer.best),
+            trainer.patience_from,
         )
         self.drop_after(step - 1)
         self.items.append(snap)
@@ -72,6 +81,16 @@ class Snapshots:
         while len(self.items) > 2 and (len(self.items) > MAX_SNAPSHOTS or self.nbytes > MAX_BYTES):
             self._thin()
         self.next_step = max(step + 1, math.ceil(step * self.ratio))
+
+    def _best(self, best) -> tuple[float, int, torch.Tensor] | None:
+        """``best``'s state, sharing the newest snapshot's copy while it is unchanged
+        (the best weights change rarely late in a run)."""
+        if best is None or best.step < 0:
+            return None
+        last = self.items[-1].best if self.items else None
+        if last is not None and last[:2] == (best.loss, best.step):
+            return last
+        return best.state()
 
     def _thin(self) -> None:
         first, *middle, last = self.items

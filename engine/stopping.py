@@ -33,6 +33,15 @@ class Best:
             self.loss, self.step = loss, step
             self.flat.copy_(flat)
 
+    def state(self) -> tuple[float, int, torch.Tensor]:
+        """(loss, step, a copy of the weights): what a snapshot or a checkpoint keeps."""
+        return self.loss, self.step, self.flat.clone()
+
+    def load(self, loss: float, step: int, flat: torch.Tensor) -> None:
+        """Restore what :meth:`state` gave."""
+        self.loss, self.step = loss, step
+        self.flat.copy_(flat)
+
     def offer_point(
         self, count: int, loss: float, test: float | None, flat: torch.Tensor, before: torch.Tensor
     ) -> None:

@@ -111,16 +111,20 @@ class Trainer:
         optim: dict[str, torch.Tensor] | None = None,
         batch: dict[str, torch.Tensor] | None = None,
         schedule: dict | None = None,
+        best: tuple[float, int, torch.Tensor] | None = None,
     ) -> None:
         """Put this fresh trainer exactly where a saved run left it (a checkpoint, an
         imported net). A run saved mid-way comes back paused; a finished or diverged one
-        stays so. ``schedule``: the plateau schedule's state (``Schedule.state``).
+        stays so. ``schedule``: the plateau schedule's state (``Schedule.state``);
+        ``best``: early stopping's (``Best.state``), kept when this run stops early too.
 
         Raises:
             ValueError: ``schedule`` is not what ``Schedule.state`` writes.
         """
         self.load_weights(weights)
         self.schedule.load(schedule)
+        if best is not None and self.best is not None:
+            self.best.load(*best)
         if optim is not None:
             self.stepper.load_state_tensors(optim)
         if batch is not None:

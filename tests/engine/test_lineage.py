@@ -42,6 +42,9 @@ def test_snapshots_stay_bounded_in_count() -> None:
             def state():
                 return None
 
+        best = None
+        patience_from = 0
+
     store, fake = Snapshots(ratio=1.0001), Fake()
     for step in range(5_000):
         fake.step_count = step
@@ -72,6 +75,10 @@ def test_snapshots_stay_bounded_in_bytes(monkeypatch) -> None:
             "classification",
             {"training.optimizer": "rmsprop", "training.lr": 0.01, "training.momentum": 0.5},
         ),
+        (  # early stopping: the child knows the best so far and stops where it did
+            "classification",
+            {"training.lr": 0.3, "training.batch_size": 32, "training.patience": 40},
+        ),
         (  # drops before and after the fork: the child goes on counting where it was
             "classification",
             {
@@ -91,10 +98,13 @@ def test_fork_with_unchanged_settings_equals_the_original(scenario, over) -> Non
     child = lineage.fork(original, k)
     assert child.step_count == k and child.forked_from == (original.run_id, k)
     child.run()
-    assert child.step_count == original.step_count == 600
+    assert (child.step_count, child.state) == (original.step_count, original.state)
+    assert original.step_count == 600 or original.state == "stopped_early"
     assert torch.equal(child.flat, original.flat)
     assert child.history.points == original.history.points
     assert child.schedule.state() == original.schedule.state()
+    if original.best is not None:
+        assert child.best.state()[:2] == original.best.state()[:2]
 
 
 def test_fork_with_a_lower_lr_changes_only_what_follows() -> None:
@@ -164,22 +174,24 @@ def test_checkpoint_records_the_fork_and_the_run(tmp_path) -> None:
     assert again.snapshots.steps == [0, 25]
 
 
-def test_fork_at_a_resumed_plateau_runs_first_step_goes_on_counting(tmp_path) -> None:
+@pytest.mark.parametrize(
+    "over",
+    [
+        {"training.schedule": "plateau", "training.schedule_patience": 10},
+        {"training.patience": 40},
+    ],
+)
+def test_fork_at_a_resumed_runs_first_step_goes_on_counting(tmp_path, over) -> None:
     spec = get_scenario("classification").with_overrides(
-        {
-            "training.steps": 300,
-            "training.lr": 0.3,
-            "training.batch_size": 32,
-            "training.schedule": "plateau",
-            "training.schedule_patience": 10,
-        }
+        {"training.steps": 300, "training.lr": 0.3, "training.batch_size": 32, **over}
     )
     original = Trainer(spec)
     original.run(steps=150)
-    assert original.schedule.drops  # the lr has dropped before the save
+    assert original.schedule.drops or original.best.step < 150  # something to carry
     checkpoint.save(original, tmp_path / "half.safetensors")
     original.run()
     child = lineage.fork(checkpoint.restore(tmp_path / "half.safetensors"), 150)
     child.run()
+    assert (child.step_count, child.state) == (original.step_count, original.state)
     assert torch.equal(child.flat, original.flat)
     assert child.schedule.state() == original.schedule.state()
