@@ -48,7 +48,6 @@ class LiveSweep:
     """
 
     def __init__(self, base: Spec, grid: list[str]) -> None:
-        self.base = base
         self.axes = parse_grid(grid, base)
         self.members: list[Member] = members(self.axes, base)
         check_memory(self.members, False)
@@ -63,17 +62,18 @@ class LiveSweep:
         """Its members trained in this process (:meth:`run`), not on Ray."""
 
     def goes_on(self, base: Spec, grid: list[str]) -> bool:
-        """Whether ``grid`` over ``base`` is this sweep, trained here and stopped short of
-        its end: then :meth:`run` goes on with it where it stopped. A changed grid, step
-        count or other setting is a new sweep."""
-        if not self.here or base != self.base:
+        """Whether ``grid`` over ``base`` is this sweep (the same members: grid, step
+        count and every other setting), trained here and stopped short of its end: then
+        :meth:`run` goes on with it where it stopped. (A base that differs only in the
+        grid's own keys, as after opening a member, gives the same members.)"""
+        if not self.here:
             return False
         try:
-            axes = parse_grid(grid, base)
+            specs = [m.spec for m in members(parse_grid(grid, base), base)]
         except GridError:
             return False
         ended = all(t is not None and t.state in (FINISHED, DIVERGED) for t in self.trainers)
-        return axes == self.axes and not ended
+        return specs == [m.spec for m in self.members] and not ended
 
     def started(self, where: str, resumed: bool = False) -> ev.SweepStarted:
         return ev.SweepStarted(

@@ -67,6 +67,8 @@ def test_a_stopped_sweep_goes_on_where_it_stopped_and_ends_as_one_run_straight()
     assert live.goes_on(base, [" training.lr=0.05,1000", "model.hidden=4,8"])
     assert not live.goes_on(base.with_overrides({"training.steps": 301}), GRID)
     assert not live.goes_on(base, GRID[:1])
+    assert live.goes_on(base.with_overrides({"training.lr": 0.3}), GRID)  # a grid key
+    assert not live.goes_on(base.with_overrides({"training.momentum": 0.5}), GRID)
     live.run(events.append, interval=0.0, stop=threading.Event())
     assert events[-1].state == "finished"
     assert all(a >= b for a, b in zip(events[-1].steps, stopped_at, strict=True))

@@ -172,6 +172,14 @@ async def test_start_after_stop_goes_on_and_a_new_step_count_starts_over() -> No
         await wait_for(pilot, lambda: screen.last.state == "running" and screen.started.resumed)
         assert all(a >= b for a, b in zip(screen.last.steps, stopped, strict=True))
         assert screen.histories is histories  # the curves go on too
+        # Opening a member puts its settings in the panel; the sweep over them is the same.
+        screen.query_one("#heatmap").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.run_info.source == "sweep member 0")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: app.screen is screen)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.last.state == "running" and screen.started.resumed)
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.last.state == "paused" and not screen.running)
         screen.query_one("#sweep-steps").value = "30"  # another sweep: from step 0
