@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 
 import torch
 from torchplay.engine.datafields import width
-from torchplay.engine.evaluate import loss_on, predict, snapshot, step_loss
+from torchplay.engine.evaluate import loss_on, predict, snapshot
 from torchplay.engine.events import RunState, Snapshot
 from torchplay.engine.history import History
 from torchplay.engine.parts import build
@@ -327,10 +327,6 @@ class Trainer:
         """The loss of the current weights on the whole training set (a snapshot in view,
         a baseline beside: weights compared with each other, not batches)."""
         return loss_on(self.net, self.loss, self.inputs_train, self.data.y_train)
-
-    def step_loss(self) -> float:
-        """The train loss reported for the current step (see :func:`.evaluate.step_loss`)."""
-        return step_loss(self)
 
     def snapshot(self, since: int | None = None) -> Snapshot:
         """Current metrics, with the history points after ``since`` (see
