@@ -30,7 +30,7 @@ from torchplay.tui.keys import BINDINGS, BUTTONS, RESET_ASK_STEPS, palette_comma
 from torchplay.tui.labkeys import LabKeys
 from torchplay.tui.layout import STEP
 from torchplay.tui.lrfindscreen import LrFindKey, LrFindScreen
-from torchplay.tui.panel import ControlPanel
+from torchplay.tui.panel import CHOICES, ControlPanel
 from torchplay.tui.screens import CompareScreen, ConfirmDialog
 from torchplay.tui.status import status_line
 from torchplay.tui.sweepscreen import SweepScreen, is_sweep_event
@@ -254,19 +254,19 @@ class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, App[None]):
         if old.with_overrides(live) == new:
             self.update_status()
             return  # the learning rate and the step count apply to the running model
-        if self.state != "running":
+        if self.state != "running" and not self.unsaved_steps():
             self.client.build(new)
             return
-        # Data or network changed mid-run: it needs a reset, so ask (on Enter for text
-        # fields, at once for choices).
+        # Data or network changed mid-run, or on a stopped run with steps worth keeping:
+        # it needs a reset, so ask (on Enter for text fields, at once for choices).
         self.pending = True
-        if message.field in ("scenario", "dataset", "activation", "optimizer"):
+        if message.field == "scenario" or message.field in CHOICES:
             self.ask_reset()
         else:
             self.update_status()
 
     def on_control_panel_submitted(self, _message: ControlPanel.Submitted) -> None:
-        if self.pending and self.state == "running":
+        if self.pending:
             self.ask_reset()
 
     def show_live_lr(self) -> None:
@@ -286,9 +286,10 @@ class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, App[None]):
                 self.show_live_lr()
             self.update_status()
 
-        self.push_screen(
-            ConfirmDialog("The data or network changed: reset the model and apply it?"), answered
-        )
+        question = "The data or network changed: reset the model and apply it?"
+        if steps := self.unsaved_steps():
+            question += f" Its {steps:,} steps are not saved (ctrl+s saves them)."
+        self.push_screen(ConfirmDialog(question), answered)
 
     @on(DataChart.Resized, "#data")
     def main_chart_resized(self, message: DataChart.Resized) -> None:
@@ -331,6 +332,9 @@ class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, App[None]):
         if self.state == "running":
             self.client.pause()
             return
+        if self.pending:  # a change waits for its reset: ask first, not on the quiet
+            self.ask_reset()
+            return
         spec = self.trainable_spec()
         if spec is None:
             return
@@ -356,8 +360,8 @@ class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, App[None]):
         spec = self.trainable_spec()
         if spec is None:
             return
-        step = self.last.step if self.last else 0
-        if step <= RESET_ASK_STEPS or self.saved_at == step:
+        step = self.unsaved_steps()
+        if not step:
             self.rebuild(spec)
             return
 
@@ -367,6 +371,12 @@ class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, App[None]):
 
         question = f"Reset the run? Its {step:,} steps are not saved (ctrl+s saves them)."
         self.push_screen(ConfirmDialog(question), answered)
+
+    def unsaved_steps(self) -> int:
+        """The run's step count when a reset would lose more than RESET_ASK_STEPS steps
+        not saved since; else 0 (nothing worth asking about)."""
+        step = self.last.step if self.last else 0
+        return 0 if step <= RESET_ASK_STEPS or self.saved_at == step else step
 
     def rebuild(self, spec: Spec) -> None:
         """Start over from ``spec``: a new model at step 0."""

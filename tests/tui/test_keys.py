@@ -127,6 +127,45 @@ async def test_reset_asks_first_past_1000_unsaved_steps(tmp_path, monkeypatch) -
         assert not isinstance(app.screen, ConfirmDialog)
 
 
+async def test_a_field_change_on_a_stopped_run_asks_like_reset(tmp_path, monkeypatch) -> None:
+    """A paused or finished run past 1,000 unsaved steps is not thrown away by a field
+    change: a choice asks at once, a text field waits for Enter (or space) and asks."""
+    monkeypatch.chdir(tmp_path)
+    app = PlaygroundApp(source=long_run(tmp_path), in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.last is not None and app.last.step > 1000)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "paused")
+        step = app.last.step
+        for choice, value in (("schedule", "cosine"), ("activation", "relu")):
+            app.query_one(f"#{choice}", Choice).value = value
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            assert f"{step:,} steps are not saved" in str(app.screen.question)
+            await pilot.press("n")
+            await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
+            assert app.query_one(f"#{choice}", Choice).value != value  # the run's own
+        noise = app.query_one("#noise", NumberField)
+        noise.value = "0.3"
+        await pilot.pause()
+        assert "changed: Enter resets" in status(app)
+        assert not isinstance(app.screen, ConfirmDialog)
+        await pilot.press("space")  # not a silent rebuild either
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
+        await pilot.pause(0.3)
+        assert app.state == "paused" and app.last.step == step  # nothing thrown away
+        noise.focus()
+        noise.value = "0.3"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 0)
+        assert app.spec.data.noise == 0.3
+
+
 async def test_nothing_trains_while_a_field_is_invalid() -> None:
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
