@@ -3,6 +3,7 @@ the app decides what to do (attributes down, messages up)."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
@@ -240,6 +241,19 @@ class ControlPanel(VerticalScroll, can_focus=False):
             self.query_one(f"#{key}", Input).set_class(bool(msg), "-invalid")
         self.query_one("#start", PanelButton).disabled = spec is None
         return spec
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Light up the focused field's row (its label): Textual does not restyle the
+        children of a ``:focus-within`` row."""
+        self._mark_row(event.widget, True)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self._mark_row(event.widget, False)
+
+    @staticmethod
+    def _mark_row(widget, focused: bool) -> None:
+        if widget.parent is not None and widget.parent.has_class("row"):
+            widget.parent.set_class(focused, "-focused")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import threading
 
+from rich.style import Style
+from textual.geometry import Region
+from textual.widgets._select import SelectCurrent
 from torchplay.engine import client
 from torchplay.engine.worker import serve
 from torchplay.tui.app import PlaygroundApp
@@ -164,6 +167,30 @@ async def test_a_field_change_on_a_stopped_run_asks_like_reset(tmp_path, monkeyp
         await pilot.press("y")
         await wait_for(pilot, lambda: app.last is not None and app.last.step == 0)
         assert app.spec.data.noise == 0.3
+
+
+async def test_a_focused_choice_is_plain_to_see() -> None:
+    """Textual's own focus tint on a compact select is 9 levels of grey (rgb 39 vs 30):
+    the panel's focused choice takes a clearly different background, and its label
+    lights up."""
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        choice = app.query_one("#schedule", Choice)
+        value = choice.query_one(SelectCurrent).query_one("#label")
+        name = choice.parent.query_one(".name")
+
+        def look(widget) -> Style:
+            strip = widget.render_lines(Region(0, 0, widget.size.width, 1))[0]
+            return next(iter(strip)).style
+
+        before, name_before = look(value), look(name)
+        choice.focus()
+        await pilot.pause()
+        after = look(value)
+        old, new = before.bgcolor.triplet, after.bgcolor.triplet
+        assert sum(abs(a - b) for a, b in zip(old, new, strict=True)) > 150, (old, new)
+        assert after.bold and look(name).bold and not name_before.bold
 
 
 async def test_nothing_trains_while_a_field_is_invalid() -> None:
