@@ -237,6 +237,9 @@ class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, App[None]):
             show_rate=self.show_rate,
             width=self.size.width - 2,  # the status's padding
             beside=self.lineage.status(self.last),
+            lr=self.last.lr_now
+            if self.last and self.spec.training.schedule != "constant"
+            else None,
         )
         # Fixed size (one row, full width): no layout pass needed on each update.
         self.query_one("#status", Static).update(line, layout=False)

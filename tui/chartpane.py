@@ -58,7 +58,7 @@ class ChartPane(Vertical):
 
     def progress(self, event: ev.StepsCompleted) -> None:
         """New loss points and the fit of the latest weights: both charts are stale."""
-        self.query_one(LossChart).extend(event.points, event.lrs)
+        self.query_one(LossChart).extend(event.points, event.lrs, event.lr_now)
         self.live = event
         data = self.query_one("#data", DataChart)
         if self.viewing is None:

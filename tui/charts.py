@@ -115,14 +115,20 @@ class LossChart(Chart):
         self.history = History()
         self.marks: list[int] = []
         self._lrs: tuple[float | None, float | None] = (None, None)
+        self.lr: float | None = None
+        """The scheduled lr now, named in the title; None while no schedule moves it."""
         self.extend(points)
 
-    def extend(self, points: list, lrs: list[float] | None = None) -> None:
-        """Add ``points``; ``lrs``, the lr of each (a snapshot's ``lrs``), places marks."""
+    def extend(
+        self, points: list, lrs: list[float] | None = None, lr_now: float | None = None
+    ) -> None:
+        """Add ``points``; ``lrs``, the lr of each (a snapshot's ``lrs``), places marks;
+        with them, ``lr_now`` is the lr the next step runs with (the title names it)."""
         for point in points:
             self.history.add(tuple(point))
         if lrs:
             self._mark_drops(points, lrs)
+            self.lr = lr_now
 
     def _mark_drops(self, points: list, lrs: list[float]) -> None:
         # A change after two equal lrs is a drop; an lr that changes at every point
@@ -151,7 +157,13 @@ class LossChart(Chart):
         width, height = self.size
         args = (self.log_scale, self.marks, self.glyphs, height)
         draw_loss(
-            plt, self.history.points, width, *args, baseline=self.baseline, marker=self.marker
+            plt,
+            self.history.points,
+            width,
+            *args,
+            baseline=self.baseline,
+            marker=self.marker,
+            lr=self.lr,
         )
 
 

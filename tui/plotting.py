@@ -160,10 +160,12 @@ def draw_loss(
     *,
     baseline: list[Point] | None = None,
     marker: int | None = None,
+    lr: float | None = None,
 ) -> None:
     """Train and test loss against steps (markers from ``glyphs``); ``marks``: steps where
     the lr dropped (a vertical line each); a pinned ``baseline``'s train loss as a line of
-    its own, and a vertical line at the step in view (``marker``, time travel)."""
+    its own, and a vertical line at the step in view (``marker``, time travel). ``lr``:
+    the scheduled lr now, named in the title (None: the lr field's, not named)."""
     lines = [
         (label, [(p[0], p[idx]) for p in points]) for idx, label in ((1, "train"), (2, "test"))
     ]
@@ -177,8 +179,12 @@ def draw_loss(
     shown = [m for m in marks[-MAX_MARKS:] if all_x and min(all_x) <= m <= max(all_x)]
     for step in shown:
         plt.vline(step, "gray")
-    title = "loss (log scale)" if log_scale else "loss"
-    plt.title(f"{title}, | lr drop" if shown else title)
+    title = ["loss (log scale)" if log_scale else "loss"]
+    if lr is not None:
+        title.append(f"lr {lr:.3g}")
+    if shown:
+        title.append("| lr drop")
+    plt.title(" · ".join(title))
 
 
 def draw_run_losses(

@@ -61,15 +61,18 @@ def status_line(
     show_rate: bool = True,
     width: int = 0,
     beside: list[str] = (),
+    lr: float | None = None,
 ) -> str:
     """One line: the state (with what to do about a divergence or a crash, and the key
     waiting for the engine's start), how far the run is, the metrics of the latest step,
     why a run paused (``note``), and whether a change awaits a reset. ``beside``: more
     about the run's metrics (the step in view, a baseline's), placed right after them.
+    ``lr``: the lr a schedule has the run at now (None: the lr field's, not repeated).
 
     Past ``width`` columns it drops what shows elsewhere or says nothing: an absent test
     loss (``test -``), then the accuracy or R² (the data chart's heading has it), then the
-    spaces around the separators; the steps/s stay."""
+    scheduled lr (the loss chart's title has it), then the spaces around the separators;
+    the steps/s stay."""
     shown = state
     if state == "diverged" and last is not None:
         # Step N's loss is that of the weights of step N-1; when it is not finite, step
@@ -103,6 +106,9 @@ def status_line(
         optional = [len(parts) - 1]
         if last.test_loss is None:
             optional.insert(0, len(parts) - 2)
+        if lr is not None:
+            parts.append(f"lr {lr:.3g}")
+            optional.append(len(parts) - 1)
         parts += beside
         if show_rate:  # off in snapshot tests: the only clock-dependent text
             parts.append(f"{last.steps_per_s:,.0f} steps/s")

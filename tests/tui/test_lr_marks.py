@@ -4,10 +4,13 @@ every point (cosine, exponential); ``train --plot`` draws the same marks."""
 from __future__ import annotations
 
 import math
+import re
 
+import plotext
 from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.trainer import Trainer
 from torchplay.tui.charts import LossChart
+from torchplay.tui.plotting import draw_loss
 from torchplay.tui.textplots import loss_chart
 
 
@@ -44,6 +47,24 @@ def test_engine_snapshots_drive_the_marks() -> None:
     chart.extend(snap.points, snap.lrs)
     assert chart.marks == [41, 81]  # the first step that ran with each lower lr
     assert trainer.schedule.drops_until(120) == chart.marks
+    title = _title(snap.points, chart.marks)
+    assert title == "loss · | lr drop"  # no stray comma
     plain = loss_chart(trainer.history.points, marks=chart.marks)
     assert "lr drop" in plain
     assert "lr drop" not in loss_chart(trainer.history.points)
+
+
+def _title(points: list, marks: list[int], **kwargs) -> str:
+    """The title draw_loss gives the chart."""
+    plotext.clear_figure()
+    draw_loss(plotext, points, 60, marks=marks, **kwargs)
+    title = re.sub(r"\x1b\[[0-9;]*m", "", plotext.build().splitlines()[0]).strip()
+    plotext.clear_figure()
+    return title
+
+
+def test_the_title_names_a_scheduled_lr() -> None:
+    points = [(k + 1, 1.0 / (k + 1), None) for k in range(30)]
+    assert _title(points, [], lr=0.009511) == "loss · lr 0.00951"
+    assert _title(points, [11], lr=0.05) == "loss · lr 0.05 · | lr drop"
+    assert _title(points, []) == "loss"

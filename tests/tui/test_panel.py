@@ -151,3 +151,23 @@ async def test_schedule_and_patience_fields_reach_the_run() -> None:
         await wait_for(pilot, lambda: app.state == "stopped_early")
         assert 40 <= app.last.step < 1000
         assert "stopped early" in status(app)
+
+
+async def test_a_scheduled_lr_is_shown_as_it_moves(tmp_path) -> None:
+    """After 100 steps of exponential decay 0.97 the run's lr is 0.2 * 0.97**100: the
+    status line and the loss chart's title say so (the lr field keeps the run's own)."""
+    path = tmp_path / "decay.toml"
+    path.write_text(
+        'scenario = "regression"\n[training]\nsteps = 100\nlr = 0.2\n'
+        'schedule = "exponential"\nschedule_decay = 0.97\n'
+    )
+    app = PlaygroundApp(source=str(path), in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "finished")
+        now = f"lr {0.2 * 0.97**100:.3g}"
+        assert now == "lr 0.00951" and now in status(app).split(" │ ")
+        chart = app.query_one("#loss")
+        await wait_for(pilot, lambda: f"loss · {now}" in chart.frame.plain)
+        assert app.query_one("#lr").value == "0.2"

@@ -50,3 +50,11 @@ def test_a_divergence_says_which_weights_it_kept() -> None:
         "diverged at step 9 (kept the weights of step 7): lower lr or reset",
         "step 7/100",
     ]
+
+
+def test_a_scheduled_lr_shows_when_it_fits() -> None:
+    wide = status_line("running", _last(0.2), width=118, lr=0.009511).split(" │ ")
+    assert wide[5:] == ["lr 0.00951", "4,184 steps/s"]
+    narrow = status_line("running", _last(0.2), width=78, lr=0.009511)
+    assert len(narrow) <= 78 and narrow.endswith("4,184 steps/s"), narrow
+    assert "lr 0.0095" not in status_line("running", _last(0.2), width=200)  # no schedule
