@@ -82,6 +82,7 @@ def snapshot(trainer, since: int | None = None) -> Snapshot:
     metric = metric_on(trainer.net, d.task, mx, my)
     points = trainer.history.since(since) if since is not None else []
     schedule, lr = trainer.schedule, trainer.lr
+    best = trainer.best.step if trainer.best is not None else -1
     test = loss_on(trainer.net, trainer.loss, trainer.inputs_test, d.y_test) if has_test else None
     return Snapshot(
         step=trainer.step_count,
@@ -97,6 +98,7 @@ def snapshot(trainer, since: int | None = None) -> Snapshot:
         target=trainer.goal or trainer.target(),
         lrs=[schedule.lr_at(lr, p[0] - 1) for p in points] if schedule.varies else [],
         lr_now=trainer.lr_now,
+        best_step=best if best >= 0 else None,
     )
 
 

@@ -71,6 +71,8 @@ class Snapshot:
     """The lr each of ``points`` was trained with; empty when it is ``lr`` throughout."""
     lr_now: float | None = None
     """The lr the next step runs with (a schedule's; None: ``lr``)."""
+    best_step: int | None = None
+    """The step of early stopping's best weights (None: no early stopping, or none yet)."""
 
 
 @dataclass(frozen=True)

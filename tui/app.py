@@ -237,6 +237,7 @@ class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, App[None]):
             show_rate=self.show_rate,
             width=self.size.width - 2,  # the status's padding
             beside=self.lineage.status(self.last),
+            short=self.lineage.status(self.last, short=True),
             lr=self.last.lr_now
             if self.last and self.spec.training.schedule != "constant"
             else None,

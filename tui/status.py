@@ -50,6 +50,26 @@ def heading(last: StepsCompleted | StepView) -> str:
     return f"fit   R² {fmt(last.r2, '.4g')}"
 
 
+def states(state: str, last: StepsCompleted | None, error: str = "") -> tuple[str, str]:
+    """What the status line calls ``state``: in full, and short for a narrow terminal."""
+    if state == "diverged" and last is not None:
+        # Step N's loss is that of the weights of step N-1; when it is not finite, step
+        # N-2's weights are the last with a finite loss: the run went back there (the
+        # progress part shows that step).
+        at = f"diverged at step {last.diverged_at}"
+        return f"{at} (kept the weights of step {last.step}): lower lr or reset", (
+            f"{at}: lower lr"
+        )
+    if state == "stopped_early":
+        best = f"step {last.best_step:,}" if last and last.best_step is not None else ""
+        if not best:
+            return "stopped early: best weights restored", "stopped early"
+        return f"stopped early: best weights ({best}) restored", f"stopped early (best: {best})"
+    if state == "error":
+        return f"error: {error} (r restarts the engine)", f"error: {error} (r restarts)"
+    return state, state
+
+
 def status_line(
     state: str,
     last: StepsCompleted | None,
@@ -61,36 +81,29 @@ def status_line(
     show_rate: bool = True,
     width: int = 0,
     beside: list[str] = (),
+    short: list[str] = (),
     lr: float | None = None,
 ) -> str:
     """One line: the state (with what to do about a divergence or a crash, and the key
     waiting for the engine's start), how far the run is, the metrics of the latest step,
     why a run paused (``note``), and whether a change awaits a reset. ``beside``: more
-    about the run's metrics (the step in view, a baseline's), placed right after them.
-    ``lr``: the lr a schedule has the run at now (None: the lr field's, not repeated).
+    about the run's metrics (the step in view, a baseline's), placed right after them
+    (``short``: the same, shorter). ``lr``: the lr a schedule has the run at now (None:
+    the lr field's, not repeated).
 
     Past ``width`` columns it drops what shows elsewhere or says nothing: an absent test
     loss (``test -``), then the accuracy or R² (the data chart's heading has it), then the
-    scheduled lr (the loss chart's title has it), then the spaces around the separators;
-    the steps/s stay."""
-    shown = state
-    if state == "diverged" and last is not None:
-        # Step N's loss is that of the weights of step N-1; when it is not finite, step
-        # N-2's weights are the last with a finite loss: the run went back there.
-        shown = (
-            f"diverged at step {last.diverged_at} (kept the weights of step {last.step}): "
-            "lower lr or reset"
-        )
-    if state == "stopped_early":
-        shown = "stopped early: best weights restored"
-    if state == "error":
-        shown = f"error: {error} (r restarts the engine)"
+    scheduled lr (the loss chart's title has it); then it takes the short wording of the
+    state and of ``beside``, the spaces around the separators, and last cuts the longest
+    part but the steps/s with ``…``: the steps/s stay."""
+    shown, brief = states(state, last, error)
     if state == "starting":
-        shown = "starting... (the engine imports torch)"
+        shown = brief = "starting... (the engine imports torch)"
         if queued:
-            shown += f"; then {QUEUED[queued]}"
+            shown = brief = f"{shown}; then {QUEUED[queued]}"
     parts = [shown]
     optional: list[int] = []  # what goes first when the line is too long
+    where = 0  # the index of ``beside`` in parts
     if last is not None and state != "error":
         metric = (
             f"{_accuracy_on(last)} acc {fmt(last.accuracy, '.3f')}"
@@ -109,6 +122,7 @@ def status_line(
         if lr is not None:
             parts.append(f"lr {lr:.3g}")
             optional.append(len(parts) - 1)
+        where = len(parts)
         parts += beside
         if show_rate:  # off in snapshot tests: the only clock-dependent text
             parts.append(f"{last.steps_per_s:,.0f} steps/s")
@@ -116,12 +130,29 @@ def status_line(
         parts.append(note)
     if pending:
         parts.append("changed: Enter resets")
-    line = " │ ".join(parts)
-    for index in optional:
-        if not width or len(line) <= width:
-            break
-        parts[index] = ""
-        line = " │ ".join(part for part in parts if part)
-    if width and len(line) > width:
-        line = "│".join(part for part in parts if part)
-    return line
+    shorter = {0: brief} | ({where + i: text for i, text in enumerate(short)} if where else {})
+    return _fit(parts, optional, width, shorter, rate=show_rate)
+
+
+def _fit(parts: list[str], optional: list[int], width: int, shorter: dict[int, str], rate: bool):
+    """``parts`` joined, made to fit ``width`` in the order :func:`status_line` says."""
+    sep = " │ "
+
+    def line() -> str:
+        return sep.join(part for part in parts if part)
+
+    for index in [*optional, None]:
+        if not width or len(line()) <= width:
+            return line()
+        if index is not None:
+            parts[index] = ""
+    for index, short in shorter.items():
+        parts[index] = short
+    if len(line()) > width:
+        sep = "│"
+    over = len(line()) - width
+    if over > 0:  # last: cut the longest part (never the steps/s) to fit
+        keep = {i for i, p in enumerate(parts) if rate and p.endswith(" steps/s")}
+        longest = max((i for i in range(len(parts)) if i not in keep), key=lambda i: len(parts[i]))
+        parts[longest] = parts[longest][: max(1, len(parts[longest]) - over - 1)] + "…"
+    return line()

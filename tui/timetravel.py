@@ -32,13 +32,16 @@ class Lineage:
         else:
             self.pinned = event.run_id
 
-    def status(self, last: ev.StepsCompleted | None) -> list[str]:
-        """Status-line parts: the step in view, and the baseline's losses beside the run's."""
+    def status(self, last: ev.StepsCompleted | None, short: bool = False) -> list[str]:
+        """Status-line parts: the step in view, and the baseline's losses beside the run's
+        (``short``: fewer words, for a narrow terminal)."""
         parts = []
         if self.view is not None:
             v = self.view
             edge = " (first)" if self.first else ""
-            parts.append(f"viewing step {v.step:,}{edge}: train {fmt(v.train_loss, '.4g')}")
+            loss = fmt(v.train_loss, ".4g")
+            long = f"viewing step {v.step:,}{edge}: train {loss}"
+            parts.append(f"view {v.step:,}: {loss}" if short else long)
         base = self.view_base if self.view is not None else last and last.baseline
         if self.pinned and base is not None:
             metric = (
@@ -46,5 +49,6 @@ class Lineage:
                 if base.accuracy is not None
                 else f"R² {fmt(base.r2, '.4g')}"
             )
-            parts.append(f"baseline {fmt(base.train_loss, '.4g')} {metric}")
+            loss = fmt(base.train_loss, ".4g")
+            parts.append(f"base {loss}" if short else f"baseline {loss} {metric}")
         return parts

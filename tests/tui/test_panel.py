@@ -171,3 +171,33 @@ async def test_a_scheduled_lr_is_shown_as_it_moves(tmp_path) -> None:
         chart = app.query_one("#loss")
         await wait_for(pilot, lambda: f"loss · {now}" in chart.frame.plain)
         assert app.query_one("#lr").value == "0.2"
+
+
+async def test_early_stopping_and_divergence_fit_80_columns(tmp_path) -> None:
+    """At 80x24 the status names early stopping's best step and a divergence's fix, and
+    keeps the steps/s (the line used to wrap out of sight)."""
+    path = tmp_path / "early.toml"
+    path.write_text(
+        'scenario = "regression"\n[training]\nsteps = 100000\npatience = 40\nmin_delta = 0.01\n'
+    )
+    app = PlaygroundApp(source=str(path), in_process=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "stopped_early")
+        best = app.last.best_step
+        assert best is not None and best < app.last.step
+        line = status(app)
+        assert line.startswith(f"stopped early (best: step {best:,})"), line
+        assert len(line) <= 78 and line.endswith(" steps/s"), line
+        app.query_one("#lr").value = "100"  # regression diverges at step 9
+        app.query_one("#patience").value = "0"
+        await wait_for(pilot, lambda: app.spec.training.lr == 100)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 0)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "diverged")
+        line = status(app)
+        assert line.startswith(f"diverged at step {app.last.diverged_at}: lower lr")
+        assert f"step {app.last.step}/100,000" in line and line.endswith(" steps/s"), line
+        assert len(line) <= 78, line

@@ -58,3 +58,47 @@ def test_a_scheduled_lr_shows_when_it_fits() -> None:
     narrow = status_line("running", _last(0.2), width=78, lr=0.009511)
     assert len(narrow) <= 78 and narrow.endswith("4,184 steps/s"), narrow
     assert "lr 0.0095" not in status_line("running", _last(0.2), width=200)  # no schedule
+
+
+def test_the_long_states_fit_80_columns() -> None:
+    """What a user saw cut at 80x24: the steps/s, or all but the state."""
+    early = dataclasses.replace(
+        _last(None),
+        step=117,
+        target=3000,
+        state=RunState.STOPPED_EARLY,
+        train_loss=0.04307,
+        accuracy=None,
+        r2=0.97,
+        steps_per_s=6285.0,
+        best_step=110,
+    )
+    diverged = dataclasses.replace(_last(None), step=4, state=RunState.DIVERGED, diverged_at=6)
+    wide = status_line("stopped_early", early, width=118)
+    assert wide.startswith("stopped early: best weights (step 110) restored │ step 117/3,000")
+    cases = [
+        (status_line("stopped_early", early, width=78), "stopped early (best: step 110)"),
+        (status_line("diverged", diverged, width=78), "diverged at step 6: lower lr"),
+        (
+            status_line(
+                "finished",
+                dataclasses.replace(early, state=RunState.FINISHED, step=3000),
+                width=78,
+                beside=["viewing step 1,035 (first): train 0.003921"],
+                short=["view 1,035: 0.003921"],
+            ),
+            "view 1,035: 0.003921",
+        ),
+    ]
+    both = status_line(  # a view and a baseline: something is cut, never the steps/s
+        "finished",
+        dataclasses.replace(early, state=RunState.FINISHED, step=3000),
+        width=78,
+        beside=["viewing step 1,035: train 0.003921", "baseline 0.004102 R² 0.9"],
+        short=["view 1,035: 0.003921", "base 0.004102"],
+    )
+    assert len(both) == 78 and both.endswith("│6,285 steps/s"), both
+    for line, state in cases:
+        assert len(line) <= 78 and line.endswith(" steps/s") and state in line, line
+    huge = status_line("error", None, error="x" * 200, width=78)
+    assert len(huge) == 78 and huge.endswith("…"), huge
