@@ -84,7 +84,9 @@ def _input(args) -> tuple[io.TextIOBase, str]:
         try:
             fh = open(args.csv, encoding="utf-8-sig", errors="surrogateescape", newline="")  # noqa: SIM115
         except OSError as exc:
-            raise UserError(f"--csv {args.csv!r}: {exc.strerror or exc}") from None
+            raise UserError(
+                f"--csv {args.csv!r}: {exc.strerror or exc}; give a readable CSV file"
+            ) from None
         return fh, f"--csv {args.csv!r}"
     if sys.stdin is None or sys.stdin.closed:
         raise UserError("predict -: stdin is closed; pipe in rows or use --csv FILE")
