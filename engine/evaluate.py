@@ -64,12 +64,19 @@ def step_loss(trainer) -> float:
     before its update, as the tutorial prints it. At step 0, or where that loss is not at
     hand (a rolled-back divergence, a step between recorded points of a population
     member), the loss of the current weights on the training set."""
+    loss = reported_loss(trainer)
+    return trainer.train_set_loss() if loss is None else loss
+
+
+def reported_loss(trainer) -> float | None:
+    """The loss of the current step's batch, computed before its update, where it is at
+    hand (the history's last point, or the last step run); else None."""
     points = trainer.history.points
     if points and points[-1][0] == trainer.step_count:
         return points[-1][1]
     if trainer.last_loss is not None and trainer.last_loss[0] == trainer.step_count:
         return trainer.last_loss[1]
-    return trainer.train_set_loss()
+    return None
 
 
 def snapshot(trainer, since: int | None = None) -> Snapshot:

@@ -53,7 +53,7 @@ def _load(child: Trainer, parent: Trainer, step: int, *, optimizer_state: bool) 
         child.best.load(*snap.best)
     child.patience_from = snap.patience_from
     child.step_count = step
-    child.snapshots.take(child)
+    child.snapshots.take(child, snap.loss)
 
 
 def fork(parent: Trainer, step: int, spec: Spec | None = None) -> Trainer:

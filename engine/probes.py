@@ -105,6 +105,10 @@ def step_view(trainer, step: int, grid: tuple[int, int] = DEFAULT_GRID) -> StepV
     weights are back in place afterwards)."""
     with viewing(trainer, step) as shown:
         snap = trainer.snapshot()  # its train loss is the live step's batch: not these weights'
-        train = trainer.train_set_loss()
+        # The train loss the run reported at that step (its batch's, before the update),
+        # as the status, --json and the loss chart say; the set's loss where none was kept.
+        train = trainer.snapshots.get(shown).loss
+        if train is None:
+            train = trainer.train_set_loss()
         train = train if math.isfinite(train) else None
         return StepView(shown, train, snap.test_loss, snap.accuracy, snap.r2, fit(trainer, grid))

@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 
 import torch
+from torchplay.engine.evaluate import reported_loss
 
 MAX_SNAPSHOTS = 256
 """The most snapshots one run keeps."""
@@ -44,6 +45,9 @@ class Snapshot:
     the snapshot before while it is unchanged), None before any or without one."""
     patience_from: int = 0
     """Early stopping counts from here at least (see ``Trainer.patience_from``)."""
+    loss: float | None = None
+    """The train loss reported at ``step`` (its batch's, before its update: see
+    :func:`torchplay.engine.evaluate.step_loss`); None where it was not at hand."""
 
     @property
     def nbytes(self) -> int:
@@ -62,9 +66,12 @@ class Snapshots:
         self.next_step = 0
         self.nbytes = 0
 
-    def take(self, trainer) -> None:
-        """Record ``trainer`` as it is now (replacing a snapshot of the same step)."""
+    def take(self, trainer, loss: float | None = None) -> None:
+        """Record ``trainer`` as it is now (replacing a snapshot of the same step), with
+        ``loss``, the step's reported train loss (None: the trainer's, if at hand)."""
         step = trainer.step_count
+        if loss is None:
+            loss = reported_loss(trainer)
         snap = Snapshot(
             step,
             trainer.flat.clone(),
@@ -74,6 +81,7 @@ class Snapshots:
             trainer.schedule.state(),
             self._best(trainer.best),
             trainer.patience_from,
+            loss,
         )
         self.drop_after(step - 1)
         self.items.append(snap)

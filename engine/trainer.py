@@ -181,7 +181,7 @@ class Trainer:
                     break
             if count == snapshots.next_step:
                 self.step_count = count
-                snapshots.take(self)
+                snapshots.take(self, loss)
         self.step_count = count
         if done:
             self.last_loss = (count, loss)

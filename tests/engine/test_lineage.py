@@ -42,8 +42,12 @@ def test_snapshots_stay_bounded_in_count() -> None:
             def state():
                 return None
 
+        class history:  # noqa: N801
+            points: list = []
+
         best = None
         patience_from = 0
+        last_loss = None
 
     store, fake = Snapshots(ratio=1.0001), Fake()
     for step in range(5_000):

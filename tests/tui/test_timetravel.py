@@ -37,6 +37,8 @@ async def test_brackets_step_through_snapshots_and_training_returns_live(tmp_pat
         await pilot.press("left_square_bracket")
         await wait_for(pilot, lambda: app.lineage.view.step < first)
         assert f"viewing step {app.lineage.view.step:,}" in status(app)
+        point = next(p for p in loss.points if p[0] == app.lineage.view.step)
+        assert app.lineage.view.train_loss == point[1]  # the loss chart's, at that step
         assert data.heading.startswith(f"step {app.lineage.view.step:,}")
         await pilot.press("right_square_bracket")
         await wait_for(pilot, lambda: app.lineage.view.step == first)
@@ -92,6 +94,8 @@ async def test_b_pins_a_baseline_beside_the_next_run_and_b_again_unpins(tmp_path
         assert app.last.baseline.step == 300
         # The same spec from the same data and initial weights: the same run again.
         assert app.last.train_loss == base_loss
+        # One train loss everywhere: the baseline's is the one its run reported.
+        assert app.last.baseline.train_loss == base_loss
         assert app.last.fit == app.last.baseline.fit  # the same weights: the same boundary
         assert len(app.query_one(LossChart).baseline) > 0
         await pilot.press("b")
