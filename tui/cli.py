@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="torchplay",
         description="A PyTorch neural-network playground for the terminal. "
-        "With no command, opens the app on the regression scenario.",
+        "With no command, opens the app on the regression scenario; torchplay SCENARIO, "
+        "FILE.toml or CKPT opens it there, as torchplay tui does.",
         epilog="example:\n  torchplay train classification --steps 500 --json\n\n" + EPILOG,
     )
     p.add_argument("--version", action="version", version=f"torchplay {__version__}")
@@ -280,8 +281,39 @@ def _closed_stdout() -> int:
     return EXIT_PIPE
 
 
+def _bare_source(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """``torchplay X`` for ``torchplay tui X`` when X is a scenario name or an existing
+    file (a FILE.toml, a checkpoint), as a bare ``torchplay`` opens the app.
+
+    Raises:
+        InputError: the first positional is no command, scenario or file.
+    """
+    commands = next(a.choices for a in parser._actions if a.dest == "command")
+    takes_value = {"--fps"}  # the bare command's options with a value
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--":
+            return argv
+        if not arg.startswith("-") or arg == "-":
+            break
+        index += 2 if arg in takes_value else 1
+    else:
+        return argv
+    if arg in commands:
+        return argv
+    if arg in SCENARIOS or os.path.isfile(arg):
+        return [*argv[:index], "tui", *argv[index:]]
+    raise InputError(f"{arg!r} is not a command, scenario or file: see torchplay --help")
+
+
 def _dispatch(argv: list[str]) -> int:
     parser = build_parser()
+    try:
+        argv = _bare_source(parser, argv)
+    except InputError as exc:
+        print(f"torchplay: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
     args = parser.parse_args(argv)
     if getattr(args, "plot", False) and getattr(args, "json", False):
         parser.error(
