@@ -77,9 +77,7 @@ class LiveSweep:
 
     def started(self, where: str, resumed: bool = False) -> ev.SweepStarted:
         return ev.SweepStarted(
-            axes=[
-                (a.key, [m for m in dict.fromkeys(_plain(v) for v in a.values)]) for a in self.axes
-            ],
+            axes=[(a.key, _distinct(a.values)) for a in self.axes],
             overrides=[m.overrides for m in self.members],
             targets=[m.spec.training.steps for m in self.members],
             where=where,
@@ -265,5 +263,12 @@ def _thinned(shown: History, new: list[Point]) -> list[tuple[int, float]]:
     return out
 
 
-def _plain(value):
-    return list(value) if isinstance(value, tuple) else value
+def _distinct(values) -> list:
+    """An axis's values without repeats, in order, tuples as lists (``model.hidden``
+    widths: lists, which a set or a dict cannot hold)."""
+    out: list = []
+    for value in values:
+        value = list(value) if isinstance(value, tuple) else value
+        if value not in out:
+            out.append(value)
+    return out

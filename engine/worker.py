@@ -207,13 +207,19 @@ class Engine(LineageCommands):
         if not resumed:
             live = self.live = LiveSweep(base, grid)
         where = f"Ray at {address}" if address else "this machine"
-        self.conn.send(live.started(where, resumed))
-        self.stop.clear()
-        if address:
-            where = live.run_ray(address, emit, SWEEP_INTERVAL, self.stop)
-            self.conn.send(live.started(where))
-        else:
-            live.run(emit, SWEEP_INTERVAL, self.stop)
+        try:
+            self.conn.send(live.started(where, resumed))
+            self.stop.clear()
+            if address:
+                where = live.run_ray(address, emit, SWEEP_INTERVAL, self.stop)
+                self.conn.send(live.started(where))
+            else:
+                live.run(emit, SWEEP_INTERVAL, self.stop)
+        except (InputError, OSError, EOFError, BrokenPipeError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug in a sweep: the sweep screen says so, the
+            self.live = None  # playground's run and the engine go on
+            self.conn.send(ev.CommandFailed("sweep", f"{type(exc).__name__}: {exc}"))
 
     def open_member(self, index: int) -> None:
         """Make a copy of member ``index`` of the last sweep the playground's run, where it

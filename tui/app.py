@@ -222,6 +222,8 @@ class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, App[None]):
         elif isinstance(event, ev.LrFound):
             self.push_screen(LrFindScreen(event), self.apply_lr)
         elif isinstance(event, ev.EngineCrashed):
+            if self.sweeps is not None:  # it says so too, while a sweep waits on the engine
+                self.sweeps.handle(event)
             self.state = "error"
             self.error = event.message.strip().splitlines()[-1] if event.message else ""
         self.update_status()

@@ -188,9 +188,16 @@ class SweepScreen(Screen[None]):
                         history.add((step, loss, None))
             self.running = event.state == "running"
             self.stale = True
-        elif isinstance(event, ev.CommandFailed):
-            self.running = False
-            self.query_one("#sweep-error", Static).update(event.message)
+        elif isinstance(event, (ev.CommandFailed, ev.EngineCrashed)):
+            self.failed(event.message.strip().splitlines()[-1] if event.message else "")
+
+    def failed(self, message: str) -> None:
+        """The engine refused the sweep, or failed in it: say so here, ready to start."""
+        self.running = self.fresh = False
+        self.query_one("#sweep-error", Static).update(Text(message))
+        if self.last is None or self.started is None:  # nothing trained: no progress line
+            self.query_one("#sweep-info", Static).update("")
+        self.query_one("#sweep-start", Button).label = "Start"
 
     def _layout(self, event: ev.SweepStarted) -> None:
         """One cell per member: the first key across, the second down."""
@@ -287,7 +294,8 @@ class SweepScreen(Screen[None]):
 
 
 def _label(value) -> str:
-    return "x".join(map(str, value)) if isinstance(value, list) else str(value)
+    """A value as the grid grammar writes it (``model.hidden``: ``8x8``, ``none``)."""
+    return ("x".join(map(str, value)) or "none") if isinstance(value, list) else str(value)
 
 
 def _title(overrides: dict, loss: float) -> str:

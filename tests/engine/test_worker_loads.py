@@ -36,3 +36,22 @@ def test_engine_reports_a_bad_checkpoint_and_goes_on(tmp_path, command, case: Ca
     engine.dispatch(("build", get_scenario("regression").to_dict()))
     engine.dispatch(("step", 2))
     assert pipe.sent[-1].step == 2
+
+
+def test_a_failure_inside_a_sweep_is_reported_and_the_engine_goes_on(monkeypatch) -> None:
+    from torchplay.engine.livesweep import LiveSweep
+
+    def broken(*_args, **_kwargs):
+        raise TypeError("unhashable type: 'list'")
+
+    monkeypatch.setattr(LiveSweep, "run", broken)
+    pipe = Pipe()
+    engine = Engine(pipe)
+    engine.dispatch(("sweep", get_scenario("regression").to_dict(), ["training.lr=0.1,0.2"]))
+    failed = [e for e in pipe.sent if isinstance(e, ev.CommandFailed)]
+    assert [(e.command, e.message) for e in failed] == [
+        ("sweep", "TypeError: unhashable type: 'list'")
+    ]
+    engine.dispatch(("build", get_scenario("regression").to_dict()))
+    engine.dispatch(("step", 2))
+    assert pipe.sent[-1].step == 2

@@ -187,3 +187,32 @@ async def test_start_after_stop_goes_on_and_a_new_step_count_starts_over() -> No
         await pilot.press("enter")
         await finished(pilot, screen)
         assert not screen.started.resumed and screen.last.steps == [30] * 4
+
+
+async def test_a_hidden_axis_typed_on_the_screen_trains() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await start_sweep(pilot, app, steps=10, grid=("model.hidden=8,8x8", ""))
+        await finished(pilot, screen)
+        assert screen.started.axes == [("model.hidden", [[8], [8, 8]])]
+        assert all(text != "·" for text in cells(screen))
+
+
+async def test_a_sweep_tables_hidden_axis_trains(tmp_path) -> None:
+    path = tmp_path / "hidden.toml"
+    path.write_text(
+        'scenario = "regression"\n[training]\nsteps = 10\n'
+        '[sweep]\n"model.hidden" = [[8], [8, 8], []]\n'
+    )
+    app = PlaygroundApp(source=str(path), in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen))
+        screen = app.screen
+        screen.query_one("#sweep-steps").focus()
+        await pilot.press("enter")
+        await finished(pilot, screen)
+        assert screen.started.axes == [("model.hidden", [[8], [8, 8], []])]
+        table = screen.query_one("#heatmap")
+        assert table.labels == ["8", "8x8", "none"]
