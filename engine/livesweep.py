@@ -29,7 +29,7 @@ from torchplay.engine.raycluster import LOCAL
 from torchplay.engine.spec import Spec
 from torchplay.engine.sweep import check_memory
 from torchplay.engine.threads import configure_threads_for, step_work
-from torchplay.engine.trainer import DIVERGED, FINISHED, RUNNING, Trainer
+from torchplay.engine.trainer import ENDED, FINISHED, RUNNING, Trainer
 
 Emit = Callable[[ev.SweepStepsCompleted], None]
 
@@ -72,7 +72,7 @@ class LiveSweep:
             specs = [m.spec for m in members(parse_grid(grid, base), base)]
         except GridError:
             return False
-        ended = all(t is not None and t.state in (FINISHED, DIVERGED) for t in self.trainers)
+        ended = all(t is not None and t.state in ENDED for t in self.trainers)
         return specs == [m.spec for m in self.members] and not ended
 
     def started(self, where: str, resumed: bool = False) -> ev.SweepStarted:
@@ -119,14 +119,14 @@ class LiveSweep:
 
     def run(self, emit: Emit, interval: float, stop) -> None:
         """Train every member to its step count here, or until ``stop`` is set. Called
-        again after a stop, it goes on from where each member stands (finished and
-        diverged members stay as they are)."""
+        again after a stop, it goes on from where each member stands (finished, diverged
+        and early-stopped members stay as they are)."""
         self.here = True
         self.trainers = [
             t if t is not None else Trainer(m.spec)
             for t, m in zip(self.trainers, self.members, strict=True)
         ]
-        todo = [t for t in self.trainers if t.state not in (FINISHED, DIVERGED)]
+        todo = [t for t in self.trainers if t.state not in ENDED]
         configure_threads_for(sum(step_work(t) for t in todo))
         self.start, self.done = time.perf_counter(), 0
         groups: dict[tuple, list[Trainer]] = {}
@@ -156,7 +156,7 @@ class LiveSweep:
                 observers=[lambda _snap: emit(self.progress(RUNNING))], interval=interval, stop=stop
             )
             self.done += t.step_count - before
-        done = all(t.state in (FINISHED, DIVERGED) for t in self.trainers)
+        done = all(t.state in ENDED for t in self.trainers)
         emit(self.progress(FINISHED if done else "paused"))
 
     def trainer(self, index: int) -> Trainer:

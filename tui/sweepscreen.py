@@ -36,6 +36,10 @@ TICK = 0.5
 """Seconds between redraws of the heatmap and the curves (events come 20 times a second)."""
 FEW = 3
 """How many of the best, and of the worst, members the small multiples show."""
+STOPPED_MARK = "▪"
+"""After an early-stopped member's loss in its cell (a diverged one shows ``✗ div``)."""
+ENDED = ("finished", "diverged", "stopped_early")
+"""A member's states that end it: its steps count as all done."""
 SWEEP_EVENTS = (ev.SweepStarted, ev.SweepStepsCompleted)
 SWEEP_COMMANDS = ("sweep", "open_member")
 
@@ -216,7 +220,10 @@ class SweepScreen(Screen[None]):
             table.reset([("loss", 10)], list(map(_label, v0)))
             self.cells = [Coordinate(i, 0) for i in range(len(v0))]
             title = f"loss by {k0} (down)"
-        self.query_one("#heat-title", Static).update(f"{title} · greener is lower · ✗ diverged")
+        legend = f" · {STOPPED_MARK} stopped early" if self.base.training.patience else ""
+        self.query_one("#heat-title", Static).update(
+            Text(f"{title} · greener is lower · ✗ diverged{legend}")
+        )
 
     # -- drawing -------------------------------------------------------------------------
 
@@ -236,11 +243,12 @@ class SweepScreen(Screen[None]):
             elif loss is None:
                 text = Text("·")
             else:
-                text = Text(f"{loss:.3g}", style=heat_style(loss, lo, hi))
+                mark = STOPPED_MARK if state == "stopped_early" else ""
+                text = Text(f"{loss:.3g}{mark}", style=heat_style(loss, lo, hi))
             table.set_cell(self.cells[i], text)
         self._curves()
         done = sum(
-            t if state in ("finished", "diverged") else min(s, t)
+            t if state in ENDED else min(s, t)
             for s, t, state in zip(last.steps, started.targets, last.states, strict=True)
         )
         total = sum(started.targets) or 1
@@ -249,6 +257,8 @@ class SweepScreen(Screen[None]):
             f"{last.state} {100 * done / total:.0f}%",
             f"{last.states.count('diverged')} diverged",
         ]
+        if "stopped_early" in last.states:
+            parts.append(f"{last.states.count('stopped_early')} stopped early {STOPPED_MARK}")
         if self.show_rate:  # off in snapshot tests: the only clock-dependent text
             parts.append(f"{last.model_steps_per_s:,.0f} model-steps/s")
         self.query_one("#sweep-info", Static).update("\n".join(parts), layout=False)

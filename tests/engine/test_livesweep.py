@@ -90,3 +90,16 @@ def test_an_opened_member_is_a_copy_the_sweep_keeps_its_own() -> None:
     opened.step(5)
     assert not torch.equal(opened.flat, live.trainers[0].flat)
     assert live.goes_on(base, GRID[:1])
+
+
+def test_a_sweep_whose_members_stopped_early_has_ended() -> None:
+    base = get_scenario("regression").with_overrides(
+        {"training.steps": 3000, "training.patience": 20, "training.min_delta": 0.001}
+    )
+    grid = ["training.lr=0.05,0.4"]
+    live = LiveSweep(base, grid)
+    events: list[ev.SweepStepsCompleted] = []
+    live.run(events.append, interval=1.0, stop=threading.Event())
+    assert events[-1].states == ["stopped_early"] * 2 and max(events[-1].steps) < 3000
+    assert events[-1].state == "finished"
+    assert not live.goes_on(base, grid)  # over: Start trains it again from step 0

@@ -216,3 +216,27 @@ async def test_a_sweep_tables_hidden_axis_trains(tmp_path) -> None:
         assert screen.started.axes == [("model.hidden", [[8], [8, 8], []])]
         table = screen.query_one("#heatmap")
         assert table.labels == ["8", "8x8", "none"]
+
+
+async def test_a_sweep_whose_members_all_stopped_early_is_finished(tmp_path) -> None:
+    path = tmp_path / "early.toml"
+    path.write_text(
+        'scenario = "regression"\n[training]\nsteps = 3000\npatience = 20\nmin_delta = 0.001\n'
+        '[sweep]\n"training.lr" = [0.05, 0.4]\n"data.seed" = [1, 2]\n'
+    )
+    app = PlaygroundApp(source=str(path), in_process=True, show_rate=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen))
+        screen = app.screen
+        screen.query_one("#sweep-steps").focus()
+        await pilot.press("enter")
+        await finished(pilot, screen)
+        assert screen.last.states == ["stopped_early"] * 4
+        assert max(screen.last.steps) < 3000  # they did stop early
+        info = str(screen.query_one("#sweep-info").render())
+        assert "finished 100%" in info and "4 stopped early" in info
+        assert all(text.endswith("▪") for text in cells(screen))
+        assert "▪ stopped early" in str(screen.query_one("#heat-title").render())
+        assert str(screen.query_one("#sweep-start").label) == "Start"
