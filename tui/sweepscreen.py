@@ -115,7 +115,7 @@ class SweepScreen(Screen[None]):
                 yield Input(str(self.base.training.steps), id="sweep-steps", compact=True)
                 yield Label("Ray address (blank: no Ray)")
                 yield Input("", id="sweep-address", placeholder="HOST:PORT or local", compact=True)
-                yield Static(self.note, id="sweep-error", classes="error")
+                yield Static(Text(self.note), id="sweep-error", classes="error")
                 yield Button("Start", id="sweep-start", variant="primary", compact=True)
                 yield Static("", id="sweep-info")
             with Vertical(id="sweep-view"):
@@ -148,7 +148,7 @@ class SweepScreen(Screen[None]):
             address = check_address(value["sweep-address"])
         except InputError as exc:
             error = str(exc)
-        self.query_one("#sweep-error", Static).update(error)
+        self.query_one("#sweep-error", Static).update(Text(error))
         return None if error else (base, texts, address)
 
     def action_toggle(self) -> None:
@@ -261,7 +261,7 @@ class SweepScreen(Screen[None]):
             parts.append(f"{last.states.count('stopped_early')} stopped early {STOPPED_MARK}")
         if self.show_rate:  # off in snapshot tests: the only clock-dependent text
             parts.append(f"{last.model_steps_per_s:,.0f} model-steps/s")
-        self.query_one("#sweep-info", Static).update("\n".join(parts), layout=False)
+        self.query_one("#sweep-info", Static).update(Text("\n".join(parts)), layout=False)
         button = self.query_one("#sweep-start", Button)
         label = "Stop" if self.running else "Start"
         if str(button.label) != label:  # a new label costs a layout pass

@@ -240,3 +240,21 @@ async def test_a_sweep_whose_members_all_stopped_early_is_finished(tmp_path) -> 
         assert all(text.endswith("▪") for text in cells(screen))
         assert "▪ stopped early" in str(screen.query_one("#heat-title").render())
         assert str(screen.query_one("#sweep-start").label) == "Start"
+
+
+@pytest.mark.parametrize(
+    ("table", "shown"),
+    [
+        ('"a.b" = [1]\n"c.d" = [2]\n"e.f" = [3]\n', "the file's [sweep] has 3 keys"),
+        ('"training.lr" = []\n', "the file's [sweep] training.lr: empty list"),
+    ],
+)
+async def test_the_sweep_tables_note_shows_its_brackets(tmp_path, table, shown) -> None:
+    path = tmp_path / "note.toml"
+    path.write_text(f'scenario = "regression"\n[sweep]\n{table}')
+    app = PlaygroundApp(source=str(path), in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen))
+        assert shown in str(app.screen.query_one("#sweep-error").render())
