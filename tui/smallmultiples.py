@@ -137,7 +137,7 @@ class SmallMultiples(Widget):
                 sep = [Segment(" " * gutter)] if i else []
                 style = best if first + i < half else worst
                 values = columns(curve([(p[0], p[1]) for p in points], 2 * cell), cell)
-                rows = [title[:cell]] + bars(values, self.bar_rows) + [""]
+                rows = [fit(title, cell)] + bars(values, self.bar_rows) + [""]
                 for line, text, seg_style in zip(
                     block, rows, [title_style] + [style] * self.bar_rows + [None], strict=True
                 ):
@@ -158,3 +158,19 @@ class SmallMultiples(Widget):
 
     def render_line(self, y: int) -> Strip:
         return self.lines[y] if y < len(self.lines) else self.blank
+
+
+def fit(title: str, width: int) -> str:
+    """``title`` in ``width`` cells: a ``LABEL: VALUE`` title keeps its value whole and
+    shortens its label (spaces after commas, then its end: ``…`` marks the cut); the value
+    alone is cut last."""
+    label, sep, value = title.rpartition(": ")
+    if not sep:
+        return title if len(title) <= width else title[: width - 1] + "…"
+    label = label.replace(", ", ",")
+    for tight in (title, f"{label}: {value}", f"{label}:{value}"):  # spaces go first
+        if len(tight) <= width:
+            return tight
+    if len(value) + 2 > width:  # no room for even "…:"
+        return value[:width]
+    return label[: width - len(value) - 2] + "…:" + value

@@ -258,3 +258,15 @@ async def test_the_sweep_tables_note_shows_its_brackets(tmp_path, table, shown) 
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen))
         assert shown in str(app.screen.query_one("#sweep-error").render())
+
+
+async def test_small_multiples_show_each_loss_whole_at_80_columns() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_sweep(pilot, app, steps=30)
+        await finished(pilot, screen)
+        curves = screen.query_one("#sweep-curves")
+        await wait_for(pilot, lambda: len(curves.curves) == 4 and not curves.building)
+        shown = "\n".join("".join(s.text for s in line) for line in curves.lines)
+        for title, _ in curves.curves:
+            assert title.rpartition(": ")[2] in shown  # 3 significant digits, not cut
