@@ -161,7 +161,8 @@ class SweepScreen(Screen[None]):
         self.client.sweep(*asked)
         self.running = self.fresh = True
         self.query_one("#sweep-info", Static).update("starting...")
-        self.query_one(Heatmap).focus()  # arrows pick a member, Enter opens it
+        # The focus stays where it was: keys meant for a field stay there (Tab, or a
+        # click, reaches the heatmap, where Enter opens a member).
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         if not self.running:

@@ -270,3 +270,15 @@ async def test_small_multiples_show_each_loss_whole_at_80_columns() -> None:
         shown = "\n".join("".join(s.text for s in line) for line in curves.lines)
         for title, _ in curves.curves:
             assert title.rpartition(": ")[2] in shown  # 3 significant digits, not cut
+
+
+async def test_start_leaves_the_focus_in_the_field_and_enter_opens_nothing() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_sweep(pilot, app, steps=200_000)
+        await wait_for(pilot, lambda: screen.last is not None and min(screen.last.steps) > 0)
+        assert app.focused is screen.query_one("#sweep-steps")
+        await pilot.press("enter")  # meant for the field: no member opens
+        await pilot.pause(0.3)
+        assert app.screen is screen and screen.running
+        await pilot.press("escape")
