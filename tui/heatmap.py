@@ -7,8 +7,8 @@ second, and every ``DataTable.update_cell_at`` throws away the table's whole ren
 rebuilds its row's :class:`~textual.strip.Strip` (a few segments) and repaints the widget
 alone, without a layout pass: well under a millisecond for 64 cells.
 
-The header row (the first key's values) stays put while the rows scroll; the row labels
-(the second key's values) scroll with the cells.
+The header row (the first key's values) stays put while the rows scroll, and the row
+labels (the second key's values) while the columns scroll sideways.
 """
 
 from __future__ import annotations
@@ -118,7 +118,8 @@ class Heatmap(ScrollView, can_focus=True):
         rows = max(1, self.scrollable_content_region.height - 1)
         y = min(sy, cell.row) if cell.row < sy else max(sy, cell.row - rows + 1)
         width = max(1, self.scrollable_content_region.width)
-        x = x0 if x0 < sx else (x1 - width if x1 > sx + width else sx)
+        lw = self._x(0)  # the fixed label column: cells show from lw + sx to sx + width
+        x = x0 - lw if x0 < lw + sx else (x1 - width if x1 > sx + width else sx)
         self.scroll_to(max(0, x), max(0, y), animate=False)
         self.refresh()
 
@@ -131,8 +132,8 @@ class Heatmap(ScrollView, can_focus=True):
 
     def on_click(self, event: Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is None or offset.y == 0:
-            return
+        if offset is None or offset.y == 0 or offset.x < self._x(0):
+            return  # the header, or a row label
         sx, sy = self.scroll_offset
         row, x = offset.y - 1 + sy, offset.x + sx
         column = next((c for c in range(len(self.columns)) if x < self._x(c + 1)), None)
@@ -188,7 +189,10 @@ class Heatmap(ScrollView, can_focus=True):
         strip = self._lines.get(row)
         if strip is None:
             strip = self._lines[row] = self._build(row)
-        return strip.crop(sx, sx + self.width).extend_cell_length(self.width, self._styles[0])
+        lw = self._x(0)  # the row labels stay; the cells scroll sideways beside them
+        cells = strip.crop(lw + sx, sx + self.width) if sx else strip.crop(0, self.width)
+        line = Strip.join([strip.crop(0, lw), cells]) if sx else cells
+        return line.extend_cell_length(self.width, self._styles[0])
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

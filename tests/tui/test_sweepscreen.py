@@ -282,3 +282,20 @@ async def test_start_leaves_the_focus_in_the_field_and_enter_opens_nothing() -> 
         await pilot.pause(0.3)
         assert app.screen is screen and screen.running
         await pilot.press("escape")
+
+
+async def test_row_labels_stay_while_the_heatmap_scrolls_sideways() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        grid = ("training.lr=1e-3:1000:7", "data.seed=1..4")
+        screen = await start_sweep(pilot, app, steps=10, grid=grid)
+        await finished(pilot, screen)
+        table = screen.query_one("#heatmap")
+        table.focus()
+        await pilot.press(*["right"] * 6)  # the last column: it scrolls sideways
+        await pilot.pause()
+        assert table.scroll_offset.x > 0
+        lines = ["".join(s.text for s in table.render_line(y)) for y in range(5)]
+        assert [line[:3] for line in lines] == ["   ", " 1 ", " 2 ", " 3 ", " 4 "]
+        assert lines[0].rstrip().endswith("1000.0")  # the last column's header shows
+        assert all(len(line) == table.size.width for line in lines)
