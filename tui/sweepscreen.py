@@ -12,6 +12,7 @@ curves. Enter on a cell opens that member in the playground, paused where it sta
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rich.text import Text
@@ -130,26 +131,27 @@ class SweepScreen(Screen[None]):
     # -- starting and stopping -------------------------------------------------------
 
     def request(self) -> tuple[Spec, list[str], str] | None:
-        """The spec, grid texts and address of the panel, or None (the error is shown)."""
+        """The spec, grid texts and address of the panel, or None (each field's problem
+        is shown, one a line)."""
         value = {i.id: i.value for i in self.query(Input)}
         texts = [value[k].strip() for k in ("axis-0", "axis-1") if value[k].strip()]
-        error, steps = "", value["sweep-steps"].strip()
-        try:
-            if not steps.isdigit():
-                raise InputError(f"steps {steps!r}: give a whole number, e.g. 300")
+        errors: list[str] = []
+        base, steps = self.base, value["sweep-steps"].strip()
+        if not steps.isdigit():
+            errors.append(f"steps {steps!r}: give a whole number, e.g. 300")
+        else:
             try:
                 base = self.base.with_overrides({"training.steps": int(steps)})
             except SpecError as exc:
-                raise InputError(f"steps: {exc}") from None
-            axes = parse_grid(texts, base)
-            if len(axes) > 2:
-                raise InputError("the sweep screen shows one or two keys")
-            members(axes, base)
-            address = check_address(value["sweep-address"])
-        except InputError as exc:
-            error = str(exc)
-        self.query_one("#sweep-error", Static).update(Text(error))
-        return None if error else (base, texts, address)
+                errors.append(f"steps: {exc}")
+        for text in texts:  # each axis alone first: every bad field is named at once
+            errors += _problems(lambda text=text: parse_grid([text], base))
+        if not errors:  # together: a key given twice, too many members, a bad member
+            errors += _problems(lambda: members(parse_grid(texts, base), base))
+        address = value["sweep-address"]
+        errors += _problems(lambda: check_address(address))
+        self.query_one("#sweep-error", Static).update(Text("\n".join(errors)))
+        return None if errors else (base, texts, address.strip())
 
     def action_toggle(self) -> None:
         if self.running:
@@ -313,3 +315,13 @@ def _title(overrides: dict, loss: float) -> str:
     """The member's values (in the heatmap's key order) and its loss: short enough for a
     narrow subplot, whose title plotext leaves out when it does not fit."""
     return ", ".join(_label(v) for v in overrides.values()) + f": {loss:.3g}"
+
+
+def _problems(check) -> list[str]:
+    """What ``check()`` refuses (an :class:`InputError`), worded for this screen: the
+    ``--grid`` of the CLI's messages left out."""
+    try:
+        check()
+    except InputError as exc:
+        return [re.sub(r"^--grid:? ", "", str(exc))]
+    return []

@@ -299,3 +299,20 @@ async def test_row_labels_stay_while_the_heatmap_scrolls_sideways() -> None:
         assert [line[:3] for line in lines] == ["   ", " 1 ", " 2 ", " 3 ", " 4 "]
         assert lines[0].rstrip().endswith("1000.0")  # the last column's header shows
         assert all(len(line) == table.size.width for line in lines)
+
+
+async def test_every_bad_field_is_named_at_once_in_the_screens_words() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        grid = ("training.lr=abc", "data.sed=1,2")
+        screen = await start_sweep(pilot, app, steps=10, grid=grid)
+        screen.query_one("#sweep-address").value = "ray://head:6379"
+        screen.query_one("#sweep-steps").value = "x"
+        await pilot.press("enter")
+        lines = str(screen.query_one("#sweep-error").render()).splitlines()
+        assert len(lines) == 4 and not any("--grid" in line for line in lines)
+        assert lines[0].startswith("steps 'x'")
+        assert lines[1] == "training.lr: 'abc' is not a number"
+        assert lines[2].startswith("data.sed=1,2: unknown key 'data.sed'")
+        assert "HOST:PORT" in lines[3]
+        assert screen.started is None and not screen.running
