@@ -24,15 +24,21 @@ GROUPS = {
 """The help screen's groups, by action; a key in none of them shows under "More"."""
 
 
-def help_text(app, bindings: list[Binding]) -> str:
-    """Every key of ``bindings`` with what it does, grouped as :data:`GROUPS`."""
+def help_text(app, bindings: list[Binding], screens: dict[str, list[Binding]] | None = None) -> str:
+    """Every key of ``bindings`` with what it does, grouped as :data:`GROUPS`; then each
+    of ``screens``' keys (another screen's: group name to its bindings)."""
     grouped = {action: group for group, actions in GROUPS.items() for action in actions}
     lines: dict[str, list[str]] = {group: [] for group in [*GROUPS, "More"]}
-    for b in bindings:
+
+    def line(b: Binding) -> str:
         keys = " / ".join(app.get_key_display(Binding(k, b.action)) for k in b.key.split(","))
-        what = b.tooltip or b.description
-        lines[grouped.get(b.action, "More")].append(f"  {keys:<14} {what}")
+        return f"  {keys:<14} {b.tooltip or b.description}"
+
+    for b in bindings:
+        lines[grouped.get(b.action, "More")].append(line(b))
     lines["The app"].append(f"  {'ctrl+p':<14} command palette: every key by name, and themes")
+    for group, keys in (screens or {}).items():
+        lines[group] = [line(b) for b in keys]
     out = []
     for group, rows in lines.items():
         if rows:
@@ -87,7 +93,10 @@ class HelpKeys:
                 self.notify(problem, severity="warning")
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(help_text(self, self.BINDINGS)))
+        from torchplay.tui.sweepscreen import SWEEP_KEYS
+
+        screens = {"Sweep screen (s)": SWEEP_KEYS}
+        self.push_screen(HelpScreen(help_text(self, self.BINDINGS, screens)))
 
     def action_screenshot(self) -> None:
         """An SVG of the screen in the current folder (not ~/Downloads, which may not exist)."""

@@ -88,6 +88,7 @@ class SweepScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close", tooltip="Back to the playground"),
         Binding("space", "toggle", "Start/Stop", tooltip="Start the sweep, or stop it"),
+        Binding("question_mark,f1", "help", "Help", show=False, tooltip="Every key"),
     ]
 
     def __init__(
@@ -176,6 +177,9 @@ class SweepScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.app.pop_screen()
+
+    def action_help(self) -> None:
+        self.app.action_help()
 
     # -- events from the engine --------------------------------------------------------
 
@@ -304,6 +308,15 @@ class SweepScreen(Screen[None]):
         self.client.open_member(index)
         self.running = False
         self.app.pop_screen()
+
+
+SWEEP_KEYS = [
+    *SweepScreen.BINDINGS,
+    Binding("enter", "", tooltip="In a field: start the sweep. On the heatmap: open that member"),
+    Binding("tab", "", tooltip="The next field, the Start button, the heatmap"),
+    Binding("up,down,left,right", "", tooltip="Move over the heatmap's cells"),
+]
+"""The sweep screen's keys as the help screen lists them."""
 
 
 def _label(value) -> str:

@@ -8,8 +8,15 @@ from torchplay.engine.errors import InputError
 from torchplay.engine.scenarios import get_scenario
 from torchplay.engine.trainer import Trainer
 from torchplay.tui.app import PlaygroundApp
+from torchplay.tui.helpkeys import HelpScreen
 from torchplay.tui.panel import ControlPanel
-from torchplay.tui.sweepscreen import DEFAULT_AXES, SweepScreen, check_address, first_axes
+from torchplay.tui.sweepscreen import (
+    DEFAULT_AXES,
+    SWEEP_KEYS,
+    SweepScreen,
+    check_address,
+    first_axes,
+)
 
 from tests.tui.helpers import wait_for
 
@@ -316,3 +323,22 @@ async def test_every_bad_field_is_named_at_once_in_the_screens_words() -> None:
         assert lines[2].startswith("data.sed=1,2: unknown key 'data.sed'")
         assert "HOST:PORT" in lines[3]
         assert screen.started is None and not screen.running
+
+
+async def test_f1_on_the_sweep_screen_lists_its_keys() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(100, 50)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen))
+        screen = app.screen
+        for key in ("f1", "question_mark"):  # ? outside the fields (in one it is typed)
+            screen.set_focus(None)
+            await pilot.press(key)
+            await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+            text = app.screen.text
+            assert "[b]Sweep screen (s)[/b]" in text
+            for b in SWEEP_KEYS:
+                assert b.tooltip in text
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is screen)
