@@ -171,9 +171,9 @@ def parse_grid(
         given[axis.key] = axis
     axes = [given.pop(a.key, a) for a in axes] + list(given.values())
     if not axes:
+        other = f"{where} has no keys" if where != "[sweep]" else "or a [sweep] table in a FILE.toml"
         raise GridError(
-            "--grid: give at least one axis, e.g. --grid training.lr=0.05,0.1 "
-            "(or a [sweep] table in a FILE.toml)"
+            f"--grid: give at least one axis, e.g. --grid training.lr=0.05,0.1 ({other})"
         )
     size = math.prod(len(a.values) for a in axes)
     if size > MAX_MEMBERS:
@@ -194,7 +194,7 @@ def table_texts(table: dict[str, Any], where: str = "[sweep]") -> list[str]:
     """
     out = []
     for key, value in table.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and "." not in key:  # a section: training.lr = [...]
             out += table_texts({f"{key}.{k}": v for k, v in value.items()}, where)
             continue
         if isinstance(value, list):
@@ -220,8 +220,8 @@ def _token(key: str, value: Any, where: str) -> str:
     ):
         return "x".join(map(str, value)) or "none"
     raise GridError(
-        f"{where} {key}: {value!r} is not a value; give a list like [0.05, 0.1] or a "
-        'string like "1..4"'
+        f"{where} {key}: {value!r} is not a list, string, number or boolean; give a list "
+        'like [0.05, 0.1] or a string like "1..4"'
     )
 
 

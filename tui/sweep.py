@@ -117,7 +117,7 @@ def table(result, axes: list[Axis]) -> str:
     t.add_column(metric, justify="right")
     t.add_column("state")
     for r in ranked(rows):
-        cells = [str(r.index), *(json.dumps(r.overrides[a.key]) for a in axes)]
+        cells = [str(r.index), *(_text(r.overrides[a.key]) for a in axes)]
         cells.append(fmt(r.train_loss))
         if has_test:
             cells.append(fmt(r.test_loss))
@@ -144,11 +144,9 @@ def heatmap(result, axes: list[Axis]) -> str:
     """A text heatmap of the final loss over two grid keys: shade by log10 loss, value
     in each cell, diverged cells marked ``div``."""
     a, b = axes
-    cell = {
-        (json.dumps(r.overrides[a.key]), json.dumps(r.overrides[b.key])): r for r in result.rows
-    }
-    ra = [json.dumps(v) for v in dict.fromkeys(_plain(v) for v in a.values)]
-    rb = [json.dumps(v) for v in dict.fromkeys(_plain(v) for v in b.values)]
+    cell = {(_text(r.overrides[a.key]), _text(r.overrides[b.key])): r for r in result.rows}
+    ra = list(dict.fromkeys(_text(v) for v in a.values))  # texts: a list is no dict key
+    rb = list(dict.fromkeys(_text(v) for v in b.values))
     lo, hi = log_range([r.loss for r in result.rows if not r.diverged])
     width = max(11, *(len(v) + 1 for v in ra))
     label = max(len(b.key), *(len(v) for v in rb))
@@ -167,8 +165,11 @@ def heatmap(result, axes: list[Axis]) -> str:
     return "\n".join(lines)
 
 
-def _plain(v):
-    return list(v) if isinstance(v, tuple) else v
+def _text(value) -> str:
+    """A grid value as ``--grid`` writes it: ``tanh``, ``0.05``, ``true``, ``8x8``, ``none``."""
+    if isinstance(value, list | tuple):
+        return "x".join(map(str, value)) or "none"
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -185,7 +186,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             base = base.with_overrides({"training.steps": args.steps})
         except SpecError as exc:
             raise UserError(f"--steps {args.steps}: {exc.allowed}") from None
-    axes = parse_grid(args.grid or [], base, source.sweep, f"{args.source} [sweep]")
+    where = f"{args.source} [sweep]" if args.source.endswith(".toml") else "[sweep]"
+    axes = parse_grid(args.grid or [], base, source.sweep, where)
     grid = members(axes, base)
     check_memory(grid, args.out is not None)
     device = check_device(args.device)

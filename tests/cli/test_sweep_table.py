@@ -51,7 +51,9 @@ def test_grid_replaces_a_table_key_and_adds_others_after(cli, tmp_path) -> None:
         ('"training.lr" = [0.1, "fast"]\n', ["[sweep] training.lr", "'fast'"]),
         ('"training.lr" = []\n', ["[sweep] training.lr", "empty list"]),
         ('"data.seed" = "4..1"\n', ["[sweep] data.seed", "empty"]),
-        ('"training.lr" = [{ a = 1 }]\n', ["[sweep] training.lr", "not a value"]),
+        ('"training.lr" = [{ a = 1 }]\n', ["[sweep] training.lr", "not a list"]),
+        ('"training.lr" = { a = 1 }\n', ["[sweep] training.lr", "not a list"]),
+        ("", ["[sweep] has no keys", "--grid training.lr="]),
         ('"training.lr" = [-1.0]\n', ["[sweep] training.lr", "-1.0"]),
     ],
 )
@@ -78,3 +80,17 @@ def test_train_ignores_the_table(cli, tmp_path) -> None:
     code2, out2, _ = cli("train", str(without), "--json")
     assert code == code2 == 0 and err == ""
     assert json.loads(out)["weights_sha256"] == json.loads(out2)["weights_sha256"]
+
+
+def test_the_table_and_heatmap_write_values_as_the_grid_does(cli, tmp_path) -> None:
+    path = write(tmp_path, '"model.activation" = ["tanh", "relu"]\n"model.hidden" = [[4], []]\n')
+    code, out, err = cli("sweep", path, "--plot")
+    assert code == 0, err
+    rows = [ln.split() for ln in out.splitlines() if ln.strip()[:1].isdigit() and "finished" in ln]
+    assert {(r[1], r[2]) for r in rows} == {(a, h) for a in ("tanh", "relu") for h in ("4", "none")}
+    assert '"' not in out
+    heat = out[out.index("final loss by") :].splitlines()
+    assert heat[1].split() == ["tanh", "relu"] and [ln.split()[0] for ln in heat[2:]] == [
+        "4",
+        "none",
+    ]
