@@ -171,7 +171,9 @@ def parse_grid(
         given[axis.key] = axis
     axes = [given.pop(a.key, a) for a in axes] + list(given.values())
     if not axes:
-        other = f"{where} has no keys" if where != "[sweep]" else "or a [sweep] table in a FILE.toml"
+        other = (
+            f"{where} has no keys" if where != "[sweep]" else "or a [sweep] table in a FILE.toml"
+        )
         raise GridError(
             f"--grid: give at least one axis, e.g. --grid training.lr=0.05,0.1 ({other})"
         )
