@@ -125,6 +125,7 @@ def test_snapshot_of_a_finished_sweep_with_a_diverged_member(snap_compare) -> No
         curves = screen.query_one("#sweep-curves")
         await wait_for(pilot, lambda: len(curves.curves) == 4 and not curves.building)
         assert cells(screen)[4:] == ["✗ div", "✗ div"]  # lr 1000, both seeds
+        screen.query_one("#heatmap").focus()  # not a field, whose cursor blinks
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
