@@ -173,6 +173,7 @@ async def test_start_after_stop_goes_on_and_a_new_step_count_starts_over() -> No
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await start_sweep(pilot, app, steps=200_000)
         await wait_for(pilot, lambda: screen.last is not None and min(screen.last.steps) > 0)
+        screen.query_one("#heatmap").focus()  # out of the field: space is Start/Stop
         await pilot.press("space")  # stop
         await wait_for(pilot, lambda: screen.last.state == "paused" and not screen.running)
         stopped, histories = list(screen.last.steps), screen.histories
