@@ -202,12 +202,12 @@ class Engine(LineageCommands):
             self.conn.send(event)
             self._poll()
 
-        base, live = from_dict(spec_dict), self.live
-        resumed = live is not None and not address and live.goes_on(base, grid)
-        if not resumed:
-            live = self.live = LiveSweep(base, grid)
-        where = f"Ray at {address}" if address else "this machine"
         try:
+            base, live = from_dict(spec_dict), self.live
+            resumed = live is not None and not address and live.goes_on(base, grid)
+            if not resumed:
+                live = self.live = LiveSweep(base, grid)
+            where = f"Ray at {address}" if address else "this machine"
             self.conn.send(live.started(where, resumed))
             self.stop.clear()
             if address:

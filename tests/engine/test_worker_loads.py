@@ -38,13 +38,14 @@ def test_engine_reports_a_bad_checkpoint_and_goes_on(tmp_path, command, case: Ca
     assert pipe.sent[-1].step == 2
 
 
-def test_a_failure_inside_a_sweep_is_reported_and_the_engine_goes_on(monkeypatch) -> None:
+@pytest.mark.parametrize("where", ["__init__", "started", "run"])
+def test_a_failure_inside_a_sweep_is_reported_and_the_engine_goes_on(monkeypatch, where) -> None:
     from torchplay.engine.livesweep import LiveSweep
 
     def broken(*_args, **_kwargs):
         raise TypeError("unhashable type: 'list'")
 
-    monkeypatch.setattr(LiveSweep, "run", broken)
+    monkeypatch.setattr(LiveSweep, where, broken)
     pipe = Pipe()
     engine = Engine(pipe)
     engine.dispatch(("sweep", get_scenario("regression").to_dict(), ["training.lr=0.1,0.2"]))

@@ -342,5 +342,9 @@ async def test_f1_on_the_sweep_screen_lists_its_keys() -> None:
             assert "[b]Sweep screen (s)[/b]" in text
             for b in SWEEP_KEYS:
                 assert b.tooltip in text
+            state = app.state
+            await pilot.press("space", "n")  # the playground's keys rest under help too
+            await pilot.pause(0.3)
+            assert app.state == state and isinstance(app.screen, HelpScreen)
             await pilot.press("escape")
             await wait_for(pilot, lambda: app.screen is screen)
