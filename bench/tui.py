@@ -226,10 +226,11 @@ def measure(train_seconds: float = 5.0) -> dict:
     return app
 
 
-def measure_in_fresh_process() -> dict:
-    """:func:`measure` in a new process: the app's process never imports torch."""
+def measure_in_fresh_process(module: str = "bench.tui") -> dict:
+    """``module``'s measurement (its ``--json`` line) in a new process: the app's process
+    never imports torch."""
     out = subprocess.run(
-        [sys.executable, "-m", "bench.tui", "--json"],
+        [sys.executable, "-m", module, "--json"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.tui import pct, tick_lateness
+from bench.tui import measure_in_fresh_process, pct, tick_lateness
 
 ROOT = Path(__file__).resolve().parent.parent
 GRID = ("training.lr=1e-3:0.5:8", "data.seed=1..8")
@@ -99,14 +99,7 @@ def measure(seconds: float = 5.0) -> dict:
 def rows() -> tuple[dict, list]:
     """Results and table rows for ``make bench``, measured in a fresh process (the app's
     process never imports torch)."""
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.tuisweep", "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    res = json.loads(out.strip().splitlines()[-1])
+    res = measure_in_fresh_process("bench.tuisweep")
     return res, [
         (
             "app, 64-member sweep: model-steps/s vs the population headless",

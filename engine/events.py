@@ -30,6 +30,11 @@ class RunState(StrEnum):
     """Early stopping ended it (``training.patience``); the best weights are restored."""
 
 
+ENDED = (RunState.FINISHED, RunState.DIVERGED, RunState.STOPPED_EARLY)
+"""The states a run ends in: it trains no further unless told to, and a loaded run keeps
+them (any other comes back paused)."""
+
+
 @dataclass(frozen=True)
 class EngineStarted:
     """The engine process is up, torch imported and warmed."""

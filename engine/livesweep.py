@@ -29,7 +29,7 @@ from torchplay.engine.raycluster import LOCAL
 from torchplay.engine.spec import Spec
 from torchplay.engine.sweep import check_memory
 from torchplay.engine.threads import configure_threads_for, step_work
-from torchplay.engine.trainer import ENDED, FINISHED, RUNNING, Trainer
+from torchplay.engine.trainer import FINISHED, RUNNING, Trainer
 
 Emit = Callable[[ev.SweepStepsCompleted], None]
 
@@ -72,7 +72,7 @@ class LiveSweep:
             specs = [m.spec for m in members(parse_grid(grid, base), base)]
         except GridError:
             return False
-        ended = all(t is not None and t.state in ENDED for t in self.trainers)
+        ended = all(t is not None and t.state in ev.ENDED for t in self.trainers)
         return specs == [m.spec for m in self.members] and not ended
 
     def started(self, where: str, resumed: bool = False) -> ev.SweepStarted:
@@ -126,7 +126,7 @@ class LiveSweep:
             t if t is not None else Trainer(m.spec)
             for t, m in zip(self.trainers, self.members, strict=True)
         ]
-        todo = [t for t in self.trainers if t.state not in ENDED]
+        todo = [t for t in self.trainers if t.state not in ev.ENDED]
         configure_threads_for(sum(step_work(t) for t in todo))
         self.start, self.done = time.perf_counter(), 0
         groups: dict[tuple, list[Trainer]] = {}
@@ -156,7 +156,7 @@ class LiveSweep:
                 observers=[lambda _snap: emit(self.progress(RUNNING))], interval=interval, stop=stop
             )
             self.done += t.step_count - before
-        done = all(t.state in ENDED for t in self.trainers)
+        done = all(t.state in ev.ENDED for t in self.trainers)
         emit(self.progress(FINISHED if done else "paused"))
 
     def trainer(self, index: int) -> Trainer:

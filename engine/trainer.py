@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 import torch
 from torchplay.engine.datafields import width
 from torchplay.engine.evaluate import loss_on, predict, snapshot
-from torchplay.engine.events import RunState, Snapshot
+from torchplay.engine.events import ENDED, RunState, Snapshot
 from torchplay.engine.history import History
 from torchplay.engine.parts import build
 from torchplay.engine.schedule import Schedule
@@ -32,8 +32,6 @@ from torchplay.engine.stopping import Best
 IDLE, RUNNING, PAUSED = RunState.IDLE, RunState.RUNNING, RunState.PAUSED
 FINISHED, DIVERGED = RunState.FINISHED, RunState.DIVERGED
 STOPPED_EARLY = RunState.STOPPED_EARLY
-ENDED = (FINISHED, DIVERGED, STOPPED_EARLY)
-"""States a loaded run keeps (any other comes back paused)."""
 
 
 Observer = Callable[[Snapshot], None]

@@ -39,8 +39,6 @@ FEW = 3
 """How many of the best, and of the worst, members the small multiples show."""
 STOPPED_MARK = "▪"
 """After an early-stopped member's loss in its cell (a diverged one shows ``✗ div``)."""
-ENDED = ("finished", "diverged", "stopped_early")
-"""A member's states that end it: its steps count as all done."""
 SWEEP_EVENTS = (ev.SweepStarted, ev.SweepStepsCompleted)
 SWEEP_COMMANDS = ("sweep", "open_member")
 
@@ -255,7 +253,7 @@ class SweepScreen(Screen[None]):
             table.set_cell(self.cells[i], text)
         self._curves()
         done = sum(
-            t if state in ENDED else min(s, t)
+            t if state in ev.ENDED else min(s, t)
             for s, t, state in zip(last.steps, started.targets, last.states, strict=True)
         )
         total = sum(started.targets) or 1

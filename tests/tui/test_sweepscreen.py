@@ -23,12 +23,17 @@ from tests.tui.helpers import wait_for
 GRID = ("training.lr=0.05,0.2", "data.seed=1,2")
 
 
-async def start_sweep(pilot, app, steps: int, grid=GRID) -> SweepScreen:
-    """Open the sweep screen with ``s``, type the grid and the steps, press Enter."""
+async def open_sweep_screen(pilot, app) -> SweepScreen:
+    """Wait for the run, then open the sweep screen with ``s``."""
     await wait_for(pilot, lambda: app.run_info is not None)
     await pilot.press("s")
     await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen))
-    screen = app.screen
+    return app.screen
+
+
+async def start_sweep(pilot, app, steps: int, grid=GRID) -> SweepScreen:
+    """Open the sweep screen with ``s``, type the grid and the steps, press Enter."""
+    screen = await open_sweep_screen(pilot, app)
     for field, text in (("#axis-0", grid[0]), ("#axis-1", grid[1]), ("#sweep-steps", str(steps))):
         screen.query_one(field).value = text
     screen.query_one("#sweep-steps").focus()
@@ -139,10 +144,7 @@ async def test_a_spec_files_sweep_table_fills_the_axes(tmp_path) -> None:
     )
     app = PlaygroundApp(source=str(path), in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.run_info is not None)
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen))
-        screen = app.screen
+        screen = await open_sweep_screen(pilot, app)
         fields = [screen.query_one(f"#axis-{i}").value for i in (0, 1)]
         assert fields == ["data.seed=3,4", "model.activation=tanh,relu"]
         screen.query_one("#sweep-steps").focus()
@@ -215,10 +217,7 @@ async def test_a_sweep_tables_hidden_axis_trains(tmp_path) -> None:
     )
     app = PlaygroundApp(source=str(path), in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.run_info is not None)
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen))
-        screen = app.screen
+        screen = await open_sweep_screen(pilot, app)
         screen.query_one("#sweep-steps").focus()
         await pilot.press("enter")
         await finished(pilot, screen)
@@ -235,10 +234,7 @@ async def test_a_sweep_whose_members_all_stopped_early_is_finished(tmp_path) -> 
     )
     app = PlaygroundApp(source=str(path), in_process=True, show_rate=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.run_info is not None)
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen))
-        screen = app.screen
+        screen = await open_sweep_screen(pilot, app)
         screen.query_one("#sweep-steps").focus()
         await pilot.press("enter")
         await finished(pilot, screen)
@@ -263,9 +259,7 @@ async def test_the_sweep_tables_note_shows_its_brackets(tmp_path, table, shown) 
     path.write_text(f'scenario = "regression"\n[sweep]\n{table}')
     app = PlaygroundApp(source=str(path), in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.run_info is not None)
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen))
+        await open_sweep_screen(pilot, app)
         assert shown in str(app.screen.query_one("#sweep-error").render())
 
 
@@ -330,10 +324,7 @@ async def test_every_bad_field_is_named_at_once_in_the_screens_words() -> None:
 async def test_f1_on_the_sweep_screen_lists_its_keys() -> None:
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(100, 50)) as pilot:
-        await wait_for(pilot, lambda: app.run_info is not None)
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen))
-        screen = app.screen
+        screen = await open_sweep_screen(pilot, app)
         for key in ("f1", "question_mark"):  # ? outside the fields (in one it is typed)
             screen.set_focus(None)
             await pilot.press(key)
