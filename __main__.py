@@ -1,5 +1,5 @@
 """``python -m torchplay``: the same front door as the ``torchplay`` command."""
 
-from torchplay.tui.cli import main
+from torchplay.tui.cli.main import main
 
 raise SystemExit(main())

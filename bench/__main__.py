@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import torch
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.spec import DataSpec, ModelSpec, Spec, TrainingSpec
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.run.spec import DataSpec, ModelSpec, Spec, TrainingSpec
+from torchplay.engine.train.trainer import Trainer
 
 from bench import population as population_bench
 from bench import serve as serve_bench
@@ -111,7 +111,7 @@ def wall(cmd: list[str]) -> float:
 
 def chart_frame_ms(n: int) -> float:
     import plotext as plt
-    from torchplay.tui.plotting import downsample
+    from torchplay.tui.draw.plotting import downsample
 
     xs = torch.linspace(-1, 1, n).tolist()
     ys = torch.rand(n).tolist()
@@ -128,7 +128,7 @@ def chart_frame_ms(n: int) -> float:
 def engine_ready_s() -> float:
     import asyncio
 
-    from torchplay.engine.client import EngineClient
+    from torchplay.engine.process.client import EngineClient
 
     async def go() -> float:
         client = EngineClient()
@@ -206,7 +206,7 @@ def main() -> None:
                 ">1: one thread is faster",
             )
         )
-    exe = [sys.executable, "-m", "torchplay.tui.cli"]
+    exe = [sys.executable, "-m", "torchplay.tui.cli.main"]
     res["cli_train_regression_wall_s"] = statistics.median(
         wall([*exe, "train", "regression", "--quiet"]) for _ in range(3)
     )

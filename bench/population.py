@@ -1,7 +1,7 @@
 """Population throughput: K members in stacked tensors against the single fused engine.
 
 Side by side in one process on one thread: the single engine (``Trainer.step``) and a
-:class:`~torchplay.engine.population.Population` of K seeds of the same spec alternate,
+:class:`~torchplay.engine.sweeps.population.Population` of K seeds of the same spec alternate,
 five rounds each, and the medians are compared. ``python -m bench.population`` runs
 just these rows (``--k 64 256 1024`` picks the sizes).
 """
@@ -13,9 +13,9 @@ import statistics
 import time
 
 import torch
-from torchplay.engine.population import Population
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.sweeps.population import Population
+from torchplay.engine.train.trainer import Trainer
 
 
 def _population(name: str, k: int) -> Population:

@@ -28,7 +28,7 @@ def once(backend: str) -> tuple[float, float, int]:
     """(command seconds, the sweep's wall_s, members) for one run."""
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "torchplay.tui.cli", *GRID, "--backend", backend],
+        [sys.executable, "-m", "torchplay.tui.cli.main", *GRID, "--backend", backend],
         capture_output=True, text=True, check=True, env=dict(os.environ, RAY_USAGE_STATS_ENABLED="0"),
     )  # fmt: skip
     took = time.perf_counter() - start

@@ -38,7 +38,7 @@ def first_frames(reps: int = 3) -> list[float]:
     """Seconds to the control panel for ``reps`` websocket sessions, one after another."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "torchplay.tui.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "torchplay.tui.cli.main", "serve", "--port", str(port)],
         cwd=ROOT,
         env=dict(os.environ, PYTHONPATH=str(ROOT)),
         stdout=subprocess.DEVNULL,

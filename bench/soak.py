@@ -27,8 +27,8 @@ def rss_mb(pid: int) -> float:
 
 
 async def soak() -> dict:
-    from torchplay.tui.app import PlaygroundApp
-    from torchplay.tui.charts import LossChart
+    from torchplay.tui.app.app import PlaygroundApp
+    from torchplay.tui.app.widgets.charts import LossChart
 
     spec = Path(tempfile.mkdtemp()) / "soak.toml"
     spec.write_text(f'scenario = "save-restore"\n[training]\nsteps = {STEPS}\n')

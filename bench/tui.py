@@ -46,7 +46,7 @@ def first_frame_s() -> float:
     """Seconds from launching a fresh `python` to the app's first frame (headless)."""
     code = (
         "import asyncio, sys, time\n"
-        "from torchplay.tui.app import PlaygroundApp\n"
+        "from torchplay.tui.app.app import PlaygroundApp\n"
         "class A(PlaygroundApp):\n"
         "    def on_ready(self):\n"
         "        print(time.time(), flush=True)\n"
@@ -68,8 +68,8 @@ def engine_alone_steps_per_s(seconds: float = 3.0) -> float:
     """The save-restore scenario on the trainer alone, in a fresh process like the engine's."""
     code = (
         "import time, torch; torch.set_num_threads(1)\n"
-        "from torchplay.engine.scenarios import get_scenario\n"
-        "from torchplay.engine.trainer import Trainer\n"
+        "from torchplay.engine.run.scenarios import get_scenario\n"
+        "from torchplay.engine.train.trainer import Trainer\n"
         "t = Trainer(get_scenario('save-restore').with_overrides({'training.steps': 10**8}))\n"
         "t.step(100); t0 = time.perf_counter(); n = 0\n"
         f"while time.perf_counter() - t0 < {seconds}: n += t.step(2000)\n"
@@ -89,8 +89,8 @@ def _vm_hwm_mb(pid: int) -> float:
 
 
 async def _app_run(train_seconds: float) -> dict:
-    from torchplay.tui.app import PlaygroundApp
-    from torchplay.tui.charts import Chart
+    from torchplay.tui.app.app import PlaygroundApp
+    from torchplay.tui.app.widgets.charts import Chart
 
     frames = [0]
     original = Chart.on_chart_built
@@ -173,7 +173,7 @@ def wire(cols: int, rows: int, seconds: float = 5.0, args: tuple[str, ...] = ())
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "COLORTERM": "truecolor"}
     env.pop("NO_COLOR", None)
-    cmd = [sys.executable, "-m", "torchplay.tui.cli", "tui", str(spec), *args]
+    cmd = [sys.executable, "-m", "torchplay.tui.cli.main", "tui", str(spec), *args]
     proc = subprocess.Popen(
         cmd, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
     )

@@ -28,10 +28,10 @@ def headless_model_steps_per_s(seconds: float = 3.0) -> float:
     """The same 64 members as one population, in a fresh process (one torch thread)."""
     code = (
         "import time, torch; torch.set_num_threads(1)\n"
-        "from torchplay.engine.grid import members, parse_grid\n"
-        "from torchplay.engine.population import Population\n"
-        "from torchplay.engine.scenarios import get_scenario\n"
-        "from torchplay.engine.trainer import Trainer\n"
+        "from torchplay.engine.run.grid import members, parse_grid\n"
+        "from torchplay.engine.sweeps.population import Population\n"
+        "from torchplay.engine.run.scenarios import get_scenario\n"
+        "from torchplay.engine.train.trainer import Trainer\n"
         f"base = get_scenario('regression').with_overrides({{'training.steps': {STEPS}}})\n"
         f"grid = members(parse_grid({list(GRID)!r}, base), base)\n"
         "pop = Population([Trainer(m.spec) for m in grid])\n"
@@ -48,8 +48,8 @@ def headless_model_steps_per_s(seconds: float = 3.0) -> float:
 
 
 async def _app_run(seconds: float) -> dict:
-    from torchplay.tui.app import PlaygroundApp
-    from torchplay.tui.sweepscreen import SweepScreen
+    from torchplay.tui.app.app import PlaygroundApp
+    from torchplay.tui.app.screens.sweepscreen import SweepScreen
 
     lateness: list[float] = []
     stop = asyncio.Event()

@@ -7,11 +7,11 @@ What is timed is what a user runs: ``torchplay train regression --steps 20000 --
 --save F`` (the baseline: one final save) against the same command plus the feature's
 flags. Two ways, both through the command line's own ``main``:
 
-* in-process (the claim): ``torchplay.tui.cli.main(argv)`` in this process, so the
+* in-process (the claim): ``torchplay.tui.cli.main.main(argv)`` in this process, so the
   interpreter start and imports, the same for both and about half of a short command's
   time, do not dilute the ratio. Parsing, building the trainer, training, the periodic
   writes, the end-of-run waits for the background writer and the final save are all in.
-* a fresh process (``python -m torchplay.tui.cli ...``, what a user waits for at the
+* a fresh process (``python -m torchplay.tui.cli.main ...``, what a user waits for at the
   prompt, start-up included), for ``--save-every`` only.
 
 Pairs run in ABBA order (base-feature, feature-base, ...) so drifting machine load falls
@@ -32,9 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.trainer import Trainer
-from torchplay.tui import cli
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.train.trainer import Trainer
+from torchplay.tui.cli import main as cli
 
 STEPS = 20_000
 PAIRS = 10
@@ -71,10 +71,10 @@ def in_process(argv: list[str]) -> tuple[float, float]:
 
 
 def fresh_process(argv: list[str]) -> tuple[float, float]:
-    """(wall, CPU) seconds of ``python -m torchplay.tui.cli ARGV`` in a new process."""
+    """(wall, CPU) seconds of ``python -m torchplay.tui.cli.main ARGV`` in a new process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    cmd = [sys.executable, "-m", "torchplay.tui.cli", *argv]
+    cmd = [sys.executable, "-m", "torchplay.tui.cli.main", *argv]
     subprocess.run(cmd, check=True, capture_output=True)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -133,7 +133,7 @@ def save_cost(reps: int = 9) -> tuple[float, float, float]:
     """Median seconds of what runs on the loop, side by side: 1,000 steps (the work between
     two saves at N = 1,000), one --save-every write's part (``to_bytes``; the writer thread
     does the rest) and one --save-best write's part (``best_to_bytes``)."""
-    from torchplay.engine import checkpoint
+    from torchplay.engine.files import checkpoint
 
     trainer = Trainer(get_scenario("regression").with_overrides({"training.steps": 10**8}))
     trainer.track_best()

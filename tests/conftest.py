@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # The terminal the snapshots and text checks were made for: a UTF-8, colour xterm. The app
-# draws ASCII under LANG=C or TERM=linux/dumb and greys under NO_COLOR (tui/glyphs.py), so
+# draws ASCII under LANG=C or TERM=linux/dumb and greys under NO_COLOR (tui/draw/glyphs.py), so
 # a CI shell without a terminal (TERM=dumb or unset, LANG=C) must not change what the
 # tests see. Tests of those modes set them explicitly.
 os.environ.update(TERM="xterm-256color", LANG="C.UTF-8")
@@ -24,7 +24,7 @@ def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeo
     """``torchplay ARGS`` in a fresh process: (exit code, stdout, stderr)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100")
     proc = subprocess.run(
-        [sys.executable, "-m", "torchplay.tui.cli", *args],
+        [sys.executable, "-m", "torchplay.tui.cli.main", *args],
         cwd=cwd or ROOT,
         env=env,
         capture_output=True,
@@ -38,7 +38,7 @@ def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeo
 @pytest.fixture(autouse=True)
 def own_settings(tmp_path_factory, monkeypatch):
     """Each test gets its own, empty config folder: the app's settings file
-    (tui/settings.py: theme, runs folder, last scenario) is never the user's, and what one
+    (tui/app/settings.py: theme, runs folder, last scenario) is never the user's, and what one
     test's app remembers on quit does not change what the next one opens."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
 
@@ -59,7 +59,7 @@ def one_thread():
 @pytest.fixture
 def cli(capsys):
     """``torchplay ARGS`` in-process: (exit code, stdout, stderr)."""
-    from torchplay.tui.cli import main
+    from torchplay.tui.cli.main import main
 
     def call(*args: str):
         try:

@@ -379,9 +379,9 @@ CORPUS: list[Case] = [*VALUES, *SPECS, *TOMLS, *CSVS, *STDINS, *IMPORTS, *TARGET
 def _base_checkpoint(optimizer: str = "adam", fast: bool = True) -> tuple[dict, dict]:
     """The tensors and metadata of a real checkpoint: minibatches (so batch.perm exists)
     and optimizer state (fused Adam, or torch.optim's ``optimizer``)."""
-    from torchplay.engine import checkpoint
-    from torchplay.engine.scenarios import get_scenario
-    from torchplay.engine.trainer import Trainer
+    from torchplay.engine.files import checkpoint
+    from torchplay.engine.run.scenarios import get_scenario
+    from torchplay.engine.train.trainer import Trainer
 
     spec = get_scenario("regression").with_overrides(
         {

@@ -12,9 +12,9 @@ import sys
 
 import pytest
 import torch
-from torchplay.engine import checkpoint
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.files import checkpoint
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.train.trainer import Trainer
 
 from tests.conftest import ROOT, run_cli
 from tests.corpus import Case, params
@@ -190,7 +190,7 @@ def test_app_commands_check_files_and_terminal_first(tmp_path, case: Case) -> No
     # the pipe; the timeout fails the test if it opens.
     args = [*case.args, str(case.make(tmp_path))]
     proc = subprocess.run(
-        [sys.executable, "-m", "torchplay.tui.cli", *args],
+        [sys.executable, "-m", "torchplay.tui.cli.main", *args],
         cwd=ROOT,
         env=dict(os.environ, PYTHONPATH=str(ROOT)),
         stdin=subprocess.DEVNULL,

@@ -6,9 +6,9 @@ import json
 
 import pytest
 import torch
-from torchplay.engine import checkpoint
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.files import checkpoint
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.train.trainer import Trainer
 
 from tests.conftest import run_cli
 

@@ -22,7 +22,7 @@ def test_disk_full_keeps_old_checkpoint(tmp_path) -> None:
     cmd = [
         sys.executable,
         "-m",
-        "torchplay.tui.cli",
+        "torchplay.tui.cli.main",
         "train",
         "--quiet",
         "--steps",

@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 import torch
-from torchplay.engine import checkpoint
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.files import checkpoint
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.train.trainer import Trainer
 
 INPUTS = {
     "regression": ["-1", "-0.3", "0", "0.7", "1.9", "2.4", "0.01"],

@@ -11,10 +11,11 @@ import sys
 import safetensors
 import safetensors.torch
 import torch
-from torchplay.engine import checkpoint, lineage
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.source import from_toml
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.files import checkpoint
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.run.source import from_toml
+from torchplay.engine.train import lineage
+from torchplay.engine.train.trainer import Trainer
 
 ARGS = ("--dataset", "circles", "--features", "x1sq,x2sq,x1x2", "--l1", "0.001", "--l2", "0.01")
 

@@ -9,8 +9,8 @@ import shutil
 import subprocess
 
 import pytest
-from torchplay.tui.cli import build_parser
-from torchplay.tui.flags import SPEC_FLAGS, spec_field_keys
+from torchplay.tui.cli.flags import SPEC_FLAGS, spec_field_keys
+from torchplay.tui.cli.main import build_parser
 
 from tests.conftest import run_cli
 

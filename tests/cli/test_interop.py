@@ -149,7 +149,7 @@ def test_import_missing_file(cli, tmp_path) -> None:
 
 def test_headless_commands_never_import_textual(tmp_path) -> None:
     code = (
-        "import sys; from torchplay.tui.cli import main\n"
+        "import sys; from torchplay.tui.cli.main import main\n"
         "main(['train', '--quiet', '--steps', '3'])\n"
         "bad = [m for m in ('textual', 'textual_plotext') if m in sys.modules]\n"
         "print('BAD', bad) if bad else print('OK')\n"

@@ -6,7 +6,7 @@ import json
 import math
 
 import pytest
-from torchplay.engine.lrfind import SKIP_BEGIN, suggest
+from torchplay.engine.train.lrfind import SKIP_BEGIN, suggest
 
 
 def test_suggestion_is_sane_on_regression(cli) -> None:

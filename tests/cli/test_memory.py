@@ -28,7 +28,7 @@ def peak_rss(csv: str) -> int:
         "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
-    args = [sys.executable, "-m", "torchplay.tui.cli", "train", "--dataset", f"csv:{csv}"]
+    args = [sys.executable, "-m", "torchplay.tui.cli.main", "train", "--dataset", f"csv:{csv}"]
     args += ["--steps", "3", "--batch-size", "100", "--quiet"]
     out = subprocess.run(
         [sys.executable, "-c", code, *args],

@@ -15,11 +15,11 @@ import threading
 import time
 
 import pytest
-from torchplay.engine import checkpoint
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.trainer import Trainer
-from torchplay.tui.commands import PeriodicSaver
-from torchplay.tui.interrupts import Interrupts
+from torchplay.engine.files import checkpoint
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.train.trainer import Trainer
+from torchplay.tui.cli.commands import PeriodicSaver
+from torchplay.tui.cli.interrupts import Interrupts
 
 from tests.conftest import ROOT
 
@@ -33,7 +33,7 @@ def test_kill_9_leaves_a_loadable_file_at_a_multiple_of_n(tmp_path) -> None:
     rng = random.Random(13)
     for _ in range(3):
         proc = subprocess.Popen(
-            [sys.executable, "-m", "torchplay.tui.cli", "train", "--steps", "100000000"]
+            [sys.executable, "-m", "torchplay.tui.cli.main", "train", "--steps", "100000000"]
             + ["--quiet", "--save", str(ck), "--save-every", str(EVERY)],
             env=env,
             stdout=subprocess.DEVNULL,

@@ -12,8 +12,8 @@ from tests.conftest import ROOT
 
 CODE = """
 import sys
-from torchplay.engine.errors import InputError
-from torchplay.tui.preflight import check_app
+from torchplay.engine.run.errors import InputError
+from torchplay.tui.cli.preflight import check_app
 try:
     check_app({command!r}, {source!r}, {compare!r})
 except InputError as exc:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from torchplay.engine import checkpoint
-from torchplay.engine.spec import MAX_CLASSES, MAX_LAYERS, MAX_NAME, MAX_SAMPLES
+from torchplay.engine.files import checkpoint
+from torchplay.engine.run.spec import MAX_CLASSES, MAX_LAYERS, MAX_NAME, MAX_SAMPLES
 
 
 def _reads_back(cli, ck: str, x: str = "0.5") -> dict:
@@ -75,8 +75,8 @@ def test_the_extreme_toml_limits_read_back(cli, tmp_path) -> None:
 
 def _largest_width(layers: int) -> int:
     """The widest ``layers`` equal hidden layers the memory budget allows (Adam, 100 points)."""
-    from torchplay.engine.scenarios import get_scenario
-    from torchplay.engine.spec import SpecError
+    from torchplay.engine.run.scenarios import get_scenario
+    from torchplay.engine.run.spec import SpecError
 
     base = get_scenario("regression").with_overrides({"training.optimizer": "adam"})
     lo, hi = 1, 4096

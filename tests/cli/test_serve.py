@@ -33,7 +33,7 @@ def server():
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "torchplay.tui.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "torchplay.tui.cli.main", "serve", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -117,7 +117,7 @@ def test_serve_refuses_a_busy_port() -> None:
         port = s.getsockname()[1]
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         proc = subprocess.run(
-            [sys.executable, "-m", "torchplay.tui.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "torchplay.tui.cli.main", "serve", "--port", str(port)],
             cwd=ROOT,
             env=env,
             capture_output=True,

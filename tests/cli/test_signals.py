@@ -11,7 +11,7 @@ import sys
 import time
 
 import pytest
-from torchplay.engine import checkpoint
+from torchplay.engine.files import checkpoint
 
 from tests.conftest import ROOT
 
@@ -20,7 +20,16 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 def _train(ck, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "torchplay.tui.cli", "train", *extra, "--save", str(ck), "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "torchplay.tui.cli.main",
+            "train",
+            *extra,
+            "--save",
+            str(ck),
+            "--quiet",
+        ],
         cwd=ROOT,
         env=ENV,
         stdout=subprocess.PIPE,

@@ -12,9 +12,9 @@ import sys
 import threading
 
 import pytest
-from torchplay.engine import checkpoint
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.files import checkpoint
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.train.trainer import Trainer
 
 from tests.conftest import ROOT
 
@@ -24,7 +24,7 @@ ENV = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100")
 def spawn(args, stdout, env=None, timeout: int = 120, **kw) -> tuple[int, str]:
     """``torchplay ARGS`` with ``stdout`` as given: (exit code, stderr)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "torchplay.tui.cli", *args],
+        [sys.executable, "-m", "torchplay.tui.cli.main", *args],
         cwd=ROOT,
         env=env or ENV,
         stdout=stdout,
@@ -108,7 +108,7 @@ def test_plot_colours_only_a_terminal_without_no_color() -> None:
 
 def test_plot_into_a_pipe_has_no_escape_codes() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "torchplay.tui.cli", *PLOT],
+        [sys.executable, "-m", "torchplay.tui.cli.main", *PLOT],
         cwd=ROOT,
         env={k: v for k, v in ENV.items() if k != "NO_COLOR"},
         capture_output=True,
@@ -134,7 +134,7 @@ def test_plot_into_a_pipe_has_no_escape_codes() -> None:
 )
 def test_plot_falls_back_to_ascii(args, env) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "torchplay.tui.cli", *args],
+        [sys.executable, "-m", "torchplay.tui.cli.main", *args],
         cwd=ROOT,
         env={k: v for k, v in {**ENV, **env}.items() if v},
         capture_output=True,

@@ -82,9 +82,9 @@ def test_help_answers() -> None:
 def test_a_bug_exits_1_with_a_traceback() -> None:
     """Only an unexpected error (a bug) reaches exit 1; it is not dressed up as bad input."""
     code = (
-        "import sys, torchplay.tui.reading as c\n"
+        "import sys, torchplay.tui.cli.reading as c\n"
         "c.cmd_info = lambda args: 1 / 0\n"
-        "from torchplay.tui.cli import main\n"
+        "from torchplay.tui.cli.main import main\n"
         "sys.exit(main(['info', 'x.safetensors']))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

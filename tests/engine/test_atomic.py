@@ -6,7 +6,7 @@ import os
 import stat
 
 import pytest
-from torchplay.engine.atomic import TargetError, check_target, write_atomic
+from torchplay.engine.files.atomic import TargetError, check_target, write_atomic
 
 from tests.corpus import Case, params
 

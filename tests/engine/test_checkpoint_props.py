@@ -8,9 +8,16 @@ from pathlib import Path
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from torchplay.engine import checkpoint
-from torchplay.engine.spec import ACTIVATIONS, OPTIMIZERS, DataSpec, ModelSpec, Spec, TrainingSpec
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.files import checkpoint
+from torchplay.engine.run.spec import (
+    ACTIVATIONS,
+    OPTIMIZERS,
+    DataSpec,
+    ModelSpec,
+    Spec,
+    TrainingSpec,
+)
+from torchplay.engine.train.trainer import Trainer
 
 specs = st.builds(
     lambda dataset, hidden, activation, optimizer, batch, test, seed: Spec(
@@ -54,7 +61,7 @@ def test_save_load_round_trip_then_identical_training(spec: Spec, steps: int) ->
 def test_history_json_is_incremental_and_equal_to_a_full_dump() -> None:
     import json
 
-    from torchplay.engine.history import History
+    from torchplay.engine.run.history import History
 
     h = History(capacity=8)
     for step in range(1, 40):
@@ -68,8 +75,8 @@ def test_history_json_is_incremental_and_equal_to_a_full_dump() -> None:
 def test_history_json_after_thinning_encodes_only_new_points(monkeypatch) -> None:
     import json
 
-    from torchplay.engine import history as history_module
-    from torchplay.engine.history import History
+    from torchplay.engine.run import history as history_module
+    from torchplay.engine.run.history import History
 
     real, encoded = history_module._point_json, []
 
@@ -93,7 +100,7 @@ def test_history_json_after_thinning_encodes_only_new_points(monkeypatch) -> Non
 def test_history_json_of_non_finite_and_odd_losses_matches_json() -> None:
     import json
 
-    from torchplay.engine.history import History
+    from torchplay.engine.run.history import History
 
     h = History()
     for p in [(1, float("inf"), None), (2, 0.5, float("nan")), (3, 0, 1e-300), (4, -0.0, 2.5e17)]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import torch
-from torchplay.engine.data import DataError, load, read_csv
-from torchplay.engine.spec import CLASSIFICATION_DATASETS, REGRESSION_DATASETS, DataSpec
+from torchplay.engine.run.spec import CLASSIFICATION_DATASETS, REGRESSION_DATASETS, DataSpec
+from torchplay.engine.train.data import DataError, load, read_csv
 
 
 def draw(spec: DataSpec):

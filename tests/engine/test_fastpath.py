@@ -6,8 +6,8 @@ from __future__ import annotations
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from torchplay.engine.spec import ACTIVATIONS, DataSpec, ModelSpec, Spec, TrainingSpec
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.run.spec import ACTIVATIONS, DataSpec, ModelSpec, Spec, TrainingSpec
+from torchplay.engine.train.trainer import Trainer
 
 configs = st.fixed_dictionaries(
     {

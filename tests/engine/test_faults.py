@@ -8,11 +8,11 @@ import signal
 import time
 
 import pytest
-from torchplay.engine import checkpoint
-from torchplay.engine.atomic import TargetError
-from torchplay.engine.checkpoint import CheckpointError
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.files import checkpoint
+from torchplay.engine.files.atomic import TargetError
+from torchplay.engine.files.checkpoint import CheckpointError
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.train.trainer import Trainer
 
 
 def _save_forever(trainer: Trainer, target) -> None:

@@ -8,11 +8,11 @@ import math
 
 import pytest
 import torch
-from torchplay.engine import penalty
-from torchplay.engine.features import FeatureMap
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.spec import DataSpec, ModelSpec, Spec, SpecError, TrainingSpec
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.run.spec import DataSpec, ModelSpec, Spec, SpecError, TrainingSpec
+from torchplay.engine.train import penalty
+from torchplay.engine.train.features import FeatureMap
+from torchplay.engine.train.trainer import Trainer
 
 FORMULAS = {
     "x1": lambda a, b: a,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from torchplay.engine.grid import GridError, members, parse_axis, parse_grid
-from torchplay.engine.scenarios import get_scenario
+from torchplay.engine.run.grid import GridError, members, parse_axis, parse_grid
+from torchplay.engine.run.scenarios import get_scenario
 
 BASE = get_scenario("regression")
 

@@ -10,7 +10,11 @@ import pytest
 from tests.conftest import ROOT
 
 UI = ("textual", "textual_plotext", "plotext", "rich", "torchplay.tui")
-ENGINE_MODULES = sorted(p.stem for p in (ROOT / "engine").glob("*.py") if p.stem != "__init__")
+ENGINE_MODULES = sorted(
+    ".".join(p.relative_to(ROOT / "engine").with_suffix("").parts)
+    for p in (ROOT / "engine").rglob("*.py")
+    if p.stem != "__init__"
+)
 
 
 def loaded_after(statement: str) -> set[str]:
@@ -36,8 +40,10 @@ def test_every_engine_module_imports_no_ui(module: str) -> None:
 @pytest.mark.parametrize(
     "module",
     [
-        *("spec", "scenarios", "source", "describe", "client", "events", "errors", "exporting"),
-        *("layers", "views", "atomic", "grid", "datafields", "raycluster", "ckheader"),
+        *("run.spec", "run.scenarios", "run.source", "run.describe", "run.errors", "run.layers"),
+        *("run.views", "run.grid", "run.datafields", "run.schedule", "run.history"),
+        *("process.client", "process.events", "files.exporting", "files.atomic", "files.ckheader"),
+        "sweeps.raycluster",
     ],
 )
 def test_light_modules_import_no_torch(module: str) -> None:
@@ -46,19 +52,23 @@ def test_light_modules_import_no_torch(module: str) -> None:
 
 
 def test_no_module_loaded_under_a_bare_name() -> None:
-    mods = loaded_after("import torchplay.tui.cli, torchplay.tui.app, torchplay.engine.trainer")
+    mods = loaded_after(
+        "import torchplay.tui.cli.main, torchplay.tui.app.app, torchplay.engine.train.trainer"
+    )
     assert not {m for m in mods if m.split(".")[0] in ("engine", "tui")}
 
 
 def test_help_does_not_import_torch_or_textual() -> None:
     mods = loaded_after(
         "sys.argv = ['torchplay', '--help']\n"
-        "try:\n    import torchplay.tui.cli as c; c.main()\nexcept SystemExit: pass"
+        "try:\n    import torchplay.tui.cli.main as c; c.main()\nexcept SystemExit: pass"
     )
     assert "torch" not in mods and "textual" not in mods
 
 
 def test_headless_command_line_imports_no_textual() -> None:
-    mods = loaded_after("import torchplay.tui.cli, torchplay.tui.commands, torchplay.tui.progress")
-    assert "torchplay.tui.cli" in mods and "torchplay.tui.commands" in mods
-    assert "textual" not in mods and "torchplay.tui.app" not in mods
+    mods = loaded_after(
+        "import torchplay.tui.cli.main, torchplay.tui.cli.commands, torchplay.tui.draw.progress"
+    )
+    assert "torchplay.tui.cli.main" in mods and "torchplay.tui.cli.commands" in mods
+    assert "textual" not in mods and "torchplay.tui.app.app" not in mods

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 import torch
-from torchplay.engine import checkpoint, lineage
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.snapshots import MAX_BYTES, MAX_SNAPSHOTS, Snapshots
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.files import checkpoint
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.train import lineage
+from torchplay.engine.train.snapshots import MAX_BYTES, MAX_SNAPSHOTS, Snapshots
+from torchplay.engine.train.trainer import Trainer
 
 
 def test_snapshots_are_dense_early_and_log_spaced_late() -> None:
@@ -59,7 +60,7 @@ def test_snapshots_stay_bounded_in_count() -> None:
 
 
 def test_snapshots_stay_bounded_in_bytes(monkeypatch) -> None:
-    monkeypatch.setattr("torchplay.engine.snapshots.MAX_BYTES", 64 * 1024)
+    monkeypatch.setattr("torchplay.engine.train.snapshots.MAX_BYTES", 64 * 1024)
     spec = get_scenario("regression").with_overrides({"model.hidden": [64, 64]})
     t = Trainer(spec)  # ~4,400 params: 17.6 KB a snapshot, so at most 3 fit
     t.step(200)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import threading
 
 import torch
-from torchplay.engine import events as ev
-from torchplay.engine.history import History
-from torchplay.engine.livesweep import LiveSweep
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.process import events as ev
+from torchplay.engine.run.history import History
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.sweeps.livesweep import LiveSweep
+from torchplay.engine.train.trainer import Trainer
 
 STEPS = 1500
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 import torch
-from torchplay.engine import probes
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.train import probes
+from torchplay.engine.train.trainer import Trainer
 
 from tests import tutorial
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import torch
-from torchplay.engine.population import Population
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.spec import Spec
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.run.spec import Spec
+from torchplay.engine.sweeps.population import Population
+from torchplay.engine.train.trainer import Trainer
 
 REL = 1e-5
 
@@ -146,8 +146,8 @@ def test_members_with_different_step_counts_stop_at_their_own() -> None:
 
 
 def test_grid_over_hidden_trains_two_groups_each_equal_to_its_single_run() -> None:
-    from torchplay.engine.grid import members, parse_grid
-    from torchplay.engine.sweep import train_chunk
+    from torchplay.engine.run.grid import members, parse_grid
+    from torchplay.engine.sweeps.sweep import train_chunk
 
     base = get_scenario("regression").with_overrides({"training.steps": 100})
     grid = members(parse_grid(["model.hidden=10,8x8", "data.seed=1,2"], base), base)

@@ -7,11 +7,11 @@ import math
 
 import pytest
 import torch
-from torchplay.engine import checkpoint
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.schedule import Schedule
-from torchplay.engine.spec import Spec
-from torchplay.engine.trainer import Trainer
+from torchplay.engine.files import checkpoint
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.run.schedule import Schedule
+from torchplay.engine.run.spec import Spec
+from torchplay.engine.train.trainer import Trainer
 
 
 def spec_with(**training) -> Spec:

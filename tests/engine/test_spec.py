@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from torchplay.engine.scenarios import SCENARIOS, get_scenario
-from torchplay.engine.schedule import SCHEDULES, USES
-from torchplay.engine.source import from_toml
-from torchplay.engine.spec import ACTIVATIONS, OPTIMIZERS, SpecError
+from torchplay.engine.run.scenarios import SCENARIOS, get_scenario
+from torchplay.engine.run.schedule import SCHEDULES, USES
+from torchplay.engine.run.source import from_toml
+from torchplay.engine.run.spec import ACTIVATIONS, OPTIMIZERS, SpecError
 
 from tests.corpus import Case, params
 

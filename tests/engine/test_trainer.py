@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 
 import torch
-from torchplay.engine import checkpoint, probes
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.spec import Spec
-from torchplay.engine.trainer import DIVERGED, Trainer
+from torchplay.engine.files import checkpoint
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.run.spec import Spec
+from torchplay.engine.train import probes
+from torchplay.engine.train.trainer import DIVERGED, Trainer
 
 
 def test_divergence_stops_and_keeps_finite_weights() -> None:

@@ -8,10 +8,10 @@ import threading
 
 import pytest
 import torch
-from torchplay.engine import checkpoint
-from torchplay.engine import events as ev
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.worker import Engine, serve
+from torchplay.engine.files import checkpoint
+from torchplay.engine.process import events as ev
+from torchplay.engine.process.worker import Engine, serve
+from torchplay.engine.run.scenarios import get_scenario
 
 
 class Wire:

@@ -4,9 +4,9 @@ refusal as ``CommandFailed`` (the app shows it) and goes on serving commands."""
 from __future__ import annotations
 
 import pytest
-from torchplay.engine import events as ev
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.worker import Engine
+from torchplay.engine.process import events as ev
+from torchplay.engine.process.worker import Engine
+from torchplay.engine.run.scenarios import get_scenario
 
 from tests.corpus import Case, params
 
@@ -40,7 +40,7 @@ def test_engine_reports_a_bad_checkpoint_and_goes_on(tmp_path, command, case: Ca
 
 @pytest.mark.parametrize("where", ["__init__", "started", "run"])
 def test_a_failure_inside_a_sweep_is_reported_and_the_engine_goes_on(monkeypatch, where) -> None:
-    from torchplay.engine.livesweep import LiveSweep
+    from torchplay.engine.sweeps.livesweep import LiveSweep
 
     def broken(*_args, **_kwargs):
         raise TypeError("unhashable type: 'list'")

@@ -60,7 +60,7 @@ class HeadNode:
 def torchplay(*args: str, env: dict[str, str], timeout: int = 240) -> subprocess.Popen:
     """``torchplay ARGS`` started in a new process (stdout and stderr piped)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "torchplay.tui.cli", *args],
+        [sys.executable, "-m", "torchplay.tui.cli.main", *args],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 

@@ -16,9 +16,9 @@ from tests.ray.cluster import ray_env
 
 SCRIPT = """
 import json, multiprocessing, threading
-from torchplay.engine import events as ev
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.worker import Engine
+from torchplay.engine.process import events as ev
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.process.worker import Engine
 
 if __name__ == "__main__":
     ours, theirs = multiprocessing.Pipe()

@@ -75,7 +75,7 @@ def test_address_pointing_at_nothing_exits_2_within_30_s(tmp_path):
 def test_missing_ray_says_how_to_install(tmp_path):
     blocked = (
         "import sys; sys.modules['ray'] = None\n"
-        "from torchplay.tui.cli import main; sys.exit(main(sys.argv[1:]))"
+        "from torchplay.tui.cli.main import main; sys.exit(main(sys.argv[1:]))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", blocked, *SWEEP], env=ray_env(tmp_path), capture_output=True,

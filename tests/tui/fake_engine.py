@@ -1,6 +1,6 @@
 """A scripted engine for fast, deterministic UI unit tests: no torch, no thread, no clock.
 
-:class:`FakeEngine` is the real :class:`~torchplay.engine.client.EngineClient` with the
+:class:`FakeEngine` is the real :class:`~torchplay.engine.process.client.EngineClient` with the
 pipe cut: every command the app sends is recorded in :attr:`sent` and answered at once,
 the way the engine's protocol does, with made-up numbers; a test can :meth:`emit` any
 event too. The real engine's Pilot tests (test_app.py, test_controls.py) prove the
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 
-from torchplay.engine import events as ev
-from torchplay.engine.client import EngineClient
-from torchplay.engine.events import RunState
-from torchplay.engine.views import DEFAULT_GRID, DecisionGrid, FitLine, RunView, Samples
+from torchplay.engine.process import events as ev
+from torchplay.engine.process.client import EngineClient
+from torchplay.engine.process.events import RunState
+from torchplay.engine.run.views import DEFAULT_GRID, DecisionGrid, FitLine, RunView, Samples
 
 
 def samples(task: str) -> Samples:

@@ -31,9 +31,9 @@ def toasts(app) -> str:
 
 def saved_runs(folder, scenario: str, runs: dict[str, int]) -> list[str]:
     """Checkpoints of ``scenario`` trained for ``runs[name]`` steps, as ``folder/name.safetensors``."""
-    from torchplay.engine import checkpoint
-    from torchplay.engine.scenarios import get_scenario
-    from torchplay.engine.trainer import Trainer
+    from torchplay.engine.files import checkpoint
+    from torchplay.engine.run.scenarios import get_scenario
+    from torchplay.engine.train.trainer import Trainer
 
     paths = []
     for name, steps in runs.items():

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.charts import LossChart
-from torchplay.tui.screens import ModelScreen
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.screens.screens import ModelScreen
+from torchplay.tui.app.widgets.charts import LossChart
 
 from tests.corpus import CORPUS
 from tests.tui.helpers import status, wait_for
@@ -102,7 +102,7 @@ async def test_bindings_log_and_model_view(size) -> None:
 
 
 async def test_save_dialog_refuses_bad_targets_inline(tmp_path, monkeypatch) -> None:
-    from torchplay.tui.screens import PathDialog
+    from torchplay.tui.app.screens.screens import PathDialog
 
     from tests.corpus import params
 

@@ -4,10 +4,10 @@ events the real engine is slow or unlikely to produce on cue."""
 
 from __future__ import annotations
 
-from torchplay.engine import events as ev
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.charts import DataChart, LossChart
-from torchplay.tui.screens import CompareScreen
+from torchplay.engine.process import events as ev
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.screens.screens import CompareScreen
+from torchplay.tui.app.widgets.charts import DataChart, LossChart
 
 from tests.tui.fake_engine import FakeEngine
 from tests.tui.helpers import status, toasts, wait_for

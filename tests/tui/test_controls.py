@@ -7,9 +7,9 @@ import os
 import signal
 
 from textual.widgets import Select
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.charts import DataChart
-from torchplay.tui.screens import CompareScreen, ConfirmDialog, PathDialog
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.screens.screens import CompareScreen, ConfirmDialog, PathDialog
+from torchplay.tui.app.widgets.charts import DataChart
 
 from tests.tui.helpers import long_run, saved_runs, status, toasts, wait_for
 

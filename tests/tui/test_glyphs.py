@@ -9,10 +9,10 @@ import plotext
 import pytest
 from rich.segment import Segment
 from textual.color import Color
-from torchplay.engine.views import DecisionGrid, Samples
-from torchplay.tui.glyphs import Glyphs, ascii_terminal, to_ascii
-from torchplay.tui.plotting import draw_data, draw_loss
-from torchplay.tui.terminal import AsciiFilter
+from torchplay.engine.run.views import DecisionGrid, Samples
+from torchplay.tui.app.widgets.terminal import AsciiFilter
+from torchplay.tui.draw.glyphs import Glyphs, ascii_terminal, to_ascii
+from torchplay.tui.draw.plotting import draw_data, draw_loss
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -85,7 +85,7 @@ def test_the_filter_turns_every_cell_plain() -> None:
 async def test_the_ascii_app_writes_only_ascii(monkeypatch) -> None:
     import html
 
-    from torchplay.tui.app import PlaygroundApp
+    from torchplay.tui.app.app import PlaygroundApp
 
     from tests.tui.helpers import wait_for
 

@@ -4,8 +4,8 @@ or full-width row without shading (the real engine, at 80x24, 120x40 and 200x60)
 from __future__ import annotations
 
 import pytest
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.charts import DataChart
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.widgets.charts import DataChart
 
 from tests.tui.helpers import wait_for
 

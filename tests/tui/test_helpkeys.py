@@ -1,5 +1,5 @@
-"""``?``/F1 help, ``S`` screenshot and the settings file (tui/helpkeys.py,
-tui/settings.py), against the scripted engine; the settings file is each test's own
+"""``?``/F1 help, ``S`` screenshot and the settings file (tui/app/actions/helpkeys.py,
+tui/app/settings.py), against the scripted engine; the settings file is each test's own
 (conftest's ``own_settings``)."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from torchplay.tui import settings
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.helpkeys import HelpScreen
-from torchplay.tui.keys import BINDINGS
-from torchplay.tui.picker import PickerDialog
+from torchplay.tui.app import settings
+from torchplay.tui.app.actions.helpkeys import HelpScreen
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.keys import BINDINGS
+from torchplay.tui.app.screens.picker import PickerDialog
 
 from tests.tui.fake_engine import FakeEngine
 from tests.tui.helpers import toasts, wait_for

@@ -10,12 +10,12 @@ import threading
 from rich.style import Style
 from textual.geometry import Region
 from textual.widgets._select import SelectCurrent
-from torchplay.engine import client
-from torchplay.engine.worker import serve
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.fields import Choice, NumberField, PanelButton
-from torchplay.tui.panel import NUMERIC
-from torchplay.tui.screens import ConfirmDialog
+from torchplay.engine.process import client
+from torchplay.engine.process.worker import serve
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.fields import Choice, NumberField, PanelButton
+from torchplay.tui.app.screens.screens import ConfirmDialog
+from torchplay.tui.app.widgets.panel import NUMERIC
 
 from tests.tui.helpers import long_run, status, toasts, wait_for
 

@@ -7,11 +7,11 @@ import math
 import re
 
 import plotext
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.trainer import Trainer
-from torchplay.tui.charts import LossChart
-from torchplay.tui.plotting import draw_loss
-from torchplay.tui.textplots import loss_chart
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.train.trainer import Trainer
+from torchplay.tui.app.widgets.charts import LossChart
+from torchplay.tui.cli.textplots import loss_chart
+from torchplay.tui.draw.plotting import draw_loss
 
 
 def _marks(lrs: list[float], chunks: int = 3) -> list[int]:

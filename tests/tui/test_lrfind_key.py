@@ -4,9 +4,9 @@ its screen with the suggestion, and a applies it to the running model and the pa
 from __future__ import annotations
 
 import pytest
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.lrfindscreen import LrFindChart, LrFindScreen
-from torchplay.tui.panel import ControlPanel
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.screens.lrfindscreen import LrFindChart, LrFindScreen
+from torchplay.tui.app.widgets.panel import ControlPanel
 
 from tests.tui.helpers import status, wait_for
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from torchplay.engine.neurons import neuron_view
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.trainer import Trainer
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.neurons import CARD, NeuronScreen, render
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.train.neurons import neuron_view
+from torchplay.engine.train.trainer import Trainer
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.widgets.neurons import CARD, NeuronScreen, render
 
 from tests.tui.helpers import wait_for
 

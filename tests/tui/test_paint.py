@@ -6,8 +6,8 @@ points are the spec's ``data.points``. Also the cell <-> data mapping against pl
 from __future__ import annotations
 
 import plotext
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.paint import CURSOR, PaintChart, PlotBox
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.widgets.paint import CURSOR, PaintChart, PlotBox
 
 from tests.tui.helpers import wait_for
 

@@ -8,12 +8,12 @@ import json
 
 import pytest
 from textual.widgets import Label, Select
-from torchplay.engine import checkpoint
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.cli import main as cli_main
-from torchplay.tui.layout import panel_width
-from torchplay.tui.panel import NUMERIC, SCHEDULE_FIELDS, ControlPanel
-from torchplay.tui.screens import ConfirmDialog
+from torchplay.engine.files import checkpoint
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.layout import panel_width
+from torchplay.tui.app.screens.screens import ConfirmDialog
+from torchplay.tui.app.widgets.panel import NUMERIC, SCHEDULE_FIELDS, ControlPanel
+from torchplay.tui.cli.main import main as cli_main
 
 from tests.tui.helpers import long_run, status, wait_for
 

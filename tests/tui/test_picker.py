@@ -4,10 +4,10 @@ headers; a row loads, or adds itself to compare's paths; typing a path still wor
 from __future__ import annotations
 
 from textual.widgets import DataTable
-from torchplay.engine.ckheader import list_checkpoints, summary
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.picker import PickerDialog
-from torchplay.tui.screens import CompareScreen
+from torchplay.engine.files.ckheader import list_checkpoints, summary
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.screens.picker import PickerDialog
+from torchplay.tui.app.screens.screens import CompareScreen
 
 from tests.tui.fake_engine import FakeEngine
 from tests.tui.helpers import saved_runs, wait_for

@@ -3,8 +3,8 @@ compare screen (opaque, its own keys, a word about a fourth path)."""
 
 from __future__ import annotations
 
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.screens import CompareLoss, CompareScreen, ModelScreen, imports
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.screens.screens import CompareLoss, CompareScreen, ModelScreen, imports
 
 from tests.tui.helpers import saved_runs, wait_for
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from torchplay.tui.smallmultiples import fit
+from torchplay.tui.app.widgets.smallmultiples import fit
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ Update only after looking at the report: pytest tests/tui --snapshot-update.
 from __future__ import annotations
 
 import pytest
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.chartpane import ChartPane
-from torchplay.tui.charts import Chart
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.widgets.chartpane import ChartPane
+from torchplay.tui.app.widgets.charts import Chart
 
 from tests.tui.helpers import saved_runs, wait_for
 

@@ -7,8 +7,8 @@ Update only after looking at the report: pytest tests/tui --snapshot-update.
 from __future__ import annotations
 
 import pytest
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.neurons import NeuronScreen
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.widgets.neurons import NeuronScreen
 
 from tests.tui.helpers import wait_for
 from tests.tui.test_snapshots import settled

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from torchplay.engine.events import RunState, StepsCompleted
-from torchplay.tui.status import status_line
+from torchplay.engine.process.events import RunState, StepsCompleted
+from torchplay.tui.app.status import status_line
 
 
 def _last(test_loss: float | None) -> StepsCompleted:

@@ -4,19 +4,19 @@ opens a member in the playground with its settings, bad input is marked in the p
 from __future__ import annotations
 
 import pytest
-from torchplay.engine.errors import InputError
-from torchplay.engine.scenarios import get_scenario
-from torchplay.engine.trainer import Trainer
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.helpkeys import HelpScreen
-from torchplay.tui.panel import ControlPanel
-from torchplay.tui.sweepscreen import (
+from torchplay.engine.run.errors import InputError
+from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.train.trainer import Trainer
+from torchplay.tui.app.actions.helpkeys import HelpScreen
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.screens.sweepscreen import (
     DEFAULT_AXES,
     SWEEP_KEYS,
     SweepScreen,
     check_address,
     first_axes,
 )
+from torchplay.tui.app.widgets.panel import ControlPanel
 
 from tests.tui.helpers import wait_for
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from torchplay.engine.views import Samples
-from torchplay.tui.plotting import compact_ticks, draw_data
+from torchplay.engine.run.views import Samples
+from torchplay.tui.draw.plotting import compact_ticks, draw_data
 
 
 class Figure:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.charts import DataChart, LossChart
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.widgets.charts import DataChart, LossChart
 
 from tests.tui.helpers import status, wait_for
 

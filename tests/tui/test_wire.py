@@ -4,10 +4,10 @@ nothing; a backed-up terminal skips chart ticks; --fps sets the tick."""
 from __future__ import annotations
 
 from textual.geometry import Region
-from torchplay.tui import chartpane
-from torchplay.tui.app import PlaygroundApp
-from torchplay.tui.charts import DataChart, LossChart
-from torchplay.tui.terminal import changed_rows, row_regions
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.widgets import chartpane
+from torchplay.tui.app.widgets.charts import DataChart, LossChart
+from torchplay.tui.app.widgets.terminal import changed_rows, row_regions
 
 from tests.tui.fake_engine import FakeEngine
 from tests.tui.helpers import wait_for

@@ -1,0 +1,3 @@
+"""What is written and read: atomic writes, checkpoint headers, checkpoints and their validation,
+import of tutorial models, exports, and the metric loggers.
+"""

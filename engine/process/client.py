@@ -1,0 +1,185 @@
+"""The async engine client: the app's only door to the engine. No torch here.
+
+``EngineClient`` runs :mod:`torchplay.engine.process.worker` in a separate process (the default: torch
+never loads in, or stalls, the UI process) or in a thread (``in_process=True``, for
+tests). Commands are sent without waiting; events arrive through ``events()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import sys
+import threading
+from collections.abc import AsyncIterator
+
+from torchplay.engine.process import events as ev
+from torchplay.engine.run.spec import Spec
+
+
+def _process_main(conn) -> None:
+    import os
+
+    # The app owns the terminal: the engine must never write to it.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    from torchplay.engine.process.worker import main
+
+    main(conn)
+
+
+def _thread_main(conn) -> None:
+    from torchplay.engine.process.worker import serve
+
+    serve(conn)
+
+
+class EngineClient:
+    """Start, control and listen to one engine."""
+
+    def __init__(self, in_process: bool = False) -> None:
+        self.in_process = in_process
+        self._conn = None
+        self._worker: multiprocessing.Process | threading.Thread | None = None
+        self._queue: asyncio.Queue | None = None
+
+    def launch(self) -> None:
+        """Start the engine (returns at once; ``EngineStarted`` follows in 2-3 s)."""
+        loop = asyncio.get_running_loop()
+        self._queue = asyncio.Queue()
+        ours, theirs = multiprocessing.Pipe()
+        if self.in_process:
+            self._worker = threading.Thread(target=_thread_main, args=(theirs,), daemon=True)
+        else:
+            ctx = multiprocessing.get_context("spawn")
+            self._worker = ctx.Process(target=_process_main, args=(theirs,), daemon=True)
+        # Textual swaps sys.stdout/stderr for objects without a file descriptor, which
+        # multiprocessing's spawn cannot pass on: start with the real ones.
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        try:
+            self._worker.start()
+        finally:
+            sys.stdout, sys.stderr = saved
+        self._conn = ours
+        queue = self._queue
+        reader = threading.Thread(target=self._read, args=(ours, loop, queue), daemon=True)
+        reader.start()
+
+    @staticmethod
+    def _read(conn, loop, queue) -> None:
+        while True:
+            try:
+                event = conn.recv()
+            except (EOFError, OSError, TypeError):
+                # TypeError: close() closed our end under a blocked recv (the handle is None).
+                event = ev.EngineCrashed("the engine process ended")
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, event)
+            except RuntimeError:  # loop closed
+                return
+            if isinstance(event, ev.EngineCrashed):
+                return
+
+    def _send(self, *cmd) -> None:
+        if self._conn is None:
+            return
+        try:
+            self._conn.send(cmd)
+        except (OSError, ValueError):
+            pass  # the reader reports the crash
+
+    # Commands only write to the pipe: they return at once, and events report the outcome.
+
+    def start(self, spec: Spec) -> None:
+        self._send("start", spec.to_dict())
+
+    def build(self, spec: Spec) -> None:
+        """Build a new run from ``spec`` (reset), replacing the current one."""
+        self._send("build", spec.to_dict())
+
+    def pause(self) -> None:
+        self._send("pause")
+
+    def step(self, n: int = 1) -> None:
+        self._send("step", n)
+
+    def set_lr(self, lr: float) -> None:
+        self._send("set_lr", lr)
+
+    def set_grid(self, cols: int, rows: int) -> None:
+        """The main data chart's size: the run's decision grids get one cell per character."""
+        self._send("set_grid", cols, rows)
+
+    def save(self, path: str) -> None:
+        self._send("save", path)
+
+    def load(self, path: str) -> None:
+        self._send("load", path)
+
+    def compare(self, paths: list[str], grids: list[tuple[int, int]]) -> None:
+        """Views of up to three checkpoints, each with a decision grid of the (columns,
+        rows) in ``grids``: one per chart."""
+        self._send("compare", list(paths), list(grids))
+
+    def sweep(self, spec: Spec, grid: list[str], address: str = "") -> None:
+        """Train the grid (``KEY=V1,V2`` texts) over ``spec``: here, or with ``address``
+        on that Ray cluster (``local``: a Ray started on this machine)."""
+        self._send("sweep", spec.to_dict(), list(grid), address)
+
+    def lr_find(self, spec: Spec) -> None:
+        """Run the lr range test on ``spec``; an ``LrFound`` event answers."""
+        self._send("lr_find", spec.to_dict())
+
+    def open_member(self, index: int) -> None:
+        """Stop the sweep; member ``index`` becomes the run, paused where it stands."""
+        self._send("open_member", index)
+
+    def neurons(self, cols: int, rows: int) -> None:
+        """Every hidden neuron on a ``cols`` x ``rows`` grid, with each progress event
+        (``NeuronsShown``); ``neurons(0, 0)`` stops them."""
+        self._send("neurons", cols, rows)
+
+    def travel(self, delta: int) -> None:
+        """Show the snapshot before (``delta`` -1) or after (+1) the one in view (a run in
+        progress pauses); ``Travelled`` answers."""
+        self._send("travel", delta)
+
+    def back_to_live(self) -> None:
+        """Back to the live end from a snapshot in view."""
+        self._send("back_to_live")
+
+    def fork(self, spec: Spec) -> None:
+        """A new run from the snapshot in view (or the live end) with ``spec``'s training
+        settings; the run it came from becomes the pinned baseline."""
+        self._send("fork", spec.to_dict())
+
+    def pin(self) -> None:
+        """Pin the current run as the baseline; a new run starts beside it."""
+        self._send("pin")
+
+    def unpin(self) -> None:
+        self._send("unpin")
+
+    async def events(self) -> AsyncIterator[object]:
+        """Events as they arrive, until the engine crashes or is closed."""
+        assert self._queue is not None, "launch() first"
+        while True:
+            event = await self._queue.get()
+            yield event
+            if isinstance(event, ev.EngineCrashed):
+                return
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Stop the engine within ``timeout`` seconds; kill it if it does not stop."""
+        self._send("quit")
+        worker = self._worker
+        if worker is not None and worker.ident is not None:  # started (a thread or a process)
+            worker.join(timeout)
+            if isinstance(worker, multiprocessing.process.BaseProcess) and worker.is_alive():
+                worker.kill()
+                worker.join(1)
+        if self._conn is not None:
+            self._conn.close()
+        self._worker = self._conn = None

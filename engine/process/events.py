@@ -1,0 +1,206 @@
+"""Messages between the engine process and its client: plain, picklable data, no torch.
+
+Commands go down as ``(name, *args)`` tuples; events come up as these dataclasses,
+named in the past tense.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from torchplay.engine.run.history import Point
+from torchplay.engine.run.views import Fit, NeuronView, RunView, Samples, StepView
+
+
+class RunState(StrEnum):
+    """Where a run stands. The :class:`~torchplay.engine.train.trainer.Trainer` owns it and
+    changes it; everyone else reads it (it compares equal to its value: ``"paused"``)."""
+
+    IDLE = "idle"
+    """Built, not trained yet."""
+    RUNNING = "running"
+    PAUSED = "paused"
+    """Stopped before the spec's step count (or loaded from a checkpoint)."""
+    FINISHED = "finished"
+    """Reached the spec's step count."""
+    DIVERGED = "diverged"
+    """The loss went non-finite; the last finite weights are kept."""
+    STOPPED_EARLY = "stopped_early"
+    """Early stopping ended it (``training.patience``); the best weights are restored."""
+
+
+ENDED = (RunState.FINISHED, RunState.DIVERGED, RunState.STOPPED_EARLY)
+"""The states a run ends in: it trains no further unless told to, and a loaded run keeps
+them (any other comes back paused)."""
+
+
+@dataclass(frozen=True)
+class EngineStarted:
+    """The engine process is up, torch imported and warmed."""
+
+
+@dataclass(frozen=True)
+class RunLoaded:
+    """A run was built (start, reset) or loaded from a checkpoint."""
+
+    spec: dict
+    task: str
+    n_inputs: int
+    n_outputs: int
+    samples: Samples
+    step: int
+    state: RunState
+    points: list = field(default_factory=list)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What observers see: plain Python data, never tensors."""
+
+    step: int
+    state: RunState
+    train_loss: float | None
+    test_loss: float | None
+    accuracy: float | None
+    r2: float | None
+    steps_per_s: float
+    lr: float
+    diverged_at: int | None = None
+    points: list[Point] = field(default_factory=list)
+    """History points recorded since the previous snapshot to the same observer."""
+    target: int = 0
+    """The step the current (or last) run ends at; before any, the spec's step count."""
+    lrs: list[float] = field(default_factory=list)
+    """The lr each of ``points`` was trained with; empty when it is ``lr`` throughout."""
+    lr_now: float | None = None
+    """The lr the next step runs with (a schedule's; None: ``lr``)."""
+    best_step: int | None = None
+    """The step of early stopping's best weights (None: no early stopping, or none yet)."""
+
+
+@dataclass(frozen=True)
+class StepsCompleted(Snapshot):
+    """A batch of progress from the engine: a snapshot plus what the data chart draws."""
+
+    fit: Fit = None
+    """The fit line (regression) or decision grid (classification) of these weights."""
+    baseline: StepView | None = None
+    """The pinned baseline at the snapshot nearest this step (None: none pinned)."""
+
+
+@dataclass(frozen=True)
+class Travelled:
+    """The charts show the run's snapshot at ``view.step`` (time travel), or, with
+    ``view`` None, the live end again."""
+
+    view: StepView | None
+    first: bool = False
+    """No earlier snapshot: ``[`` goes no further back."""
+    baseline: StepView | None = None
+    """The pinned baseline at its snapshot nearest ``view.step`` (None: none pinned)."""
+
+
+@dataclass(frozen=True)
+class BaselinePinned:
+    """Run ``run_id`` is the pinned baseline (``points``: its loss history), or, with
+    ``run_id`` empty, no run is pinned any more."""
+
+    run_id: str
+    step: int = 0
+    points: list[Point] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NeuronsShown:
+    """Every hidden neuron of the run's network now (None: the data or the network has
+    nothing to show: more than two inputs, or no hidden layer)."""
+
+    view: NeuronView | None
+
+
+@dataclass(frozen=True)
+class RunPaused:
+    """A running run was paused so that ``command`` (step, load) could be carried out."""
+
+    command: str
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A checkpoint was written to ``path``."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class CommandFailed:
+    """A command could not be carried out (bad path, corrupt file...); the run goes on."""
+
+    command: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Compared:
+    """Several checkpoints evaluated side by side, each on its own data."""
+
+    runs: list[RunView]
+
+
+@dataclass(frozen=True)
+class SweepStarted:
+    """A sweep's members were built (:mod:`torchplay.engine.sweeps.livesweep`); progress follows
+    as :class:`SweepStepsCompleted`. Member ``i`` is the ``i``-th of the grid's product
+    (the first axis varies slowest)."""
+
+    axes: list[tuple[str, list]]
+    """Each grid key and its values, in order (JSON-ready: hidden widths as lists)."""
+    overrides: list[dict]
+    """Each member's KEY -> value."""
+    targets: list[int]
+    """Each member's step count."""
+    where: str
+    """Where it trains: ``this machine``, or the Ray cluster's one-line description."""
+    resumed: bool = False
+    """The stopped sweep goes on where it stopped (the same grid and settings), rather
+    than a new one from step 0."""
+
+
+SWEEP_POINTS = 400
+"""Loss points the app keeps per sweep member (a ``History`` of this capacity)."""
+
+
+@dataclass(frozen=True)
+class SweepStepsCompleted:
+    """A sweep's progress, one entry per member (grid order)."""
+
+    steps: list[int]
+    states: list[str]
+    """``running``, ``paused``, ``finished``, ``diverged`` or ``idle`` (not started)."""
+    losses: list[float | None]
+    """The latest recorded loss (test loss, else the batch's train loss)."""
+    points: list[list[tuple[int, float]]]
+    """(step, loss) points recorded since the previous event, only those a ``History``
+    of capacity :data:`SWEEP_POINTS` fed every event's points keeps (its stride)."""
+    model_steps_per_s: float
+    state: str
+    """The sweep's own state: ``running``, ``finished`` or ``paused`` (stopped)."""
+
+
+@dataclass(frozen=True)
+class LrFound:
+    """The lr range test ran on the app's settings (:mod:`torchplay.engine.train.lrfind`)."""
+
+    suggested_lr: float | None
+    lrs: list[float]
+    losses: list[float]
+    diverged: bool
+
+
+@dataclass(frozen=True)
+class EngineCrashed:
+    """The engine process died or raised; restart it to go on."""
+
+    message: str

@@ -1,0 +1,338 @@
+"""The engine loop: owns a Trainer, obeys commands from a pipe, publishes batched events.
+
+Runs in its own process (started by :class:`torchplay.engine.process.client.EngineClient`) so that torch
+never runs on, or stalls, the UI process; or in a thread, for tests.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+import traceback
+from enum import Enum
+
+from torchplay.engine.process import events as ev
+from torchplay.engine.process.events import RunState
+from torchplay.engine.process.travel import LineageCommands
+from torchplay.engine.run.errors import InputError
+from torchplay.engine.run.views import DEFAULT_GRID
+
+EMIT_INTERVAL = 0.05
+"""Seconds between progress events: at most 20 a second (the app redraws one chart each)."""
+SWEEP_INTERVAL = 0.2
+"""Seconds between a sweep's progress events (and its reads of commands): the sweep
+screen redraws twice a second, and each event costs the training process a pass over
+every member's history and the app's process an unpickle and a pass over every member."""
+
+
+class MidRun(Enum):
+    """What a command that arrives while a run trains does to that run."""
+
+    APPLY = "carried out between two steps; the run goes on"
+    STOP = "stops the run (pause)"
+    INTERRUPT = "stops the run, then is carried out; RunPaused tells the app"
+    REPLACE = "stops the run, then is carried out (a new run, or the engine's end)"
+
+
+MID_RUN: dict[str, MidRun] = {
+    "set_lr": MidRun.APPLY,
+    "set_grid": MidRun.APPLY,
+    "save": MidRun.APPLY,
+    "compare": MidRun.APPLY,  # reads other checkpoints: this run is not touched
+    "lr_find": MidRun.APPLY,  # a short test run of its own: this run is not touched
+    "unpin": MidRun.APPLY,
+    "neurons": MidRun.APPLY,
+    "pause": MidRun.STOP,
+    "step": MidRun.INTERRUPT,
+    "load": MidRun.INTERRUPT,
+    "travel": MidRun.INTERRUPT,
+    "back_to_live": MidRun.APPLY,
+    "fork": MidRun.REPLACE,
+    "pin": MidRun.REPLACE,
+    "start": MidRun.REPLACE,
+    "sweep": MidRun.REPLACE,
+    "open_member": MidRun.REPLACE,  # stops a sweep, then opens one of its members
+    "build": MidRun.REPLACE,
+    "quit": MidRun.REPLACE,
+}
+"""Every command the engine obeys, by what it does to a run in progress."""
+
+
+def _warm() -> None:
+    """Import torch and the optimizer machinery up front (1-1.5 s on first use)."""
+    import torch
+    from torchplay.engine.files import (
+        checkpoint,  # noqa: F401
+    )
+
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    torch.set_num_threads(1)
+    gc.collect()
+    gc.freeze()  # long-lived torch objects out of the collector's way
+
+
+class Engine(LineageCommands):
+    """Command handlers over one trainer; :func:`serve` feeds it commands.
+
+    Training runs in :meth:`torchplay.engine.train.trainer.Trainer.run`, the loop the command line uses;
+    this engine is one of its observers: each snapshot becomes a ``StepsCompleted`` event,
+    and commands that arrived meanwhile are read at that step boundary.
+    """
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+        self.trainer = None
+        self.stop = threading.Event()
+        self.deferred: list[tuple] = []
+        self.sent_step = 0
+        self.grid = DEFAULT_GRID
+        """Decision-grid cells (columns, rows) of the app's main data chart."""
+        self.live = None
+        """The app's last sweep (:class:`torchplay.engine.sweeps.livesweep.LiveSweep`)."""
+        self.baseline = None
+        """The pinned baseline run (a Trainer), drawn beside this one."""
+        self.view_step: int | None = None
+        """The snapshot step the charts show (time travel); None: the live end."""
+        self.neuron_grid: tuple[int, int] | None = None
+        """Each hidden neuron's grid (columns, rows) while the app shows them; None: off."""
+        self.base_view = None
+        """The last baseline view sent (reused while the nearest snapshot is the same)."""
+
+    def dispatch(self, cmd: tuple) -> None:
+        """Run one command; bad input is reported and the engine goes on."""
+        name, args = cmd[0], cmd[1:]
+        try:
+            getattr(self, name)(*args)
+        except (InputError, OSError) as exc:
+            self.conn.send(ev.CommandFailed(name, str(exc)))
+
+    def _observe(self, snap) -> None:
+        self._emit(snap)
+        self._poll()
+
+    def _poll(self) -> None:
+        """Read the commands that arrived while a run or sweep trains (see MID_RUN)."""
+        while self.conn.poll():
+            cmd = self.conn.recv()
+            action = MID_RUN.get(cmd[0], MidRun.REPLACE)
+            if action is MidRun.APPLY:
+                self.dispatch(cmd)
+                continue
+            if action is MidRun.INTERRUPT:
+                self.conn.send(ev.RunPaused(cmd[0]))
+            if action is not MidRun.STOP:
+                self.deferred.append(cmd)
+            self.stop.set()
+
+    def _emit(self, snap=None) -> None:
+        from torchplay.engine.train import probes
+
+        t = self.trainer
+        snap = snap or t.snapshot(since=self.sent_step)
+        self.sent_step = t.step_count
+        fit, beside = probes.fit(t, self.grid), self.baseline_at(t.step_count)
+        self.conn.send(ev.StepsCompleted(**vars(snap), fit=fit, baseline=beside))
+        if self.neuron_grid is not None:
+            from torchplay.engine.train.neurons import neuron_view
+
+            self.conn.send(ev.NeuronsShown(neuron_view(t, *self.neuron_grid)))
+
+    def _loaded(self, source: str = "") -> None:
+        from torchplay.engine.train import probes
+
+        t = self.trainer
+        self.sent_step = t.step_count
+        self.conn.send(
+            ev.RunLoaded(
+                spec=t.spec.to_dict(),
+                task=t.task,
+                n_inputs=t.data.n_inputs,
+                n_outputs=t.data.n_outputs,
+                samples=probes.samples(t),
+                step=t.step_count,
+                state=t.state,
+                points=list(t.history.points),
+                source=source,
+            )
+        )
+        self._emit()
+
+    def build(self, spec_dict: dict) -> None:
+        from torchplay.engine.run.source import from_dict
+        from torchplay.engine.train.threads import configure_threads
+        from torchplay.engine.train.trainer import Trainer
+
+        spec = from_dict(spec_dict)
+        if self.baseline is not None:
+            from torchplay.engine.train.lineage import beside
+
+            self.trainer = beside(self.baseline, spec)
+        else:
+            self.trainer = Trainer(spec)
+        configure_threads(self.trainer)
+        self.back_to_live()
+        self._loaded()
+
+    def start(self, spec_dict: dict) -> None:
+        """Train to the spec's step count (or that many more, once there)."""
+        from torchplay.engine.run.source import from_dict
+
+        new = from_dict(spec_dict)
+        live = {"training.lr": new.training.lr, "training.steps": new.training.steps}
+        if self.trainer is None or self.trainer.spec.with_overrides(live) != new:
+            self.build(spec_dict)
+        else:  # the same run: a new step count or learning rate carries on from here
+            steps = {"training.steps": new.training.steps}
+            self.trainer.spec = self.trainer.spec.with_overrides(steps)
+            if new.training.lr != self.trainer.lr:  # the spec keeps the lr it was built with
+                self.trainer.set_lr(new.training.lr)
+        self.back_to_live()
+        self.stop.clear()
+        self.trainer.run(
+            observers=[self._observe], interval=EMIT_INTERVAL, stop=self.stop, again=True
+        )
+
+    def sweep(self, spec_dict: dict, grid: list[str], address: str = "") -> None:
+        """Train the grid ``grid`` over ``spec_dict`` here (or on the Ray at ``address``),
+        with :class:`~torchplay.engine.process.events.SweepStepsCompleted` events as it goes. The
+        last sweep, stopped here, goes on where it stopped when it is asked for again
+        unchanged (:meth:`~torchplay.engine.sweeps.livesweep.LiveSweep.goes_on`)."""
+        from torchplay.engine.run.source import from_dict
+        from torchplay.engine.sweeps.livesweep import LiveSweep
+
+        def emit(event) -> None:
+            self.conn.send(event)
+            self._poll()
+
+        try:
+            base, live = from_dict(spec_dict), self.live
+            resumed = live is not None and not address and live.goes_on(base, grid)
+            if not resumed:
+                live = self.live = LiveSweep(base, grid)
+            where = f"Ray at {address}" if address else "this machine"
+            self.conn.send(live.started(where, resumed))
+            self.stop.clear()
+            if address:
+                where = live.run_ray(address, emit, SWEEP_INTERVAL, self.stop)
+                self.conn.send(live.started(where))
+            else:
+                live.run(emit, SWEEP_INTERVAL, self.stop)
+        except (InputError, OSError, EOFError, BrokenPipeError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug in a sweep: the sweep screen says so, the
+            self.live = None  # playground's run and the engine go on
+            self.conn.send(ev.CommandFailed("sweep", f"{type(exc).__name__}: {exc}"))
+
+    def open_member(self, index: int) -> None:
+        """Make a copy of member ``index`` of the last sweep the playground's run, where it
+        stands (the sweep keeps the member itself, to go on with)."""
+        from torchplay.engine.train.threads import configure_threads
+
+        if self.live is None:
+            raise InputError("open_member: no sweep has run yet")
+        try:
+            self.trainer = self.live.copy(index)
+        except IndexError as exc:
+            raise InputError(str(exc)) from None
+        configure_threads(self.trainer)
+        self._loaded(source=f"sweep member {index}")
+
+    def pause(self) -> None:
+        """Nothing to do between runs: :meth:`_observe` handles a pause during one."""
+
+    def step(self, n: int) -> None:
+        if self.trainer is not None:
+            self.back_to_live()
+            self.trainer.step_by_hand(n)
+            self._emit()
+
+    def set_lr(self, lr: float) -> None:
+        if self.trainer is not None:
+            self.trainer.set_lr(lr)
+            if self.trainer.state != RunState.RUNNING:  # a run reports it anyway
+                self._emit()
+
+    def set_grid(self, cols: int, rows: int) -> None:
+        """The size of the app's data chart, for the decision grids of this run."""
+        self.grid = _grid_size(cols, rows)
+        self.base_view = None
+        if self.trainer is not None and self.trainer.state != RunState.RUNNING:
+            self._emit()
+            self.resend_view()
+
+    def neurons(self, cols: int, rows: int) -> None:
+        """Send every hidden neuron's output on a ``cols`` x ``rows`` grid with each
+        progress event from now on; 0 columns: stop."""
+        self.neuron_grid = (min(cols, 40), min(rows, 20)) if cols > 0 else None
+        if self.neuron_grid and self.trainer is not None:
+            from torchplay.engine.train.neurons import neuron_view
+
+            self.conn.send(ev.NeuronsShown(neuron_view(self.trainer, *self.neuron_grid)))
+
+    def save(self, path: str) -> None:
+        from torchplay.engine.files import checkpoint
+
+        checkpoint.save(self.trainer, path)
+        self.conn.send(ev.Saved(path))
+
+    def load(self, path: str) -> None:
+        from torchplay.engine.files import checkpoint
+        from torchplay.engine.train.threads import configure_threads
+
+        self.trainer = checkpoint.restore(path)
+        configure_threads(self.trainer)
+        self.back_to_live()
+        self._loaded(source=path)
+
+    def compare(self, paths: list[str], grids: list[tuple[int, int]]) -> None:
+        """Views of up to three checkpoints, each with a decision grid of the size its
+        chart on the compare screen asked for."""
+        from torchplay.engine.files import checkpoint
+        from torchplay.engine.train import probes
+
+        runs = [
+            probes.run_view(checkpoint.restore(p), p, _grid_size(*grid))
+            for p, grid in zip(paths[:3], grids, strict=True)
+        ]
+        self.conn.send(ev.Compared(runs))
+
+    def lr_find(self, spec_dict: dict) -> None:
+        """The lr range test on ``spec_dict`` (its initial weights, not this run's)."""
+        from torchplay.engine.run.source import from_dict
+        from torchplay.engine.train.lrfind import lr_find
+
+        test = lr_find(from_dict(spec_dict))
+        self.conn.send(ev.LrFound(test.suggested_lr, test.lrs, test.losses, test.diverged))
+
+
+def _grid_size(cols: int, rows: int) -> tuple[int, int]:
+    """One decision-grid cell per character of a chart: finer is wasted work."""
+    return max(2, min(cols, 400)), max(2, min(rows, 200))
+
+
+def serve(conn) -> None:
+    """The engine loop over a ``multiprocessing`` connection."""
+    engine = Engine(conn)
+    try:
+        _warm()
+        conn.send(ev.EngineStarted())
+        while True:
+            cmd = engine.deferred.pop(0) if engine.deferred else conn.recv()
+            if cmd[0] == "quit":
+                return
+            engine.dispatch(cmd)
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        return
+    except Exception:
+        try:
+            conn.send(ev.EngineCrashed(traceback.format_exc(limit=3)))
+        except Exception:
+            pass
+
+
+def main(conn) -> None:
+    """Process entry point."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the app handles Ctrl-C
+    serve(conn)

@@ -1,0 +1,130 @@
+"""What the charts show, as typed plain data: the engine produces these, the UI draws them.
+
+Frozen dataclasses of Python floats and lists (never tensors), so they cross the engine
+process's pipe as they are, and a wrong field is a type error rather than a blank chart.
+No torch here: :mod:`torchplay.engine.train.probes` computes them from a trainer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from torchplay.engine.run.history import Point
+
+
+@dataclass(frozen=True)
+class Samples:
+    """The training points, as the data chart scatters them.
+
+    Regression: ``x`` the input, ``y`` the target. Classification: ``x`` and ``y`` the two
+    inputs and ``labels`` the class of each point.
+    """
+
+    task: str
+    """regression or classification."""
+    x: list[float]
+    """Regression: the input. Classification: the first input."""
+    y: list[float]
+    """Regression: the target. Classification: the second input."""
+    labels: list[int] | None = None
+    """Classification: each point's class."""
+    n_classes: int = 0
+    """Classification: how many classes there are (some may have no point shown)."""
+    test_x: list[float] = field(default_factory=list)
+    """The held-out test points, as ``x`` (empty without a test set)."""
+    test_y: list[float] = field(default_factory=list)
+    """The test points, as ``y``."""
+    test_labels: list[int] | None = None
+    """Classification: each test point's class."""
+
+
+@dataclass(frozen=True)
+class FitLine:
+    """A regression network's predictions over the data's x range, and beyond it."""
+
+    x: list[float]
+    y: list[float]
+    x_ext: list[float]
+    """Where the network extrapolates (empty unless the spec asks for it)."""
+    y_ext: list[float]
+
+
+@dataclass(frozen=True)
+class DecisionGrid:
+    """A classifier's predicted class and confidence on a ``cols`` x ``rows`` grid.
+
+    Cell ``i`` lies at ``(x[i % cols], y[i // cols])``.
+    """
+
+    x: list[float]
+    """Column centres, left to right."""
+    y: list[float]
+    """Row centres, bottom to top."""
+    labels: list[int]
+    """The predicted class of each cell, row by row."""
+    confidence: list[float]
+    """The predicted class's probability in each cell."""
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(columns, rows)."""
+        return len(self.x), len(self.y)
+
+
+DEFAULT_GRID = (60, 20)
+"""Decision-grid cells (columns, rows) until a chart says how big it is."""
+
+Fit = FitLine | DecisionGrid | None
+"""What the data chart draws over the samples (None for data it cannot draw in 2-D)."""
+
+
+@dataclass(frozen=True)
+class RunView:
+    """One saved run as the compare screen shows it."""
+
+    name: str
+    """Where it came from (a checkpoint path)."""
+    step: int
+    samples: Samples
+    fit: Fit
+    points: list[Point]
+    """Its loss history."""
+
+
+@dataclass(frozen=True)
+class StepView:
+    """A run's weights at one step, as the charts and the status line show them: a
+    snapshot in view (time travel) or a pinned baseline beside the live run."""
+
+    step: int
+    train_loss: float | None
+    test_loss: float | None
+    accuracy: float | None
+    r2: float | None
+    fit: Fit = None
+
+
+@dataclass(frozen=True)
+class Neuron:
+    """One hidden neuron: its output over the input plane (or along x), and where it
+    sends it."""
+
+    values: list[float]
+    """Its activation at each grid cell, row by row from the top (1-D inputs: along x)."""
+    out_sum: float
+    """The sum of its outgoing weights: their sign."""
+    out_norm: float
+    """The size of its outgoing weights (their L2 norm)."""
+
+
+@dataclass(frozen=True)
+class NeuronView:
+    """Every hidden neuron of a network, layer by layer (TF Playground's network view)."""
+
+    step: int
+    cols: int
+    """Grid columns (1-D inputs: points along x)."""
+    rows: int
+    """Grid rows (1 for 1-D inputs: a curve)."""
+    layers: list[list[Neuron]]
+    activation: str

@@ -1,0 +1,80 @@
+"""The autograd path: the tutorial's loop with ``torch.optim``, for any optimizer."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torchplay.engine.run.spec import TrainingSpec
+from torchplay.engine.train import penalty
+from torchplay.engine.train.model import linears
+
+
+def make_optimizer(params, training: TrainingSpec, lr: float) -> torch.optim.Optimizer:
+    """The ``torch.optim`` optimizer for ``training`` (importing it costs ~1 s the first time)."""
+    tr = training
+    if tr.optimizer == "sgd":
+        return torch.optim.SGD(
+            params, lr=lr, momentum=tr.momentum, nesterov=tr.nesterov, weight_decay=tr.weight_decay
+        )
+    if tr.optimizer == "adam":
+        return torch.optim.Adam(params, lr=lr, weight_decay=tr.weight_decay)
+    if tr.optimizer == "adamw":
+        return torch.optim.AdamW(params, lr=lr, weight_decay=tr.weight_decay)
+    if tr.optimizer == "rmsprop":
+        return torch.optim.RMSprop(
+            params, lr=lr, momentum=tr.momentum, weight_decay=tr.weight_decay
+        )
+    return torch.optim.Adagrad(params, lr=lr, weight_decay=tr.weight_decay)
+
+
+class AutogradStepper:
+    """One step exactly as the tutorial writes it: forward, loss, zero_grad, backward, step."""
+
+    fused = False
+
+    def __init__(self, net: nn.Module, training: TrainingSpec, loss: str, lr: float) -> None:
+        self.net = net
+        self.training = training
+        self.loss_func = nn.MSELoss() if loss == "mse" else nn.CrossEntropyLoss()
+        self.optimizer = make_optimizer(net.parameters(), training, lr)
+        self.rates = (training.l1, training.l2)
+        self.penalised = [m.weight for m in linears(net)] if any(self.rates) else []
+
+    def reset_state(self) -> None:
+        lr = self.optimizer.param_groups[0]["lr"]
+        self.optimizer = make_optimizer(self.net.parameters(), self.training, lr)
+
+    def set_lr(self, lr: float) -> None:
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+
+    def prepare_targets(self, y: torch.Tensor) -> torch.Tensor:
+        return y
+
+    def step(self, x: torch.Tensor, y: torch.Tensor) -> float:
+        prediction = self.net(x)
+        loss = self.loss_func(prediction, y)
+        self.optimizer.zero_grad()
+        if self.penalised:  # L1/L2 join the loss; the data loss is what is reported
+            (loss + penalty.total(self.penalised, *self.rates)).backward()
+        else:
+            loss.backward()
+        self.optimizer.step()
+        return loss.item()
+
+    def state_tensors(self) -> dict[str, torch.Tensor]:
+        out = {}
+        for idx, entry in self.optimizer.state_dict()["state"].items():
+            for key, value in entry.items():
+                if isinstance(value, torch.Tensor):
+                    out[f"optim.{idx}.{key}"] = value.detach().clone()
+        return out
+
+    def load_state_tensors(self, tensors: dict[str, torch.Tensor]) -> None:
+        state: dict[int, dict[str, torch.Tensor]] = {}
+        for name, value in tensors.items():
+            _, idx, key = name.split(".", 2)
+            state.setdefault(int(idx), {})[key] = value.clone()
+        sd = self.optimizer.state_dict()
+        sd["state"] = state
+        self.optimizer.load_state_dict(sd)

@@ -1,0 +1,219 @@
+"""The fused fast path: an MLP's forward and backward written out, with no autograd graph.
+
+Small MLPs spend almost all of a tutorial step in per-op dispatch and autograd
+bookkeeping, not arithmetic. Here each step is a short, fixed list of ops on
+preallocated buffers: the activation backward uses the same aten kernels autograd uses,
+L1/L2 add :func:`torchplay.engine.train.penalty.gradient` to the weight gradients; the optimizer updates one flat parameter buffer in place (see
+:func:`torchplay.engine.train.model.flatten_parameters`), mirroring ``torch.optim``'s single-tensor
+SGD and Adam/AdamW formulas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torchplay.engine.run.spec import TrainingSpec
+from torchplay.engine.train import penalty
+from torchplay.engine.train.model import linears
+
+aten = torch.ops.aten
+
+Forward = Callable[[torch.Tensor], torch.Tensor]
+# backward(grad, pre_activation, post_activation) -> grad wrt pre_activation
+Backward = Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
+
+ACTIVATIONS: dict[str, tuple[Forward, Backward]] = {
+    "relu": (torch.relu, lambda g, z, a: aten.threshold_backward(g, a, 0)),
+    "tanh": (torch.tanh, lambda g, z, a: aten.tanh_backward(g, a)),
+    "sigmoid": (torch.sigmoid, lambda g, z, a: aten.sigmoid_backward(g, a)),
+    "leaky_relu": (
+        lambda z: F.leaky_relu(z, 0.01),
+        lambda g, z, a: aten.leaky_relu_backward(g, z, 0.01, False),
+    ),
+    "elu": (F.elu, lambda g, z, a: aten.elu_backward(g, 1.0, 1, 1, False, z)),
+    "gelu": (F.gelu, lambda g, z, a: aten.gelu_backward(g, z)),
+    "softplus": (F.softplus, lambda g, z, a: aten.softplus_backward(g, z, 1, 20)),
+    "identity": (lambda z: z, lambda g, z, a: g),
+}
+
+IN_PLACE: dict[str, Forward] = {
+    "relu": torch.relu_,
+    "tanh": torch.tanh_,
+    "sigmoid": torch.sigmoid_,
+    "identity": lambda z: z,
+}
+"""Activations that differentiate from their output alone, applied in place (the same
+elementwise kernels as the out-of-place ones, one allocation fewer per layer)."""
+
+SUPPORTED_OPTIMIZERS = ("sgd", "adam", "adamw")
+
+
+def supports(training: TrainingSpec) -> bool:
+    """Whether the fused path can run this training spec (otherwise autograd runs it)."""
+    return training.fast_path and training.optimizer in SUPPORTED_OPTIMIZERS
+
+
+class FusedStepper:
+    """One optimizer step of an MLP without autograd, on the module's own parameters."""
+
+    fused = True
+
+    def __init__(
+        self,
+        net: nn.Sequential,
+        flat: torch.Tensor,
+        training: TrainingSpec,
+        loss: str,
+        activation: str,
+        lr: float,
+    ) -> None:
+        layers = linears(net)
+        self.weights = [m.weight.data for m in layers]
+        self.biases = [m.bias.data for m in layers]
+        self.flat = flat
+        self.grad = torch.zeros_like(flat)
+        self.grad_w = [self._grad_view(w) for w in self.weights]
+        self.grad_b = [self._grad_view(b) for b in self.biases]
+        self.act, self.act_backward = ACTIVATIONS[activation]
+        # relu, tanh and sigmoid differentiate from their output alone: no need to keep
+        # the pre-activation, so they run in place.
+        self.keep_z = activation not in IN_PLACE
+        if not self.keep_z:
+            self.act = IN_PLACE[activation]
+        self.hidden = [(w.t(), b) for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True)]
+        self.out_wt, self.out_b = self.weights[-1].t(), self.biases[-1]
+        self.loss = loss
+        self.training = training
+        self.rates = (training.l1, training.l2)
+        self.lr = lr
+        self._one = torch.ones((), dtype=flat.dtype)
+        self._scaled_src: torch.Tensor | None = None
+        self._scaled = self._target_flat = self._one
+        # Cross-entropy scratch, reused while the batch size stays: log-probabilities and
+        # their gradient, with the views the step reads (fewer allocations and view ops).
+        self._logp = self._logp_flat = self._delta = self._delta_t = self._one
+        self.reset_state()
+
+    def _grad_view(self, param: torch.Tensor) -> torch.Tensor:
+        # The gradient of a parameter sits at the same (aligned) offset as the parameter.
+        start = param.storage_offset() - self.flat.storage_offset()
+        return self.grad[start : start + param.numel()].view_as(param)
+
+    def reset_state(self) -> None:
+        """Forget momentum and Adam moments (a fresh optimizer)."""
+        self.t = 0
+        self.buf: torch.Tensor | None = None
+        self.exp_avg: torch.Tensor | None = None
+        self.exp_avg_sq: torch.Tensor | None = None
+
+    def set_lr(self, lr: float) -> None:
+        self.lr = lr
+
+    def prepare_targets(self, y: torch.Tensor) -> torch.Tensor:
+        """Targets in the form :meth:`step` takes: negated one-hot floats for cross-entropy
+        (the gradient of the summed NLL with respect to the log-probabilities)."""
+        if self.loss == "cross_entropy":
+            return -F.one_hot(y, self.weights[-1].shape[0]).to(self.flat.dtype)
+        return y
+
+    def _cross_entropy(self, out: torch.Tensor, target: torch.Tensor) -> float:
+        """Log-softmax, the batch loss and the gradient wrt the logits (into
+        ``self._delta``), with the aten kernels CrossEntropyLoss runs."""
+        if target is not self._scaled_src:
+            # Full batch hands the same target every step: scale it by 1/n once.
+            self._scaled_src, self._scaled = target, target * (1.0 / target.shape[0])
+            self._target_flat = target.view(-1)
+        if self._logp.shape != out.shape:
+            self._logp, self._delta = torch.empty_like(out), torch.empty_like(out)
+            self._logp_flat, self._delta_t = self._logp.view(-1), self._delta.t()
+        logp = torch._log_softmax(out, 1, False, out=self._logp)
+        loss = torch.dot(self._logp_flat, self._target_flat).item() / out.shape[0]
+        torch._log_softmax_backward_data(self._scaled, logp, 1, logp.dtype, out=self._delta)
+        return loss
+
+    def step(self, x: torch.Tensor, target: torch.Tensor) -> float:
+        """Forward, backward and update on one batch; returns the batch loss (before it).
+
+        Written for few Python ops per step: at these sizes dispatch, not arithmetic,
+        is the cost.
+        """
+        act, keep_z = self.act, self.keep_z
+        acts, zs, h = [x], [], x
+        for wt, b in self.hidden:
+            z = torch.addmm(b, h, wt)
+            h = act(z)
+            acts.append(h)
+            if keep_z:
+                zs.append(z)
+        out = torch.addmm(self.out_b, h, self.out_wt)
+        # The same aten kernels autograd runs for MSELoss and CrossEntropyLoss.
+        # .item() is a sync point; on CPU it is a plain read.
+        if self.loss == "mse":
+            loss = aten.mse_loss(out, target, 1).item()
+            delta = aten.mse_loss_backward(self._one, out, target, 1)
+            delta_t = delta.t()
+        else:
+            loss = self._cross_entropy(out, target)
+            delta, delta_t = self._delta, self._delta_t
+        backward = self.act_backward
+        for i in range(len(acts) - 1, -1, -1):
+            torch.mm(delta_t, acts[i], out=self.grad_w[i])
+            torch.sum(delta, 0, out=self.grad_b[i])
+            if i:
+                z = zs[i - 1] if keep_z else None
+                delta = backward(delta.mm(self.weights[i]), z, acts[i])
+                delta_t = delta.t()
+        if self.rates[0] or self.rates[1]:
+            for w, gw in zip(self.weights, self.grad_w, strict=True):
+                gw.add_(penalty.gradient(w, *self.rates))
+        self._update()
+        return loss
+
+    def _update(self) -> None:
+        tr, p, g, lr = self.training, self.flat, self.grad, self.lr
+        if tr.optimizer == "sgd":
+            if tr.weight_decay:
+                g = g.add(p, alpha=tr.weight_decay)
+            if tr.momentum:
+                if self.buf is None:
+                    self.buf = g.clone()
+                else:
+                    self.buf.mul_(tr.momentum).add_(g)
+                g = g.add(self.buf, alpha=tr.momentum) if tr.nesterov else self.buf
+            p.add_(g, alpha=-lr)
+            return
+        beta1, beta2, eps = 0.9, 0.999, 1e-8
+        if tr.optimizer == "adamw":
+            p.mul_(1 - lr * tr.weight_decay)
+        elif tr.weight_decay:
+            g = g.add(p, alpha=tr.weight_decay)
+        if self.exp_avg is None:
+            self.exp_avg = torch.zeros_like(p)
+            self.exp_avg_sq = torch.zeros_like(p)
+        self.t += 1
+        self.exp_avg.lerp_(g, 1 - beta1)
+        self.exp_avg_sq.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+        step_size = lr / (1 - beta1**self.t)
+        bias_correction2_sqrt = (1 - beta2**self.t) ** 0.5
+        denom = (self.exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+        p.addcdiv_(self.exp_avg, denom, value=-step_size)
+
+    def state_tensors(self) -> dict[str, torch.Tensor]:
+        """The optimizer state as named tensors, for checkpoints."""
+        out = {"optim.t": torch.tensor(self.t, dtype=torch.int64)}
+        for name in ("buf", "exp_avg", "exp_avg_sq"):
+            value = getattr(self, name)
+            if value is not None:
+                out[f"optim.{name}"] = value.clone()
+        return out
+
+    def load_state_tensors(self, tensors: dict[str, torch.Tensor]) -> None:
+        """Restore what :meth:`state_tensors` saved."""
+        self.reset_state()
+        self.t = int(tensors["optim.t"]) if "optim.t" in tensors else 0
+        for name in ("buf", "exp_avg", "exp_avg_sq"):
+            if f"optim.{name}" in tensors:
+                setattr(self, name, tensors[f"optim.{name}"].clone())

@@ -1,0 +1,224 @@
+"""K networks of one architecture in one ``[K, F]`` tensor: the fused step, batched.
+
+:class:`Stacked` stacks the members' flat parameter buffers (see
+:func:`torchplay.engine.train.model.flatten_parameters`) and runs the fused path's forward and
+backward with ``baddbmm``/``bmm`` over the member axis, then its SGD / Adam / AdamW
+update; per-member learning rate, momentum and weight decay are ``[K, 1]`` tensors, or
+plain floats when all members share them (then the update is the fused path's exact op).
+It knows tensors, not trainers' runs: :mod:`.population` decides who is stacked, feeds
+the batches and hands results back.
+
+Equality with the single run: the same kernels on the same numbers. Batched BLAS
+rounds like ``mm`` for most shapes, but not for a layer with one output unit: there the
+single run's ``addmm``/``mm`` (MKL's matrix-vector path) and a batched ``baddbmm``/``bmm``
+(MKL's batched gemm) sum in different orders. For such layers (the forward and the
+weight gradient) the stack writes into a non-contiguous ``out=``, which makes torch run
+the single run's own ``addmm`` per member, in C++ (no Python loop), so members are bit
+for bit equal to their single runs (tests/engine/test_population.py). On CUDA they stay
+batched.
+"""
+
+from __future__ import annotations
+
+import torch
+from torchplay.engine.steppers.fastpath import ACTIVATIONS
+from torchplay.engine.train.model import linears
+
+BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
+"""Adam's defaults, as the fused path and ``torch.optim`` use them."""
+OPTIM_STATE = ("buf", "exp_avg", "exp_avg_sq")
+"""The fused stepper's optimizer buffers, by attribute name (see ``FusedStepper.state_tensors``)."""
+
+
+def _shared(values: list[float], device: torch.device) -> float | torch.Tensor:
+    """One float when every member has the same value (the fused path's exact op),
+    else a ``[K, 1]`` tensor."""
+    if all(v == values[0] for v in values):
+        return values[0]
+    return torch.tensor(values, dtype=torch.float32, device=device).unsqueeze(1)
+
+
+def _axpy(p: torch.Tensor, g: torch.Tensor, coef: float | torch.Tensor) -> torch.Tensor:
+    """p += coef * g, in place, for a shared or a per-member coefficient."""
+    if isinstance(coef, float):
+        return p.add_(g, alpha=coef)
+    return p.addcmul_(g, coef)
+
+
+def _plus(g: torch.Tensor, p: torch.Tensor, coef: float | torch.Tensor) -> torch.Tensor:
+    """g + coef * p, out of place."""
+    if isinstance(coef, float):
+        return g.add(p, alpha=coef)
+    return torch.addcmul(g, p, coef)
+
+
+class Stacked:
+    """The parameters, gradients, optimizer state and hyperparameters of ``trainers``
+    (fused, one architecture, at one step), stacked on ``device``; ``t`` is Adam's step
+    count, shared by all. Read from the trainers once; :meth:`optim_state` gives each
+    member's optimizer state back."""
+
+    def __init__(self, trainers: list, device: torch.device, t: int = 0) -> None:
+        first = trainers[0]
+        self.device = dev = device
+        self.loss = first.loss
+        tr = [m.spec.training for m in trainers]
+        self.optimizer, self.nesterov = tr[0].optimizer, tr[0].nesterov
+        self.act, self.act_backward = ACTIVATIONS[first.spec.model.activation]
+        self.keep_z = first.spec.model.activation not in ("relu", "tanh", "sigmoid", "identity")
+        base = first.flat.storage_offset()
+        layout = [
+            (
+                m.weight.storage_offset() - base,
+                tuple(m.weight.shape),
+                m.bias.storage_offset() - base,
+            )
+            for m in linears(first.net)
+        ]
+        self.P = torch.stack([m.flat for m in trainers]).to(dev)
+        self.G = torch.zeros_like(self.P)
+        self.backups = [self.P.clone(), self.P.clone()]
+        """The weights before the last two steps (by step parity), for divergence."""
+        self.neg_lr = _shared([-m.lr for m in trainers], dev)
+        self.lr = _shared([m.lr for m in trainers], dev)
+        self.momentum = _shared([s.momentum for s in tr], dev)
+        self.wd = _shared([s.weight_decay for s in tr], dev)
+        self.use_momentum = any(s.momentum for s in tr)
+        self.use_wd = any(s.weight_decay for s in tr)
+        self.t = t
+        for name in OPTIM_STATE:
+            setattr(self, name, self._state(trainers, name))
+        k = len(trainers)
+        self.W = [self.P[:, w : w + o * i].view(k, o, i) for w, (o, i), _ in layout]
+        self.Wt = [w.transpose(1, 2) for w in self.W]
+        self.B = [self.P[:, b : b + o].view(k, 1, o) for _, (o, _), b in layout]
+        self.GW = [self.G[:, w : w + o * i].view(k, o, i) for w, (o, i), _ in layout]
+        self.GB = [self.G[:, b : b + o] for _, (o, _), b in layout]
+        # Layers with one output unit: per-member BLAS calls on the CPU (module docstring).
+        cpu = dev.type == "cpu"
+        self.narrow = [cpu and o == 1 for _, (o, _), _ in layout]
+        self._outputs: dict[int, torch.Tensor] = {}
+
+    def _state(self, trainers: list, name: str) -> torch.Tensor | None:
+        values = [getattr(m.stepper, name, None) for m in trainers]
+        if all(v is None for v in values):
+            return None
+        return torch.stack(
+            [
+                torch.zeros_like(m.flat) if v is None else v
+                for m, v in zip(trainers, values, strict=True)
+            ]
+        ).to(self.device)
+
+    def keep_state(self, old: Stacked, sel: torch.Tensor) -> None:
+        """Take the rows ``sel`` of ``old``'s weight backups and optimizer state (the
+        members that train on after others left): live state, not the trainers' copies."""
+        self.backups = [b.index_select(0, sel) for b in old.backups]
+        for name in OPTIM_STATE:
+            value = getattr(old, name)
+            if value is not None:
+                setattr(self, name, value.index_select(0, sel))
+
+    def optim_state(self, r: int, momentum: bool) -> dict[str, torch.Tensor]:
+        """Member ``r``'s optimizer state as ``FusedStepper.state_tensors`` names it (the
+        checkpoint format), on the CPU: its own momentum buffer only if it uses momentum
+        (``momentum``), Adam's step count only for Adam and AdamW."""
+        out = {}
+        if self.optimizer != "sgd":
+            out["optim.t"] = torch.tensor(self.t, dtype=torch.int64)
+        for name in OPTIM_STATE:
+            value = getattr(self, name)
+            if value is not None and (name != "buf" or momentum):
+                out[f"optim.{name}"] = value[r].cpu()
+        return out
+
+    # -- one step ----------------------------------------------------------------------
+
+    def forward_backward(self, x: torch.Tensor, target: torch.Tensor, scaled) -> torch.Tensor:
+        """Gradients into :attr:`G`; returns each member's batch loss, ``[K]``."""
+        act, keep_z = self.act, self.keep_z
+        acts, zs, h = [x], [], x
+        for wt, b in zip(self.Wt[:-1], self.B[:-1], strict=True):
+            z = torch.baddbmm(b, h, wt)
+            h = act(z)
+            acts.append(h)
+            if keep_z:
+                zs.append(z)
+        out = self.output(h)
+        if self.loss == "mse":
+            diff = out - target
+            losses = diff.square().mean((1, 2))
+            # aten.mse_loss_backward: (2 / numel) * (out - target) * grad_output(=1).
+            delta = diff.mul_(2.0 / (out.shape[1] * out.shape[2]))
+        else:
+            logp = torch._log_softmax(out, 2, False)
+            losses = (logp * target).sum((1, 2)) / out.shape[1]
+            delta = torch._log_softmax_backward_data(scaled, logp, 2, logp.dtype)
+        backward = self.act_backward
+        for i in range(len(acts) - 1, -1, -1):
+            if self.narrow[i]:  # GW[i] is a non-contiguous view of G: mm per member
+                torch.bmm(delta.transpose(1, 2), acts[i], out=self.GW[i])
+            else:
+                self.GW[i].copy_(torch.bmm(delta.transpose(1, 2), acts[i]))
+            torch.sum(delta, 1, out=self.GB[i])
+            if i:
+                z = zs[i - 1] if keep_z else None
+                delta = backward(torch.bmm(delta, self.W[i]), z, acts[i])
+        return losses
+
+    def output(self, h: torch.Tensor) -> torch.Tensor:
+        """The output layer's forward, ``[K, N, O]``. With one output unit, into a
+        buffer whose members are one row apart (not contiguous): torch then runs the
+        single run's ``addmm`` per member instead of a batched gemm."""
+        if not self.narrow[-1]:
+            return torch.baddbmm(self.B[-1], h, self.Wt[-1])
+        k, n = h.shape[0], h.shape[1]
+        buf = self._outputs.get(n)
+        if buf is None:
+            buf = self._outputs[n] = h.new_empty(k, n + 1, 1)[:, :n]
+        return torch.baddbmm(self.B[-1], h, self.Wt[-1], out=buf)
+
+    def update(self) -> None:
+        """The fused path's SGD / Adam / AdamW update, per member (see fastpath.py)."""
+        p, g = self.P, self.G
+        if self.optimizer == "sgd":
+            if self.use_wd:
+                g = _plus(g, p, self.wd)
+            if self.use_momentum:
+                if self.buf is None:
+                    self.buf = g.clone()
+                else:
+                    self.buf.mul_(self.momentum).add_(g)
+                g = _plus(g, self.buf, self.momentum) if self.nesterov else self.buf
+            _axpy(p, g, self.neg_lr)
+            return
+        if self.optimizer == "adamw":
+            p.mul_(1 - self.lr * self.wd)
+        elif self.use_wd:
+            g = _plus(g, p, self.wd)
+        if self.exp_avg is None:
+            self.exp_avg = torch.zeros_like(p)
+            self.exp_avg_sq = torch.zeros_like(p)
+        self.t += 1
+        self.exp_avg.lerp_(g, 1 - BETA1)
+        self.exp_avg_sq.mul_(BETA2).addcmul_(g, g, value=1 - BETA2)
+        step_size = self.lr / (1 - BETA1**self.t)
+        bias_correction2_sqrt = (1 - BETA2**self.t) ** 0.5
+        denom = (self.exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(EPS)
+        if isinstance(step_size, float):
+            p.addcdiv_(self.exp_avg, denom, value=-step_size)
+        else:
+            p.addcmul_(self.exp_avg / denom, -step_size)
+
+    @torch.no_grad()
+    def losses_on(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Each member's loss on its own ``x``, ``y`` (``[K, N, ...]``; class labels for
+        cross-entropy), ``[K]``: the test losses."""
+        h = x
+        for wt, b in zip(self.Wt[:-1], self.B[:-1], strict=True):
+            h = self.act(torch.baddbmm(b, h, wt))
+        out = self.output(h)
+        if self.loss == "mse":
+            return (out - y).square().mean((1, 2))
+        logp = torch.log_softmax(out, 2)
+        return -logp.gather(2, y.unsqueeze(2)).mean((1, 2))

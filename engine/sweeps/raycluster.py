@@ -1,0 +1,228 @@
+"""Start or join a Ray cluster for ``--backend ray``, with Ray's output kept in a log file.
+
+Ray is optional (``pip install 'torchplay[ray]'``) and imported only here and in
+:mod:`torchplay.engine.sweeps.raysweep`, only when a Ray sweep runs. What this module owns:
+
+- :func:`require_ray`: a clear install hint when Ray is missing;
+- :func:`connect`: with no address, a local Ray sized to this machine's CPUs; with
+  ``HOST:PORT``, join a running cluster (``ray start --head``) with Ray 2.60's token
+  authentication. Authentication is never turned off here: a driver that joins needs
+  ``RAY_AUTH_MODE=token`` (set when the user has not chosen a mode) and the token at Ray's
+  default path ``~/.ray/auth_token``, or in ``RAY_AUTH_TOKEN`` / ``RAY_AUTH_TOKEN_PATH``;
+- :class:`RayOutput`: file descriptors 1 and 2 go to a log file while Ray runs (its C++
+  core and its Python loggers write there, not to the user's terminal); the front end
+  writes through the streams it hands out.
+
+Every failure the user can fix raises :class:`ClusterError` (an ``InputError``: exit 2)
+within about 30 s, with one line that says what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from torchplay.engine.run.errors import InputError
+
+INSTALL_HINT = "pip install 'torchplay[ray]'"
+DEFAULT_PORT = 6379
+REACH_TIMEOUT_S = 5.0
+TOKEN_HINT = "get it on the head node with `ray get-auth-token`"
+LOCAL = "local"
+"""The address the app's sweep screen takes for a Ray started on this machine."""
+SCHEDULERS = ("none", "asha")
+"""Tune schedulers a Ray sweep can use (``--scheduler``): none, or ASHA early stopping."""
+
+
+class ClusterError(InputError):
+    """Ray is missing, the address is wrong, or the cluster refused us; exit 2."""
+
+
+def _ray_environment() -> None:
+    """Settings Ray reads from the environment once, when it is first imported."""
+    # Ray 2.60 clusters started with `ray start --head` next to a token require it, and a
+    # driver sends it only in token mode (a new local Ray is in token mode by default too).
+    # "disabled" stays the user's own explicit choice: torchplay never turns it off.
+    os.environ.setdefault("RAY_AUTH_MODE", "token")
+    # Ray's usage statistics would reach out to the internet from the driver: not ours to send.
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+
+
+def require_ray() -> None:
+    """Raise :class:`ClusterError` with the install command when Ray Tune is missing."""
+    _ray_environment()
+    try:
+        import ray.tune  # noqa: F401  (Tune brings pandas and pyarrow: all must import)
+    except ImportError as exc:
+        raise ClusterError(
+            f"--backend ray needs Ray Tune, which is not installed ({exc.name or exc}): "
+            f"{INSTALL_HINT}"
+        ) from None
+
+
+def parse_address(address: str) -> tuple[str, int]:
+    """``HOST:PORT`` (or ``HOST``, port 6379) -> (host, port); anything else is refused."""
+    text = address.strip()
+    if "://" in text or not text:
+        raise ClusterError(
+            f"--address {address!r}: give the head node's HOST:PORT "
+            "(the address `ray start --head` printed), e.g. 10.0.0.5:6379"
+        )
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        return text, DEFAULT_PORT
+    if not port.isdigit() or not 0 < int(port) < 65536 or not host:
+        raise ClusterError(f"--address {address!r}: the port must be a number 1-65535 (HOST:PORT)")
+    return host.strip("[]"), int(port)
+
+
+def check_reachable(address: str, timeout: float = REACH_TIMEOUT_S) -> tuple[str, int]:
+    """Fail fast when nothing listens at ``address``: Ray itself retries for minutes."""
+    host, port = parse_address(address)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        reason = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc))
+        raise ClusterError(
+            f"--address {address}: no Ray cluster answers there ({reason}); start one with "
+            f"`ray start --head --port={port}` on that machine, or fix the address"
+        ) from None
+    return host, port
+
+
+def token_source(env: dict[str, str] | None = None) -> str | None:
+    """Where Ray will read its auth token from, or None when there is none to read."""
+    env = os.environ if env is None else env
+    if env.get("RAY_AUTH_TOKEN"):
+        return "RAY_AUTH_TOKEN"
+    if env.get("RAY_AUTH_TOKEN_PATH"):
+        path = Path(env["RAY_AUTH_TOKEN_PATH"]).expanduser()
+        return f"RAY_AUTH_TOKEN_PATH ({path})" if path.is_file() else None
+    default = Path("~/.ray/auth_token").expanduser()
+    return str(default) if default.is_file() else None
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """The Ray this sweep runs on."""
+
+    address: str
+    """The cluster's GCS address (HOST:PORT)."""
+    started: bool
+    """True when this command started it (and so shuts it down); False when it joined."""
+    nodes: int
+    """Alive nodes."""
+    workers: int
+    """CPUs in the cluster: how many one-CPU trials run at once."""
+    session_dir: str
+    """Ray's session folder on this machine (its own logs are under ``logs/``)."""
+
+    def describe(self) -> str:
+        """The one line the user sees about Ray."""
+        how = "started here" if self.started else "joined"
+        nodes = f"{self.nodes} node" + ("s" if self.nodes != 1 else "")
+        return f"Ray cluster {self.address} ({how}): {self.workers} workers on {nodes}"
+
+
+def connect(address: str | None, log_path: str | os.PathLike) -> Cluster:
+    """Start a local Ray (``address`` None) or join the cluster at ``address``.
+
+    Call inside :class:`RayOutput`, so that what Ray prints lands in its log file.
+
+    Raises:
+        ClusterError: Ray missing, nothing at the address, no token, or a wrong token.
+    """
+    require_ray()
+    if address is not None:
+        check_reachable(address)
+        if os.environ["RAY_AUTH_MODE"] == "token" and token_source() is None:
+            raise ClusterError(
+                f"--address {address}: no Ray auth token here (~/.ray/auth_token, "
+                f"RAY_AUTH_TOKEN or RAY_AUTH_TOKEN_PATH); {TOKEN_HINT}"
+            )
+    import ray
+
+    options = dict(include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    try:
+        if address is None:
+            # "local": a new Ray here, even when RAY_ADDRESS names another one.
+            ctx = ray.init(address="local", num_cpus=os.cpu_count() or 1, **options)
+        else:
+            ctx = ray.init(address=address, **options)
+    except (ConnectionError, RuntimeError) as exc:
+        raise _join_error(address, exc, log_path) from None
+    resources = ray.cluster_resources()
+    return Cluster(
+        address=ray.get_runtime_context().gcs_address,
+        started=address is None,
+        nodes=sum(1 for n in ray.nodes() if n.get("Alive")),
+        workers=int(resources.get("CPU", 0)),
+        session_dir=str(ctx.address_info.get("session_dir", "")),
+    )
+
+
+def _join_error(address: str | None, exc: Exception, log_path) -> ClusterError:
+    """Turn a failed ``ray.init`` into one line; Ray's reason is in the log it wrote."""
+    where = address or "this machine"
+    try:
+        logged = Path(log_path).read_text(errors="replace")
+    except OSError:
+        logged = ""
+    if "InvalidAuthToken" in logged or "Unauthenticated" in logged:
+        return ClusterError(
+            f"--address {where}: the cluster refused the auth token from {token_source()}; "
+            f"{TOKEN_HINT}, and put it in ~/.ray/auth_token or RAY_AUTH_TOKEN"
+        )
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return ClusterError(f"Ray at {where} failed to start or join: {first} (log: {log_path})")
+
+
+def disconnect(cluster: Cluster | None = None) -> None:
+    """Leave Ray. It stops a Ray this command started; a joined cluster keeps running."""
+    ray = sys.modules.get("ray")
+    if ray is not None and ray.is_initialized():
+        ray.shutdown()
+
+
+class RayOutput:
+    """While open, file descriptors 1 and 2 write to ``path``; ``stdout`` and ``stderr``
+    are streams to what they were before (the user's terminal)."""
+
+    def __init__(self, path: str | os.PathLike | None = None) -> None:
+        if path is None:
+            fd, path = tempfile.mkstemp(prefix="torchplay-ray-", suffix=".log")
+            os.close(fd)
+        self.path = str(path)
+        self.stdout: IO[str] = sys.stdout
+        self.stderr: IO[str] = sys.stderr
+        self._saved: tuple[int, int] | None = None
+
+    def __enter__(self) -> RayOutput:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self._saved = (os.dup(1), os.dup(2))
+        log = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        os.close(log)
+        self.stdout = os.fdopen(os.dup(self._saved[0]), "w", buffering=1)
+        self.stderr = os.fdopen(os.dup(self._saved[1]), "w", buffering=1)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for stream in (sys.stdout, sys.stderr, self.stdout, self.stderr):
+            stream.flush()
+        assert self._saved is not None
+        os.dup2(self._saved[0], 1)
+        os.dup2(self._saved[1], 2)
+        for fd in self._saved:
+            os.close(fd)
+        self.stdout.close()
+        self.stderr.close()
+        self.stdout, self.stderr = sys.stdout, sys.stderr

@@ -1,0 +1,347 @@
+"""The synchronous training core shared by the command line and the engine process.
+
+A :class:`Trainer` owns one run: the parts its spec builds (:mod:`.parts`: data, network,
+one stepper, fused or autograd), its step count and its
+:class:`~torchplay.engine.process.events.RunState`. It runs steps, detects divergence, and
+reports plain-data :class:`Snapshot` objects (:mod:`.evaluate`) to observers at a
+throttled interval. At history points it feeds the plateau schedule (:mod:`.schedule`)
+and early stopping (:mod:`.stopping`); it keeps snapshots for time travel
+(:mod:`.snapshots`). Charts are not its business: :mod:`.probes` reads the net.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+
+import torch
+from torchplay.engine.process.events import ENDED, RunState, Snapshot
+from torchplay.engine.run.datafields import width
+from torchplay.engine.run.history import History
+from torchplay.engine.run.schedule import Schedule
+from torchplay.engine.run.spec import Spec
+from torchplay.engine.train.evaluate import loss_on, predict, snapshot
+from torchplay.engine.train.parts import build
+from torchplay.engine.train.snapshots import Snapshots
+from torchplay.engine.train.stopping import Best
+
+IDLE, RUNNING, PAUSED = RunState.IDLE, RunState.RUNNING, RunState.PAUSED
+FINISHED, DIVERGED = RunState.FINISHED, RunState.DIVERGED
+STOPPED_EARLY = RunState.STOPPED_EARLY
+
+
+Observer = Callable[[Snapshot], None]
+
+
+class Trainer:
+    """Train one spec. Not thread-safe: drive it from one thread; control it through
+    the ``threading.Event`` arguments of :meth:`run`."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        parts = build(spec)
+        self.data, self.features, self.net = parts.data, parts.features, parts.net
+        self.inputs_train, self.inputs_test = parts.inputs_train, parts.inputs_test
+        self.loss, self.flat = parts.loss, parts.flat
+        self.stepper, self.batches = parts.stepper, parts.batches
+        self._backups = [self.flat.clone(), self.flat.clone()]
+        """The weights before the last two steps (by step parity), for divergence."""
+        self.lr = spec.training.lr
+        self.step_count = 0
+        self.state: RunState = IDLE
+        self.diverged_at: int | None = None
+        self.history = History()
+        self.last_loss: tuple[int, float] | None = None
+        """(step, the loss of that step's batch, computed before its update)."""
+        self.steps_per_s = 0.0
+        self.goal = 0
+        """The last run's :meth:`target`, 0 before any (see :meth:`snapshot`)."""
+        self.run_id = uuid.uuid4().hex[:12]
+        """Names this run in checkpoints (a resumed run keeps it)."""
+        self.forked_from: tuple[str, int] | None = None
+        """(run id, step) of the run this one was forked from, if any."""
+        self.best: Best | None = None
+        """The best weights so far, tracked once :meth:`track_best` is called."""
+        self.schedule = Schedule(spec.training)
+        self.patience_from = 0
+        """Early stopping counts from here at least (a stopped run trained on)."""
+        if spec.training.patience:
+            self.track_best()
+        self.snapshots = Snapshots()
+        self.snapshots.take(self)
+
+    @property
+    def n_features(self) -> int:
+        """The network's input width: the number of features, or the raw inputs."""
+        return width(self.spec.data.features, self.data.n_inputs)
+
+    def forward(self, raw: torch.Tensor) -> torch.Tensor:
+        """The network's output for raw inputs (features applied first)."""
+        return self.net(self.features(raw))
+
+    def track_best(self) -> Best:
+        """Start keeping the weights with the lowest test loss (train loss without a test
+        split), checked at each recorded history point."""
+        if self.best is None:
+            self.best = Best(self.flat.clone(), self.spec.training.min_delta)
+        return self.best
+
+    @property
+    def task(self) -> str:
+        return self.data.task
+
+    @property
+    def params(self) -> int:
+        return sum(p.numel() for p in self.net.parameters())
+
+    def load_state(
+        self,
+        weights: dict[str, torch.Tensor],
+        *,
+        step: int = 0,
+        state: str = PAUSED,
+        lr: float | None = None,
+        history: History | None = None,
+        optim: dict[str, torch.Tensor] | None = None,
+        batch: dict[str, torch.Tensor] | None = None,
+        schedule: dict | None = None,
+        best: tuple[float, int, torch.Tensor] | None = None,
+    ) -> None:
+        """Put this fresh trainer exactly where a saved run left it (a checkpoint, an
+        imported net). A run saved mid-way comes back paused; a finished or diverged one
+        stays so. ``schedule``: the plateau schedule's state (``Schedule.state``);
+        ``best``: early stopping's (``Best.state``), kept when this run stops early too.
+
+        Raises:
+            ValueError: ``schedule`` is not what ``Schedule.state`` writes.
+        """
+        self.load_weights(weights)
+        self.schedule.load(schedule)
+        if best is not None and self.best is not None:
+            self.best.load(*best)
+        if optim is not None:
+            self.stepper.load_state_tensors(optim)
+        if batch is not None:
+            self.batches.load_state_tensors(batch)
+        if lr is not None:
+            self.set_lr(lr)
+        self.step_count = step
+        self.history = history or History()
+        self.last_loss = None
+        self.state = RunState(state) if state in ENDED else PAUSED
+        self.snapshots.take(self)  # time travel reaches back to here (and to step 0)
+
+    # -- training -------------------------------------------------------------------
+
+    def step(self, n: int = 1, stop: threading.Event | None = None) -> int:
+        """Run up to ``n`` optimizer steps; returns how many ran.
+
+        Stops early when ``stop`` is set or the loss turns non-finite; in that case the
+        state becomes ``diverged`` and the last finite weights are kept. With a schedule,
+        each step runs with its own lr; at each history point the best weights, the
+        plateau schedule and early stopping (state ``stopped_early``) look at the loss.
+        """
+        done = 0
+        # Locals: this loop is the hot path of every run.
+        backups, flat, history = self._backups, self.flat, self.history
+        step, next_batch = self.stepper.step, self.batches.next
+        snapshots = self.snapshots
+        x_test, y_test = self.inputs_test, self.data.y_test
+        has_test = x_test.shape[0] > 0
+        count = self.step_count
+        lr_at = self.schedule.lr_at if self.schedule.varies else None
+        base, set_lr = self.lr, self.stepper.set_lr
+        net, loss_kind = self.net, self.loss
+        watching = self.best is not None or self.schedule.kind == "plateau"
+        for _ in range(n):
+            if stop is not None and stop.is_set():
+                break
+            backups[count & 1].copy_(flat)
+            xb, yb = next_batch()
+            if lr_at is not None:
+                set_lr(lr_at(base, count))
+            loss = step(xb, yb)
+            if not math.isfinite(loss):
+                self.step_count = count
+                self._diverge()
+                return done
+            count += 1
+            done += 1
+            if count % history.stride == 0:
+                self.step_count = count
+                test = loss_on(net, loss_kind, x_test, y_test) if has_test else None
+                history.add((count, loss, test))
+                if watching and self._watch(count, loss, test):
+                    break
+            if count == snapshots.next_step:
+                self.step_count = count
+                snapshots.take(self, loss)
+        self.step_count = count
+        if done:
+            self.last_loss = (count, loss)
+        return done
+
+    def _watch(self, count: int, loss: float, test: float | None) -> bool:
+        """At a history point: show plateau the loss, offer the best weights, and stop
+        early when patience ran out (True: stopped, the best weights restored)."""
+        if self.schedule.kind == "plateau":
+            self.schedule.observe(count, loss if test is None else test, self.lr)
+        best = self.best
+        if best is None:
+            return False
+        best.offer_point(count, loss, test, self.flat, self._backups[(count - 1) & 1])
+        if not best.exhausted(count, self.spec.training.patience, self.patience_from):
+            return False
+        self.step_count = count
+        self.flat.copy_(best.flat)
+        self.state = STOPPED_EARLY
+        return True
+
+    @property
+    def lr_now(self) -> float:
+        """The lr the next step runs with (the run's lr unless a schedule changes it)."""
+        return self.schedule.lr_at(self.lr, self.step_count)
+
+    def _diverge(self) -> None:
+        # Step step_count + 1 gave a non-finite loss from the current weights. Keep the
+        # weights before them, whose loss was finite: training can go on from there.
+        # At step 0 there is nothing before: keep the initial weights (step 1's update,
+        # from a non-finite loss, is undone; a checkpoint refuses non-finite weights).
+        self.diverged_at = self.step_count + 1
+        if self.step_count > 0:
+            self.flat.copy_(self._backups[(self.step_count + 1) & 1])
+            self.step_count -= 1
+            self.history.points = [p for p in self.history.points if p[0] <= self.step_count]
+        else:
+            self.flat.copy_(self._backups[0])
+        self.snapshots.drop_after(self.step_count)
+        self.schedule.forget_after(self.step_count)
+        self.state = DIVERGED
+
+    def target(self, steps: int | None = None, again: bool = False) -> int:
+        """The step a run of ``steps`` more ends at: the one steps rule.
+
+        ``None`` trains up to the spec's total; with ``again``, a run already there
+        trains the total once more (the app's run key on a finished run).
+        """
+        total = self.spec.training.steps
+        if steps is None:
+            steps = total if again and self.step_count >= total else total - self.step_count
+        return self.step_count + max(0, steps)
+
+    def step_by_hand(self, n: int = 1) -> None:
+        """``n`` steps outside :meth:`run` (the app's step key): the run ends up paused,
+        or diverged."""
+        self.recover()
+        self.step(n)
+        if self.state not in (DIVERGED, STOPPED_EARLY):
+            self.state = PAUSED
+
+    def run(
+        self,
+        steps: int | None = None,
+        observers: Iterable[Observer] = (),
+        interval: float = 0.1,
+        stop: threading.Event | None = None,
+        again: bool = False,
+        every: int = 0,
+        at_every: Callable[[Trainer], None] | None = None,
+    ) -> Snapshot:
+        """Train to :meth:`target` (``steps`` more; default: up to the spec's total),
+        reporting to ``observers`` at most every ``interval`` seconds and once at the end.
+
+        With ``every`` > 0, ``at_every(self)`` runs each time the step count reaches a
+        multiple of ``every`` (chunks stop there: a periodic save is at an exact step)."""
+        observers = list(observers)
+        target = self.goal = self.target(steps, again)
+        if self.state == DIVERGED:
+            self.recover()
+        if self.state == STOPPED_EARLY:
+            self.patience_from = self.step_count  # asked to train on: patience again
+        self.state = RUNNING
+        sent = self.step_count
+        start = last = time.perf_counter()
+        first = self.step_count
+        chunk = 1
+        while self.step_count < target and self.state == RUNNING:
+            if stop is not None and stop.is_set():
+                self.state = PAUSED
+                break
+            t0 = time.perf_counter()
+            n = min(chunk, target - self.step_count)
+            if every:
+                n = min(n, every - self.step_count % every)
+            self.step(n, stop)
+            if every and at_every is not None and self.step_count % every == 0:
+                at_every(self)
+            # Grow chunks to ~20 ms so checks and clock reads stay off the hot path.
+            chunk = min(chunk * 2, 4096) if time.perf_counter() - t0 < 0.02 else max(1, chunk // 2)
+            now = time.perf_counter()
+            self.steps_per_s = (self.step_count - first) / max(now - start, 1e-9)
+            if observers and now - last >= interval and self.state == RUNNING:
+                snap = self.snapshot(since=sent)
+                sent = self.step_count
+                for obs in observers:
+                    obs(snap)
+                last = now
+        self.settle()
+        snap = self.snapshot(since=sent)
+        for obs in observers:
+            obs(snap)
+        return snap
+
+    def settle(self, diverged_at: int | None = None) -> None:
+        """A run stops running: diverged at step ``diverged_at`` when given (its weights,
+        written by whoever ran the steps, are the last finite ones), else finished at
+        the spec's steps or paused short of them. The one rule for how a run ends,
+        whether its steps ran here or in a population."""
+        if diverged_at is not None:
+            self.diverged_at = diverged_at
+            self.history.points = [p for p in self.history.points if p[0] <= self.step_count]
+            self.state = DIVERGED
+        elif self.state == RUNNING:
+            self.state = FINISHED if self.step_count >= self.spec.training.steps else PAUSED
+
+    def recover(self) -> None:
+        """Leave the diverged state (e.g. after lowering the learning rate)."""
+        if self.state == DIVERGED:
+            self.stepper.reset_state()
+            self.diverged_at = None
+            self.state = PAUSED
+
+    def set_lr(self, lr: float) -> None:
+        """Change the learning rate of the running model, without resetting it."""
+        lr = dataclasses.replace(self.spec.training, lr=lr).lr  # validates: SpecError
+        self.lr = lr
+        self.stepper.set_lr(lr)
+
+    # -- evaluation (torchplay.engine.train.evaluate) -------------------------------------
+
+    def train_set_loss(self) -> float:
+        """The loss of the current weights on the whole training set (a snapshot in view,
+        a baseline beside: weights compared with each other, not batches)."""
+        return loss_on(self.net, self.loss, self.inputs_train, self.data.y_train)
+
+    def snapshot(self, since: int | None = None) -> Snapshot:
+        """Current metrics, with the history points after ``since`` (see
+        :func:`.evaluate.snapshot`)."""
+        return snapshot(self, since)
+
+    def predict(self, x: list[list[float]]) -> list:
+        """Regression: one float per row. Classification: (class, probabilities) per row."""
+        return predict(self.net, self.features, self.data.n_inputs, self.task, x)
+
+    # -- state for checkpoints -----------------------------------------------------
+
+    def weights(self) -> dict[str, torch.Tensor]:
+        """The state_dict, as independent contiguous tensors."""
+        return {k: v.detach().clone().contiguous() for k, v in self.net.state_dict().items()}
+
+    def load_weights(self, weights: dict[str, torch.Tensor]) -> None:
+        with torch.no_grad():
+            for k, v in self.net.state_dict().items():
+                v.copy_(weights[k])

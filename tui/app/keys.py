@@ -1,0 +1,61 @@
+"""The main screen's keys: its bindings, the command palette's entries and when a reset
+asks first (what a key pressed during the engine's start shows, and how far
+a run has to go, are the status line's: :mod:`torchplay.tui.app.status`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from textual.app import SystemCommand
+from textual.binding import Binding
+
+BINDINGS = [
+    Binding("space", "toggle", "Run/Pause", tooltip="Start training, or pause it"),
+    Binding("n", "step", "Step", tooltip="Train one step (pauses a running run)"),
+    Binding("r", "reset", "Reset", tooltip="Rebuild the model from the panel's fields"),
+    Binding("l", "log_scale", "Log", show=False, tooltip="Loss chart: switch the log scale"),
+    Binding("t", "test_points", "Test pts", show=False, tooltip="Show the test points"),
+    Binding("d", "discrete", "Discrete", show=False, tooltip="Hard class regions"),
+    Binding(
+        "left_square_bracket", "back", "Back", show=False, tooltip="Charts: the snapshot before"
+    ),
+    Binding(
+        "right_square_bracket", "forward", "Fwd", show=False, tooltip="Charts: the next snapshot"
+    ),
+    Binding("f", "fork", "Fork", show=False, tooltip="Fork from the step in view, panel settings"),
+    Binding("b", "baseline", "Baseline", show=False, tooltip="Pin (or unpin) the run as baseline"),
+    Binding("p", "paint", "Paint", show=False, tooltip="Paint data: arrows, a adds, x removes"),
+    Binding("v", "neurons", "Neurons", show=False, tooltip="Every hidden neuron, live"),
+    Binding("m", "model", "Model", show=False, tooltip="Show the network as PyTorch code"),
+    Binding("L", "lr_find", "LR find", show=False, tooltip="Suggest a learning rate and offer it"),
+    Binding("c", "compare", "Compare", tooltip="Compare up to 3 saved checkpoints"),
+    Binding("s", "sweep", "Sweep", show=False, tooltip="Train a grid of runs at once, live"),
+    Binding("ctrl+s", "save", "Save", tooltip="Save a checkpoint of the run"),
+    Binding("ctrl+o", "load", "Load", tooltip="Load a checkpoint"),
+    Binding("less_than_sign", "narrower", "Narrower", show=False, tooltip="Narrow the panel"),
+    Binding("greater_than_sign", "wider", "Wider", show=False, tooltip="Widen the panel"),
+    Binding("escape", "leave_field", "Leave field", tooltip="Leave the focused field"),
+    Binding("question_mark,f1", "help", "Help", show=False, tooltip="Every key, in groups"),
+    Binding("S", "screenshot", "Screenshot", show=False, tooltip="Save an SVG of the screen here"),
+    Binding("q", "quit", "Quit", tooltip="Quit torchplay"),
+]
+"""The app's keys (:class:`torchplay.tui.app.app.PlaygroundApp` binds these)."""
+
+BUTTONS = {"start": "toggle", "step": "step", "reset": "reset", "save": "save", "load": "load"}
+"""The panel's buttons (by id) and the key actions they share."""
+
+RESET_ASK_STEPS = 1_000
+"""A reset asks first when the run is past this many steps and not saved at its step."""
+
+HIDDEN_FROM_PALETTE = {"quit", "leave_field"}
+"""Textual's palette has its own Quit; leaving a field is no command."""
+
+
+def palette_commands(app, bindings: Iterable[Binding]) -> Iterator[SystemCommand]:
+    """One palette entry per key binding: its name, and what it does with its key."""
+    for binding in bindings:
+        if binding.action in HIDDEN_FROM_PALETTE:
+            continue
+        action = getattr(app, f"action_{binding.action}")
+        key = binding.key.replace("ctrl+", "^")
+        yield SystemCommand(binding.description, f"{binding.tooltip} (key: {key})", action)

@@ -1,0 +1,132 @@
+"""The neuron view (``v``): every hidden neuron as a mini-heatmap over the input plane
+(2-D inputs) or an activation curve (1-D), layer by layer, as TF Playground draws them.
+
+Each card's title gives the neuron's number and its outgoing weights: ``▲`` when they
+sum positive, ``▼`` negative, and their size (L2 norm). The engine computes the values
+(:mod:`torchplay.engine.train.neurons`) and sends them with every progress event while this
+screen is open; cards wrap to the width (fewer per row on a narrow terminal) and the
+screen scrolls when the layers do not fit.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from torchplay.engine.run.views import Neuron, NeuronView
+
+CARD = (10, 5)
+"""Grid cells of one neuron's card: columns, rows (the engine computes this many)."""
+SHADES = " ░▒▓█"
+"""From no activation to the neuron's largest, by size."""
+POSITIVE, NEGATIVE = "dodger_blue1", "dark_orange"
+"""Colours of positive and negative activations and weights (TF Playground's pair)."""
+GAP = 2
+"""Columns between two cards."""
+
+
+def _title(i: int, n: Neuron, width: int) -> Text:
+    sign, style = ("▲", POSITIVE) if n.out_sum >= 0 else ("▼", NEGATIVE)
+    text = Text(f"{i:>2}", style="bold")
+    text.append(f" {sign}{n.out_norm:.2f}"[: width - 2], style=style)
+    text.pad_right(width - len(text))
+    return text
+
+
+def _heat_row(n: Neuron, view: NeuronView, r: int) -> Text:
+    top = max((abs(v) for v in n.values), default=0.0) or 1.0
+    row = n.values[r * view.cols : (r + 1) * view.cols]
+    text = Text()
+    for v in row:
+        level = min(len(SHADES) - 1, round(abs(v) / top * (len(SHADES) - 1)))
+        text.append(SHADES[level], style=POSITIVE if v >= 0 else NEGATIVE)
+    return text
+
+
+def _curve_rows(n: Neuron, height: int) -> list[Text]:
+    lo, hi = min(n.values), max(n.values)
+    span = hi - lo or 1.0
+    grid = [[" "] * len(n.values) for _ in range(height)]
+    for c, v in enumerate(n.values):
+        grid[round((hi - v) / span * (height - 1))][c] = "•"
+    style = POSITIVE if n.out_sum >= 0 else NEGATIVE
+    return [Text("".join(line), style=style) for line in grid]
+
+
+def render(view: NeuronView | None, width: int) -> Text:
+    """The whole view as text ``width`` columns wide (at least one card a row)."""
+    if view is None:
+        return Text(
+            "No neurons to show: the network has no hidden layer, or the data more than two inputs."
+        )
+    cols, rows = view.cols, CARD[1]
+    per_row = max(1, (width + GAP) // (cols + GAP))
+    out = Text()
+    for li, layer in enumerate(view.layers):
+        out.append(f"layer {li + 1}: {len(layer)} neurons, {view.activation}\n", style="bold")
+        for start in range(0, len(layer), per_row):
+            chunk = list(enumerate(layer[start : start + per_row], start + 1))
+            lines = [Text(" " * GAP).join(_title(i, n, cols) for i, n in chunk)]
+            cards = [
+                [_heat_row(n, view, r) for r in range(view.rows)]
+                if view.rows > 1
+                else _curve_rows(n, rows)
+                for _, n in chunk
+            ]
+            for r in range(len(cards[0])):
+                lines.append(Text(" " * GAP).join(card[r] for card in cards))
+            for line in lines:
+                out.append_text(line)
+                out.append("\n")
+        out.append("\n")
+    return out
+
+
+class NeuronScreen(Screen[None]):
+    """Every hidden neuron of the live run; ``v`` or Escape returns to the charts."""
+
+    BINDINGS = [Binding("escape,v", "close", "Close")]
+
+    DEFAULT_CSS = """
+    NeuronScreen #neurons-head { height: 1; background: $boost; padding: 0 1; }
+    NeuronScreen #neurons-scroll { padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: NeuronView | None = None
+        self.received = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("neurons: waiting for the engine", id="neurons-head")
+        with VerticalScroll(id="neurons-scroll"):
+            yield Static(id="neurons-body")
+        yield Footer(compact=True)
+
+    def show(self, view: NeuronView | None) -> None:
+        """New values from the engine (each progress event while this screen is open)."""
+        self.view, self.received = view, True
+        self.redraw()
+
+    def redraw(self) -> None:
+        if not self.received or not self.is_mounted:
+            return  # values before the screen is up: on_resize draws them
+        body = self.query_one("#neurons-body", Static)
+        body.update(render(self.view, max(1, self.size.width - 2)))
+        head = "neurons"
+        if self.view is not None:
+            n = sum(len(layer) for layer in self.view.layers)
+            head = (
+                f"neurons at step {self.view.step:,}: {n} in {len(self.view.layers)} layers · "
+                "shade = activation (blue +, orange -) · ▲▼ outgoing weights' sign, size"
+            )
+        self.query_one("#neurons-head", Static).update(head)
+
+    def on_resize(self) -> None:
+        self.redraw()
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,314 @@
+"""Headless command handlers: train, resume, import, export (predict and info: tui/cli/reading.py).
+
+Each returns an exit code; bad input raises an error whose message :func:`torchplay.tui.cli.main.main`
+prints as one line (exit 2, :mod:`torchplay.engine.run.errors`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from torchplay.engine.files.atomic import write_atomic
+from torchplay.engine.run.errors import EXIT_DIVERGED, EXIT_OK, UserError
+from torchplay.engine.run.source import resolve
+from torchplay.engine.run.spec import ACTIVATIONS, MAX_STEPS
+from torchplay.tui.cli.flags import spec_overrides
+from torchplay.tui.cli.interrupts import Interrupts
+from torchplay.tui.draw.progress import fmt
+
+
+def check_outputs(args, *flags: str) -> None:
+    """Refuse every output path among ``flags`` before any work is done, not after it."""
+    from torchplay.engine.files.atomic import check_target
+
+    for flag in flags:
+        path = getattr(args, flag.lstrip("-").replace("-", "_"), None)
+        if path is not None:
+            check_target(path, flag)
+
+
+def result(trainer, checkpoint: str | None) -> dict:
+    """The result object that ``--json`` prints."""
+    from torchplay.engine.files import checkpoint as checkpoint_module
+
+    snap = trainer.snapshot()
+    out = {
+        "step": snap.step,
+        "state": snap.state,
+        "train_loss": snap.train_loss,
+        "test_loss": snap.test_loss,
+        "params": trainer.params,
+        "checkpoint": checkpoint,
+        "weights_sha256": checkpoint_module.weights_sha256(trainer),
+        "diverged": snap.state == "diverged",
+        "diverged_at": snap.diverged_at,
+        "steps_per_s": round(snap.steps_per_s, 1),
+        "lr": snap.lr,
+        "lr_now": trainer.lr_now,
+        "spec_lr": trainer.spec.training.lr,
+        "stopped_early": snap.state == "stopped_early",
+        "best_step": trainer.best.step if trainer.best is not None else None,
+        "fast_path": trainer.stepper.fused,
+    }
+    out["accuracy" if trainer.task == "classification" else "r2"] = (
+        snap.accuracy if trainer.task == "classification" else snap.r2
+    )
+    return out
+
+
+def _print_result(res: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(res))
+        return
+    metric = "accuracy" if "accuracy" in res else "r2"
+
+    state = f"{res['state']} at step {res['step']}"
+    if res["diverged"]:
+        state = (
+            f"diverged at step {res['diverged_at']} (kept the weights of step {res['step']}; "
+            "lower --lr)"
+        )
+    elif res["stopped_early"]:
+        state = f"stopped early at step {res['step']} (the weights of step {res['best_step']})"
+    line = (
+        f"{state}: train_loss {fmt(res['train_loss'])}  "
+        f"test_loss {fmt(res['test_loss'])}  {metric} {fmt(res[metric])}  "
+        f"params {res['params']}"
+    )
+    print(line)
+    if res["checkpoint"]:
+        print(f"saved {res['checkpoint']}")
+
+
+def _check_out_dir(path: str | None, flag: str) -> None:
+    """A folder to write into: an existing folder, or a new one in an existing folder."""
+    if path is None:
+        return
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise UserError(f"{flag} {path!r} is a file: give a folder path")
+    if not p.exists() and not (p.parent if str(p.parent) else Path(".")).is_dir():
+        raise UserError(f"{flag} {path!r}: folder {str(p.parent)!r} does not exist; create it")
+
+
+def _loggers(trainer, args) -> list:
+    """The metric loggers the flags ask for (their files are checked by the caller,
+    :func:`check_outputs`, before any work)."""
+    from torchplay.engine.files import loggers
+
+    _check_out_dir(args.tensorboard, "--tensorboard")
+    if args.tensorboard and not loggers.tensorboard_available():
+        raise UserError(
+            "--tensorboard needs the tensorboard package: pip install 'torchplay[tensorboard]'"
+        )
+    out = []
+    for path, cls in (
+        (args.metrics, loggers.JsonlLogger),
+        (args.csv, loggers.CsvLogger),
+        (args.tensorboard, loggers.TensorBoardLogger),
+    ):
+        if path:
+            out.append(cls(path, trainer.spec, trainer.task))
+    return out
+
+
+class PeriodicSaver:
+    """``--save-every N`` rewrites ``--save`` at each multiple of N steps; ``--save-best``
+    writes the best weights so far when they changed (checked every N steps, 1,000 by
+    default, and at the end). Called by the trainer's loop at those exact steps, it only
+    serialises; a :class:`~torchplay.engine.files.atomic.BackgroundWriter` writes and fsyncs, so
+    the loop does not wait for the disk. :meth:`finish` waits for it (before the final
+    save to the same path)."""
+
+    def __init__(self, trainer, args, interrupts: Interrupts) -> None:
+        self.args, self.interrupts = args, interrupts
+        if args.save_every is not None:
+            if args.save_every < 1:
+                raise UserError(f"--save-every {args.save_every}: must be 1 or more")
+            if not args.save:
+                raise UserError("--save-every needs --save PATH: the file to rewrite")
+        self.every = args.save_every or (1000 if args.save_best else 0)
+        self.best_written = -1
+        if args.save_best:
+            trainer.track_best()
+        self.trainer = trainer
+        from torchplay.engine.files.atomic import BackgroundWriter
+
+        self.writer = BackgroundWriter()
+
+    def __call__(self, trainer) -> None:
+        from torchplay.engine.files import checkpoint
+
+        if trainer.step_count >= trainer.goal:
+            # The run's last step: the final save (and finish's best) follow at once, so
+            # a write here would only be waited for and replaced.
+            return
+        if self.args.save_every:
+            self.writer.submit(self.args.save, checkpoint.to_bytes(trainer))
+        self.save_best(self.writer.submit)
+
+    def finish(self) -> None:
+        """Wait for the periodic writes, then write the best weights if they changed.
+
+        Raises:
+            TargetError: a write failed.
+        """
+        if self.every:
+            path = self.args.save or self.args.save_best
+            with self.interrupts.saving(path, abandon=self.writer.abandon):
+                self.writer.wait()
+        if self.args.save_best:
+            with self.interrupts.saving(self.args.save_best):
+                self.save_best(write_atomic)
+
+    def save_best(self, write) -> None:
+        """``write(path, bytes)`` the best weights when they changed since the last time."""
+        from torchplay.engine.files import checkpoint
+
+        best = self.trainer.best
+        if (
+            not self.args.save_best
+            or best is None
+            or best.step < 0
+            or best.step == self.best_written
+        ):
+            return
+        write(self.args.save_best, checkpoint.best_to_bytes(self.trainer))
+        self.best_written = best.step
+
+
+def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
+    """Run with progress, signals and outputs; shared by train and resume."""
+    from torchplay.engine.files import checkpoint
+    from torchplay.engine.train.threads import configure_threads
+
+    configure_threads(trainer)
+    total = trainer.target(steps)
+    observers = _loggers(trainer, args)
+    if not args.quiet and not args.json:
+        from torchplay.tui.draw.progress import PlainProgress, RichProgress
+
+        observers.append(
+            RichProgress(total, trainer.step_count) if sys.stdout.isatty() else PlainProgress(total)
+        )
+    saver = PeriodicSaver(trainer, args, interrupts)
+    try:
+        trainer.run(
+            steps=steps,
+            observers=observers,
+            interval=0.25,
+            stop=interrupts.stop,
+            every=saver.every,
+            at_every=saver,
+        )
+    finally:
+        for obs in observers:
+            obs.close()
+    saver.finish()
+    if args.save:
+        with interrupts.saving(args.save):
+            checkpoint.save(trainer, args.save)
+    res = result(trainer, args.save)
+    _print_result(res, args.json)
+    if args.plot:  # --plot --json is refused by the front door
+        from torchplay.tui.cli.textplots import print_charts
+
+        print_charts(trainer)
+    if interrupts.code is not None:
+        return interrupts.code
+    return EXIT_DIVERGED if res["diverged"] else EXIT_OK
+
+
+def cmd_train(args) -> int:
+    from torchplay.engine.sweeps.sweep import check_device, train_members
+    from torchplay.engine.train.trainer import Trainer
+
+    with Interrupts() as interrupts:  # from the start: a signal during setup stops at step 0
+        check_outputs(args, "--save", "--save-best", "--metrics", "--csv")
+        spec = resolve(args.source).spec
+        device = check_device(args.device)
+        trainer = Trainer(spec.with_overrides(spec_overrides(args)))
+        if device == "cuda":
+            # The population engine runs one member on the GPU; _train then reports and saves.
+            train_members([trainer], "cuda", stop=interrupts.stop)
+            return _train(trainer, args, 0, interrupts)
+        return _train(trainer, args, None, interrupts)
+
+
+def cmd_lr_find(args) -> int:
+    from torchplay.engine.train.lrfind import check_range, lr_find
+    from torchplay.engine.train.threads import configure_threads_for
+
+    check_range(args.min_lr, args.max_lr, args.num_steps)
+    spec = resolve(args.source).spec.with_overrides(spec_overrides(args))
+    configure_threads_for(0)
+    test = lr_find(spec, args.min_lr, args.max_lr, args.num_steps)
+    if args.json:
+        print(json.dumps(test.to_json()))
+        return EXIT_OK
+    if args.plot:
+        from torchplay.tui.cli.textplots import lr_find_chart, show
+
+        show(lr_find_chart(test))
+    if not test.lrs:
+        print(f"no suggestion: the loss diverged at once; lower --min-lr ({args.min_lr:g})")
+        return EXIT_OK
+    end = "diverged" if test.diverged else "reached --max-lr"
+    tried = f"{len(test.lrs)} lrs from {test.lrs[0]:.3g} to {test.lrs[-1]:.3g} ({end})"
+    if test.suggested_lr is None:
+        print(f"no suggestion: {tried}; too few points, widen --min-lr/--max-lr")
+    else:
+        print(f"suggested lr {test.suggested_lr:.3g}: {tried}")
+    return EXIT_OK
+
+
+def cmd_resume(args) -> int:
+    from torchplay.engine.files import checkpoint
+
+    with Interrupts() as interrupts:
+        check_outputs(args, "--save", "--save-best", "--metrics", "--csv")
+        if args.steps is not None and not 0 <= args.steps <= MAX_STEPS:
+            raise UserError(f"--steps {args.steps}: must be from 0 to {MAX_STEPS}")
+        trainer = checkpoint.restore(args.checkpoint)
+        return _train(trainer, args, args.steps, interrupts)
+
+
+def cmd_import(args) -> int:
+    from torchplay.engine.files import checkpoint, interop
+    from torchplay.engine.run.scenarios import get_scenario
+
+    check_outputs(args, "--save")
+    base = get_scenario(args.scenario) if args.scenario else None
+    if args.activation not in ACTIVATIONS:
+        raise UserError(f"--activation {args.activation!r}: use one of {', '.join(ACTIVATIONS)}")
+    trainer = interop.import_file(args.file, args.activation, base)
+    checkpoint.save(trainer, args.save)
+    print(
+        f"imported {args.file} as {trainer.spec.name}: "
+        f"{'-'.join(map(str, [trainer.data.n_inputs, *trainer.spec.model.hidden, trainer.data.n_outputs]))} "
+        f"{trainer.spec.model.activation}; saved {args.save}"
+    )
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from torchplay.engine.files import checkpoint, exporting
+
+    name = exporting.ALIASES.get(args.format, args.format)
+    if name != args.format:
+        print(
+            f"torchplay: warning: --format {args.format} is now called {name}; use --format {name}",
+            file=sys.stderr,
+        )
+    check_outputs(args, "--out")
+    trainer = checkpoint.restore(args.checkpoint)
+    exporting.export(trainer, name, args.out)
+    print(f"exported {args.checkpoint} as {name} to {args.out}")
+    if trainer.spec.data.features and name in ("state-dict", "safetensors"):
+        print(
+            f"input features: {','.join(trainer.spec.data.features)}: compute them from the "
+            "raw inputs before the network (the file's metadata says so too)"
+        )
+    return EXIT_OK

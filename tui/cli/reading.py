@@ -1,0 +1,183 @@
+"""``predict`` and ``info``: read a checkpoint's network, never its training data.
+
+Neither builds a Trainer: a checkpoint of a ``csv:`` dataset works without the CSV, and
+no dataset is generated. ``predict`` streams its input (``--csv FILE`` or ``-``) in
+chunks of :data:`CHUNK` rows, so memory stays flat however long the input is; a first
+row of column names is a header and is skipped. Undecodable bytes are kept as surrogates
+while reading, so the refusal names the line that holds them. Stored strings are printed with control
+characters escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator
+
+from torchplay.engine.run.errors import EXIT_OK, UserError
+
+CHUNK = 65_536
+"""Rows predicted at once."""
+FLOAT32_MAX = 3.4028234663852886e38
+"""Inputs beyond this (and nan) are refused: the network computes in float32."""
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (escape codes, newlines) shown as escapes."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
+
+
+def _number(cell: str) -> float | None:
+    try:
+        value = float(cell)
+    except ValueError:
+        return None
+    return value if abs(value) <= FLOAT32_MAX else None  # also refuses nan
+
+
+def _parse(cells: list[str], n: int, where: str) -> list[float]:
+    row = [_number(c) for c in cells]
+    if None in row:
+        bad = cells[row.index(None)]
+        try:
+            bad.encode("utf-8")
+        except UnicodeEncodeError:  # undecodable bytes, kept as surrogates (see _input)
+            raise UserError(f"{where}: not UTF-8 text; save it as UTF-8") from None
+        if any(not (c.isprintable() or c.isspace()) for c in bad):
+            raise UserError(f"{where}: binary bytes, not CSV text (one row per line: x or x1,x2)")
+        raise UserError(
+            f"{where}: {bad[:40]!r} is not a finite float32 number (use x, or x1,x2 pairs)"
+        )
+    if len(row) != n:
+        raise UserError(f"{where}: {len(row)} values; the model takes {n}")
+    return row  # type: ignore[return-value]
+
+
+def _chunks(fh: Iterable[str], n: int, source: str) -> Iterator[list[list[float]]]:
+    """Rows of ``n`` numbers from CSV text, ``CHUNK`` at a time; a header row is skipped."""
+    chunk: list[list[float]] = []
+    line, first = 0, True
+    try:
+        for line, cells in enumerate(csv.reader(fh), start=1):  # noqa: B007 - used below
+            if not any(c.strip() for c in cells):
+                continue
+            if first and all(_number(c) is None for c in cells):
+                first = False  # column names
+                continue
+            first = False
+            chunk.append(_parse(cells, n, f"{source} line {line}"))
+            if len(chunk) == CHUNK:
+                yield chunk
+                chunk = []
+    except csv.Error as exc:
+        raise UserError(f"{source} line {line + 1}: {exc}") from None
+    if chunk:
+        yield chunk
+
+
+def _input(args) -> tuple[io.TextIOBase, str]:
+    if args.csv is not None:
+        try:
+            fh = open(args.csv, encoding="utf-8-sig", errors="surrogateescape", newline="")  # noqa: SIM115
+        except OSError as exc:
+            raise UserError(
+                f"--csv {args.csv!r}: {exc.strerror or exc}; give a readable CSV file"
+            ) from None
+        return fh, f"--csv {args.csv!r}"
+    if sys.stdin is None or sys.stdin.closed:
+        raise UserError("predict -: stdin is closed; pipe in rows or use --csv FILE")
+    try:
+        raw = sys.stdin.buffer
+    except AttributeError:  # a text-only stream (tests)
+        return sys.stdin, "stdin"
+    return io.TextIOWrapper(
+        raw, encoding="utf-8-sig", errors="surrogateescape", newline=""
+    ), "stdin"
+
+
+def cmd_predict(args) -> int:
+    from torchplay.engine.files import checkpoint
+    from torchplay.engine.train.evaluate import predict
+    from torchplay.engine.train.features import FeatureMap
+
+    ckpt = checkpoint.load(args.checkpoint)
+    net, features = checkpoint.network(ckpt), FeatureMap(ckpt.spec.data.features)
+    n, task = ckpt.shape["inputs"], "classification" if ckpt.shape["classes"] else "regression"
+    if args.x is not None:
+        chunks: Iterable[list[list[float]]] = [
+            [_parse(v.split(","), n, f"--x {v!r}") for v in args.x]
+        ]
+        fh = None
+    else:
+        fh, source = _input(args)
+        chunks = _chunks(fh, n, source)
+    try:
+        sep = '{"predictions": ['
+        for rows in chunks:
+            preds = predict(net, features, n, task, rows)
+            if task == "classification":
+                preds = [{"class": k, "probabilities": p} for k, p in preds]
+            if args.json:
+                print(sep + ", ".join(json.dumps(p) for p in preds), end="")
+                sep = ", "
+                continue
+            for row, pred in zip(rows, preds, strict=True):
+                x = ",".join(f"{v:g}" for v in row)
+                if task == "regression":
+                    print(f"{x}\t{pred:.6g}")
+                else:
+                    probs = " ".join(f"{p:.4f}" for p in pred["probabilities"])
+                    print(f"{x}\tclass {pred['class']}\t{probs}")
+        if args.json:
+            print(("" if sep == ", " else sep) + "]}")
+    finally:
+        if fh is not None and fh is not sys.stdin:
+            fh.close()
+    return EXIT_OK
+
+
+def cmd_info(args) -> int:
+    from torchplay.engine.files import checkpoint
+    from torchplay.engine.run.datafields import width
+    from torchplay.engine.run.describe import describe
+
+    ckpt = checkpoint.load(args.checkpoint)
+    last = ckpt.history.points[-1] if ckpt.history.points else (0, None, None)
+    n_in, n_out = width(ckpt.spec.data.features, ckpt.shape["inputs"]), ckpt.shape["outputs"]
+    fork = ckpt.forked_from
+    res = {
+        "step": ckpt.step,
+        "state": ckpt.state,
+        "train_loss": last[1],
+        "test_loss": last[2],
+        "params": sum(t.numel() for t in ckpt.weights.values()),
+        "checkpoint": args.checkpoint,
+        "weights_sha256": checkpoint.weights_sha256(ckpt.weights),
+        "diverged": ckpt.state == "diverged",
+        "lr": ckpt.lr,
+        "spec_lr": ckpt.spec.training.lr,
+        "spec": ckpt.spec.to_dict(),
+        "history_points": len(ckpt.history.points),
+        "features": list(ckpt.spec.data.features),
+        "run": ckpt.run,
+        "forked_from": {"run": fork[0], "step": fork[1]} if fork else None,
+    }
+    if args.json:
+        print(json.dumps(res))
+        return EXIT_OK
+    print(printable(f"{args.checkpoint}: {ckpt.spec.name}, step {ckpt.step}, {ckpt.state}"))
+    if ckpt.run is not None:
+        print(
+            f"run {ckpt.run}" + (f", forked from run {fork[0]} at step {fork[1]}" if fork else "")
+        )
+    if ckpt.spec.data.features:
+        print(f"input features: {', '.join(ckpt.spec.data.features)} (predict takes raw inputs)")
+    print(describe(ckpt.spec.model, n_in, n_out))
+    print(f"lr {ckpt.lr:g} now (the spec's: {ckpt.spec.training.lr:g})")
+    print("\n".join(printable(line) for line in ckpt.spec.to_toml().rstrip().splitlines()))
+    print(f"weights_sha256 {res['weights_sha256']}")
+    return EXIT_OK

@@ -1,0 +1,347 @@
+"""Drawing the engine's views on a plotext figure: one helper for the app and ``--plot``.
+
+Functions here take the figure (``plt``: a ``textual_plotext`` widget's or the
+``plotext`` module) and the typed views of :mod:`torchplay.engine.run.views`, downsample to
+about twice the width, drop non-finite values and take log10 themselves.
+
+:func:`for_stream` fits drawn text to where it goes: escape codes only for a colour
+terminal (``NO_COLOR`` and ``TERM=dumb`` honoured), ASCII stand-ins for braille, box and
+shade characters the stream's encoding cannot carry.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+
+from torchplay.engine.run.history import Point
+from torchplay.engine.run.views import DecisionGrid, Fit, FitLine, Samples
+from torchplay.tui.draw.glyphs import UNICODE, Glyphs, ascii_terminal, to_ascii
+
+CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
+"""Colours per class (scatter and decision regions)."""
+TEST_COLOR = "yellow"
+"""Held-out test points: this colour (as the theme renders it), and the class digit as
+glyph (regression: ``T``)."""
+
+
+HEAT_COLORS = ["#1a9850", "#66bd63", "#a6d96a", "#d9ef8b", "#fee08b", "#fdae61", "#f46d43"]
+"""Heatmap cell backgrounds from the lowest loss (green) to the highest (orange-red)."""
+DIVERGED_STYLE = "bold white on #a50026"
+"""A diverged member's heatmap cell."""
+
+
+def log_range(losses: list[float | None]) -> tuple[float, float]:
+    """(lowest, highest) log10 of the finite, positive ``losses``; (0, 1) when none."""
+    logs = [math.log10(v) for v in losses if v is not None and math.isfinite(v) and v > 0]
+    return (min(logs), max(logs)) if logs else (0.0, 1.0)
+
+
+def shade(loss: float, lo: float, hi: float, n: int) -> int:
+    """Which of ``n`` shades ``loss`` gets on the log scale ``lo``..``hi`` (0: lowest)."""
+    if not (hi > lo and loss > 0 and math.isfinite(loss)):
+        return 0
+    frac = (math.log10(loss) - lo) / (hi - lo)
+    return max(0, min(n - 1, int(frac * n)))
+
+
+def heat_style(loss: float, lo: float, hi: float) -> str:
+    """A rich style for a heatmap cell holding ``loss``."""
+    return f"black on {HEAT_COLORS[shade(loss, lo, hi, len(HEAT_COLORS))]}"
+
+
+def curve(points: list[tuple[int, float]], n: int) -> list[float]:
+    """About ``n`` log10 losses of a (step, loss) curve, evenly strided, for a small
+    multiple (a sparkline: no axes, cheap enough to redraw while a sweep trains)."""
+    pts = [(s, math.log10(v)) for s, v in points if v > 0 and math.isfinite(v)]
+    return downsample([p[0] for p in pts], [p[1] for p in pts], n)[1]
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+"""An ANSI escape sequence (colour, style, cursor)."""
+
+
+def colour_allowed(stream) -> bool:
+    """Whether ``stream`` may get colour: a terminal, with ``NO_COLOR`` unset or empty
+    (no-color.org) and ``TERM`` not ``dumb``."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def for_stream(text: str, stream) -> str:
+    """``text`` as ``stream`` can show it: escape codes dropped unless
+    :func:`colour_allowed`; when its encoding cannot carry the text, ASCII stand-ins
+    (:func:`torchplay.tui.draw.glyphs.to_ascii`: braille dots ``.``/``:``, box lines
+    ``-|+``, shades ``.:#``). The same stand-ins where the app would draw ASCII
+    (:func:`~torchplay.tui.draw.glyphs.ascii_terminal`: ``LANG=C``, ``TERM=linux``), although
+    Python's C-locale coercion gives the stream UTF-8."""
+    if not colour_allowed(stream):
+        text = ANSI.sub("", text)
+    if ascii_terminal():
+        return to_ascii(text)
+    try:
+        text.encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        text = to_ascii(text)
+    return text
+
+
+def downsample(xs: list[float], ys: list[float], n: int) -> tuple[list[float], list[float]]:
+    """About ``n`` finite points, evenly strided (charts never need more than ~2x width).
+
+    Strides first with C-level slicing, then drops non-finite values, so a million points
+    cost a few milliseconds.
+    """
+    if len(xs) > n:
+        stride = -(-len(xs) // n)
+        xs, ys = xs[::stride] + xs[-1:], ys[::stride] + ys[-1:]
+    pts = [(x, y) for x, y in zip(xs, ys, strict=False) if math.isfinite(x) and math.isfinite(y)]
+    return [p[0] for p in pts], [p[1] for p in pts]
+
+
+FRAME_ROWS = 5
+"""Rows of a chart that are not plot area: title, two borders, tick labels, axis name."""
+
+
+def compact_ticks(
+    plt, xs: list[float], ys: list[float], n: int = 5, log_y: bool = False, height: int = 0
+) -> None:
+    """Tick labels of at most ~9 characters: plotext prints every digit of 1e35.
+
+    With ``log_y`` the y values are log10 of the loss; the labels say the loss itself
+    (``1e-2``), at whole decades when the range spans two or more. A chart ``height`` rows
+    tall gets no more y ticks than its plot area has rows (plotext would pick some, and
+    not the same ones from run to run).
+    """
+    rows = height - FRAME_ROWS if height else n
+    y_count = max(2, min(n, rows))
+    for values, ticks, log, count in ((xs, plt.xticks, False, n), (ys, plt.yticks, log_y, y_count)):
+        if not values:
+            continue
+        lo, hi = min(values), max(values)
+        if hi == lo:
+            hi = lo + 1.0
+        at = [lo + (hi - lo) * i / (count - 1) for i in range(count)]
+        if log:
+            decades = list(range(math.ceil(lo), math.floor(hi) + 1))
+            decades = decades[:: -(-len(decades) // count)]
+            if len(decades) >= 2:
+                ticks(decades, [f"1e{k}" for k in decades])
+            else:
+                ticks(at, [f"{10**v:.2g}" for v in at])
+            continue
+        ticks(at, [_tick(v) for v in at])
+
+
+MAX_MARKS = 20
+"""The most lr-drop marks a loss chart draws (the latest)."""
+BASELINE_COLOR = "cyan"
+"""The pinned baseline's fit line."""
+
+
+def _tick(value: float) -> str:
+    """Three significant digits; thousands written out (``2,250``, not ``2.25e+03``)."""
+    if 1e3 <= abs(value) < 1e6:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def draw_loss(
+    plt,
+    points: list[Point],
+    width: int,
+    log_scale: bool = False,
+    marks: list[int] = (),
+    glyphs: Glyphs = UNICODE,
+    height: int = 0,
+    *,
+    baseline: list[Point] | None = None,
+    marker: int | None = None,
+    lr: float | None = None,
+) -> None:
+    """Train and test loss against steps (markers from ``glyphs``); ``marks``: steps where
+    the lr dropped (a vertical line each); a pinned ``baseline``'s train loss as a line of
+    its own, and a vertical line at the step in view (``marker``, time travel). ``lr``:
+    the scheduled lr now, named in the title (None: the lr field's, not named)."""
+    lines = [
+        (label, [(p[0], p[idx]) for p in points]) for idx, label in ((1, "train"), (2, "test"))
+    ]
+    markers = [glyphs.line(label) for label, _ in lines]
+    if baseline:
+        lines.append(("baseline", [(p[0], p[1]) for p in baseline]))
+        markers.append(glyphs.run(1))
+    all_x = _loss_lines(plt, lines, markers, (width, height), log_scale)
+    if marker is not None and all_x:
+        plt.vline(marker, "magenta")
+    shown = [m for m in marks[-MAX_MARKS:] if all_x and min(all_x) <= m <= max(all_x)]
+    for step in shown:
+        plt.vline(step, "gray")
+    title = ["loss (log scale)" if log_scale else "loss"]
+    if lr is not None:
+        title.append(f"lr {lr:.3g}")
+    if shown:
+        title.append("| lr drop")
+    plt.title(" · ".join(title))
+
+
+def draw_run_losses(
+    plt,
+    runs: list[tuple[str, list[Point]]],
+    width: int,
+    log_scale: bool = False,
+    glyphs: Glyphs = UNICODE,
+    height: int = 0,
+) -> None:
+    """The train loss of several named runs on one chart (compare)."""
+    lines = [(name, [(p[0], p[1]) for p in points]) for name, points in runs]
+    markers = [glyphs.run(k) for k in range(len(lines))]
+    _loss_lines(plt, lines, markers, (width, height), log_scale)
+    plt.title("train loss (log scale)" if log_scale else "train loss")
+
+
+def _loss_lines(
+    plt, lines, markers: list[str], size: tuple[int, int], log_scale: bool
+) -> list[float]:
+    """Plot (label, [(step, loss or None)]) lines, with ticks in loss units and ``step``;
+    returns the steps drawn."""
+    n = max(20, 2 * size[0])
+    all_x, all_y = [], []
+    for (label, pairs), marker in zip(lines, markers, strict=True):
+        pts = [(s, v) for s, v in pairs if v is not None]
+        if log_scale:
+            pts = [(s, math.log10(v)) for s, v in pts if v > 0]
+        x, y = downsample([p[0] for p in pts], [p[1] for p in pts], n)
+        if x:
+            plt.plot(x, y, label=label, marker=marker)
+            all_x += x
+            all_y += y
+    compact_ticks(plt, all_x, all_y, log_y=log_scale, height=size[1])
+    plt.xlabel("step")
+    return all_x
+
+
+def draw_lr_find(plt, lrs: list[float], losses: list[float], suggested: float | None) -> None:
+    """The range test: smoothed loss against the lr on a log axis, the suggestion marked."""
+    xs = [math.log10(v) for v in lrs]
+    plt.plot(xs, losses, label="smoothed loss", marker="braille")
+    if suggested is not None:
+        at = math.log10(suggested)
+        plt.vline(at, "red")
+        plt.scatter([at], [losses[lrs.index(suggested)]], marker="@", color="red")
+        plt.title(f"lr range test: suggested lr {suggested:.3g}")
+    else:
+        plt.title("lr range test: no suggestion (too few points)")
+    compact_ticks(plt, [], losses)
+    if xs:
+        decades = list(range(math.ceil(min(xs)), math.floor(max(xs)) + 1))
+        plt.xticks(decades, [f"1e{k}" for k in decades])
+    plt.xlabel("lr (log scale)")
+    plt.ylabel("loss")
+
+
+def draw_data(
+    plt,
+    samples: Samples | None,
+    fit: Fit,
+    width: int,
+    title: str,
+    *,
+    show_test: bool = False,
+    discrete: bool = False,
+    glyphs: Glyphs = UNICODE,
+    height: int = 0,
+    base_fit: Fit = None,
+) -> tuple[float, float, float, float] | None:
+    """The regression data and fit, or the classes over their decision regions; returns
+    the axes' limits (x min, x max, y min, y max), None when nothing was drawn.
+
+    ``show_test`` adds the test points (class digits / ``T``, in :data:`TEST_COLOR`); ``discrete``
+    shades hard class regions instead of confidence; ``glyphs`` picks markers and shades;
+    ``base_fit``, a pinned baseline's fit line, is drawn under the run's own."""
+    n = max(20, 4 * width)
+    all_x: list[float] = []
+    all_y: list[float] = []
+
+    def draw(kind, x, y, **style):
+        x, y = downsample(x, y, n)
+        (plt.scatter if kind == "scatter" else plt.plot)(x, y, **style)
+        all_x.extend(x)
+        all_y.extend(y)
+
+    if samples is not None and samples.task == "regression":
+        draw("scatter", samples.x, samples.y, marker=glyphs.data, label="data", color="blue")
+        if show_test and samples.test_x:
+            style = {"marker": "T", "label": "test", "color": TEST_COLOR}
+            draw("scatter", samples.test_x, samples.test_y, **style)
+        if isinstance(base_fit, FitLine):
+            style = {"label": "baseline", "color": BASELINE_COLOR, "marker": glyphs.line("fit")}
+            draw("plot", base_fit.x, base_fit.y, **style)
+        if isinstance(fit, FitLine):
+            draw("plot", fit.x, fit.y, label="fit", color="red", marker=glyphs.line("fit"))
+            if fit.x_ext:
+                style = {"label": "extrapolated", "color": "magenta", "marker": "x"}
+                draw("plot", fit.x_ext, fit.y_ext, **style)
+    elif samples is not None:
+        if isinstance(fit, DecisionGrid):
+            _regions(plt, fit, discrete, glyphs)
+            all_x.extend(fit.x)
+            all_y.extend(fit.y)
+        for c in range(samples.n_classes or 2):
+            sel = [
+                (a, b)
+                for a, b, k in zip(samples.x, samples.y, samples.labels or [], strict=False)
+                if k == c
+            ]
+            draw(
+                "scatter",
+                [p[0] for p in sel],
+                [p[1] for p in sel],
+                marker=glyphs.point(c),
+                label=f"class {c}",
+                color=CLASS_COLORS[c % len(CLASS_COLORS)],
+            )
+        if show_test and samples.test_x:
+            for c in range(samples.n_classes or 2):
+                sel = [
+                    (a, b)
+                    for a, b, k in zip(
+                        samples.test_x, samples.test_y, samples.test_labels or [], strict=False
+                    )
+                    if k == c
+                ]
+                if sel:
+                    xs, ys = [p[0] for p in sel], [p[1] for p in sel]
+                    draw("scatter", xs, ys, marker=str(c % 10), color=TEST_COLOR)
+    compact_ticks(plt, all_x, all_y, height=height)
+    limits = None
+    if all_x:  # explicit, so a click maps back to data (plotext's default is the same)
+        limits = (min(all_x), max(all_x), min(all_y), max(all_y))
+        if limits[0] < limits[1] and limits[2] < limits[3]:
+            plt.xlim(*limits[:2])
+            plt.ylim(*limits[2:])
+        else:
+            limits = None
+    plt.title(title)
+    if samples is not None:
+        two_inputs = samples.task != "regression"
+        plt.xlabel("x1" if two_inputs else "x")
+        plt.ylabel("x2" if two_inputs else "y")
+    return limits
+
+
+def _regions(plt, grid: DecisionGrid, discrete: bool, glyphs: Glyphs) -> None:
+    """Shade each grid cell by predicted class; denser glyph = more confident
+    (``discrete``: one solid glyph, the hard class regions; see :meth:`Glyphs.region`)."""
+    xs, ys = grid.x, grid.y
+    cols = len(xs)
+    bands: dict[tuple[int, str], tuple[list, list]] = {}
+    for i, (cls, conf) in enumerate(zip(grid.labels, grid.confidence, strict=False)):
+        glyph = glyphs.region(cls, conf, discrete)
+        bx, by = bands.setdefault((cls, glyph), ([], []))
+        bx.append(xs[i % cols])
+        by.append(ys[i // cols])
+    for (cls, glyph), (bx, by) in sorted(bands.items()):
+        plt.scatter(bx, by, marker=glyph, color=CLASS_COLORS[cls % len(CLASS_COLORS)])
