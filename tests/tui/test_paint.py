@@ -108,3 +108,43 @@ def test_plot_box_maps_cells_as_plotext_draws_them() -> None:
         assert plain.splitlines()[row][col] == "@"
         x, y = box.to_data(col, row)
         assert box.to_cell(x, y) == (col, row)
+
+
+async def _trained_on_paint(pilot, app, n: int) -> None:
+    """After space: the run that trains is the painted one (n + 1 points), not a rebuild
+    of the panel's unpainted spec."""
+    await pilot.press("space")
+    await wait_for(pilot, lambda: app.last is not None and app.last.step > 0, seconds=90)
+    assert len(app.run_info.spec["data"].get("points", [])) == n + 1
+    assert len(app.run_info.samples.x) == n + 1
+    assert len(app.spec.data.points) == n + 1
+
+
+async def test_painted_point_keys_stay_when_space_trains() -> None:
+    """Issue 22 D2: classification, p, 2, Up, Up, a, then space trained the unpainted run."""
+    app = PlaygroundApp("classification", in_process=True, show_rate=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None, seconds=120)
+        chart = app.query_one(PaintChart)
+        await wait_for(pilot, lambda: _ready(chart))
+        n = len(app.run_info.samples.x)
+        await pilot.press("p", "2")
+        await wait_for(pilot, lambda: chart.cursor is not None)
+        await pilot.press("up", "up", "a")
+        await wait_for(pilot, lambda: len(app.run_info.spec["data"].get("points", [])) == n + 1)
+        await _trained_on_paint(pilot, app, n)
+
+
+async def test_painted_point_click_stays_through_steps_and_space() -> None:
+    """Issue 22 D2: a click, then n, n, space."""
+    app = PlaygroundApp("classification", in_process=True, show_rate=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None, seconds=120)
+        chart = app.query_one(PaintChart)
+        await wait_for(pilot, lambda: _ready(chart) and chart.fit is not None)
+        n = len(app.run_info.samples.x)
+        await pilot.click(PaintChart, offset=_free_cell(chart))
+        await wait_for(pilot, lambda: len(app.run_info.spec["data"].get("points", [])) == n + 1)
+        await pilot.press("n", "n")
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 2)
+        await _trained_on_paint(pilot, app, n)

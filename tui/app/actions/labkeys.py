@@ -14,6 +14,7 @@ from torchplay.engine.run.spec import SpecError
 from torchplay.tui.app.widgets.chartpane import ChartPane
 from torchplay.tui.app.widgets.neurons import CARD, NeuronScreen
 from torchplay.tui.app.widgets.paint import PaintChart, painted
+from torchplay.tui.app.widgets.panel import ControlPanel
 
 
 class LabKeys:
@@ -68,4 +69,6 @@ class LabKeys:
         except SpecError as exc:
             self.notify(str(exc), severity="warning")
             return
+        # The panel's spec is the one space and a sweep train: it holds the points too.
+        self.query_one(ControlPanel).show(spec)
         self.rebuild(spec)

@@ -280,6 +280,7 @@ class ControlPanel(VerticalScroll, can_focus=False):
         if event.select.id == "schedule":
             self._show_schedule_fields(str(event.value))
         if event.select.id == "dataset":
-            # A dataset of the other task needs that task's loss and outputs.
-            self.base = self.base.with_overrides({"training.loss": "auto"})
+            # A dataset of the other task needs that task's loss and outputs; painted
+            # points replace a dataset, so choosing one drops them.
+            self.base = self.base.with_overrides({"training.loss": "auto", "data.points": []})
         self.post_message(self.Changed(self.validate_all(), event.select.id or ""))
