@@ -92,3 +92,13 @@ def test_zsh_completion(tmp_path) -> None:
 def test_completion_needs_a_known_shell(cli) -> None:
     code, _, err = cli("completion", "fish")
     assert code == 2 and "fish" in err
+
+
+def test_help_says_what_a_bare_torchplay_opens(cli) -> None:
+    """Issue 22 D6: a bare ``torchplay`` opens the scenario the app had open last (the
+    settings' ``scenario``), not always regression; the help says so."""
+    code, out, _ = cli("--help")
+    said = " ".join(out.split())
+    assert code == 0
+    assert "opens the app on the regression scenario" not in said
+    assert "the scenario the app had open last (at first: regression)" in said

@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="torchplay",
         description="A PyTorch neural-network playground for the terminal. "
-        "With no command, opens the app on the regression scenario; torchplay SCENARIO, "
+        "With no command, opens the app on the scenario the app had open last (at first: "
+        "regression); torchplay SCENARIO, "
         "FILE.toml or CKPT opens it there, as torchplay tui does.",
         epilog="example:\n  torchplay train classification --steps 500 --json\n\n" + EPILOG,
     )
