@@ -7,16 +7,18 @@ This module must not import torch (the UI process reads specs without paying for
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import tomli_w
 from torchplay.engine.run import datafields, schedule
+from torchplay.engine.run.budget import RUN_BYTES, check_memory
 from torchplay.engine.run.errors import SpecError
 from torchplay.engine.run.layers import ACTIVATION_TABLE
+from torchplay.engine.run.validate import boolean, check_batch_size, choice, integer, number
 
-__all__ = ["SpecError"]  # defined with the other input errors; imported from here too
+# Defined in errors, budget and validate; imported from here too.
+__all__ = ["RUN_BYTES", "SpecError", "check_batch_size", "check_memory"]
 
 REGRESSION_DATASETS = ("square", "quadratic", "sine", "cubic", "abs")
 """Synthetic regression datasets: one input, one output."""
@@ -35,38 +37,6 @@ MAX_STEPS = 100_000_000
 MAX_CLASSES = 20
 MAX_NAME = 200
 """Characters in a spec's ``name``."""
-RUN_BYTES = 2 * 1024**3
-"""Memory budget of one run (data, model, optimizer, activations, a checkpoint save)."""
-
-
-def _int(name: str, value: Any, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise SpecError(name, value, f"must be an integer from {lo} to {hi}")
-    if not lo <= value <= hi:
-        raise SpecError(name, value, f"must be an integer from {lo} to {hi}")
-    return value
-
-
-def _float(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False) -> float:
-    bound = f"({lo}, {hi}]" if lo_open else f"[{lo}, {hi}]"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SpecError(name, value, f"must be a finite number in {bound}")
-    value = float(value)
-    if not math.isfinite(value) or value > hi or value < lo or (lo_open and value == lo):
-        raise SpecError(name, value, f"must be a finite number in {bound}")
-    return value
-
-
-def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
-    if not isinstance(value, str) or value not in choices:
-        raise SpecError(name, value, f"must be one of {', '.join(choices)}")
-    return value
-
-
-def _bool(name: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise SpecError(name, value, "must be true or false")
-    return value
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
@@ -91,20 +61,6 @@ def task_of(dataset: str) -> str:
     if dataset in CLASSIFICATION_DATASETS:
         return "classification"
     raise SpecError("data.dataset", dataset, "not a built-in dataset")
-
-
-def check_batch_size(batch_size: int, n_train: int) -> None:
-    """The one batch-size rule: at most the training points (0 = all of them).
-
-    Raises:
-        SpecError: naming ``training.batch_size``.
-    """
-    if batch_size > n_train:
-        raise SpecError(
-            "training.batch_size",
-            batch_size,
-            f"must be at most the {n_train} training points (0 = all)",
-        )
 
 
 @dataclass(frozen=True)
@@ -145,18 +101,18 @@ class DataSpec:
         ):
             names = ", ".join(REGRESSION_DATASETS + CLASSIFICATION_DATASETS)
             raise SpecError("data.dataset", ds, f"must be one of {names}, or csv:PATH")
-        _int("data.samples", self.samples, 1, MAX_SAMPLES)
-        object.__setattr__(self, "noise", _float("data.noise", self.noise, 0.0, 100.0))
-        tf = _float("data.test_fraction", self.test_fraction, 0.0, 0.9)
+        integer("data.samples", self.samples, 1, MAX_SAMPLES)
+        object.__setattr__(self, "noise", number("data.noise", self.noise, 0.0, 100.0))
+        tf = number("data.test_fraction", self.test_fraction, 0.0, 0.9)
         object.__setattr__(self, "test_fraction", tf)
-        _int("data.seed", self.seed, 0, 2**63 - 1)
-        _int("data.classes", self.classes, 2, MAX_CLASSES)
+        integer("data.seed", self.seed, 0, 2**63 - 1)
+        integer("data.classes", self.classes, 2, MAX_CLASSES)
         if self.target is not None and (not isinstance(self.target, str) or not self.target):
             raise SpecError("data.target", self.target, "must be a column name")
-        _choice("data.task", self.task, TASKS)
+        choice("data.task", self.task, TASKS)
         if self.task != "auto" and not ds.startswith("csv:") and self.task != task_of(ds):
             raise SpecError("data.task", self.task, f"dataset {ds} is {task_of(ds)}")
-        ex = _float("data.extrapolate", self.extrapolate, 0.0, 1000.0)
+        ex = number("data.extrapolate", self.extrapolate, 0.0, 1000.0)
         object.__setattr__(self, "extrapolate", ex)
         features = datafields.parse_features(self.features)
         object.__setattr__(self, "features", features)
@@ -203,9 +159,9 @@ class ModelSpec:
                 "model.hidden", self.hidden, f"must be a list of up to {MAX_LAYERS} widths"
             )
         for width in hidden:
-            _int("model.hidden", width, 1, MAX_WIDTH)
+            integer("model.hidden", width, 1, MAX_WIDTH)
         object.__setattr__(self, "hidden", hidden)
-        _choice("model.activation", self.activation, ACTIVATIONS)
+        choice("model.activation", self.activation, ACTIVATIONS)
 
 
 @dataclass(frozen=True)
@@ -256,24 +212,24 @@ class TrainingSpec:
     """Early stopping: the smallest loss decrease that counts as an improvement."""
 
     def __post_init__(self) -> None:
-        _choice("training.optimizer", self.optimizer, OPTIMIZERS)
-        object.__setattr__(self, "lr", _float("training.lr", self.lr, 0.0, 1e6, lo_open=True))
-        mom = _float("training.momentum", self.momentum, 0.0, 0.999)
+        choice("training.optimizer", self.optimizer, OPTIMIZERS)
+        object.__setattr__(self, "lr", number("training.lr", self.lr, 0.0, 1e6, lo_open=True))
+        mom = number("training.momentum", self.momentum, 0.0, 0.999)
         object.__setattr__(self, "momentum", mom)
-        _bool("training.nesterov", self.nesterov)
+        boolean("training.nesterov", self.nesterov)
         if self.nesterov and (self.optimizer != "sgd" or mom == 0.0):
             raise SpecError("training.nesterov", True, "needs optimizer sgd with momentum > 0")
-        wd = _float("training.weight_decay", self.weight_decay, 0.0, 1e3)
+        wd = number("training.weight_decay", self.weight_decay, 0.0, 1e3)
         object.__setattr__(self, "weight_decay", wd)
-        _int("training.batch_size", self.batch_size, 0, MAX_SAMPLES)
-        _int("training.steps", self.steps, 0, MAX_STEPS)
-        _choice("training.loss", self.loss, LOSSES)
-        _bool("training.fast_path", self.fast_path)
-        object.__setattr__(self, "l1", _float("training.l1", self.l1, 0.0, 1e3))
-        object.__setattr__(self, "l2", _float("training.l2", self.l2, 0.0, 1e3))
+        integer("training.batch_size", self.batch_size, 0, MAX_SAMPLES)
+        integer("training.steps", self.steps, 0, MAX_STEPS)
+        choice("training.loss", self.loss, LOSSES)
+        boolean("training.fast_path", self.fast_path)
+        object.__setattr__(self, "l1", number("training.l1", self.l1, 0.0, 1e3))
+        object.__setattr__(self, "l2", number("training.l2", self.l2, 0.0, 1e3))
         schedule.check(self)
-        _int("training.patience", self.patience, 0, MAX_STEPS)
-        md = _float("training.min_delta", self.min_delta, 0.0, 1e6)
+        integer("training.patience", self.patience, 0, MAX_STEPS)
+        md = number("training.min_delta", self.min_delta, 0.0, 1e6)
         object.__setattr__(self, "min_delta", md)
 
 
@@ -367,42 +323,6 @@ def _plain(value: Any) -> Any:
 
 SECTIONS = {"data": DataSpec, "model": ModelSpec, "training": TrainingSpec}
 """The spec's tables, by name (TOML ``[data]``, ``[model]``, ``[training]``)."""
-
-
-def run_bytes(spec: Spec, n_in: int, n_out: int, rows: int) -> int:
-    """A generous estimate of one run's peak memory, in bytes (see :data:`RUN_BYTES`)."""
-    n_features = datafields.width(spec.data.features, n_in)
-    widths = [n_features, *spec.model.hidden, n_out]
-    params = sum((a + 1) * b for a, b in zip(widths, widths[1:], strict=False))
-    batch = spec.training.batch_size or rows
-    return (
-        4
-        * (
-            params * 18  # flat, grad, two backups, two moments; a save: clones, bytes (measured)
-            + rows * (n_in + n_out) * 3  # data, a shuffled epoch copy, the split
-            + (rows * n_features if spec.data.features else 0)  # the features of every row
-            + batch * sum(widths[1:]) * 4  # activations, pre-activations, deltas, grads
-            + rows * max(widths[1:]) * 2  # evaluating every row (two layers at a time)
-        )
-    )
-
-
-def check_memory(spec: Spec, n_in: int, n_out: int, rows: int) -> None:
-    """Refuse a run whose estimate is over :data:`RUN_BYTES`, before anything is allocated.
-
-    Raises:
-        SpecError: naming ``model.hidden`` and the estimate.
-    """
-    need = run_bytes(spec, n_in, n_out, rows)
-    if need > RUN_BYTES:
-        hidden = ",".join(map(str, spec.model.hidden)) or "none"
-        raise SpecError(
-            "model.hidden",
-            hidden,
-            f"with {rows} samples of {n_in} inputs this run needs about "
-            f"{need / 1024**3:.1f} GB, over the {RUN_BYTES // 1024**3} GB budget: use "
-            "narrower or fewer layers, fewer samples or a smaller batch",
-        )
 
 
 def _field_names(section: str) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 from torchplay.tui.cli.flags import SPEC_FLAGS, spec_field_keys
-from torchplay.tui.cli.main import build_parser
+from torchplay.tui.cli.parser import build_parser
 
 from tests.conftest import run_cli
 
