@@ -4,7 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-ray lint bench soak clean
+.PHONY: run test test-fast test-stress test-ray lint bench soak clean
+
+# Two pytest workers (the machines have 2 cores). Files that time, measure memory or send
+# signals carry tests/conftest.py's SERIAL mark (one xdist_group): loadgroup runs them on
+# one worker, one after another.
+PARALLEL := -n 2 --dist loadgroup
+# CI (.ci/run exports CI=true) lists the 25 slowest tests in its output.
+DURATIONS := $(if $(filter true,$(CI)),--durations=25)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,8 +25,21 @@ run: $(STAMP)
 	$(BIN)/torchplay
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest $(PARALLEL) $(DURATIONS)
 	$(MAKE) --no-print-directory test-ray
+
+# For developers: the suite without the tests marked slow (under a minute).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest $(PARALLEL) -m "not slow and not ray"
+
+# The suite (less Ray) while two CPU-bound busy loops compete for the two cores; the
+# target starts them and kills them however pytest ends (pass, fail or Ctrl-C).
+test-stress: $(STAMP)
+	$(BIN)/python -c "while True: pass" & a=$$!; \
+	$(BIN)/python -c "while True: pass" & b=$$!; \
+	trap 'kill $$a $$b 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python -m pytest $(PARALLEL) $(DURATIONS)
 
 # Ray tests run in a fresh network namespace holding only loopback (needs root, as CI
 # is): Ray then listens on 127.0.0.1 and no test traffic can leave the machine.
@@ -30,6 +50,7 @@ test-ray: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check engine tui tests bench __main__.py
 	$(BIN)/ruff format --check engine tui tests bench __main__.py
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

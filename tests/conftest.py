@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,6 +19,17 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.update(TERM="xterm-256color", LANG="C.UTF-8")
 for _name in ("LC_ALL", "LC_CTYPE", "NO_COLOR"):
     os.environ.pop(_name, None)
+
+
+# CI draws the same examples on every clone (derandomize: a red run is the code's, not the
+# draw's, and reruns reproduce it); developers keep random draws, which find new cases.
+# .ci/run exports CI=true.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
+
+SERIAL = pytest.mark.xdist_group("serial")
+"""For files that time, measure memory or send signals: under ``make test`` (``-n 2
+--dist loadgroup``) they all run on one worker, one after another, never beside each other."""
 
 
 def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeout: int = 120):

@@ -15,7 +15,9 @@ import sys
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SERIAL
+
+pytestmark = SERIAL  # signals, memory or timing: never beside each other
 
 ROWS, COLS = 100_000, 50
 

@@ -21,7 +21,9 @@ from torchplay.engine.train.trainer import Trainer
 from torchplay.tui.cli.commands import PeriodicSaver
 from torchplay.tui.cli.interrupts import Interrupts
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SERIAL
+
+pytestmark = SERIAL  # signals, memory or timing: never beside each other
 
 EVERY = 50
 

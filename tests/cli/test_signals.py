@@ -13,7 +13,9 @@ import time
 import pytest
 from torchplay.engine.files import checkpoint
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SERIAL
+
+pytestmark = SERIAL  # signals, memory or timing: never beside each other
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 

@@ -14,6 +14,10 @@ from torchplay.engine.files.checkpoint import CheckpointError
 from torchplay.engine.run.scenarios import get_scenario
 from torchplay.engine.train.trainer import Trainer
 
+from tests.conftest import SERIAL
+
+pytestmark = SERIAL  # signals, memory or timing: never beside each other
+
 
 def _save_forever(trainer: Trainer, target) -> None:
     """Child: train one step, save, forever (until killed)."""

@@ -1,74 +1,135 @@
-"""Import hygiene: the engine is UI-free; its light modules are torch-free; one namespace."""
+"""Import hygiene at run time, beside the static import-linter contracts (pyproject.toml).
+
+Three fresh interpreters instead of one per module. The first imports every torch-free module
+(the modules the contracts name, package by package), then the drawing, then the app, and
+checks ``sys.modules`` after each stage: nothing a stage forbids was loaded by it or before it.
+The second imports every engine module and then the headless command line: the engine loads
+no UI, the command line no textual. The third runs ``--help``.
+"""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import tomllib
 
 import pytest
 
 from tests.conftest import ROOT
 
 UI = ("textual", "textual_plotext", "plotext", "rich", "torchplay.tui")
-ENGINE_MODULES = sorted(
-    ".".join(p.relative_to(ROOT / "engine").with_suffix("").parts)
-    for p in (ROOT / "engine").rglob("*.py")
-    if p.stem != "__init__"
-)
+HEAVY = ("torch", "numpy")
+TORCH_FREE_CONTRACT = "load neither torch nor numpy"
+IMPORT_TIME_ONLY = ("torchplay.engine.files.exporting",)
+"""Torch-free when imported (torch loads inside its functions), so no static contract holds it."""
 
 
-def loaded_after(statement: str) -> set[str]:
-    """Every module name in ``sys.modules`` after running ``statement`` in a fresh interpreter."""
-    code = f"import sys\n{statement}\nprint('MODULES:', ' '.join(sorted(sys.modules)))"
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-    ).stdout
-    return set(out.rsplit("MODULES:", 1)[1].split())
+def modules_under(name: str) -> list[str]:
+    """``name`` and, if it is a package, every module below it (from the files on disk)."""
+    parts = name.split(".")[1:]  # torchplay.engine.run -> engine/run
+    path = ROOT.joinpath(*parts)
+    if not path.is_dir():
+        return [name]
+    found = []
+    for file in sorted(path.rglob("*.py")):
+        rel = file.relative_to(ROOT).with_suffix("").parts
+        rel = rel[:-1] if rel[-1] == "__init__" else rel
+        found.append(".".join(("torchplay", *rel)))
+    return found
 
 
-def ui_modules(mods: set[str]) -> set[str]:
-    return {m for m in mods if any(m == u or m.startswith(u + ".") for u in UI)}
+def torch_free_engine() -> list[str]:
+    """The engine modules the torch-free contract names, expanded to modules."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (contract,) = [c for c in config["contracts"] if TORCH_FREE_CONTRACT in c["name"]]
+    names = [m for m in contract["source_modules"] if m.startswith("torchplay.engine.")]
+    return [m for name in names for m in modules_under(name)] + list(IMPORT_TIME_ONLY)
 
 
-@pytest.mark.parametrize("module", ENGINE_MODULES)
-def test_every_engine_module_imports_no_ui(module: str) -> None:
-    mods = loaded_after(f"import torchplay.engine.{module}")
-    assert f"torchplay.engine.{module}" in mods
-    assert not ui_modules(mods)
+STAGES: dict[str, list] = {
+    "one process": [
+        ("torch-free engine", torch_free_engine(), (*HEAVY, *UI)),
+        ("drawing", modules_under("torchplay.tui.draw"), (*HEAVY, "textual")),
+        ("app", modules_under("torchplay.tui.app"), HEAVY),
+    ],
+    "torch side": [
+        ("every engine module", modules_under("torchplay.engine"), UI),
+        (
+            "headless command line",
+            modules_under("torchplay.tui.cli"),
+            ("textual", "torchplay.tui.app.app"),
+        ),
+    ],
+}
+"""Per interpreter, stages in order: (label, modules to import, names that must stay unloaded)."""
+
+CHILD = """
+import json, sys
+stages, seen = json.loads(sys.argv[1]), []
+for label, modules, forbidden in stages:
+    for module in modules:
+        __import__(module)
+    loaded = [f for f in forbidden if any(m == f or m.startswith(f + ".") for m in sys.modules)]
+    missing = [m for m in modules if m not in sys.modules]
+    seen.append({"label": label, "loaded": loaded, "missing": missing})
+bare = sorted(m for m in sys.modules if m.split(".")[0] in ("engine", "tui"))
+print("RESULT:" + json.dumps({"stages": seen, "bare": bare}))
+"""
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, dict]:
+    """Each interpreter's stage results (one run per interpreter for the whole module)."""
+    out = {}
+    for name, stages in STAGES.items():
+        proc = subprocess.run(
+            [sys.executable, "-c", CHILD, json.dumps(stages)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        )
+        out[name] = json.loads(proc.stdout.rsplit("RESULT:", 1)[1])
+    return out
 
 
 @pytest.mark.parametrize(
-    "module",
-    [
-        *("run.spec", "run.scenarios", "run.source", "run.describe", "run.errors", "run.layers"),
-        *("run.views", "run.grid", "run.datafields", "run.schedule", "run.history"),
-        *("process.client", "process.events", "files.exporting", "files.atomic", "files.ckheader"),
-        "sweeps.raycluster",
-    ],
+    "process, index",
+    [(name, i) for name, stages in STAGES.items() for i in range(len(stages))],
+    ids=[label for stages in STAGES.values() for label, _, _ in stages],
 )
-def test_light_modules_import_no_torch(module: str) -> None:
-    mods = loaded_after(f"import torchplay.engine.{module}")
-    assert "torch" not in mods and not ui_modules(mods)
+def test_stage_loads_nothing_it_forbids(results, process: str, index: int) -> None:
+    label, modules, forbidden = STAGES[process][index]
+    stage = results[process]["stages"][index]
+    assert stage["label"] == label and modules
+    assert stage["missing"] == []  # each module really was imported
+    assert stage["loaded"] == [], f"{label} loaded {stage['loaded']} (forbidden: {forbidden})"
 
 
-def test_no_module_loaded_under_a_bare_name() -> None:
-    mods = loaded_after(
-        "import torchplay.tui.cli.main, torchplay.tui.app.app, torchplay.engine.train.trainer"
-    )
-    assert not {m for m in mods if m.split(".")[0] in ("engine", "tui")}
+def test_the_stages_cover_the_light_modules_the_app_uses() -> None:
+    light = set(STAGES["one process"][0][1])
+    assert {"torchplay.engine.run.spec", "torchplay.engine.process.client"} <= light
+    assert {"torchplay.engine.process.events", "torchplay.engine.files.atomic"} <= light
+    assert "torchplay.tui.app.app" in STAGES["one process"][2][1]
+    assert not any(m.startswith("torchplay.engine.train") for m in light)
+
+
+@pytest.mark.parametrize("process", list(STAGES))
+def test_no_module_loaded_under_a_bare_name(results, process: str) -> None:
+    assert results[process]["bare"] == []
 
 
 def test_help_does_not_import_torch_or_textual() -> None:
-    mods = loaded_after(
-        "sys.argv = ['torchplay', '--help']\n"
-        "try:\n    import torchplay.tui.cli.main as c; c.main()\nexcept SystemExit: pass"
+    code = (
+        "import sys\nsys.argv = ['torchplay', '--help']\n"
+        "try:\n    import torchplay.tui.cli.main as c; c.main()\nexcept SystemExit: pass\n"
+        "print('MODULES:', ' '.join(sorted(sys.modules)))"
     )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout
+    assert "usage" in out
+    mods = set(out.rsplit("MODULES:", 1)[1].split())
+    assert "torchplay.tui.cli.main" in mods
     assert "torch" not in mods and "textual" not in mods
-
-
-def test_headless_command_line_imports_no_textual() -> None:
-    mods = loaded_after(
-        "import torchplay.tui.cli.main, torchplay.tui.cli.commands, torchplay.tui.draw.progress"
-    )
-    assert "torchplay.tui.cli.main" in mods and "torchplay.tui.cli.commands" in mods
-    assert "textual" not in mods and "torchplay.tui.app.app" not in mods
