@@ -99,3 +99,36 @@ async def test_the_command_palette_runs_the_bindings() -> None:
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         commands["Log"].callback()
         assert app.query_one(LossChart).log_scale
+
+
+async def test_q_asks_past_1000_unsaved_steps_and_ctrl_q_quits_at_once() -> None:
+    """Issue 22 friction 1: q quit at once with 20,559 steps not saved, while r asked."""
+    from torchplay.engine.process.events import RunState
+    from torchplay.tui.app.screens.screens import ConfirmDialog
+
+    engine = FakeEngine()
+    app = app_with(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        engine.step_count = 2_000  # the engine reports a run 2,000 steps in
+        engine.emit(engine.progress(RunState.PAUSED))
+        await wait_for(pilot, lambda: app.last.step == 2_000)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert "2,000 steps are not saved" in app.screen.question
+        await pilot.press("n")  # no: the app and its run stay
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
+        assert "quit" not in engine.names()
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: "quit" in engine.names())
+    assert app.quitting
+
+
+async def test_q_quits_at_once_when_little_is_unsaved() -> None:
+    engine = FakeEngine()
+    app = app_with(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: "quit" in engine.names())
+    assert app.quitting

@@ -23,6 +23,7 @@ from torchplay.engine.run.spec import Spec
 from torchplay.tui.app.actions.filekeys import FileKeys
 from torchplay.tui.app.actions.helpkeys import HelpKeys
 from torchplay.tui.app.actions.labkeys import LabKeys
+from torchplay.tui.app.actions.quitting import QuitKeys
 from torchplay.tui.app.actions.timetravel import Lineage
 from torchplay.tui.app.keys import BINDINGS, BUTTONS, RESET_ASK_STEPS, palette_commands
 from torchplay.tui.app.layout import STEP
@@ -38,7 +39,7 @@ from torchplay.tui.cli.flags import FPS
 from torchplay.tui.draw.glyphs import ascii_terminal
 
 
-class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, App[None]):
+class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, QuitKeys, App[None]):
     """torchplay: train small networks and watch them learn."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses work too
@@ -118,7 +119,7 @@ class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, App[None]):
         """Escape shows in the footer only while something has the focus."""
         if action == "leave_field":
             return self.focused is not None
-        if self.screen is self.sweeps and action != "quit":  # the playground's keys rest
+        if self.screen is self.sweeps and action not in ("quit", "quit_now"):  # keys rest
             return action not in {b.action for b in self.BINDINGS}
         return True
 
@@ -412,11 +413,6 @@ class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, App[None]):
             self.install_screen(self.sweeps, "sweep")
         self.sweeps.base = spec
         self.push_screen("sweep")
-
-    async def action_quit(self) -> None:
-        self.remember(scenario=self.spec.name)  # what a bare `torchplay` opens next time
-        self.client.close()
-        self.exit()
 
     def on_unmount(self) -> None:
         self.client.close()

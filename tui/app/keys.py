@@ -37,7 +37,8 @@ BINDINGS = [
     Binding("escape", "leave_field", "Leave field", tooltip="Leave the focused field"),
     Binding("question_mark,f1", "help", "Help", show=False, tooltip="Every key, in groups"),
     Binding("S", "screenshot", "Screenshot", show=False, tooltip="Save an SVG of the screen here"),
-    Binding("q", "quit", "Quit", tooltip="Quit torchplay"),
+    Binding("q", "quit", "Quit", tooltip="Quit torchplay (past 1,000 unsaved steps it asks)"),
+    Binding("ctrl+q", "quit_now", "Quit now", show=False, priority=True, tooltip="Quit at once"),
 ]
 """The app's keys (:class:`torchplay.tui.app.app.PlaygroundApp` binds these)."""
 
@@ -47,7 +48,7 @@ BUTTONS = {"start": "toggle", "step": "step", "reset": "reset", "save": "save", 
 RESET_ASK_STEPS = 1_000
 """A reset asks first when the run is past this many steps and not saved at its step."""
 
-HIDDEN_FROM_PALETTE = {"quit", "leave_field"}
+HIDDEN_FROM_PALETTE = {"quit", "quit_now", "leave_field"}
 """Textual's palette has its own Quit; leaving a field is no command."""
 
 
