@@ -18,28 +18,30 @@ from textual.widgets import Button, Footer, Static
 from torchplay.engine.process import events as ev
 from torchplay.engine.process.client import EngineClient
 from torchplay.engine.run.scenarios import get_scenario
-from torchplay.engine.run.source import from_dict, resolve
-from torchplay.engine.run.spec import Spec
+from torchplay.engine.run.source import resolve
 from torchplay.tui.app.actions.filekeys import FileKeys
 from torchplay.tui.app.actions.helpkeys import HelpKeys
-from torchplay.tui.app.actions.labkeys import LabKeys
+from torchplay.tui.app.actions.labkeys import LabKeys, Lineage
 from torchplay.tui.app.actions.quitting import QuitKeys
-from torchplay.tui.app.actions.timetravel import Lineage
-from torchplay.tui.app.keys import BINDINGS, BUTTONS, RESET_ASK_STEPS, palette_commands
+from torchplay.tui.app.actions.runkeys import RunKeys
+from torchplay.tui.app.keys import BINDINGS, BUTTONS, palette_commands
 from torchplay.tui.app.layout import STEP
-from torchplay.tui.app.screens.lrfindscreen import LrFindKey, LrFindScreen
-from torchplay.tui.app.screens.screens import CompareScreen, ConfirmDialog
-from torchplay.tui.app.screens.sweepscreen import SweepScreen, is_sweep_event
+from torchplay.tui.app.receivers import Receivers
+from torchplay.tui.app.screens.lrfindscreen import LrFindKey
+from torchplay.tui.app.screens.screens import CompareScreen
+from torchplay.tui.app.screens.sweepscreen import SweepScreen
 from torchplay.tui.app.status import status_line
 from torchplay.tui.app.widgets.chartpane import ChartPane
 from torchplay.tui.app.widgets.charts import DataChart
-from torchplay.tui.app.widgets.panel import CHOICES, ControlPanel
+from torchplay.tui.app.widgets.panel import ControlPanel
 from torchplay.tui.app.widgets.terminal import ASCII_FILTER
 from torchplay.tui.cli.flags import FPS
 from torchplay.tui.draw.glyphs import ascii_terminal
 
 
-class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, QuitKeys, App[None]):
+class PlaygroundApp(
+    Receivers, RunKeys, FileKeys, HelpKeys, LrFindKey, LabKeys, QuitKeys, App[None]
+):
     """torchplay: train small networks and watch them learn."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses work too
@@ -155,79 +157,11 @@ class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, QuitKeys, App[None])
     async def consume_events(self) -> None:
         async for event in self.client.events():
             try:
-                self.handle(event)
+                self.receive(event)
             except NoMatches:
                 if self.is_running:
                     raise
                 return  # the app is shutting down and its widgets are gone
-
-    # -- events from the engine ------------------------------------------------------
-
-    def handle(self, event: object) -> None:
-        if is_sweep_event(event):
-            if self.sweeps is not None:
-                self.sweeps.handle(event)
-            return
-        if isinstance(event, ev.EngineStarted):
-            self.state = "idle"
-            if self.grid:
-                self.client.set_grid(*self.grid)
-            if self.pending_compare:
-                self.push_screen(CompareScreen(self.pending_compare))
-                self.pending_compare = []
-            if self.pending_load:
-                self.client.load(self.pending_load)
-                self.pending_load = None
-            else:
-                self.client.build(self.spec)
-        elif isinstance(event, ev.RunLoaded):
-            self.run_info = event
-            self.pending = False
-            spec = from_dict(event.spec)
-            if spec != self.spec or event.source:
-                self.spec = spec
-                self.query_one(ControlPanel).show(spec)
-            self.query_one(ChartPane).show_run(event)
-            self.state = event.state
-            self.saved_at = event.step if event.source else None
-            self.sync_lr = bool(event.source)
-            if event.source:
-                self.notify(f"loaded {event.source} at step {event.step}")
-            if self.queued:
-                self.call_later(getattr(self, f"action_{self.queued}"))
-                self.queued = None
-        elif isinstance(event, ev.StepsCompleted):
-            self.last = event
-            if self.sync_lr:
-                self.sync_lr = False
-                self.show_live_lr()
-            self.state = event.state
-            if event.state == "running":
-                self.note = ""
-            self.query_one(ChartPane).progress(event)
-        elif self.handle_lab(event):
-            pass  # time travel, baseline, neurons: tui/app/actions/labkeys.py
-        elif isinstance(event, ev.RunPaused):
-            self.note = f"paused for {event.command}"
-        elif isinstance(event, ev.Saved):
-            self.saved.append(event.path)
-            self.saved_at = self.last.step if self.last else 0
-            self.notify(f"saved {event.path}")
-        elif isinstance(event, ev.CommandFailed):
-            self.notify(event.message, title=f"{event.command} failed", severity="error")
-            if event.command == "compare" and isinstance(self.screen, CompareScreen):
-                self.pop_screen()
-        elif isinstance(event, ev.Compared):
-            if isinstance(self.screen, CompareScreen):
-                self.screen.show(event.runs)
-        elif isinstance(event, ev.LrFound):
-            self.push_screen(LrFindScreen(event), self.apply_lr)
-        elif isinstance(event, ev.EngineCrashed):
-            if self.sweeps is not None:  # it says so too, while a sweep waits on the engine
-                self.sweeps.handle(event)
-            self.state = "error"
-            self.error = event.message.strip().splitlines()[-1] if event.message else ""
-        self.update_status()
 
     def update_status(self) -> None:
         line = status_line(
@@ -248,56 +182,6 @@ class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, QuitKeys, App[None])
         # Fixed size (one row, full width): no layout pass needed on each update.
         self.query_one("#status", Static).update(line, layout=False)
 
-    # -- the panel -------------------------------------------------------------------
-
-    def on_control_panel_changed(self, message: ControlPanel.Changed) -> None:
-        if message.spec is None:
-            return
-        old, new = self.spec, message.spec
-        self.spec = new
-        if new.training.lr != old.training.lr and self.run_info is not None:
-            self.client.set_lr(new.training.lr)
-        live = {"training.lr": new.training.lr, "training.steps": new.training.steps}
-        if old.with_overrides(live) == new:
-            self.update_status()
-            return  # the learning rate and the step count apply to the running model
-        if self.state != "running" and not self.unsaved_steps():
-            self.client.build(new)
-            return
-        # Data or network changed mid-run, or on a stopped run with steps worth keeping:
-        # it needs a reset, so ask (on Enter for text fields, at once for choices).
-        self.pending = True
-        if message.field == "scenario" or message.field in CHOICES:
-            self.ask_reset()
-        else:
-            self.update_status()
-
-    def on_control_panel_submitted(self, _message: ControlPanel.Submitted) -> None:
-        if self.pending:
-            self.ask_reset()
-
-    def show_live_lr(self) -> None:
-        """Put the run's learning rate (it may have changed mid-run) in the panel."""
-        if self.last is not None and self.last.lr != self.spec.training.lr:
-            self.spec = self.spec.with_overrides({"training.lr": self.last.lr})
-        self.query_one(ControlPanel).show(self.spec)
-
-    def ask_reset(self) -> None:
-        def answered(yes: bool | None) -> None:
-            self.pending = False
-            if yes:
-                self.last = None
-                self.client.build(self.spec)
-            elif self.run_info is not None:
-                self.spec = from_dict(self.run_info.spec)
-                self.show_live_lr()
-            self.update_status()
-
-        question = "The data or network changed: reset the model and apply it?"
-        if steps := self.unsaved_steps():
-            question += f" Its {steps:,} steps are not saved (ctrl+s saves them)."
-        self.push_screen(ConfirmDialog(question), answered)
-
     @on(DataChart.Resized, "#data")
     def main_chart_resized(self, message: DataChart.Resized) -> None:
         """The main chart's size sets the run's decision grid (compare's charts ask their
@@ -314,82 +198,6 @@ class PlaygroundApp(FileKeys, HelpKeys, LrFindKey, LabKeys, QuitKeys, App[None])
             getattr(self, f"action_{BUTTONS[event.button.id]}")()
 
     # -- actions ---------------------------------------------------------------------
-
-    def trainable_spec(self) -> Spec | None:
-        """The panel's spec when every field is valid; otherwise None, and says so.
-
-        Every way to train (space, ``n``, a sweep) asks this first.
-        """
-        spec = self.query_one(ControlPanel).validate_all()
-        if spec is None:
-            self.notify("fix the marked fields first", severity="warning")
-        return spec
-
-    def queue(self, action: str) -> bool:
-        """While the engine starts, remember ``action`` for when it is ready."""
-        if self.state != "starting":
-            return False
-        self.queued = action
-        self.update_status()
-        return True
-
-    def action_toggle(self) -> None:
-        if self.queue("toggle") or self.state == "error":
-            return
-        if self.state == "running":
-            self.client.pause()
-            return
-        if self.pending:  # a change waits for its reset: ask first, not on the quiet
-            self.ask_reset()
-            return
-        spec = self.trainable_spec()
-        if spec is None:
-            return
-        self.spec = spec
-        self.client.start(spec)
-        self.state = "running"
-        self.update_status()
-
-    def action_step(self) -> None:
-        if self.queue("step") or self.state == "error":
-            return
-        if self.trainable_spec() is not None:
-            self.client.step(1)
-
-    def action_reset(self) -> None:
-        if self.state == "error":
-            self.client.close()
-            self.start_engine()
-            self.update_status()
-            return
-        if self.state == "starting":
-            return  # nothing to reset yet
-        spec = self.trainable_spec()
-        if spec is None:
-            return
-        step = self.unsaved_steps()
-        if not step:
-            self.rebuild(spec)
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.rebuild(spec)
-
-        question = f"Reset the run? Its {step:,} steps are not saved (ctrl+s saves them)."
-        self.push_screen(ConfirmDialog(question), answered)
-
-    def unsaved_steps(self) -> int:
-        """The run's step count when a reset would lose more than RESET_ASK_STEPS steps
-        not saved since; else 0 (nothing worth asking about)."""
-        step = self.last.step if self.last else 0
-        return 0 if step <= RESET_ASK_STEPS or self.saved_at == step else step
-
-    def rebuild(self, spec: Spec) -> None:
-        """Start over from ``spec``: a new model at step 0."""
-        self.spec = spec
-        self.last = None
-        self.client.build(spec)
 
     def action_test_points(self) -> None:
         if not self.query_one(ChartPane).switch_test_points():

@@ -1,1 +1,2 @@
-"""Key-driven features mixed into the app: files, help, the lab (fork, baseline) and time travel."""
+"""Key-driven features mixed into the app: the run keys, files, help, and the lab (time
+travel, fork, baseline, neurons, paint)."""

@@ -1,40 +1,82 @@
-"""The app's keys beyond TF Playground's: time travel (``[``, ``]``), fork (``F``: ``f`` is the lr finder), the
-A/B baseline (``b``), the neuron view (``v``) and painting data (``p``, clicks).
+"""The app's keys beyond TF Playground's: time travel (``[``, ``]``), fork (``F``: ``f`` is
+the lr finder), the A/B baseline (``b``), the neuron view (``v``) and painting data (``p``,
+clicks); and what time travel and the baseline say in the status line.
 
 :class:`LabKeys` is mixed into :class:`torchplay.tui.app.app.PlaygroundApp`: its actions send
-the engine commands, and :meth:`LabKeys.handle_lab` takes the engine's answers to them.
-The state they show lives in :class:`torchplay.tui.app.actions.timetravel.Lineage`, the charts in
-:class:`torchplay.tui.app.widgets.chartpane.ChartPane`.
+the engine commands, and its ``receive_*`` methods take the engine's answers to them
+(:data:`torchplay.tui.app.receivers.RECEIVERS`). :class:`Lineage` (no Textual) is the app's
+record of the snapshot in view and the pinned baseline; the charts draw them
+(:class:`torchplay.tui.app.widgets.chartpane.ChartPane`).
 """
 
 from __future__ import annotations
 
 from torchplay.engine.process import events as ev
 from torchplay.engine.run.spec import SpecError
+from torchplay.engine.run.views import StepView
 from torchplay.tui.app.widgets.chartpane import ChartPane
 from torchplay.tui.app.widgets.neurons import CARD, NeuronScreen
 from torchplay.tui.app.widgets.paint import PaintChart, painted
 from torchplay.tui.app.widgets.panel import ControlPanel
+from torchplay.tui.draw.progress import fmt
+
+
+class Lineage:
+    """The snapshot in view and the pinned baseline, as the app knows them."""
+
+    def __init__(self) -> None:
+        self.view: StepView | None = None
+        """The snapshot in view; None at the live end."""
+        self.first = False
+        """The view is the run's first snapshot: ``[`` goes no further."""
+        self.pinned = ""
+        """The pinned baseline's run id; empty when none is pinned."""
+        self.view_base: StepView | None = None
+        """The baseline at the step in view."""
+
+    def handle(self, event: ev.Travelled | ev.BaselinePinned) -> None:
+        if isinstance(event, ev.Travelled):
+            self.view, self.first, self.view_base = event.view, event.first, event.baseline
+        else:
+            self.pinned = event.run_id
+
+    def status(self, last: ev.StepsCompleted | None, short: bool = False) -> list[str]:
+        """Status-line parts: the step in view, and the baseline's losses beside the run's
+        (``short``: fewer words, for a narrow terminal)."""
+        parts = []
+        if self.view is not None:
+            v = self.view
+            edge = " (first)" if self.first else ""
+            loss = fmt(v.train_loss, ".4g")
+            long = f"viewing step {v.step:,}{edge}: train {loss}"
+            parts.append(f"view {v.step:,}: {loss}" if short else long)
+        base = self.view_base if self.view is not None else last and last.baseline
+        if self.pinned and base is not None:
+            metric = (
+                f"acc {fmt(base.accuracy, '.3f')}"
+                if base.accuracy is not None
+                else f"R² {fmt(base.r2, '.4g')}"
+            )
+            loss = fmt(base.train_loss, ".4g")
+            parts.append(f"base {loss}" if short else f"baseline {loss} {metric}")
+        return parts
 
 
 class LabKeys:
-    """Actions and event handling for ``[`` ``]`` ``F`` ``b`` ``v`` ``p``; the app
-    provides ``client``, ``lineage``, ``run_info``, ``spec``, ``state`` and the rest."""
+    """Actions and receivers for ``[`` ``]`` ``F`` ``b`` ``v`` ``p``; the app provides
+    ``client``, ``lineage``, ``run_info``, ``spec``, ``state`` and the rest."""
 
-    def handle_lab(self, event: object) -> bool:
-        """Take an engine event these keys caused; False for any other event."""
-        if isinstance(event, ev.Travelled):
-            self.lineage.handle(event)
-            self.query_one(ChartPane).travel(event)
-        elif isinstance(event, ev.BaselinePinned):
-            self.lineage.handle(event)
-            self.query_one(ChartPane).pin(event)
-        elif isinstance(event, ev.NeuronsShown):
-            if isinstance(self.screen, NeuronScreen):
-                self.screen.show(event.view)
-        else:
-            return False
-        return True
+    def receive_travelled(self, event: ev.Travelled) -> None:
+        self.lineage.handle(event)
+        self.query_one(ChartPane).travel(event)
+
+    def receive_baseline_pinned(self, event: ev.BaselinePinned) -> None:
+        self.lineage.handle(event)
+        self.query_one(ChartPane).pin(event)
+
+    def receive_neurons_shown(self, event: ev.NeuronsShown) -> None:
+        if isinstance(self.screen, NeuronScreen):
+            self.screen.show(event.view)
 
     def action_back(self) -> None:
         if self.run_info is not None:
