@@ -111,7 +111,7 @@ def wall(cmd: list[str]) -> float:
 
 def chart_frame_ms(n: int) -> float:
     import plotext as plt
-    from torchplay.tui.draw.plotting import downsample
+    from torchplay.tui.draw.decimate import downsample
 
     xs = torch.linspace(-1, 1, n).tolist()
     ys = torch.rand(n).tolist()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from torchplay.engine.run.views import Samples
-from torchplay.tui.draw.plotting import compact_ticks, draw_data
+from torchplay.tui.draw.plotting import draw_data
+from torchplay.tui.draw.ticks import compact_ticks
 
 
 class Figure:

@@ -1,8 +1,9 @@
 """Drawing the engine's views on a plotext figure: one helper for the app and ``--plot``.
 
 Functions here take the figure (``plt``: a ``textual_plotext`` widget's or the
-``plotext`` module) and the typed views of :mod:`torchplay.engine.run.views`, downsample to
-about twice the width, drop non-finite values and take log10 themselves.
+``plotext`` module) and the typed views of :mod:`torchplay.engine.run.views`, thin lines to
+about twice the width keeping each column's min and max (:mod:`~torchplay.tui.draw.decimate`),
+drop non-finite values and take log10 themselves.
 
 :func:`for_stream` fits drawn text to where it goes: escape codes only for a colour
 terminal (``NO_COLOR`` and ``TERM=dumb`` honoured), ASCII stand-ins for braille, box and
@@ -17,7 +18,9 @@ import re
 
 from torchplay.engine.run.history import Point
 from torchplay.engine.run.views import DecisionGrid, Fit, FitLine, Samples
+from torchplay.tui.draw.decimate import decimate, downsample
 from torchplay.tui.draw.glyphs import UNICODE, Glyphs, ascii_terminal, to_ascii
+from torchplay.tui.draw.ticks import compact_ticks
 
 CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
 """Colours per class (scatter and decision regions)."""
@@ -51,13 +54,6 @@ def heat_style(loss: float, lo: float, hi: float) -> str:
     return f"black on {HEAT_COLORS[shade(loss, lo, hi, len(HEAT_COLORS))]}"
 
 
-def curve(points: list[tuple[int, float]], n: int) -> list[float]:
-    """About ``n`` log10 losses of a (step, loss) curve, evenly strided, for a small
-    multiple (a sparkline: no axes, cheap enough to redraw while a sweep trains)."""
-    pts = [(s, math.log10(v)) for s, v in points if v > 0 and math.isfinite(v)]
-    return downsample([p[0] for p in pts], [p[1] for p in pts], n)[1]
-
-
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 """An ANSI escape sequence (colour, style, cursor)."""
 
@@ -89,64 +85,10 @@ def for_stream(text: str, stream) -> str:
     return text
 
 
-def downsample(xs: list[float], ys: list[float], n: int) -> tuple[list[float], list[float]]:
-    """About ``n`` finite points, evenly strided (charts never need more than ~2x width).
-
-    Strides first with C-level slicing, then drops non-finite values, so a million points
-    cost a few milliseconds.
-    """
-    if len(xs) > n:
-        stride = -(-len(xs) // n)
-        xs, ys = xs[::stride] + xs[-1:], ys[::stride] + ys[-1:]
-    pts = [(x, y) for x, y in zip(xs, ys, strict=False) if math.isfinite(x) and math.isfinite(y)]
-    return [p[0] for p in pts], [p[1] for p in pts]
-
-
-FRAME_ROWS = 5
-"""Rows of a chart that are not plot area: title, two borders, tick labels, axis name."""
-
-
-def compact_ticks(
-    plt, xs: list[float], ys: list[float], n: int = 5, log_y: bool = False, height: int = 0
-) -> None:
-    """Tick labels of at most ~9 characters: plotext prints every digit of 1e35.
-
-    With ``log_y`` the y values are log10 of the loss; the labels say the loss itself
-    (``1e-2``), at whole decades when the range spans two or more. A chart ``height`` rows
-    tall gets no more y ticks than its plot area has rows (plotext would pick some, and
-    not the same ones from run to run).
-    """
-    rows = height - FRAME_ROWS if height else n
-    y_count = max(2, min(n, rows))
-    for values, ticks, log, count in ((xs, plt.xticks, False, n), (ys, plt.yticks, log_y, y_count)):
-        if not values:
-            continue
-        lo, hi = min(values), max(values)
-        if hi == lo:
-            hi = lo + 1.0
-        at = [lo + (hi - lo) * i / (count - 1) for i in range(count)]
-        if log:
-            decades = list(range(math.ceil(lo), math.floor(hi) + 1))
-            decades = decades[:: -(-len(decades) // count)]
-            if len(decades) >= 2:
-                ticks(decades, [f"1e{k}" for k in decades])
-            else:
-                ticks(at, [f"{10**v:.2g}" for v in at])
-            continue
-        ticks(at, [_tick(v) for v in at])
-
-
 MAX_MARKS = 20
 """The most lr-drop marks a loss chart draws (the latest)."""
 BASELINE_COLOR = "cyan"
 """The pinned baseline's fit line."""
-
-
-def _tick(value: float) -> str:
-    """Three significant digits; thousands written out (``2,250``, not ``2.25e+03``)."""
-    if 1e3 <= abs(value) < 1e6:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
 
 
 def draw_loss(
@@ -213,7 +155,7 @@ def _loss_lines(
         pts = [(s, v) for s, v in pairs if v is not None]
         if log_scale:
             pts = [(s, math.log10(v)) for s, v in pts if v > 0]
-        x, y = downsample([p[0] for p in pts], [p[1] for p in pts], n)
+        x, y = decimate([p[0] for p in pts], [p[1] for p in pts], n)
         if x:
             plt.plot(x, y, label=label, marker=marker)
             all_x += x
@@ -266,7 +208,7 @@ def draw_data(
     all_y: list[float] = []
 
     def draw(kind, x, y, **style):
-        x, y = downsample(x, y, n)
+        x, y = (downsample if kind == "scatter" else decimate)(x, y, n)
         (plt.scatter if kind == "scatter" else plt.plot)(x, y, **style)
         all_x.extend(x)
         all_y.extend(y)

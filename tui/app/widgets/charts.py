@@ -13,17 +13,20 @@ from textual.message import Message
 from textual_plotext import PlotextPlot
 from torchplay.engine.run.history import History
 from torchplay.engine.run.views import Fit, Samples
+from torchplay.tui.app.widgets.contained import Contained
 from torchplay.tui.app.widgets.terminal import changed_rows, row_regions
+from torchplay.tui.draw.contain import fault, record
 from torchplay.tui.draw.glyphs import Glyphs
 from torchplay.tui.draw.plotting import MAX_MARKS, draw_data, draw_loss
 
 
-class Chart(PlotextPlot):
+class Chart(Contained, PlotextPlot):
     """A plotext chart whose frames are built off the UI thread.
 
     Subclasses fill ``plt`` in :meth:`plot` (UI thread). :meth:`replot` calls it and
     hands the build to a thread; while a build runs, the figure is left alone and a new
-    replot waits for it.
+    replot waits for it. A drawing error (in :meth:`plot`, the build or the render) shows
+    as one placeholder line in the chart, logged (:mod:`torchplay.tui.draw.contain`).
     """
 
     class Built(Message):
@@ -66,10 +69,21 @@ class Chart(PlotextPlot):
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        self.plot(plt)
-        self._size_and_theme(width, height)
+        try:
+            fault(self.where)
+            self.plot(plt)
+            self._size_and_theme(width, height)
+        except Exception as exc:  # a chart's error stays in the chart
+            self.show_error(record(self.where, exc))
+            return
         self.building = True
         self.run_worker(self._build, thread=True, group=f"plot-{id(self)}")
+
+    def show_error(self, line: str) -> None:
+        """Show the placeholder ``line`` instead of a frame."""
+        self.frame, self.lines = Text(line), [line]
+        self.shown += 1
+        self.refresh()
 
     def _size_and_theme(self, width: int, height: int) -> None:
         """What ``PlotextPlot.render()`` does before plotext builds a frame; it has no
@@ -85,6 +99,8 @@ class Chart(PlotextPlot):
             lines = self.plt.build().split("\n")
         except IndexError:  # plotext==5.3.2 on a one-point dataset (samples = 1)
             lines = ["(too few points to draw)"]
+        except Exception as exc:  # a chart's error stays in the chart
+            lines = [record(self.where, exc)]
         rows = changed_rows(self.lines, lines)
         text = Text.from_ansi("\n".join(lines)) if rows else None
         self.post_message(self.Built(text, lines, rows))

@@ -23,14 +23,16 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from torchplay.tui.app.widgets.contained import Contained
+from torchplay.tui.draw.contain import fault
 
 PAD = 1
 """Blank columns either side of a cell's text."""
 
 
-class Heatmap(ScrollView, can_focus=True):
+class Heatmap(Contained, ScrollView, can_focus=True):
     """Columns of labelled cells; :meth:`set_cell` changes one, :class:`CellSelected`
-    says Enter (or a click) chose one."""
+    says Enter (or a click) chose one. A drawing error shows a placeholder line (logged)."""
 
     BINDINGS = [
         Binding("enter", "select_cursor", "Open member"),
@@ -151,6 +153,7 @@ class Heatmap(ScrollView, can_focus=True):
 
     def _build(self, row: int) -> Strip:
         """Row ``row`` (-1: the header) as one strip, from column 0."""
+        fault(self.where)
         if self._styles is None:
             self._styles = (
                 self.rich_style,

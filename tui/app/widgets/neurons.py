@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from torchplay.engine.run.views import Neuron, NeuronView
+from torchplay.tui.draw.contain import fault, record
 
 CARD = (10, 5)
 """Grid cells of one neuron's card: columns, rows (the engine computes this many)."""
@@ -115,7 +116,11 @@ class NeuronScreen(Screen[None]):
         if not self.received or not self.is_mounted:
             return  # values before the screen is up: on_resize draws them
         body = self.query_one("#neurons-body", Static)
-        body.update(render(self.view, max(1, self.size.width - 2)))
+        try:
+            fault("neurons-body")
+            body.update(render(self.view, max(1, self.size.width - 2)))
+        except Exception as exc:  # a drawing error stays in the view
+            body.update(Text(record("neurons-body", exc)))
         head = "neurons"
         if self.view is not None:
             n = sum(len(layer) for layer in self.view.layers)

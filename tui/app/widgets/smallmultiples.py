@@ -18,7 +18,9 @@ from rich.style import Style
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
-from torchplay.tui.draw.plotting import curve
+from torchplay.tui.app.widgets.contained import Contained, failed_lines
+from torchplay.tui.draw.contain import fault, record
+from torchplay.tui.draw.decimate import curve
 
 BARS = " ▁▂▃▄▅▆▇█"
 """Eighths of a character cell, empty to full."""
@@ -53,7 +55,7 @@ def bars(values: list[float], height: int) -> list[str]:
     ]
 
 
-class SmallMultiples(Widget):
+class SmallMultiples(Contained, Widget):
     """Curves in ``columns`` columns, each ``height`` rows of bars under a title line,
     with a blank line under each row of curves; the first half (the best) are drawn in
     the theme's success colour, the others in its error colour."""
@@ -125,7 +127,16 @@ class SmallMultiples(Widget):
         self.run_worker(build, thread=True, **worker)
 
     def _build(self, curves: list[Curve], width: int, styles: tuple[Style, ...]) -> None:
-        """Every line at ``width`` cells (a worker thread: touches no widget state)."""
+        """Every line at ``width`` cells (a worker thread: touches no widget state); a
+        drawing error gives the placeholder line instead (logged)."""
+        try:
+            fault(self.where)
+            lines = self._lines(curves, width, styles)
+        except Exception as exc:  # the widget's error stays in the widget
+            lines = failed_lines(record(self.where, exc), width, 1)
+        self.post_message(self.Built(lines, Strip.blank(width, styles[0])))
+
+    def _lines(self, curves: list[Curve], width: int, styles: tuple[Style, ...]) -> list[Strip]:
         base, title_style, best, worst = styles
         cols, gutter = self.n_columns, self.gap
         cell = max(1, (width - gutter * (cols - 1)) // cols)
@@ -145,7 +156,7 @@ class SmallMultiples(Widget):
             lines.extend(
                 Strip(segments).extend_cell_length(width).apply_style(base) for segments in block
             )
-        self.post_message(self.Built(lines, Strip.blank(width, base)))
+        return lines
 
     def on_small_multiples_built(self, message: Built) -> None:
         message.stop()
