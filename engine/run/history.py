@@ -1,4 +1,5 @@
-"""Bounded metric history: halves its resolution instead of growing without end."""
+"""Bounded metric history: halves its resolution instead of growing without end, keeping
+the first point and each stretch's lowest and highest loss (a spike, the start)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ Point = tuple[int, float, float | None]
 
 @dataclass
 class History:
-    """Loss points at every ``stride``-th step; when full, every other point is dropped
-    and the stride doubles, so a million steps keep at most ``capacity`` points."""
+    """Loss points at every ``stride``-th step; when full, the stride doubles and the
+    points are thinned to about half (:func:`thin`: the first point, and of every four
+    neighbours the lowest and the highest train loss), so a million steps keep at most
+    ``capacity`` points and the curve still shows its start and its spikes."""
 
     capacity: int = 1000
     stride: int = 1
@@ -30,8 +33,8 @@ class History:
         self.points.append(point)
         if len(self.points) > self.capacity:
             self.stride *= 2
-            old, stride = self.points, self.stride
-            keep = [i for i, p in enumerate(old) if p[0] % stride == 0]
+            old = self.points
+            keep = thin(old)
             self.points = [old[i] for i in keep]
             if self._encoded is not None and self._encoded[0] is old:
                 # Thin the cache with the points: a save after thinning encodes only the
@@ -71,6 +74,23 @@ class History:
     def from_dict(cls, raw: dict) -> History:
         pts = [(int(s), float(a), None if b is None else float(b)) for s, a, b in raw["points"]]
         return cls(int(raw["capacity"]), int(raw["stride"]), pts)
+
+
+def thin(points: list[Point]) -> list[int]:
+    """Indices of ``points`` to keep, about half: the first and the last point, and in
+    each run of four neighbours the one with the lowest and the one with the highest train
+    loss (NaN counts as highest: a divergence stays in view)."""
+    n = len(points)
+    keep = {0, n - 1} if n else set()
+    for start in range(0, n, 4):
+        span = range(start, min(n, start + 4))
+        keep.add(min(span, key=lambda i: _rank(points[i][1])))
+        keep.add(max(span, key=lambda i: _rank(points[i][1])))
+    return sorted(keep)
+
+
+def _rank(loss: float) -> float:
+    return math.inf if math.isnan(loss) else loss
 
 
 def _point_json(p: Point) -> str:

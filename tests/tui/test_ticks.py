@@ -53,3 +53,21 @@ def test_no_more_y_ticks_than_rows() -> None:
     fig = Figure()
     compact_ticks(fig, [0, 1], [-6.0, 0.0], log_y=True, height=8)  # 7 decades, 3 rows
     assert fig.calls["yticks"][1] == ["1e-6", "1e-3", "1e0"]
+
+
+def test_log_ticks_inside_one_decade_do_not_fail() -> None:
+    """D1: losses 0.44 .. 0.66 (log10 -0.358 .. -0.179) hold no whole decade."""
+    fig = Figure()
+    compact_ticks(fig, [1, 2], [-0.358, -0.179], log_y=True)
+    assert fig.calls["yticks"][1] == ["0.44", "0.49", "0.54", "0.6", "0.66"]
+
+
+def test_a_tick_at_zero_reads_zero() -> None:
+    """An even split of -1.3013 .. 1.3 put a tick at -0.000325; on an axis across 0 it
+    reads 0. A positive axis keeps its lowest value, however large the spacing."""
+    fig = Figure()
+    compact_ticks(fig, [0, 1], [-1.3013, 1.3])
+    assert fig.calls["yticks"][1][2] == "0"
+    fig = Figure()
+    compact_ticks(fig, [0, 1], [0.663, 6.88e30])
+    assert fig.calls["yticks"][1][0] == "0.663"

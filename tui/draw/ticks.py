@@ -12,8 +12,8 @@ import math
 FRAME_ROWS = 5
 """Rows of a chart that are not plot area: title, two borders, tick labels, axis name."""
 ZERO = 1e-3
-"""A tick closer to 0 than this fraction of the tick spacing is labelled ``0`` (an even
-split of -1.3 .. 1.3 puts one at -0.000325, which means 0)."""
+"""On an axis across 0, a tick closer to 0 than this fraction of the tick spacing is
+labelled ``0`` (an even split of -1.3013 .. 1.3 puts one at -0.000325, which means 0)."""
 
 
 def compact_ticks(
@@ -43,7 +43,7 @@ def compact_ticks(
             else:
                 ticks(at, [f"{10**v:.2g}" for v in at])
             continue
-        step = (hi - lo) / (count - 1)
+        step = (hi - lo) / (count - 1) if lo < 0 < hi else 0.0  # 0 is inside: snap to it
         ticks(at, [tick_label(v, step) for v in at])
 
 

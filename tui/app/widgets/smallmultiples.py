@@ -30,14 +30,13 @@ Curve = tuple[str, list[tuple[int, float]]]
 
 
 def columns(values: list[float], width: int) -> list[float]:
-    """``values`` averaged into at most ``width`` evenly filled buckets, in order."""
+    """``values`` in at most ``width`` evenly filled buckets, in order, each bucket's
+    highest value (a bar shows one level: the spike, not an average that hides it)."""
     n = len(values)
     if n <= width:
         return list(values)
     return [
-        sum(chunk) / len(chunk)
-        for c in range(width)
-        if (chunk := values[c * n // width : (c + 1) * n // width])
+        max(chunk) for c in range(width) if (chunk := values[c * n // width : (c + 1) * n // width])
     ]
 
 
