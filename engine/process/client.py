@@ -44,8 +44,11 @@ class EngineClient:
         self._worker: multiprocessing.Process | threading.Thread | None = None
         self._queue: asyncio.Queue | None = None
 
-    def launch(self) -> None:
-        """Start the engine (returns at once; ``EngineStarted`` follows in 2-3 s)."""
+    def launch(self, recovery: str | None = None) -> None:
+        """Start the engine (returns at once; ``EngineStarted`` follows in 2-3 s).
+
+        With ``recovery`` (a folder), the engine saves its run there should this process
+        end without :meth:`close` (see :mod:`torchplay.engine.process.recovery`)."""
         loop = asyncio.get_running_loop()
         self._queue = asyncio.Queue()
         ours, theirs = multiprocessing.Pipe()
@@ -66,6 +69,8 @@ class EngineClient:
         queue = self._queue
         reader = threading.Thread(target=self._read, args=(ours, loop, queue), daemon=True)
         reader.start()
+        if recovery:
+            self._send("recover_to", str(recovery))
 
     @staticmethod
     def _read(conn, loop, queue) -> None:
@@ -171,9 +176,11 @@ class EngineClient:
             if isinstance(event, ev.EngineCrashed):
                 return
 
-    def close(self, timeout: float = 2.0) -> None:
-        """Stop the engine within ``timeout`` seconds; kill it if it does not stop."""
-        self._send("quit")
+    def close(self, timeout: float = 2.0, recover: bool = False) -> None:
+        """Stop the engine within ``timeout`` seconds; kill it if it does not stop.
+        ``recover``: the app ends without the person quitting (a bug): the engine keeps
+        its run in a recovery checkpoint first."""
+        self._send("quit", recover)
         worker = self._worker
         if worker is not None and worker.ident is not None:  # started (a thread or a process)
             worker.join(timeout)

@@ -13,6 +13,7 @@ from enum import Enum
 
 from torchplay.engine.process import events as ev
 from torchplay.engine.process.events import RunState
+from torchplay.engine.process.lastsave import LastSave
 from torchplay.engine.process.travel import LineageCommands
 from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.views import DEFAULT_GRID
@@ -53,6 +54,7 @@ MID_RUN: dict[str, MidRun] = {
     "sweep": MidRun.REPLACE,
     "open_member": MidRun.REPLACE,  # stops a sweep, then opens one of its members
     "build": MidRun.REPLACE,
+    "recover_to": MidRun.APPLY,
     "quit": MidRun.REPLACE,
 }
 """Every command the engine obeys, by what it does to a run in progress."""
@@ -71,7 +73,7 @@ def _warm() -> None:
     gc.freeze()  # long-lived torch objects out of the collector's way
 
 
-class Engine(LineageCommands):
+class Engine(LineageCommands, LastSave):
     """Command handlers over one trainer; :func:`serve` feeds it commands.
 
     Training runs in :meth:`torchplay.engine.train.trainer.Trainer.run`, the loop the command line uses;
@@ -273,6 +275,7 @@ class Engine(LineageCommands):
         from torchplay.engine.files import checkpoint
 
         checkpoint.save(self.trainer, path)
+        self.clean_step = self.trainer.step_count
         self.conn.send(ev.Saved(path))
 
     def load(self, path: str) -> None:
@@ -280,6 +283,7 @@ class Engine(LineageCommands):
         from torchplay.engine.train.threads import configure_threads
 
         self.trainer = checkpoint.restore(path)
+        self.clean_step = self.trainer.step_count
         configure_threads(self.trainer)
         self.back_to_live()
         self._loaded(source=path)
@@ -319,9 +323,14 @@ def serve(conn) -> None:
         while True:
             cmd = engine.deferred.pop(0) if engine.deferred else conn.recv()
             if cmd[0] == "quit":
+                if cmd[1:] and cmd[1]:  # the app ends without the person quitting
+                    engine.last_save()
                 return
             engine.dispatch(cmd)
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+    except (EOFError, OSError):  # the pipe closed: the app died (kill -9, a lost terminal)
+        engine.last_save()
+        return
+    except KeyboardInterrupt:
         return
     except Exception:
         try:
@@ -335,4 +344,7 @@ def main(conn) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the app handles Ctrl-C
+    # A closed terminal or SSH session hangs up the app and this process alike: outlive
+    # the app long enough to notice its pipe close and keep the run (last_save).
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     serve(conn)

@@ -74,11 +74,11 @@ class FakeEngine(EngineClient):
 
     # -- the client with its pipe cut -----------------------------------------------------
 
-    def launch(self) -> None:
+    def launch(self, recovery: str | None = None) -> None:
         self._queue = asyncio.Queue()
         self.emit(ev.EngineStarted())
 
-    def close(self, timeout: float = 2.0) -> None:
+    def close(self, timeout: float = 2.0, recover: bool = False) -> None:
         self.sent.append(("quit",))
 
     def _send(self, *cmd) -> None:

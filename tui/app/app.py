@@ -23,6 +23,7 @@ from torchplay.tui.app.actions.filekeys import FileKeys
 from torchplay.tui.app.actions.helpkeys import HelpKeys
 from torchplay.tui.app.actions.labkeys import LabKeys, Lineage
 from torchplay.tui.app.actions.quitting import QuitKeys
+from torchplay.tui.app.actions.recovery import RecoveryOffer
 from torchplay.tui.app.actions.runkeys import RunKeys
 from torchplay.tui.app.keys import BINDINGS, BUTTONS, palette_commands
 from torchplay.tui.app.layout import STEP
@@ -40,7 +41,7 @@ from torchplay.tui.draw.glyphs import ascii_terminal
 
 
 class PlaygroundApp(
-    Receivers, RunKeys, FileKeys, HelpKeys, LrFindKey, LabKeys, QuitKeys, App[None]
+    Receivers, RunKeys, FileKeys, HelpKeys, LrFindKey, LabKeys, QuitKeys, RecoveryOffer, App[None]
 ):
     """torchplay: train small networks and watch them learn."""
 
@@ -141,6 +142,7 @@ class PlaygroundApp(
     def on_mount(self) -> None:
         self.load_settings()
         self.start_engine()
+        self.offer_recovery()
 
     def on_ready(self) -> None:
         # After the first frame: move everything alive now (Textual, widgets, styles) out
@@ -150,7 +152,7 @@ class PlaygroundApp(
 
     def start_engine(self) -> None:
         self.state = "starting"
-        self.client.launch()
+        self.client.launch(recovery=self.recovery_folder())
         self.consume_events()
 
     @work(exclusive=True, group="engine")
@@ -223,4 +225,4 @@ class PlaygroundApp(
         self.push_screen("sweep")
 
     def on_unmount(self) -> None:
-        self.client.close()
+        self.client.close(recover=not self.quitting)  # a bug ended the app: keep the run

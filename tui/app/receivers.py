@@ -62,7 +62,7 @@ class Receivers:
         self.state = event.state
         self.saved_at = event.step if event.source else None
         self.sync_lr = bool(event.source)
-        if event.source:
+        if event.source and not self.recovered(event):  # actions/recovery.py
             self.notify(f"loaded {event.source} at step {event.step}")
         if self.queued:
             self.call_later(getattr(self, f"action_{self.queued}"))
