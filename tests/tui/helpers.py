@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from textual.widgets import Input
+from textual.worker import WorkerState
+
 
 async def wait_for(pilot, predicate, seconds: float = 30.0) -> None:
     """Let the app run until ``predicate()`` holds (the engine answers asynchronously)."""
@@ -10,6 +13,30 @@ async def wait_for(pilot, predicate, seconds: float = 30.0) -> None:
             return
         await pilot.pause(0.05)
     raise AssertionError("timed out waiting")
+
+
+def settled(app) -> bool:
+    """Nothing left to draw by itself: no chart is stale, building a frame or due for
+    another, and every worker but the engine's listener (group ``engine``) has finished."""
+    for worker in app.workers:
+        if worker.group != "engine" and worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
+            return False
+    for screen in app.screen_stack:
+        for widget in screen.walk_children(with_self=True):
+            if any(getattr(widget, flag, False) for flag in ("stale", "building", "again")):
+                return False
+    return True
+
+
+async def settle(pilot, app) -> None:
+    """Wait for a screen that will not change by itself, for a snapshot: the fields'
+    cursors stop blinking (shown steadily, as in the first half second after focus; a
+    loaded machine would otherwise catch the off phase), the app is :func:`settled`, and
+    Textual has no message, refresh or animation pending."""
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+    await wait_for(pilot, lambda: settled(app))
+    await pilot.wait_for_scheduled_animations()
 
 
 def status(app) -> str:

@@ -7,22 +7,8 @@ from __future__ import annotations
 
 import pytest
 from torchplay.tui.app.app import PlaygroundApp
-from torchplay.tui.app.widgets.chartpane import ChartPane
-from torchplay.tui.app.widgets.charts import Chart
 
-from tests.tui.helpers import saved_runs, wait_for
-
-
-async def settled(pilot, app) -> None:
-    """Wait until both charts have drawn the latest event, then for the next frame."""
-    await wait_for(
-        pilot,
-        lambda: (
-            not app.query_one(ChartPane).stale
-            and not any(chart.building for chart in app.screen.query(Chart))
-        ),
-    )
-    await pilot.pause(0.2)
+from tests.tui.helpers import saved_runs, settle, wait_for
 
 
 def app_for(source: str = "regression", **kwargs) -> PlaygroundApp:
@@ -34,7 +20,7 @@ def trained(app):
         await wait_for(pilot, lambda: app.run_info is not None)
         await pilot.press("space")
         await wait_for(pilot, lambda: app.state in ("finished", "diverged"))
-        await settled(pilot, app)
+        await settle(pilot, app)
 
     return run_before
 
@@ -57,7 +43,7 @@ def test_layout_80x24(snap_compare) -> None:
 
     async def run_before(pilot) -> None:
         await wait_for(pilot, lambda: app.last is not None)
-        await settled(pilot, app)
+        await settle(pilot, app)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
@@ -67,9 +53,10 @@ def test_model_view(snap_compare) -> None:
 
     async def run_before(pilot) -> None:
         await wait_for(pilot, lambda: app.last is not None)
-        await settled(pilot, app)  # the charts behind the view
+        await settle(pilot, app)  # the charts behind the view
         await pilot.press("m")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ModelScreen")
+        await settle(pilot, app)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
 
@@ -83,7 +70,7 @@ def test_compare_screen(snap_compare, tmp_path, size) -> None:
     async def run_before(pilot) -> None:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CompareScreen")
         await wait_for(pilot, lambda: app.screen.runs)
-        await settled(pilot, app)
+        await settle(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
@@ -101,7 +88,7 @@ def test_no_color_80x24(snap_compare, monkeypatch, tmp_path) -> None:
         await pilot.press("space")
         await wait_for(pilot, lambda: app.state in ("finished", "diverged"))
         await pilot.press("t")
-        await settled(pilot, app)
+        await settle(pilot, app)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
@@ -112,9 +99,10 @@ def test_model_view_80x24(snap_compare) -> None:
 
     async def run_before(pilot) -> None:
         await wait_for(pilot, lambda: app.last is not None)
-        await settled(pilot, app)
+        await settle(pilot, app)
         await pilot.press("m")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ModelScreen")
+        await settle(pilot, app)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
@@ -142,10 +130,10 @@ def test_load_picker(snap_compare, tmp_path, monkeypatch, size) -> None:
 
     async def run_before(pilot) -> None:
         await wait_for(pilot, lambda: app.last is not None)
-        await settled(pilot, app)
+        await settle(pilot, app)
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: app.screen.query("#picker"))
-        await pilot.pause(0.2)
+        await settle(pilot, app)
 
     try:
         assert snap_compare(app, terminal_size=size, run_before=run_before)

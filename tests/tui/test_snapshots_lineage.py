@@ -10,8 +10,7 @@ import pytest
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.widgets.neurons import NeuronScreen
 
-from tests.tui.helpers import wait_for
-from tests.tui.test_snapshots import settled
+from tests.tui.helpers import settle, wait_for
 
 RUN = 'scenario = "classification"\n[data]\ndataset = "circles"\n[model]\nhidden = [8, 4]\n'
 RUN += 'activation = "tanh"\n[training]\nsteps = 300\nlr = 0.1\n'
@@ -32,7 +31,7 @@ async def _finished(pilot, app) -> None:
     await wait_for(pilot, lambda: app.run_info is not None, seconds=120)
     await pilot.press("space")
     await wait_for(pilot, lambda: app.state == "finished", seconds=120)
-    await settled(pilot, app)
+    await settle(pilot, app)
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
@@ -44,7 +43,7 @@ def test_neuron_view(snap_compare, tmp_path, size) -> None:
         await pilot.press("v")
         await wait_for(pilot, lambda: isinstance(app.screen, NeuronScreen) and app.screen.view)
         await wait_for(pilot, lambda: app.screen.view.step == 300)
-        await pilot.pause(0.2)
+        await settle(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
@@ -61,8 +60,6 @@ def test_ab_view(snap_compare, tmp_path) -> None:
         await pilot.press("space")
         await wait_for(pilot, lambda: app.state == "finished" and app.last.lr == 0.03)
         await wait_for(pilot, lambda: app.last.baseline is not None)
-        await settled(pilot, app)
-        await wait_for(pilot, lambda: not app.query_one("#base").building)
-        await pilot.pause(0.2)
+        await settle(pilot, app)  # the baseline's chart (#base) too
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)

@@ -18,7 +18,8 @@ from torchplay.tui.app.screens.sweepscreen import (
 )
 from torchplay.tui.app.widgets.panel import ControlPanel
 
-from tests.tui.helpers import wait_for
+from tests.tui.fake_engine import FakeEngine
+from tests.tui.helpers import settle, wait_for
 
 GRID = ("training.lr=0.05,0.2", "data.seed=1,2")
 
@@ -45,6 +46,18 @@ def cells(screen: SweepScreen) -> list[str]:
     """The heatmap's cell texts, in member order."""
     table = screen.query_one("#heatmap")
     return [str(table.get_cell_at(c)) for c in screen.cells]
+
+
+async def reports(pilot, screen: SweepScreen, count: int) -> None:
+    """Wait for ``count`` more progress reports from the engine (each a new ``last``)."""
+    seen = [screen.last]
+
+    def more() -> bool:
+        if screen.last is not seen[-1]:
+            seen.append(screen.last)
+        return len(seen) > count
+
+    await wait_for(pilot, more)
 
 
 async def finished(pilot, screen: SweepScreen) -> None:
@@ -130,8 +143,8 @@ def test_snapshot_of_a_finished_sweep_with_a_diverged_member(snap_compare) -> No
         curves = screen.query_one("#sweep-curves")
         await wait_for(pilot, lambda: len(curves.curves) == 4 and not curves.building)
         assert cells(screen)[4:] == ["✗ div", "✗ div"]  # lr 1000, both seeds
-        screen.query_one("#heatmap").focus()  # not a field, whose cursor blinks
-        await pilot.pause(0.2)
+        screen.query_one("#heatmap").focus()
+        await settle(pilot, app)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
 
@@ -282,8 +295,8 @@ async def test_start_leaves_the_focus_in_the_field_and_enter_opens_nothing() -> 
         await wait_for(pilot, lambda: screen.last is not None and min(screen.last.steps) > 0)
         assert app.focused is screen.query_one("#sweep-steps")
         await pilot.press("enter")  # meant for the field: no member opens
-        await pilot.pause(0.3)
-        assert app.screen is screen and screen.running
+        await reports(pilot, screen, 2)  # the sweep went on: two reports since the key
+        assert app.screen is screen and screen.running and screen.last.state == "running"
         await pilot.press("escape")
 
 
@@ -296,8 +309,7 @@ async def test_row_labels_stay_while_the_heatmap_scrolls_sideways() -> None:
         table = screen.query_one("#heatmap")
         table.focus()
         await pilot.press(*["right"] * 6)  # the last column: it scrolls sideways
-        await pilot.pause()
-        assert table.scroll_offset.x > 0
+        await wait_for(pilot, lambda: table.scroll_offset.x > 0)
         lines = ["".join(s.text for s in table.render_line(y)) for y in range(5)]
         assert [line[:3] for line in lines] == ["   ", " 1 ", " 2 ", " 3 ", " 4 "]
         assert lines[0].rstrip().endswith("1000.0")  # the last column's header shows
@@ -322,7 +334,8 @@ async def test_every_bad_field_is_named_at_once_in_the_screens_words() -> None:
 
 
 async def test_f1_on_the_sweep_screen_lists_its_keys() -> None:
-    app = PlaygroundApp(in_process=True)
+    engine = FakeEngine()  # UI only: the fake engine records what the keys would send
+    app = PlaygroundApp(client=engine)
     async with app.run_test(size=(100, 50)) as pilot:
         screen = await open_sweep_screen(pilot, app)
         for key in ("f1", "question_mark"):  # ? outside the fields (in one it is typed)
@@ -333,9 +346,9 @@ async def test_f1_on_the_sweep_screen_lists_its_keys() -> None:
             assert "[b]Sweep screen (s)[/b]" in text
             for b in SWEEP_KEYS:
                 assert b.tooltip in text
-            state = app.state
-            await pilot.press("space", "n")  # the playground's keys rest under help too
-            await pilot.pause(0.3)
-            assert app.state == state and isinstance(app.screen, HelpScreen)
-            await pilot.press("escape")
+            state, sent = app.state, len(engine.sent)
+            # The playground's keys rest under help too: Escape, pressed after them, closes
+            # help, so space and n were handled (by help) before it; none sent a command.
+            await pilot.press("space", "n", "escape")
             await wait_for(pilot, lambda: app.screen is screen)
+            assert app.state == state and engine.sent[sent:] == []

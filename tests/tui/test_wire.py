@@ -43,10 +43,12 @@ async def test_a_backed_up_terminal_skips_chart_ticks(monkeypatch) -> None:
         await wait_for(pilot, lambda: app.last is not None)
         pane = app.query_one(chartpane.ChartPane)
         await wait_for(pilot, lambda: not pane.stale)
-        monkeypatch.setattr(chartpane, "output_backlog", lambda app: 10)
+        ticks: list[int] = []  # each chart tick asks for the backlog once: a tick counter
+        monkeypatch.setattr(chartpane, "output_backlog", lambda app: ticks.append(1) or 10)
         await pilot.press("n")
         await wait_for(pilot, lambda: app.last.step == 1)
-        await pilot.pause(0.3)  # 15 ticks
+        ticks.clear()
+        await wait_for(pilot, lambda: len(ticks) >= 15)  # 15 ticks since the step showed
         assert pane.stale == {LossChart, DataChart}  # nothing drawn while behind
         monkeypatch.setattr(chartpane, "output_backlog", lambda app: 0)
         await wait_for(pilot, lambda: not pane.stale)
