@@ -10,26 +10,35 @@ from __future__ import annotations
 
 import math
 
+LIMIT = 1e300
+"""The largest size a drawn value may have: beyond it (or not finite) a point is left out,
+as plotext's scaling of it would overflow."""
+
+
+def drawable(v: float) -> bool:
+    """Whether ``v`` can be drawn: finite and within :data:`LIMIT`."""
+    return -LIMIT <= v <= LIMIT
+
 
 def downsample(xs: list[float], ys: list[float], n: int) -> tuple[list[float], list[float]]:
     """About ``n`` finite points, evenly strided (scatters: a cloud, no extremes to keep).
 
-    Strides first with C-level slicing, then drops non-finite values, so a million points
+    Strides first with C-level slicing, then drops values it cannot draw, so a million points
     cost a few milliseconds.
     """
     if len(xs) > n:
         stride = -(-len(xs) // n)
         xs, ys = xs[::stride] + xs[-1:], ys[::stride] + ys[-1:]
-    pts = [(x, y) for x, y in zip(xs, ys, strict=False) if math.isfinite(x) and math.isfinite(y)]
+    pts = [(x, y) for x, y in zip(xs, ys, strict=False) if drawable(x) and drawable(y)]
     return [p[0] for p in pts], [p[1] for p in pts]
 
 
 def decimate(xs: list[float], ys: list[float], n: int) -> tuple[list[float], list[float]]:
-    """At most about ``n`` finite points of a line, in order: the points split into
+    """At most about ``n`` drawable points of a line, in order: the points split into
     ``n // 2`` buckets of neighbours, and each bucket gives its lowest and its highest
     point (one when they are the same). The first and the last point always stay.
     """
-    pts = [(x, y) for x, y in zip(xs, ys, strict=False) if math.isfinite(x) and math.isfinite(y)]
+    pts = [(x, y) for x, y in zip(xs, ys, strict=False) if drawable(x) and drawable(y)]
     buckets = max(1, n // 2)
     if len(pts) <= max(2, n):
         return [p[0] for p in pts], [p[1] for p in pts]

@@ -18,9 +18,9 @@ import re
 
 from torchplay.engine.run.history import Point
 from torchplay.engine.run.views import DecisionGrid, Fit, FitLine, Samples
-from torchplay.tui.draw.decimate import decimate, downsample
+from torchplay.tui.draw.decimate import decimate, downsample, drawable
 from torchplay.tui.draw.glyphs import UNICODE, Glyphs, ascii_terminal, to_ascii
-from torchplay.tui.draw.ticks import compact_ticks
+from torchplay.tui.draw.ticks import compact_ticks, log_decades
 
 CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
 """Colours per class (scatter and decision regions)."""
@@ -167,19 +167,27 @@ def _loss_lines(
 
 def draw_lr_find(plt, lrs: list[float], losses: list[float], suggested: float | None) -> None:
     """The range test: smoothed loss against the lr on a log axis, the suggestion marked."""
-    xs = [math.log10(v) for v in lrs]
-    plt.plot(xs, losses, label="smoothed loss", marker="braille")
-    if suggested is not None:
-        at = math.log10(suggested)
+    pairs = [
+        (math.log10(lr), loss)
+        for lr, loss in zip(lrs, losses, strict=False)
+        if lr > 0 and math.isfinite(lr) and math.isfinite(loss)
+    ]
+    xs, ys = [p[0] for p in pairs], [p[1] for p in pairs]
+    plt.plot(xs, ys, label="smoothed loss", marker="braille")
+    if suggested is not None and suggested > 0:
+        at, loss = math.log10(suggested), losses[lrs.index(suggested)]
         plt.vline(at, "red")
-        plt.scatter([at], [losses[lrs.index(suggested)]], marker="@", color="red")
+        if math.isfinite(loss):
+            plt.scatter([at], [loss], marker="@", color="red")
         plt.title(f"lr range test: suggested lr {suggested:.3g}")
     else:
         plt.title("lr range test: no suggestion (too few points)")
-    compact_ticks(plt, [], losses)
-    if xs:
-        decades = list(range(math.ceil(min(xs)), math.floor(max(xs)) + 1))
-        plt.xticks(decades, [f"1e{k}" for k in decades])
+    x_span, _ = compact_ticks(plt, xs, ys)
+    if x_span:  # the labels say the lr: whole decades, else the ends and the middle
+        decades = log_decades(*x_span, 8)
+        at = decades if len(decades) >= 2 else [x_span[0], sum(x_span) / 2, x_span[1]]
+        labels = [f"1e{k}" for k in at] if len(decades) >= 2 else [f"{10**v:.2g}" for v in at]
+        plt.xticks(at, labels)
     plt.xlabel("lr (log scale)")
     plt.ylabel("loss")
 
@@ -257,15 +265,10 @@ def draw_data(
                 if sel:
                     xs, ys = [p[0] for p in sel], [p[1] for p in sel]
                     draw("scatter", xs, ys, marker=str(c % 10), color=TEST_COLOR)
-    compact_ticks(plt, all_x, all_y, height=height)
-    limits = None
-    if all_x:  # explicit, so a click maps back to data (plotext's default is the same)
-        limits = (min(all_x), max(all_x), min(all_y), max(all_y))
-        if limits[0] < limits[1] and limits[2] < limits[3]:
-            plt.xlim(*limits[:2])
-            plt.ylim(*limits[2:])
-        else:
-            limits = None
+    x_span, y_span = compact_ticks(plt, all_x, all_y, height=height)
+    limits = None  # for a click to map back to data: only where the data span an area
+    if x_span and y_span and min(all_x) < max(all_x) and min(all_y) < max(all_y):
+        limits = (*x_span, *y_span)
     plt.title(title)
     if samples is not None:
         two_inputs = samples.task != "regression"
@@ -281,6 +284,8 @@ def _regions(plt, grid: DecisionGrid, discrete: bool, glyphs: Glyphs) -> None:
     cols = len(xs)
     bands: dict[tuple[int, str], tuple[list, list]] = {}
     for i, (cls, conf) in enumerate(zip(grid.labels, grid.confidence, strict=False)):
+        if i // cols >= len(ys) or not (drawable(xs[i % cols]) and drawable(ys[i // cols])):
+            continue
         glyph = glyphs.region(cls, conf, discrete)
         bx, by = bands.setdefault((cls, glyph), ([], []))
         bx.append(xs[i % cols])

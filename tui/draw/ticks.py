@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import math
 
+from torchplay.tui.draw.decimate import LIMIT, drawable
+
 FRAME_ROWS = 5
 """Rows of a chart that are not plot area: title, two borders, tick labels, axis name."""
+MIN_SPAN = 1e-200
+"""The narrowest axis (plotext divides by the span: a subnormal one overflows)."""
 ZERO = 1e-3
 """On an axis across 0, a tick closer to 0 than this fraction of the tick spacing is
 labelled ``0`` (an even split of -1.3013 .. 1.3 puts one at -0.000325, which means 0)."""
@@ -18,42 +22,65 @@ labelled ``0`` (an even split of -1.3013 .. 1.3 puts one at -0.000325, which mea
 
 def compact_ticks(
     plt, xs: list[float], ys: list[float], n: int = 5, log_y: bool = False, height: int = 0
-) -> None:
-    """Tick labels of at most ~9 characters.
+) -> tuple[tuple[float, float] | None, tuple[float, float] | None]:
+    """Tick labels of at most ~9 characters, and the axes' limits set to match.
 
     With ``log_y`` the y values are log10 of the loss; the labels say the loss itself
     (``1e-2``), at whole decades when the range holds two or more, else at evenly spread
     values inside the range (one decade, or less). A chart ``height`` rows tall gets no more
-    y ticks than its plot area has rows. Non-finite values are ignored.
+    y ticks than its plot area has rows. Non-finite values are ignored. Returns the x and
+    the y limits set (:func:`axis_limits`; None for an axis with no values).
     """
     rows = height - FRAME_ROWS if height else n
     y_count = max(2, min(n, rows))
-    for values, ticks, log, count in ((xs, plt.xticks, False, n), (ys, plt.yticks, log_y, y_count)):
-        values = [v for v in values if math.isfinite(v)]
-        if not values:
+    limits = []
+    for values, axis, log, count in ((xs, "x", False, n), (ys, "y", log_y, y_count)):
+        span = axis_limits(values)
+        limits.append(span)
+        if span is None:
             continue
-        lo, hi = min(values), max(values)
-        if hi == lo:
-            hi = lo + 1.0
+        lo, hi = span
+        getattr(plt, f"{axis}lim")(lo, hi)
+        ticks = getattr(plt, f"{axis}ticks")
         at = [lo + (hi - lo) * i / (count - 1) for i in range(count)]
         if log:
             decades = log_decades(lo, hi, count)
             if len(decades) >= 2:
                 ticks(decades, [f"1e{k}" for k in decades])
             else:
-                ticks(at, [f"{10**v:.2g}" for v in at])
+                ticks(at, [f"{10 ** min(v, 300):.2g}" for v in at])
             continue
         step = (hi - lo) / (count - 1) if lo < 0 < hi else 0.0  # 0 is inside: snap to it
         ticks(at, [tick_label(v, step) for v in at])
+    return limits[0], limits[1]
+
+
+def axis_limits(values: list[float]) -> tuple[float, float] | None:
+    """(low, high) of the drawable ``values`` (:func:`~torchplay.tui.draw.decimate.drawable`), widened so plotext can scale the axis: one
+    value (or all equal) spans 1 above it, a span below 1e-9 of the values' size (or below
+    :data:`MIN_SPAN`) is widened to it, and the limits stay within +-:data:`~torchplay.tui.draw.decimate.LIMIT`.
+    None when none is drawable."""
+    finite = [v for v in values if drawable(v)]
+    if not finite:
+        return None
+    lo = max(min(finite), -LIMIT)
+    hi = min(max(finite), LIMIT)
+    least = max(max(abs(lo), abs(hi)) * 1e-9, MIN_SPAN)
+    if hi == lo:
+        hi = lo + max(1.0, least)
+    elif hi - lo < least:
+        mid = lo / 2 + hi / 2
+        lo, hi = mid - least / 2, mid + least / 2
+    return lo, hi
 
 
 def log_decades(lo: float, hi: float, count: int) -> list[int]:
     """Whole decades (exponents) inside ``lo``..``hi`` (log10 units), thinned to at most
     about ``count``: empty when the range lies inside one decade (``-0.358..-0.179``)."""
-    decades = list(range(math.ceil(lo), math.floor(hi) + 1))
-    if not decades:
+    first, last = math.ceil(lo), math.floor(hi)
+    if last < first:
         return []
-    return decades[:: -(-len(decades) // max(1, count))]
+    return list(range(first, last + 1, -(-(last - first + 1) // max(1, count))))
 
 
 def tick_label(value: float, step: float = 0.0) -> str:
