@@ -31,6 +31,8 @@ class Settings:
     """Where save suggests files and the load/compare picker looks."""
     scenario: str = "regression"
     """The scenario ``torchplay`` opens when no SOURCE is given: the last one used."""
+    passed: tuple[str, ...] = ()
+    """The lessons passed (``torchplay learn`` marks them), by name."""
 
 
 def path() -> Path:
@@ -47,6 +49,9 @@ def load() -> tuple[Settings, str | None]:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return Settings(), f"settings ignored: {path()} is damaged ({exc}); defaults used"
     good = {f.name: raw[f.name] for f in fields(Settings) if isinstance(raw.get(f.name), str)}
+    passed = raw.get("passed", [])
+    if isinstance(passed, list) and all(isinstance(name, str) for name in passed):
+        good["passed"] = tuple(passed)
     if good.get("scenario") not in (None, *SCENARIOS):
         del good["scenario"]
     bad = sorted(set(raw) - set(good))
@@ -65,7 +70,7 @@ def save(settings: Settings) -> str | None:
     return None
 
 
-def updated(settings: Settings, **changes: str) -> Settings:
+def updated(settings: Settings, **changes: object) -> Settings:
     """``settings`` with ``changes``; a scenario that is not a built-in one is not kept."""
     if changes.get("scenario") not in (None, *SCENARIOS):
         changes.pop("scenario")
