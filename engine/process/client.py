@@ -167,6 +167,15 @@ class EngineClient:
     def unpin(self) -> None:
         self._send("unpin")
 
+    def share(self) -> None:
+        """The run's share string at its current step; ``ShareMade`` answers."""
+        self._send("share")
+
+    def open_shared(self, text: str) -> None:
+        """Train a share string's run again as the run; ``RunLoaded`` then
+        ``SharedOpened`` answer (``CommandFailed`` for a string that does not decode)."""
+        self._send("open_shared", text)
+
     async def events(self) -> AsyncIterator[object]:
         """Events as they arrive, until the engine crashes or is closed."""
         assert self._queue is not None, "launch() first"

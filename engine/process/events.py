@@ -200,6 +200,26 @@ class LrFound:
 
 
 @dataclass(frozen=True)
+class ShareMade:
+    """The run's share string (:mod:`torchplay.engine.run.share`), or why there is none."""
+
+    text: str
+    """``torchplay:v1:...``; empty when it could not be made (see ``problem``)."""
+    problem: str = ""
+    lr_changed: bool = False
+    """The lr was changed during the run (not by a fork): the string will not verify."""
+
+
+@dataclass(frozen=True)
+class SharedOpened:
+    """A share string's run was trained again and compared with its weights' hash."""
+
+    verified: bool
+    differences: list[str] = field(default_factory=list)
+    """What differs, one line each (empty when verified)."""
+
+
+@dataclass(frozen=True)
 class EngineCrashed:
     """The engine process died or raised; restart it to go on."""
 

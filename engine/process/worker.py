@@ -14,6 +14,7 @@ from enum import Enum
 from torchplay.engine.process import events as ev
 from torchplay.engine.process.events import RunState
 from torchplay.engine.process.lastsave import LastSave
+from torchplay.engine.process.sharecmds import ShareCommands
 from torchplay.engine.process.travel import LineageCommands
 from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.views import DEFAULT_GRID
@@ -42,6 +43,7 @@ MID_RUN: dict[str, MidRun] = {
     "compare": MidRun.APPLY,  # reads other checkpoints: this run is not touched
     "lr_find": MidRun.APPLY,  # a short test run of its own: this run is not touched
     "unpin": MidRun.APPLY,
+    "share": MidRun.APPLY,  # hashes the weights between two steps
     "neurons": MidRun.APPLY,
     "pause": MidRun.STOP,
     "step": MidRun.INTERRUPT,
@@ -55,6 +57,7 @@ MID_RUN: dict[str, MidRun] = {
     "open_member": MidRun.REPLACE,  # stops a sweep, then opens one of its members
     "build": MidRun.REPLACE,
     "recover_to": MidRun.APPLY,
+    "open_shared": MidRun.REPLACE,
     "quit": MidRun.REPLACE,
 }
 """Every command the engine obeys, by what it does to a run in progress."""
@@ -73,7 +76,7 @@ def _warm() -> None:
     gc.freeze()  # long-lived torch objects out of the collector's way
 
 
-class Engine(LineageCommands, LastSave):
+class Engine(LineageCommands, LastSave, ShareCommands):
     """Command handlers over one trainer; :func:`serve` feeds it commands.
 
     Training runs in :meth:`torchplay.engine.train.trainer.Trainer.run`, the loop the command line uses;

@@ -159,8 +159,12 @@ def parse(text: object) -> Goal:
             terms.append(Term(name, negated=negated))
         else:
             if name in FLAGS:
-                raise GoalError(f"goal {text!r}: {name} is true or false; write {name} or not {name}")
-            terms.append(Term(name, op, _number(text, tokens[i + 1] if i + 1 < len(tokens) else None)))
+                raise GoalError(
+                    f"goal {text!r}: {name} is true or false; write {name} or not {name}"
+                )
+            terms.append(
+                Term(name, op, _number(text, tokens[i + 1] if i + 1 < len(tokens) else None))
+            )
             i += 2
         if i == len(tokens):
             return Goal(tuple(terms))

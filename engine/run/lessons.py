@@ -119,9 +119,9 @@ def parse(text: str, name: str, where: str) -> Lesson:
         raise InputError(f"{where}: unknown key {unknown[0]!r}; keys are {', '.join(KEYS)}")
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
-        raise InputError(f"{where}: give a title = \"...\"")
+        raise InputError(f'{where}: give a title = "..."')
     if not isinstance(raw.get("spec"), dict):
-        raise InputError(f"{where}: give a [spec] table (scenario = \"regression\", ...)")
+        raise InputError(f'{where}: give a [spec] table (scenario = "regression", ...)')
     try:
         spec = from_dict(raw["spec"])
         goal = goals.parse(raw.get("goal"))

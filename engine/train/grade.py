@@ -60,9 +60,7 @@ def results(trainer: Trainer) -> dict:
 def judge(lesson: Lesson, trainer: Trainer) -> Grade:
     """The verdict on ``trainer`` as it is (a checkpoint read back, a run that ended)."""
     measured = results(trainer)
-    return Grade(
-        lesson.goal.judge(measured), tuple(check_locks(lesson, trainer.spec)), measured
-    )
+    return Grade(lesson.goal.judge(measured), tuple(check_locks(lesson, trainer.spec)), measured)
 
 
 def train(spec: Spec) -> Trainer:

@@ -82,6 +82,7 @@ def fork(parent: Trainer, step: int, spec: Spec | None = None) -> Trainer:
     h = parent.history
     child.history = History(h.capacity, h.stride, [p for p in h.points if p[0] <= step])
     child.forked_from = (parent.run_id, step)
+    child.lineage = (*parent.lineage, (step, parent.spec))
     child.state = PAUSED
     return child
 

@@ -64,6 +64,8 @@ class Trainer:
         """Names this run in checkpoints (a resumed run keeps it)."""
         self.forked_from: tuple[str, int] | None = None
         """(run id, step) of the run this one was forked from, if any."""
+        self.lineage: tuple[tuple[int, Spec], ...] = ()
+        """Each fork on the way here: its step and the spec trained up to it (share strings)."""
         self.best: Best | None = None
         """The best weights so far, tracked once :meth:`track_best` is called."""
         self.schedule = Schedule(spec.training)

@@ -17,11 +17,14 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 from torchplay.engine.process import events as ev
 from torchplay.engine.process.client import EngineClient
+from torchplay.engine.run import share
+from torchplay.engine.run.lessons import Lesson
 from torchplay.engine.run.scenarios import get_scenario
 from torchplay.engine.run.source import resolve
 from torchplay.tui.app.actions.filekeys import FileKeys
 from torchplay.tui.app.actions.helpkeys import HelpKeys
 from torchplay.tui.app.actions.labkeys import LabKeys, Lineage
+from torchplay.tui.app.actions.lessonkeys import LessonKeys
 from torchplay.tui.app.actions.quitting import QuitKeys
 from torchplay.tui.app.actions.recovery import RecoveryOffer
 from torchplay.tui.app.actions.runkeys import RunKeys
@@ -34,6 +37,7 @@ from torchplay.tui.app.screens.sweepscreen import SweepScreen
 from torchplay.tui.app.status import status_line
 from torchplay.tui.app.widgets.chartpane import ChartPane
 from torchplay.tui.app.widgets.charts import DataChart
+from torchplay.tui.app.widgets.lessonpane import LessonPane
 from torchplay.tui.app.widgets.panel import ControlPanel
 from torchplay.tui.app.widgets.terminal import ASCII_FILTER
 from torchplay.tui.cli.flags import FPS
@@ -41,7 +45,16 @@ from torchplay.tui.draw.glyphs import ascii_terminal
 
 
 class PlaygroundApp(
-    Receivers, RunKeys, FileKeys, HelpKeys, LrFindKey, LabKeys, QuitKeys, RecoveryOffer, App[None]
+    Receivers,
+    RunKeys,
+    FileKeys,
+    HelpKeys,
+    LrFindKey,
+    LessonKeys,
+    LabKeys,
+    QuitKeys,
+    RecoveryOffer,
+    App[None],
 ):
     """torchplay: train small networks and watch them learn."""
 
@@ -58,13 +71,23 @@ class PlaygroundApp(
         client: EngineClient | None = None,
         ascii_only: bool = False,
         fps: float = FPS,
+        lesson: Lesson | None = None,
     ) -> None:
         super().__init__()
         self.fps = fps
         self.ascii = ascii_only or ascii_terminal()
         """Plain characters only (``--ascii``, ``LANG=C``, ``TERM=linux``): see get_line_filters."""
-        first = resolve(source, checkpoints=True) if not compare else None
+        self.lesson = lesson
+        """The lesson open (``torchplay learn NAME``): its pane, locked and hidden fields."""
+        self.pending_share = source if share.looks_like(source) else None
+        """A share string to train again once the engine is up (``torchplay tui STRING``)."""
+        if self.pending_share or compare:
+            first = None
+        else:
+            first = resolve(source, checkpoints=True)
         self.spec = first.spec if first else get_scenario("regression")
+        if lesson is not None:
+            self.spec = lesson.spec
         self.pending_load = first.checkpoint if first else None
         self.sweep_table = first.sweep if first else {}
         """The spec file's ``[sweep]`` table: the sweep screen's first axes."""
@@ -95,6 +118,8 @@ class PlaygroundApp(
         with Horizontal(id="main"):
             yield ControlPanel(self.spec, id="panel")
             yield ChartPane(fps=self.fps, id="charts")
+        if self.lesson is not None:
+            yield LessonPane(self.lesson, self.lesson_number(), id="lesson")
         yield Static("starting... (the engine imports torch)", id="status")
         yield Footer(compact=True)
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from torchplay.engine.process import events as ev
 from torchplay.engine.run.source import from_dict
 from torchplay.tui.app.actions.labkeys import LabKeys
+from torchplay.tui.app.actions.lessonkeys import LessonKeys
 from torchplay.tui.app.screens.lrfindscreen import LrFindScreen
 from torchplay.tui.app.screens.screens import CompareScreen
 from torchplay.tui.app.screens.sweepscreen import is_sweep_event
@@ -29,6 +30,7 @@ class Receivers:
         if is_sweep_event(event):
             self.receive_sweep(event)
             return  # the sweep screen draws its own progress
+        self.observe_lesson(event)  # actions/lessonkeys.py: the live goal, forks
         receiver = RECEIVERS.get(type(event))
         if receiver is not None:
             receiver(self, event)
@@ -45,7 +47,10 @@ class Receivers:
         if self.pending_compare:
             self.push_screen(CompareScreen(self.pending_compare))
             self.pending_compare = []
-        if self.pending_load:
+        if self.pending_share:
+            self.client.open_shared(self.pending_share)
+            self.pending_share = None
+        elif self.pending_load:
             self.client.load(self.pending_load)
             self.pending_load = None
         else:
@@ -117,6 +122,8 @@ RECEIVERS: dict[type, Callable[[Receivers, object], None]] = {
     ev.Compared: Receivers.receive_compared,
     ev.LrFound: Receivers.receive_lr_found,
     ev.EngineCrashed: Receivers.receive_engine_crashed,
+    ev.ShareMade: LessonKeys.receive_share_made,
+    ev.SharedOpened: LessonKeys.receive_shared_opened,
     ev.Travelled: LabKeys.receive_travelled,
     ev.BaselinePinned: LabKeys.receive_baseline_pinned,
     ev.NeuronsShown: LabKeys.receive_neurons_shown,

@@ -64,7 +64,8 @@ def save(settings: Settings) -> str | None:
     target = path()
     try:
         os.makedirs(target.parent, exist_ok=True)
-        write_atomic(target, tomli_w.dumps(asdict(settings)).encode(), "settings")
+        kept = {k: v for k, v in asdict(settings).items() if v != ()}  # no passed = [] yet
+        write_atomic(target, tomli_w.dumps(kept).encode(), "settings")
     except (OSError, UserError) as exc:
         return f"settings not saved: {exc}"
     return None

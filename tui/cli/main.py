@@ -15,9 +15,11 @@ import argparse
 import os
 import sys
 
+from torchplay.engine.run import share
 from torchplay.engine.run.errors import EXIT_INPUT, EXIT_OK, EXIT_PIPE, EXIT_SIGINT, InputError
 from torchplay.engine.run.scenarios import SCENARIOS
 from torchplay.tui.cli import interrupts
+from torchplay.tui.cli.flags import FPS
 from torchplay.tui.cli.parser import build_parser
 
 __all__ = ["build_parser", "main"]
@@ -85,7 +87,7 @@ def _bare_source(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
         return argv
     if arg in commands:
         return argv
-    if arg in SCENARIOS or os.path.isfile(arg):
+    if arg in SCENARIOS or os.path.isfile(arg) or share.looks_like(arg):
         return [*argv[:index], "tui", *argv[index:]]
     raise InputError(f"{arg!r} is not a command, scenario or file: see torchplay --help")
 
@@ -108,32 +110,16 @@ def _dispatch(argv: list[str]) -> int:
         if early is not None:
             return early
     try:
-        if args.command in (None, "tui", "compare"):
-            # Textual loads here and only here: headless commands and --help never pay
-            # for it (tests/engine/test_imports.py checks).
-            compared = getattr(args, "checkpoints", [])
-            if not 1 <= args.fps <= 60:
-                raise InputError(f"--fps {args.fps}: give 1 to 60 chart frames a second")
-            if len(compared) > 3:
-                raise InputError(
-                    f"compare shows up to 3 checkpoints side by side: {len(compared)} given; "
-                    "name 3 of them"
-                )
-            from torchplay.tui.app import settings
-            from torchplay.tui.cli.preflight import check_app
+        if args.command in (None, "tui", "compare") or (args.command == "learn" and args.lesson):
+            return _app(args)
+        if args.command in ("learn", "check", "share", "open"):
+            from torchplay.tui.cli import learn, sharing
 
-            source = getattr(args, "source", None) or settings.load()[0].scenario
-            check_app(args.command, source, compared)
-            from torchplay.tui.app.app import PlaygroundApp
-
-            app = PlaygroundApp(
-                source,
-                compare=compared,
-                ascii_only=args.ascii,
-                fps=args.fps,
+            if args.command == "learn":
+                return learn.cmd_learn_list(args)
+            return getattr(learn if args.command == "check" else sharing, f"cmd_{args.command}")(
+                args
             )
-            app.run()
-            return app.return_code or 0
         if args.command == "sweep":
             from torchplay.tui.cli.sweep import cmd_sweep
 
@@ -159,6 +145,43 @@ def _dispatch(argv: list[str]) -> int:
     except KeyboardInterrupt:  # Ctrl-C before a command's own handling starts
         print("torchplay: interrupted", file=sys.stderr)
         return EXIT_SIGINT
+
+
+def _app(args) -> int:
+    """Open the app (``tui``, ``compare``, ``learn NAME``, no command). Textual loads here
+    and only here: headless commands and --help never pay for it
+    (tests/engine/test_imports.py checks)."""
+    from torchplay.tui.app import settings
+    from torchplay.tui.cli.preflight import check_app
+
+    compared = getattr(args, "checkpoints", [])
+    fps = getattr(args, "fps", FPS)
+    if not 1 <= fps <= 60:
+        raise InputError(f"--fps {fps}: give 1 to 60 chart frames a second")
+    if len(compared) > 3:
+        raise InputError(
+            f"compare shows up to 3 checkpoints side by side: {len(compared)} given; name 3 of them"
+        )
+    lesson = None
+    if args.command == "learn":
+        from torchplay.engine.run.lessons import load
+
+        lesson = load(args.lesson)
+        source = "regression"  # the lesson's own spec replaces it
+    else:
+        source = getattr(args, "source", None) or settings.load()[0].scenario
+    check_app(args.command, source, compared)
+    from torchplay.tui.app.app import PlaygroundApp
+
+    app = PlaygroundApp(
+        source,
+        compare=compared,
+        ascii_only=getattr(args, "ascii", False),
+        fps=fps,
+        lesson=lesson,
+    )
+    app.run()
+    return app.return_code or 0
 
 
 if __name__ == "__main__":

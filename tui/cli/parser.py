@@ -15,7 +15,9 @@ from torchplay.engine.run.errors import EXIT_INPUT
 from torchplay.engine.run.scenarios import SCENARIOS
 from torchplay.engine.run.spec import ACTIVATIONS
 from torchplay.tui.cli.flags import FPS, HelpFormatter, add_spec_flags
+from torchplay.tui.cli.learn import add_check_arguments, add_learn_arguments
 from torchplay.tui.cli.serve import add_arguments as add_serve_arguments
+from torchplay.tui.cli.sharing import add_open_arguments, add_share_arguments
 from torchplay.tui.cli.sweep import add_arguments as add_sweep_arguments
 
 EPILOG = (
@@ -43,6 +45,10 @@ EXAMPLES = {
     "tui": "torchplay tui classification",
     "serve": "torchplay serve classification --port 8000   (then open http://127.0.0.1:8000)",
     "compare": "torchplay compare runs/a.safetensors runs/b.safetensors",
+    "learn": "torchplay learn   (the list)\n  torchplay learn xor-hidden   (the app, on that lesson)",
+    "check": "torchplay check xor-hidden --solution student.toml --json",
+    "share": "torchplay share runs/a.safetensors",
+    "open": "torchplay open torchplay:v1:eNpV...   (prints verified, exit 0)",
 }
 """One example per subcommand, shown at the end of its --help."""
 
@@ -170,11 +176,17 @@ def build_parser() -> argparse.ArgumentParser:
         "source",
         nargs="?",
         default=None,
-        help="scenario, FILE.toml or checkpoint (default: the last scenario the app had "
-        "open, else regression)",
+        help="scenario, FILE.toml, checkpoint or share string (default: the last scenario "
+        "the app had open, else regression)",
     )
     _app_args(tu, argparse.SUPPRESS)
     add_serve_arguments(_command(sub, "serve", "serve the app to a browser tab (textual-serve)"))
+    le = _command(sub, "learn", "list the lessons, or open the app on one")
+    add_learn_arguments(le)
+    _app_args(le, argparse.SUPPRESS)
+    add_check_arguments(_command(sub, "check", "grade a run against a lesson's goal"))
+    add_share_arguments(_command(sub, "share", "print a share string of a run"))
+    add_open_arguments(_command(sub, "open", "rebuild a shared run and verify its weights"))
     cm = _command(sub, "compare", "compare up to three checkpoints in the app")
     cm.add_argument("checkpoints", nargs="+", help="torchplay .safetensors checkpoints")
     _app_args(cm, argparse.SUPPRESS)

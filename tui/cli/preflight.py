@@ -23,8 +23,13 @@ def check_app(command: str | None, source: str, compare: list[str]) -> None:
         InputError: a missing or invalid SOURCE or checkpoint (a pickle names
             ``torchplay import``), or no terminal.
     """
+    from torchplay.engine.run import share
     from torchplay.engine.run.source import resolve
 
+    if share.looks_like(source) and not compare:
+        share.decode(source)  # a damaged string exits 2 here, before the app
+        check_terminal(command or "tui")
+        return
     paths = compare or [p for p in [resolve(source, checkpoints=True).checkpoint] if p]
     for path in paths:  # a missing file is found before torch is imported
         if os.path.isdir(path):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from torchplay.engine.process import events as ev
 from torchplay.engine.process.client import EngineClient
+from torchplay.engine.run import share
 from torchplay.engine.run.spec import Spec
 from torchplay.tui.app.screens.picker import PickerDialog
 from torchplay.tui.app.screens.screens import (
@@ -54,6 +55,12 @@ class FileKeys:
 
     def load(self, path: str) -> None:
         self.query_one(LossChart).show([])
+        if share.looks_like(path):  # a share string: trained again, its hash checked
+            if self.state == "starting":
+                self.pending_share = path.strip()
+            else:
+                self.client.open_shared(path.strip())
+            return
         if self.state == "starting":
             self.pending_load = path  # the engine loads it once started, instead of a build
             return

@@ -1,0 +1,143 @@
+"""A lesson in the app, driven with Pilot on the real engine: the pane, locked and hidden
+fields, hints on h, the live goal and a pass kept in the settings; y and Y copy a share
+string and a command through OSC 52; a share string opens with its check."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+from torchplay.engine.run import lessons, share
+from torchplay.tui.app import settings
+from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.widgets.lessonpane import LessonPane
+from torchplay.tui.cli.reproduce import train_command
+
+from tests.tui.helpers import wait_for
+
+OSC52 = re.compile(r"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")
+
+
+def pane(app) -> str:
+    return str(app.query_one(LessonPane).render())
+
+
+def notices(app) -> str:
+    """Every notification's message (what the toasts show)."""
+    return " ".join(n.message for n in app._notifications)
+
+
+def clipboard_writes(app) -> list[str]:
+    """Capture what the app writes to the terminal: OSC 52 sequences, decoded."""
+    writes: list[str] = []
+    original = app._driver.write
+
+    def write(data: str) -> None:
+        writes.extend(base64.b64decode(m).decode() for m in OSC52.findall(data))
+        original(data)
+
+    app._driver.write = write
+    return writes
+
+
+async def test_a_lesson_from_start_to_pass_by_keys() -> None:
+    lesson = lessons.load("xor-hidden")
+    app = PlaygroundApp(in_process=True, lesson=lesson)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        text = pane(app)
+        assert text.startswith("Lesson 6/12 · One hidden layer for xor\n1. xor: class 0 ")
+        assert "goal: accuracy >= 0.95   (train to see it)" in text
+        assert "h: a hint (3 left)" in text
+        # locked: shown, not editable; hidden: not shown; the scenario choice is locked too
+        for field in ("#dataset", "#samples", "#features", "#scenario"):
+            assert app.query_one(field).disabled, field
+        assert not app.query_one("#test_fraction-row").display
+        assert not app.query_one("#patience-row").display
+        assert not app.query_one("#hidden").disabled
+        await pilot.press("h")
+        await wait_for(pilot, lambda: "hint 1: 'hidden' takes widths" in pane(app))
+        assert "h: a hint (2 left)" in pane(app)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "finished")
+        await wait_for(pilot, lambda: "✗ accuracy >= 0.95 (0.55)" in pane(app))
+        assert settings.load()[0].passed == ()
+        await pilot.click("#hidden")
+        await pilot.press("8", "enter")
+        await wait_for(pilot, lambda: app.spec.model.hidden == (8,) and app.last.step == 0)
+        await pilot.press("escape", "space")
+        await wait_for(pilot, lambda: app.state == "finished")
+        await wait_for(pilot, lambda: "✓ accuracy >= 0.95 (0.99)" in pane(app))
+        assert "✓ passed" in pane(app)
+        await wait_for(
+            pilot, lambda: "lesson passed: next, torchplay learn spiral-depth" in notices(app)
+        )
+        assert settings.load()[0].passed == ("xor-hidden",)
+
+
+async def test_tab_never_reaches_a_locked_field() -> None:
+    app = PlaygroundApp(in_process=True, lesson=lessons.load("l2-overfit"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        seen = set()
+        for _ in range(40):
+            await pilot.press("tab")
+            seen.add(app.focused.id if app.focused else None)
+        assert "l2" in seen
+        locked = {"samples", "noise", "test_fraction", "seed", "hidden", "optimizer", "lr", "steps"}
+        assert not seen & locked
+
+
+async def test_y_and_Y_copy_by_osc52(tmp_path) -> None:
+    app = PlaygroundApp(source="classification", in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        writes = clipboard_writes(app)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 1)
+        await pilot.press("Y")
+        await wait_for(pilot, lambda: len(writes) == 1)
+        assert writes[0] == train_command(app.spec, 1)
+        assert writes[0] == (
+            "torchplay train --dataset clouds --samples 200 --noise 1.0 --lr 0.02 --steps 1"
+        )
+        await pilot.press("y")
+        await wait_for(pilot, lambda: len(writes) == 2)
+        shared = share.decode(writes[1])
+        assert shared.step == 1 and shared.spec == app.spec
+        assert "copied a share string" in notices(app)
+
+
+async def test_a_share_string_opens_verified() -> None:
+    from torchplay.engine.run.scenarios import get_scenario
+    from torchplay.engine.train.replay import shared_of
+    from torchplay.engine.train.trainer import Trainer
+
+    trainer = Trainer(get_scenario("regression"))
+    trainer.run(steps=30)
+    text = share.encode(shared_of(trainer))
+    app = PlaygroundApp(source=text, in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: "share string verified" in notices(app))
+        assert app.last.step == 30
+
+
+@pytest.mark.parametrize("name", lessons.builtin_names())
+async def test_every_lesson_locks_and_hides_its_fields(name) -> None:
+    from torchplay.tui.app.widgets.panel import CHOICES, NUMERIC
+
+    lesson = lessons.load(name)
+    ids = {key: field for field, (_, key, _) in NUMERIC.items()}
+    ids.update({key: field for field, key in CHOICES.items()})
+    app = PlaygroundApp(in_process=True, lesson=lesson)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.pause()
+        for key in lesson.lock:
+            if key in ids:
+                assert app.query_one(f"#{ids[key]}").disabled, key
+        for key in lesson.hide:
+            if key in ids:
+                widget = app.query_one(f"#{ids[key]}")
+                assert not (widget.parent if widget.parent.has_class("row") else widget).display
