@@ -48,7 +48,7 @@ async def test_a_lesson_from_start_to_pass_by_keys() -> None:
         await wait_for(pilot, lambda: app.run_info is not None)
         text = pane(app)
         assert text.startswith("Lesson 6/12 · One hidden layer for xor\n1. xor: class 0 ")
-        assert "goal: accuracy >= 0.95   (train to see it)" in text
+        await wait_for(pilot, lambda: "goal: ✗ accuracy >= 0.95 (0.51)" in pane(app))  # step 0
         assert "h: a hint (3 left)" in text
         # locked: shown, not editable; hidden: not shown; the scenario choice is locked too
         for field in ("#dataset", "#samples", "#features", "#scenario"):
