@@ -1,7 +1,8 @@
 """Keys and focus on the main screen: the app's keys work whatever is focused, Escape
 leaves a field, no invisible Tab stops, a key pressed during the engine's start waits
 for it, a long unsaved run asks before a reset, and nothing trains while a field is
-invalid. On the real engine, in a thread."""
+invalid. Keys, focus and the footer on the scripted engine (tests/tui/fake_engine.py); a
+start and the reset questions on the real one, in a thread."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from torchplay.tui.app.fields import Choice, NumberField, PanelButton
 from torchplay.tui.app.screens.screens import ConfirmDialog
 from torchplay.tui.app.widgets.panel import NUMERIC
 
+from tests.tui.fake_engine import FakeEngine
 from tests.tui.helpers import long_run, status, toasts, wait_for
 
 
@@ -30,16 +32,15 @@ def footer_keys(app) -> dict[str, str]:
 
 
 async def test_keys_work_from_every_number_field_and_escape_leaves_it() -> None:
-    app = PlaygroundApp(in_process=True)
+    app = PlaygroundApp(client=FakeEngine())
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         for step, key in enumerate(NUMERIC, start=1):
             field = app.query_one(f"#{key}", NumberField)
             before = field.value
             field.focus()
-            await pilot.pause()
+            await wait_for(pilot, lambda: footer_keys(app).get("escape") == "Leave field")
             assert footer_keys(app)["space"] == "Run/Pause"
-            assert footer_keys(app)["escape"] == "Leave field"
             await pilot.press("n")
             await wait_for(pilot, lambda s=step: app.last is not None and app.last.step == s)
             assert field.value == before, key  # the key stepped, it did not type
@@ -54,19 +55,17 @@ async def test_keys_work_from_every_number_field_and_escape_leaves_it() -> None:
 
 
 async def test_space_belongs_to_a_focused_button_or_choice_and_the_footer_says_so() -> None:
-    app = PlaygroundApp(in_process=True)
+    app = PlaygroundApp(client=FakeEngine())
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         app.query_one("#step", PanelButton).focus()
-        await pilot.pause()
-        assert footer_keys(app)["space"] == "Press"
+        await wait_for(pilot, lambda: footer_keys(app).get("space") == "Press")
         await pilot.press("space")  # presses Step: one step, no run
         await wait_for(pilot, lambda: app.last is not None and app.last.step == 1)
         assert app.state == "paused"
         choice = app.query_one("#activation", Choice)
         choice.focus()
-        await pilot.pause()
-        assert footer_keys(app)["space"] == "Open list"
+        await wait_for(pilot, lambda: footer_keys(app).get("space") == "Open list")
         await pilot.press("space")
         assert choice.expanded
         await pilot.press("escape")  # closes the list
@@ -76,7 +75,7 @@ async def test_space_belongs_to_a_focused_button_or_choice_and_the_footer_says_s
 
 
 async def test_tab_visits_only_visible_controls() -> None:
-    app = PlaygroundApp(in_process=True)
+    app = PlaygroundApp(client=FakeEngine())
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         seen = []
@@ -151,15 +150,17 @@ async def test_a_field_change_on_a_stopped_run_asks_like_reset(tmp_path, monkeyp
             assert app.query_one(f"#{choice}", Choice).value != value  # the run's own
         noise = app.query_one("#noise", NumberField)
         noise.value = "0.3"
-        await pilot.pause()
-        assert "changed: Enter resets" in status(app)
+        await wait_for(pilot, lambda: "changed: Enter resets" in status(app))
         assert not isinstance(app.screen, ConfirmDialog)
         await pilot.press("space")  # not a silent rebuild either
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
-        await pilot.pause(0.3)
-        assert app.state == "paused" and app.last.step == step  # nothing thrown away
+        # One step: the engine answers it after anything the "no" might have sent, so a
+        # reset or a start would show here (step 1, or a running count), not step + 1.
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.last is not None and app.last.step != step)
+        assert app.state == "paused" and app.last.step == step + 1  # nothing thrown away
         noise.focus()
         noise.value = "0.3"
         await pilot.press("enter")
@@ -173,7 +174,7 @@ async def test_a_focused_choice_is_plain_to_see() -> None:
     """Textual's own focus tint on a compact select is 9 levels of grey (rgb 39 vs 30):
     the panel's focused choice takes a clearly different background, and its label
     lights up."""
-    app = PlaygroundApp(in_process=True)
+    app = PlaygroundApp(client=FakeEngine())
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         choice = app.query_one("#schedule", Choice)
@@ -186,7 +187,7 @@ async def test_a_focused_choice_is_plain_to_see() -> None:
 
         before, name_before = look(value), look(name)
         choice.focus()
-        await pilot.pause()
+        await wait_for(pilot, lambda: look(value) != before)
         after = look(value)
         old, new = before.bgcolor.triplet, after.bgcolor.triplet
         assert sum(abs(a - b) for a, b in zip(old, new, strict=True)) > 150, (old, new)
@@ -194,25 +195,27 @@ async def test_a_focused_choice_is_plain_to_see() -> None:
 
 
 async def test_nothing_trains_while_a_field_is_invalid() -> None:
-    app = PlaygroundApp(in_process=True)
+    app = PlaygroundApp(client=FakeEngine())
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.last is not None)
         app.query_one("#lr", NumberField).value = "1e-3e"
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.query_one("#lr", NumberField).has_class("-invalid"))
         await pilot.press("n", "space")
         await pilot.press("escape")
         await pilot.click("#step")
         # Each refusal says why, at once (no engine round trip): three refusals, no step.
         refused = "fix the marked fields first"
         await wait_for(pilot, lambda: toasts(app).count(refused) == 3)
-        assert app.last.step == 0 and app.state == "idle"
+        assert app.state == "idle"
         app.query_one("#lr", NumberField).value = "0.1"
         await pilot.press("n")
-        await wait_for(pilot, lambda: app.last.step == 1)
+        # The engine answers in order: step 1, not 2 or more, so no refused key stepped.
+        await wait_for(pilot, lambda: app.last.step != 0)
+        assert app.last.step == 1
 
 
 async def test_palette_entries_say_what_they_do_once_each() -> None:
-    app = PlaygroundApp(in_process=True)
+    app = PlaygroundApp(client=FakeEngine())
     async with app.run_test(size=(120, 40)):
         commands = list(app.get_system_commands(app.screen))
         titles = [c.title for c in commands]
