@@ -36,6 +36,13 @@ _KINDS = {
     stat.S_IFIFO: "a FIFO (named pipe), not a regular file",
     stat.S_IFSOCK: "a socket, not a regular file",
 }
+_NOT_FOLDERS = {
+    stat.S_IFREG: "a file",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 class TargetError(InputError):
@@ -102,6 +109,68 @@ def check_target(path: str | os.PathLike, what: str = "output") -> Path:
         ) from None
     os.close(fd)
     os.unlink(tmp)
+    return real
+
+
+def check_folder(path: str | os.PathLike, what: str = "output") -> Path:
+    """Refuse an output folder (``sweep --out``, ``--tensorboard``) that cannot take files,
+    before any work starts: an existing path must be a folder (a symlink to one is
+    followed; a dangling one is refused), a new one needs an existing parent folder; either
+    must accept a new file (a temp file is created and removed, as :func:`check_target`).
+    Nothing is created here.
+
+    Returns:
+        The folder (symlinks followed).
+
+    Raises:
+        TargetError: one line naming the path and the fix.
+    """
+    shown = _shown(path, what)
+    if str(path) == "":
+        raise TargetError(f"{shown}: empty path; give a folder path")
+    if os.path.islink(path) and not os.path.exists(path):
+        raise TargetError(
+            f"{shown} is a symbolic link to {os.readlink(path)!r}, which does not exist; "
+            "give an existing folder or a new name"
+        )
+    try:
+        real = Path(os.path.realpath(path))
+        st = real.stat()
+    except FileNotFoundError:
+        st = None
+    except (OSError, ValueError) as exc:
+        raise TargetError(f"{shown}: {getattr(exc, 'strerror', None) or exc}") from None
+    if st is not None and not stat.S_ISDIR(st.st_mode):
+        kind = _NOT_FOLDERS.get(stat.S_IFMT(st.st_mode), "not a regular file")
+        raise TargetError(f"{shown} is {kind}, not a folder: give a folder path")
+    probe = real if st is not None else real.parent
+    if not probe.is_dir():
+        raise TargetError(f"{shown}: folder {str(probe)!r} does not exist; create it first")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".torchplay.", suffix=".tmp", dir=probe)
+    except OSError as exc:
+        raise TargetError(
+            f"{shown}: cannot create files in {str(probe)!r} ({exc.strerror or exc}); "
+            "choose another folder"
+        ) from None
+    os.close(fd)
+    os.unlink(tmp)
+    return real
+
+
+def make_folder(path: str | os.PathLike, what: str = "output") -> Path:
+    """:func:`check_folder`, then create the folder if it is new.
+
+    Raises:
+        TargetError: as :func:`check_folder`, or the folder cannot be made.
+    """
+    real = check_folder(path, what)
+    try:
+        real.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise TargetError(
+            f"cannot create {_shown(path, what)}: {exc.strerror or exc}; choose another folder"
+        ) from None
     return real
 
 

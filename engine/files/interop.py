@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import warnings
 from pathlib import Path
 
 import torch
@@ -55,7 +56,9 @@ def read_torch_file(path: str) -> dict[str, torch.Tensor] | nn.Sequential:
             f"load (loading it could run code); {_RESAVE}"
         )
     try:
-        with torch.serialization.safe_globals(ALLOWED_LAYERS):
+        # warnings: torch warns while it rebuilds a sparse CSR tensor (refused below)
+        with torch.serialization.safe_globals(ALLOWED_LAYERS), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             obj = torch.load(path, weights_only=True, map_location="cpu")
     except pickle.UnpicklingError as exc:
         found = re.search(r"GLOBAL ([\w.]+)", str(exc))
@@ -126,6 +129,26 @@ def _layers_from_sequential(net: nn.Sequential, path: str):
     return layers, activations.pop() if activations else "identity"
 
 
+def _check_plain(t: torch.Tensor, where: str) -> None:
+    """Refuse a tensor that holds no plain numbers in memory: a meta tensor (shapes, no
+    data), a sparse or quantized one (another layout).
+
+    Raises:
+        InteropError: naming the tensor and the fix.
+    """
+    if t.is_meta:
+        raise InteropError(
+            f"{where} is a meta tensor (a shape without values); save the trained "
+            "weights: torch.save(net.state_dict(), PATH) after loading or training them"
+        )
+    if t.layout != torch.strided or t.is_quantized:
+        kind = "quantized" if t.is_quantized else str(t.layout).removeprefix("torch.")
+        raise InteropError(
+            f"{where} is a {kind} tensor; save dense float weights: "
+            "torch.save({k: v.to_dense() for k, v in sd.items()}, PATH)"
+        )
+
+
 def check_layers(layers: list, path: str) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """Check every shape: 2-D float weights, a bias of the layer's width, chained widths.
 
@@ -137,6 +160,8 @@ def check_layers(layers: list, path: str) -> list[tuple[torch.Tensor, torch.Tens
     """
     out = []
     for name, w, b in layers:
+        for part, t in (("weight", w), ("bias", b)):
+            _check_plain(t, f"{path!r}: layer {name} {part}")
         if not (w.is_floating_point() and b.is_floating_point()):
             raise InteropError(
                 f"{path!r}: layer {name} holds {w.dtype}/{b.dtype} tensors, not floating point"
@@ -221,6 +246,7 @@ def script_source(trainer) -> str:
     lines = [
         '"""Exported by torchplay: the network of the tutorial\'s section 3.2, with trained',
         'weights. Run: python THIS_FILE [x ...]  (classification: x1,x2 pairs)."""',
+        "import math",
         "import sys",
         "",
         "import torch",
@@ -231,8 +257,9 @@ def script_source(trainer) -> str:
         f"state = {values!r}",
         "net.load_state_dict({k: torch.tensor(v) for k, v in state.items()})",
         "",
+        _USAGE.format(n=d.n_inputs, form="x1,x2 pairs" if d.n_inputs == 2 else "x values"),
         "args = sys.argv[1:] or " + repr(_default_inputs(trainer)),
-        f"x = torch.tensor([[float(v) for v in a.split(',')] for a in args]).reshape(len(args), {d.n_inputs})",
+        "x = torch.tensor(rows(args))",
         "with torch.no_grad():",
         "    out = net(features(x))",
     ]
@@ -244,6 +271,24 @@ def script_source(trainer) -> str:
             "    print(a, max(range(len(p)), key=p.__getitem__), [repr(v) for v in p])"
         )
     return "\n".join(lines) + "\n"
+
+
+_USAGE = """
+def rows(args):
+    \"\"\"The inputs, {n} finite numbers each (joined by commas); else a usage line.\"\"\"
+    out = []
+    for a in args:
+        try:
+            row = [float(v) for v in a.split(",")]
+        except ValueError:
+            row = []
+        if len(row) != {n} or not all(math.isfinite(v) for v in row):
+            print(f"usage: python {{sys.argv[0]}} [INPUT ...]  (each INPUT: {n} number(s)"
+                  f" joined by commas, {form}; {{a!r}} is not)", file=sys.stderr)
+            sys.exit(2)
+        out.append(row)
+    return out
+"""
 
 
 def _default_inputs(trainer) -> list[str]:

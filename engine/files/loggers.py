@@ -11,14 +11,20 @@ between. Nothing here imports torch or the UI; TensorBoard is imported only when
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import json
+import os
 import platform
+import secrets
+import shutil
 import sys
 import time
 from importlib import metadata
+from pathlib import Path
 
+from torchplay.engine.files.atomic import TargetError
 from torchplay.engine.process.events import Snapshot
 
 
@@ -91,59 +97,159 @@ class _Logger:
         """Flush and close the file."""
 
 
-class JsonlLogger(_Logger):
-    """Appends to a JSON-lines file: a header line, then one object per row."""
+class _Guarded(_Logger):
+    """A logger whose file, when a write fails (a full disk, a read-only mount), goes back
+    to what it was before the run: :meth:`_undo` restores it, then one
+    :class:`~torchplay.engine.files.atomic.TargetError` names the flag, the path and the
+    fix. The command's other outputs follow the same rule (engine/files/atomic.py)."""
 
-    def __init__(self, path: str, spec, task: str) -> None:
+    what = "log"
+
+    def __init__(self, path: str, spec, task: str, what: str = "") -> None:
         super().__init__(spec, task)
-        self.fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
-        self.fh.write(json.dumps(self.header()) + "\n")
-        self.fh.flush()
+        self.path, self.what = path, what or self.what
+        self.failed = False
+
+    def _guard(self, action, *args) -> None:
+        if self.failed:
+            return
+        try:
+            action(*args)
+        except OSError as exc:
+            self.failed = True
+            with contextlib.suppress(OSError):
+                self._undo()
+            raise TargetError(
+                f"cannot write {self.what} {self.path!r}: {exc.strerror or exc}; free space "
+                "or choose another disk (the file is as it was before this run)"
+            ) from None
+
+    def _undo(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
 
     def write(self, rows: list[dict]) -> None:
-        self.fh.write("".join(json.dumps(r) + "\n" for r in rows))
-        self.fh.flush()
+        self._guard(self._write, rows)
+
+    def abandon(self) -> None:
+        """Put the file back as it was before this run, quietly (another output failed)."""
+        if not self.failed:
+            self.failed = True
+            with contextlib.suppress(Exception):
+                self._undo()
 
     def close(self) -> None:
-        self.fh.close()
+        self._guard(self._close)
 
 
-class CsvLogger(_Logger):
+class JsonlLogger(_Guarded):
+    """Appends to a JSON-lines file: a header line, then one object per row. A failed
+    write truncates the file back to its length before the run (removes a new one)."""
+
+    what = "--metrics"
+
+    def __init__(self, path: str, spec, task: str, what: str = "") -> None:
+        super().__init__(path, spec, task, what)
+        self.fh = None
+        try:
+            self.size: int | None = os.path.getsize(path)
+        except OSError:
+            self.size = None
+        self._guard(self._open)
+
+    def _open(self) -> None:
+        self.fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self._write_text(json.dumps(self.header()) + "\n")
+
+    def _write_text(self, text: str) -> None:
+        self.fh.write(text)
+        self.fh.flush()
+
+    def _write(self, rows: list[dict]) -> None:
+        self._write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    def _close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+
+    def _undo(self) -> None:
+        if self.fh is not None:
+            with contextlib.suppress(OSError):
+                self.fh.close()  # its buffered text may fail again: it is dropped
+        if self.size is None:
+            os.unlink(self.path)
+        else:
+            os.truncate(self.path, self.size)
+
+
+class CsvLogger(_Guarded):
     """Writes a CSV file (replacing one there): a header row, then the rows; empty
-    cells for missing values."""
+    cells for missing values. Rows go to a temp file beside it, renamed over the path
+    at close; a failed write removes the temp file and leaves the old one."""
 
-    def __init__(self, path: str, spec, task: str) -> None:
-        super().__init__(spec, task)
-        self.fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    what = "--csv"
+
+    def __init__(self, path: str, spec, task: str, what: str = "") -> None:
+        super().__init__(path, spec, task, what)
+        self.fh = None
+        real = Path(os.path.realpath(path))
+        self.real, self.tmp = real, real.parent / f".{real.name}.{secrets.token_hex(4)}.tmp"
+        self._guard(self._open)
+
+    def _open(self) -> None:
+        self.fh = open(self.tmp, "x", encoding="utf-8", newline="")  # noqa: SIM115
         self.out = csv.DictWriter(self.fh, self.columns)
         self.out.writeheader()
         self.fh.flush()
 
-    def write(self, rows: list[dict]) -> None:
+    def _write(self, rows: list[dict]) -> None:
         self.out.writerows(rows)
         self.fh.flush()
 
-    def close(self) -> None:
+    def _close(self) -> None:
+        if self.fh is None:
+            return
+        try:
+            mode = self.real.stat().st_mode & 0o7777
+        except OSError:
+            mode = None
         self.fh.close()
+        if mode is not None:
+            os.chmod(self.tmp, mode)
+        os.replace(self.tmp, self.real)
+
+    def _undo(self) -> None:
+        if self.fh is not None:
+            with contextlib.suppress(OSError):
+                self.fh.close()
+        os.unlink(self.tmp)
 
 
-class TensorBoardLogger(_Logger):
+class TensorBoardLogger(_Guarded):
     """Event files through ``torch.utils.tensorboard``: scalars ``loss/train``,
-    ``loss/test``, ``accuracy`` or ``r2`` and ``lr`` by step, plus the spec as text."""
+    ``loss/test``, ``accuracy`` or ``r2`` and ``lr`` by step, plus the spec as text. A
+    failed write removes the files this run added (and the folder, if it made it)."""
 
-    def __init__(self, logdir: str, spec, task: str) -> None:
-        super().__init__(spec, task)
+    what = "--tensorboard"
+
+    def __init__(self, logdir: str, spec, task: str, what: str = "") -> None:
+        super().__init__(logdir, spec, task, what)
+        self.made = not os.path.isdir(logdir)
+        self.before = set() if self.made else set(os.listdir(logdir))
+        self.writer = None
+        self._guard(self._open, spec)
+
+    def _open(self, spec) -> None:
         from torch.utils.tensorboard import SummaryWriter
 
         # max_queue: with the default 10 the loop blocked on the writer thread, whose
         # pure-Python crc32c costs ~20 us an event (TensorBoard alone on 20,000 regression
         # steps, 8 ABBA runs: 1.07x -> 1.05x of a run without it).
-        self.writer = SummaryWriter(log_dir=logdir, max_queue=1000)
+        self.writer = SummaryWriter(log_dir=self.path, max_queue=1000)
         toml = spec.to_toml().replace("\n", "\n    ")
         self.writer.add_text("spec", f"    {toml}", 0)  # indented: markdown code block
         self.writer.add_text("versions", json.dumps(versions()), 0)
 
-    def write(self, rows: list[dict]) -> None:
+    def _write(self, rows: list[dict]) -> None:
         # One event per row holding its scalars: add_scalar costs ~30 us per value.
         from tensorboard.compat.proto.summary_pb2 import Summary
 
@@ -162,8 +268,20 @@ class TensorBoardLogger(_Logger):
             ]
             out.add_summary(Summary(value=values), r["step"], self.started + r["wall_time"])
 
-    def close(self) -> None:
-        self.writer.close()
+    def _close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+    def _undo(self) -> None:
+        if self.writer is not None:
+            with contextlib.suppress(Exception):  # its writer thread failed already
+                self.writer.close()
+        if self.made:
+            shutil.rmtree(self.path, ignore_errors=True)
+            return
+        for name in set(os.listdir(self.path)) - self.before:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(self.path, name))
 
 
 def tensorboard_available() -> bool:

@@ -82,9 +82,18 @@ def width(features: tuple[str, ...], n_inputs: int) -> int:
     return len(features) or n_inputs
 
 
+FLOAT32_MAX = 3.4028234663852886e38
+"""Painted coordinates beyond this would be inf in the float32 data (a run that diverges
+at step 1), so they are refused with the rest."""
+
+
 def _number(field: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise _error(field, value, "must be a finite number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _error(field, value, "must be a finite number")
+    if abs(value) > FLOAT32_MAX:  # an int too: math.isfinite(10**400) raises
+        raise _error(field, value, "must be a finite float32 number (at most 3.4e38)")
     return float(value)
 
 

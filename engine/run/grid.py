@@ -73,6 +73,11 @@ def _int_values(key: str, token: str) -> list[int] | range:
             raise GridError(f"--grid {key}: range {token!r} needs integers, e.g. 1..4") from None
         if b < a:
             raise GridError(f"--grid {key}: range {token!r} is empty; write it as low..high")
+        if b - a >= MAX_MEMBERS:  # before range(): its len() overflows past 64 bits
+            raise GridError(
+                f"--grid {key}: range {token!r} has {b - a + 1:,} values, over the "
+                f"{MAX_MEMBERS:,} limit; use a shorter range"
+            )
         return range(a, b + 1)
     try:
         return [int(token)]

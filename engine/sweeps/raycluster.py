@@ -19,6 +19,7 @@ within about 30 s, with one line that says what to do.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 import sys
@@ -32,6 +33,11 @@ from torchplay.engine.run.errors import InputError
 INSTALL_HINT = "pip install 'torchplay[ray]'"
 DEFAULT_PORT = 6379
 REACH_TIMEOUT_S = 5.0
+"""Seconds to open a TCP connection to a Ray head."""
+CONNECT_TIMEOUT_S = 15.0
+"""Seconds a Ray head has to answer once connected (see :func:`check_reachable`)."""
+H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+"""An HTTP/2 client preface and an empty SETTINGS frame: a gRPC server answers it."""
 TOKEN_HINT = "get it on the head node with `ray get-auth-token`"
 LOCAL = "local"
 """The address the app's sweep screen takes for a Ray started on this machine."""
@@ -75,24 +81,80 @@ def parse_address(address: str) -> tuple[str, int]:
         )
     host, sep, port = text.rpartition(":")
     if not sep:
-        return text, DEFAULT_PORT
+        host, port = text, str(DEFAULT_PORT)
     if not port.isdigit() or not 0 < int(port) < 65536 or not host:
         raise ClusterError(f"--address {address!r}: the port must be a number 1-65535 (HOST:PORT)")
-    return host.strip("[]"), int(port)
+    host = host.strip("[]")
+    _check_host(host, address)
+    return host, int(port)
+
+
+def _check_host(host: str, address: str) -> None:
+    """Refuse a host name the resolver would choke on (the idna codec raises
+    ``UnicodeError`` for an empty label, ``a..b``, or one over 63 characters)."""
+    try:
+        ipaddress.ip_address(host)
+        return
+    except ValueError:
+        pass
+    labels = host.removesuffix(".").split(".")
+    bad = next((label for label in labels if not 1 <= len(label) <= 63), None)
+    if bad is not None or len(host) > 253:
+        what = "an empty label" if bad == "" else "a label over 63 characters"
+        if bad is None:
+            what = "over 253 characters"
+        raise ClusterError(
+            f"--address {address[:80]!r}: the host name has {what}; give the head node's "
+            "HOST:PORT, e.g. 10.0.0.5:6379"
+        )
+    try:
+        if any(not (c.isalnum() or c in "-._") for c in host):
+            raise UnicodeError
+        host.encode("idna")
+    except UnicodeError:
+        raise ClusterError(
+            f"--address {address[:80]!r}: {host[:60]!r} is not a valid host name; give the "
+            "head node's HOST:PORT, e.g. 10.0.0.5:6379"
+        ) from None
+
+
+def connect_timeout() -> float:
+    """Seconds a Ray head has to answer (:data:`CONNECT_TIMEOUT_S`, or the environment's
+    ``TORCHPLAY_RAY_CONNECT_TIMEOUT``: tests shorten it)."""
+    try:
+        value = float(os.environ.get("TORCHPLAY_RAY_CONNECT_TIMEOUT", CONNECT_TIMEOUT_S))
+    except ValueError:
+        return CONNECT_TIMEOUT_S
+    return value if 0 < value < 3600 else CONNECT_TIMEOUT_S
 
 
 def check_reachable(address: str, timeout: float = REACH_TIMEOUT_S) -> tuple[str, int]:
-    """Fail fast when nothing listens at ``address``: Ray itself retries for minutes."""
+    """Fail fast when nothing listens at ``address`` (Ray itself retries for minutes), or
+    when what listens never answers: Ray's head speaks gRPC, whose server answers a client's
+    HTTP/2 preface with a SETTINGS frame; a silent listener would hang ``ray.init``
+    forever, so it is refused after :func:`connect_timeout` seconds."""
     host, port = parse_address(address)
     try:
-        with socket.create_connection((host, port), timeout=timeout):
-            pass
-    except OSError as exc:
-        reason = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc))
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.settimeout(connect_timeout())
+            sock.sendall(H2_PREFACE)
+            answer = sock.recv(9)
+    except TimeoutError:
+        raise ClusterError(
+            f"--address {address}: something listens there but did not answer in "
+            f"{connect_timeout():g} s; is it a Ray head (`ray start --head --port={port}`)?"
+        ) from None
+    except (OSError, UnicodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
         raise ClusterError(
             f"--address {address}: no Ray cluster answers there ({reason}); start one with "
             f"`ray start --head --port={port}` on that machine, or fix the address"
         ) from None
+    if not answer:
+        raise ClusterError(
+            f"--address {address}: the listener there closed the connection at once; is it "
+            f"a Ray head (`ray start --head --port={port}`)?"
+        )
     return host, port
 
 

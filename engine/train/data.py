@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import math
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,6 +146,9 @@ def _parse_float(text: str) -> float | None:
 
 
 FLOAT32_MAX = 3.4028234663852886e38
+MAX_COLUMNS = 1_000
+"""The most columns a CSV may have (inputs and the target), checked on its first row
+before anything is parsed, so memory follows the file's real shape."""
 
 
 def _explain(p: Path, path: str, names: list[str], skip: int) -> None:
@@ -190,6 +194,20 @@ def _header(p: Path, path: str) -> tuple[list[str], bool, int]:
     raise DataError(f"csv file {path!r} is empty: it needs numeric rows")
 
 
+def _data_lines(fh, skip: int) -> Iterator[str]:
+    """The file's lines after the first ``skip``, ending after :data:`MAX_SAMPLES` + 1
+    non-blank ones (one too many is enough to refuse the file)."""
+    rows = 0
+    for index, line in enumerate(fh):
+        if index < skip:
+            continue
+        if line.strip():
+            rows += 1
+            if rows > MAX_SAMPLES + 1:
+                return
+        yield line
+
+
 def read_csv(
     path: str, target: str | None, task: str
 ) -> tuple[torch.Tensor, torch.Tensor, str, list[str]]:
@@ -212,17 +230,22 @@ def read_csv(
         names, has_header, skip = _header(p, path)
         if len(names) < 2:
             raise DataError(f"csv file {path!r} has one column: it needs inputs and a target")
+        if len(names) > MAX_COLUMNS:
+            raise DataError(
+                f"csv file {path!r} has {len(names):,} columns, at most {MAX_COLUMNS:,} "
+                "(inputs and target): keep only the columns the model needs"
+            )
         with p.open(newline="", encoding="utf-8-sig") as fh, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "input contained no data": refused below
+            # Lines, not the file: numpy then grows the array with the rows it reads
+            # (max_rows would allocate MAX_SAMPLES rows of this width up front).
             array = np.loadtxt(
-                fh,
+                _data_lines(fh, skip),
                 delimiter=",",
                 dtype=np.float32,
                 ndmin=2,
-                skiprows=skip,
                 comments=None,
                 quotechar='"',
-                max_rows=MAX_SAMPLES + 1,
             )
     except UnicodeDecodeError as exc:
         raise DataError(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 from torchplay.engine.files.atomic import write_atomic
 from torchplay.engine.run.errors import EXIT_DIVERGED, EXIT_OK, UserError
@@ -20,13 +19,14 @@ from torchplay.tui.draw.progress import fmt
 
 
 def check_outputs(args, *flags: str) -> None:
-    """Refuse every output path among ``flags`` before any work is done, not after it."""
-    from torchplay.engine.files.atomic import check_target
+    """Refuse every output path among ``flags`` before any work is done, not after it
+    (``--tensorboard`` names a folder; the others name files)."""
+    from torchplay.engine.files.atomic import check_folder, check_target
 
     for flag in flags:
         path = getattr(args, flag.lstrip("-").replace("-", "_"), None)
         if path is not None:
-            check_target(path, flag)
+            (check_folder if flag == "--tensorboard" else check_target)(path, flag)
 
 
 def result(trainer, checkpoint: str | None) -> dict:
@@ -82,23 +82,11 @@ def _print_result(res: dict, as_json: bool) -> None:
         print(f"saved {res['checkpoint']}")
 
 
-def _check_out_dir(path: str | None, flag: str) -> None:
-    """A folder to write into: an existing folder, or a new one in an existing folder."""
-    if path is None:
-        return
-    p = Path(path)
-    if p.exists() and not p.is_dir():
-        raise UserError(f"{flag} {path!r} is a file: give a folder path")
-    if not p.exists() and not (p.parent if str(p.parent) else Path(".")).is_dir():
-        raise UserError(f"{flag} {path!r}: folder {str(p.parent)!r} does not exist; create it")
-
-
 def _loggers(trainer, args) -> list:
     """The metric loggers the flags ask for (their files are checked by the caller,
     :func:`check_outputs`, before any work)."""
     from torchplay.engine.files import loggers
 
-    _check_out_dir(args.tensorboard, "--tensorboard")
     if args.tensorboard and not loggers.tensorboard_available():
         raise UserError(
             "--tensorboard needs the tensorboard package: pip install 'torchplay[tensorboard]'"
@@ -110,7 +98,12 @@ def _loggers(trainer, args) -> list:
         (args.tensorboard, loggers.TensorBoardLogger),
     ):
         if path:
-            out.append(cls(path, trainer.spec, trainer.task))
+            try:
+                out.append(cls(path, trainer.spec, trainer.task))
+            except BaseException:
+                for made in out:  # the files opened so far go back to how they were
+                    made.abandon()
+                raise
     return out
 
 
@@ -179,6 +172,20 @@ class PeriodicSaver:
         self.best_written = best.step
 
 
+def _close_all(observers: list, failing: bool = False) -> None:
+    """Close every observer, then raise the first close that failed (a logger whose disk
+    filled up rolls its own file back first: engine/files/loggers.py); ``failing``: the
+    run is already raising, so a second error is dropped for the first."""
+    errors = []
+    for obs in observers:
+        try:
+            obs.close()
+        except Exception as exc:  # noqa: BLE001 - raised below, after the others closed
+            errors.append(exc)
+    if errors and not failing:
+        raise errors[0]
+
+
 def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
     """Run with progress, signals and outputs; shared by train and resume."""
     from torchplay.engine.files import checkpoint
@@ -203,9 +210,10 @@ def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
             every=saver.every,
             at_every=saver,
         )
-    finally:
-        for obs in observers:
-            obs.close()
+    except BaseException:
+        _close_all(observers, failing=True)
+        raise
+    _close_all(observers)
     saver.finish()
     if args.save:
         with interrupts.saving(args.save):
@@ -226,7 +234,7 @@ def cmd_train(args) -> int:
     from torchplay.engine.train.trainer import Trainer
 
     with Interrupts() as interrupts:  # from the start: a signal during setup stops at step 0
-        check_outputs(args, "--save", "--save-best", "--metrics", "--csv")
+        check_outputs(args, "--save", "--save-best", "--metrics", "--csv", "--tensorboard")
         spec = resolve(args.source).spec
         device = check_device(args.device)
         trainer = Trainer(spec.with_overrides(spec_overrides(args)))
@@ -268,7 +276,7 @@ def cmd_resume(args) -> int:
     from torchplay.engine.files import checkpoint
 
     with Interrupts() as interrupts:
-        check_outputs(args, "--save", "--save-best", "--metrics", "--csv")
+        check_outputs(args, "--save", "--save-best", "--metrics", "--csv", "--tensorboard")
         if args.steps is not None and not 0 <= args.steps <= MAX_STEPS:
             raise UserError(f"--steps {args.steps}: must be from 0 to {MAX_STEPS}")
         trainer = checkpoint.restore(args.checkpoint)

@@ -36,6 +36,12 @@ def main(argv: list[str] | None = None) -> int:
         return code
     except BrokenPipeError:
         return _closed_stdout()
+    except OSError as exc:  # stdout full (> /dev/full): one line, not a traceback
+        from torchplay.tui.cli import streams
+
+        if not streams.is_stream_failure(exc):
+            raise
+        return streams.failed_stream(exc)
     finally:
         interrupts.release()
 

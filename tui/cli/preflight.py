@@ -23,13 +23,26 @@ def check_app(command: str | None, source: str, compare: list[str]) -> None:
         InputError: a missing or invalid SOURCE or checkpoint (a pickle names
             ``torchplay import``), or no terminal.
     """
+    paths = check_files(source, compare, load=False)
+    check_terminal(command or "tui")
+    _load(paths)  # every field, as the app's engine will
+
+
+def check_files(source: str, compare: list[str], load: bool = True) -> list[str]:
+    """Refuse a SOURCE or compared checkpoint the app could not open: missing, a folder, no
+    torchplay header (torch-free), then (``load``) every field. ``torchplay serve`` checks
+    its SOURCE with this before it serves, so a corrupt file exits 2 instead of failing in
+    each browser tab.
+
+    Returns:
+        The checkpoint paths among them.
+    """
     from torchplay.engine.run import share
     from torchplay.engine.run.source import resolve
 
     if share.looks_like(source) and not compare:
         share.decode(source)  # a damaged string exits 2 here, before the app
-        check_terminal(command or "tui")
-        return
+        return []
     paths = compare or [p for p in [resolve(source, checkpoints=True).checkpoint] if p]
     for path in paths:  # a missing file is found before torch is imported
         if os.path.isdir(path):
@@ -42,8 +55,9 @@ def check_app(command: str | None, source: str, compare: list[str]) -> None:
         if read_metadata(path) is None:  # no torchplay header: say why, torch-free if we can
             parse_header(read_file(path), path)
             _load([path])
-    check_terminal(command or "tui")
-    _load(paths)  # every field, as the app's engine will
+    if load:
+        _load(paths)
+    return paths
 
 
 def _load(paths: list[str]) -> None:

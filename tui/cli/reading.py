@@ -2,7 +2,8 @@
 
 Neither builds a Trainer: a checkpoint of a ``csv:`` dataset works without the CSV, and
 no dataset is generated. ``predict`` streams its input (``--csv FILE`` or ``-``) in
-chunks of :data:`CHUNK` rows, so memory stays flat however long the input is; a first
+chunks of :data:`CHUNK` rows, so memory stays flat however long the input is (a line is
+at most :data:`MAX_LINE` characters, the input at most :data:`MAX_INPUT`); a first
 row of column names is a header and is skipped. Undecodable bytes are kept as surrogates
 while reading, so the refusal names the line that holds them. Stored strings are printed with control
 characters escaped.
@@ -20,6 +21,10 @@ from torchplay.engine.run.errors import EXIT_OK, UserError
 
 CHUNK = 65_536
 """Rows predicted at once."""
+MAX_LINE = 65_536
+"""The longest input line ``predict`` reads, in characters."""
+MAX_INPUT = 1 << 30
+"""The most input ``predict`` reads from one file or stream, in characters (1 GiB)."""
 FLOAT32_MAX = 3.4028234663852886e38
 """Inputs beyond this (and nan) are refused: the network computes in float32."""
 
@@ -57,12 +62,32 @@ def _parse(cells: list[str], n: int, where: str) -> list[float]:
     return row  # type: ignore[return-value]
 
 
+def _bounded(fh, source: str) -> Iterator[str]:
+    """``fh``'s lines, refusing one longer than :data:`MAX_LINE` characters or more than
+    :data:`MAX_INPUT` characters in all (``--csv /dev/zero`` is an endless first line):
+    memory stays bounded whatever the stream holds."""
+    total = 0
+    for number, line in enumerate(iter(lambda: fh.readline(MAX_LINE + 1), ""), start=1):
+        if len(line) > MAX_LINE:
+            raise UserError(
+                f"{source} line {number}: longer than {MAX_LINE:,} characters; give one row "
+                "per line (x, or x1,x2)"
+            )
+        total += len(line)
+        if total > MAX_INPUT:
+            raise UserError(
+                f"{source}: more than {MAX_INPUT >> 20} MiB of input; split it and predict "
+                "each part"
+            )
+        yield line
+
+
 def _chunks(fh: Iterable[str], n: int, source: str) -> Iterator[list[list[float]]]:
     """Rows of ``n`` numbers from CSV text, ``CHUNK`` at a time; a header row is skipped."""
     chunk: list[list[float]] = []
     line, first = 0, True
     try:
-        for line, cells in enumerate(csv.reader(fh), start=1):  # noqa: B007 - used below
+        for line, cells in enumerate(csv.reader(_bounded(fh, source)), start=1):  # noqa: B007
             if not any(c.strip() for c in cells):
                 continue
             if first and all(_number(c) is None for c in cells):

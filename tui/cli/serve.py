@@ -15,7 +15,6 @@ import socket
 import sys
 
 from torchplay.engine.run.errors import EXIT_OK, UserError
-from torchplay.engine.run.source import resolve
 
 
 def add_arguments(p) -> None:
@@ -78,7 +77,9 @@ def cmd_serve(args) -> int:
         raise UserError(
             "serve needs the textual-serve package: pip install 'torchplay[serve]'"
         ) from None
-    resolve(args.source, checkpoints=True)  # a bad SOURCE exits 2 here, not in each tab
+    from torchplay.tui.cli.preflight import check_files
+
+    check_files(args.source, [])  # a bad SOURCE exits 2 here, not in each tab
     check_address(args.host, args.port)
     if not is_loopback(args.host):
         print(

@@ -57,17 +57,6 @@ def add_arguments(s: argparse.ArgumentParser) -> None:
     add_ray_arguments(s)
 
 
-def _check_out_dir(out: str | None) -> None:
-    if out is None:
-        return
-    p = Path(out)
-    if p.exists() and not p.is_dir():
-        raise UserError(f"--out {out!r} is a file: give a folder for the checkpoints")
-    parent = p.parent if str(p.parent) else Path(".")
-    if not p.exists() and not parent.is_dir():
-        raise UserError(f"--out {out!r}: folder {str(parent)!r} does not exist; create it")
-
-
 class _Bar:
     """A rich progress bar over model-steps."""
 
@@ -174,10 +163,12 @@ def _text(value) -> str:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run ``torchplay sweep``; returns the exit code."""
+    from torchplay.engine.files.atomic import check_folder, make_folder
     from torchplay.engine.sweeps.sweep import check_device, check_memory, run_local, write_outputs
     from torchplay.tui.cli import raysweep
 
-    _check_out_dir(args.out)
+    if args.out is not None:
+        check_folder(args.out, "--out")  # before any member trains
     raysweep.check_arguments(args)
     source = resolve(args.source)
     base = source.spec
@@ -192,7 +183,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     check_memory(grid, args.out is not None)
     device = check_device(args.device)
     if args.out:
-        Path(args.out).mkdir(exist_ok=True)
+        make_folder(args.out, "--out")
 
     def make_bar(file):
         if args.json or args.quiet or not file.isatty():
