@@ -205,6 +205,10 @@ CSVS = [
     Case("csv", "not-utf8", "not UTF-8", value=b"a,b\n1,2\n3,\xe94\n"),
     Case("csv", "binary", "not UTF-8", value=bytes(range(256)) * 8),
     Case("csv", "nul-byte", "line 2", value=b"1,2\n3,\x004\n"),
+    Case("csv", "columns-1001", "1,001 columns, at most 1,000", value="1," * 1000 + "1\n" * 2),
+    Case(  # numpy once sized its buffer for 1,000,001 rows of this: 373 GiB
+        "csv", "columns-100k", "100,000 columns, at most 1,000", value=("1," * 99_999 + "1\n") * 20
+    ),
 ]
 
 STDINS = [  # rows for `predict CKPT -` (a one-input network)
@@ -214,6 +218,8 @@ STDINS = [  # rows for `predict CKPT -` (a one-input network)
     Case("stdin", "nan", "'nan'", value=b"1\nnan\n"),
     Case("stdin", "float32-overflow", "'1e39'", value=b"1\n1e39\n"),
     Case("stdin", "two-values", "2 values", value=b"x\n1,2\n"),
+    Case("stdin", "endless-line", "line 2: longer than 65,536", value=b"1\n" + b"\0" * 70_000),
+    Case("stdin", "long-line", "line 1: longer than 65,536", value=b"1," * 40_000 + b"\n"),
 ]
 """Closed stdin is tested in tests/cli/test_streams.py (it needs a process without fd 0)."""
 
@@ -310,7 +316,50 @@ IMPORTS = [
         make=lambda folder: _write(folder / "x.pt", b"hello"),
     ),
     Case("import", "missing", "does not exist", make=lambda folder: folder / "none.pt"),
+    Case(
+        "import",
+        "meta-tensors",
+        "layer l0 weight is a meta tensor",
+        make=_state_dict_file(
+            "m", lambda: _on(_linear_sd(((10, 1), (10,)), ((1, 10), (1,))), "meta")
+        ),
+    ),
+    Case(
+        "import",
+        "sparse-coo",
+        "layer l0 weight is a sparse_coo tensor",
+        make=_state_dict_file(
+            "s", lambda: _on(_linear_sd(((10, 1), (10,)), ((1, 10), (1,))), "coo")
+        ),
+    ),
+    Case(
+        "import",
+        "sparse-csr",
+        "layer l0 weight is a sparse_csr tensor",
+        make=_state_dict_file(
+            "r", lambda: _on(_linear_sd(((10, 1), (10,)), ((1, 10), (1,))), "csr")
+        ),
+    ),
+    Case(
+        "import",
+        "meta-bias-only",
+        "layer l1 bias is a meta tensor",
+        make=_state_dict_file(
+            "mb", lambda: _on(_linear_sd(((10, 1), (10,)), ((1, 10), (1,))), "meta", "l1.bias")
+        ),
+    ),
 ]
+
+
+def _on(sd: dict, kind: str, only: str = "l0.weight") -> dict:
+    """``sd`` with the tensor ``only`` made a meta, sparse COO or sparse CSR tensor."""
+    import warnings
+
+    t = sd[only]
+    with warnings.catch_warnings():  # CSR is "in beta state"
+        warnings.simplefilter("ignore")
+        sd[only] = t.to("meta") if kind == "meta" else getattr(t, f"to_sparse_{kind}")()
+    return sd
 
 
 def _write(path: Path, data: bytes) -> Path:

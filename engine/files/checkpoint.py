@@ -208,8 +208,8 @@ def load(path: str | os.PathLike) -> Checkpoint:
     batch = {k: v for k, v in tensors.items() if k.startswith("batch.")}
     _check.optim(optim, spec, list(want.values()), supports(spec.training), name)
     _check.batch(batch, name, spec.training.batch_size or 0)
-    schedule = _check.schedule(meta_raw, spec, name)
-    best = _check.best(meta_raw, tensors, list(want.values()), name)
+    schedule = _check.schedule(meta_raw, spec, name, meta["step"])
+    best = _check.best(meta_raw, tensors, list(want.values()), name, meta["step"])
     return Checkpoint(
         weights={k: weights[k] for k in want},
         optim=optim,

@@ -183,20 +183,28 @@ class JsonlLogger(_Guarded):
 
 class CsvLogger(_Guarded):
     """Writes a CSV file (replacing one there): a header row, then the rows; empty
-    cells for missing values. Rows go to a temp file beside it, renamed over the path
-    at close; a failed write removes the temp file and leaves the old one."""
+    cells for missing values. A file already there is moved aside (``.NAME.XXXX.old``)
+    for the run and removed at close; a failed write puts it back. Rows are flushed at
+    each report, so a killed run leaves a parseable file (and the old one aside)."""
 
     what = "--csv"
 
     def __init__(self, path: str, spec, task: str, what: str = "") -> None:
         super().__init__(path, spec, task, what)
         self.fh = None
-        real = Path(os.path.realpath(path))
-        self.real, self.tmp = real, real.parent / f".{real.name}.{secrets.token_hex(4)}.tmp"
+        self.real = Path(os.path.realpath(path))
+        self.aside: Path | None = None
         self._guard(self._open)
 
     def _open(self) -> None:
-        self.fh = open(self.tmp, "x", encoding="utf-8", newline="")  # noqa: SIM115
+        mode = None
+        if self.real.exists():
+            mode = self.real.stat().st_mode & 0o7777
+            self.aside = self.real.parent / f".{self.real.name}.{secrets.token_hex(4)}.old"
+            os.rename(self.real, self.aside)
+        self.fh = open(self.real, "x", encoding="utf-8", newline="")  # noqa: SIM115
+        if mode is not None:
+            os.chmod(self.real, mode)
         self.out = csv.DictWriter(self.fh, self.columns)
         self.out.writeheader()
         self.fh.flush()
@@ -206,22 +214,18 @@ class CsvLogger(_Guarded):
         self.fh.flush()
 
     def _close(self) -> None:
-        if self.fh is None:
-            return
-        try:
-            mode = self.real.stat().st_mode & 0o7777
-        except OSError:
-            mode = None
-        self.fh.close()
-        if mode is not None:
-            os.chmod(self.tmp, mode)
-        os.replace(self.tmp, self.real)
+        if self.fh is not None:
+            self.fh.close()
+        if self.aside is not None:
+            os.unlink(self.aside)
 
     def _undo(self) -> None:
         if self.fh is not None:
             with contextlib.suppress(OSError):
                 self.fh.close()
-        os.unlink(self.tmp)
+            os.unlink(self.real)
+        if self.aside is not None:
+            os.rename(self.aside, self.real)
 
 
 class TensorBoardLogger(_Guarded):

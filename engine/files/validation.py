@@ -194,21 +194,27 @@ def _flat_size(shapes: list[tuple[int, ...]]) -> int:
     return sum(-(-math.prod(s) // ALIGN) * ALIGN for s in shapes)
 
 
-def schedule(meta: dict, spec: Spec, name: str) -> dict | None:
-    """The plateau schedule's state (metadata ``schedule``), as the schedule loads it."""
+def schedule(meta: dict, spec: Spec, name: str, step: int | None = None) -> dict | None:
+    """The plateau schedule's state (metadata ``schedule``), as the schedule loads it; its
+    drops and its last improvement are steps the run reached (``step``, when given)."""
     if "schedule" not in meta:
         return None
     raw = _json(meta, "schedule", name)
+    loaded = Schedule(spec.training)
     try:
-        Schedule(spec.training).load(raw)
+        loaded.load(raw)
+        if step is not None and max([*loaded.drops, loaded.since]) > step:
+            raise ValueError(f"drops {loaded.drops[-3:]} or since {loaded.since} after step {step}")
     except ValueError as exc:
         raise CheckpointError(f"{name!r}: schedule is corrupt ({str(exc)[:200]})") from None
     return raw
 
 
-def best(meta: dict, tensors: dict, shapes: list[tuple[int, ...]], name: str):
+def best(
+    meta: dict, tensors: dict, shapes: list[tuple[int, ...]], name: str, at: int | None = None
+):
     """Early stopping's best: (loss, step, flat weights) from metadata ``best`` and the
-    tensor ``best.flat``, or None without them."""
+    tensor ``best.flat``, or None without them; its step is one the run reached (``at``)."""
     if "best" not in meta and "best.flat" not in tensors:
         return None
     if "best" not in meta or "best.flat" not in tensors:
@@ -216,7 +222,7 @@ def best(meta: dict, tensors: dict, shapes: list[tuple[int, ...]], name: str):
     raw = _json(meta, "best", name)
     if not isinstance(raw, dict) or set(raw) != {"loss", "step"}:
         raise CheckpointError(f"{name!r}: metadata best must hold loss and step")
-    step = _int(raw["step"], "best.step", name, -1, MAX_STEP)
+    step = _int(raw["step"], "best.step", name, -1, MAX_STEP if at is None else at)
     loss = raw["loss"]
     if loss is not None and (
         isinstance(loss, bool) or not isinstance(loss, int | float) or not math.isfinite(loss)

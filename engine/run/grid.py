@@ -168,6 +168,11 @@ def parse_grid(
             a product over :data:`MAX_MEMBERS` (checked before any spec is built).
     """
     axes = [_table_axis(text, base, where) for text in table_texts(table or {}, where)]
+    seen: set[str] = set()
+    for axis in axes:  # training.lr = [...] and "training.lr" = [...] are two TOML keys
+        if axis.key in seen:
+            raise GridError(f"{where} {axis.key}: given twice; list all its values once")
+        seen.add(axis.key)
     given: dict[str, Axis] = {}
     for text in texts:
         axis = parse_axis(text, base)

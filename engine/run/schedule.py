@@ -78,7 +78,11 @@ def _whole(name: str, value: Any, lo: int) -> None:
 def _number(name: str, value: Any, rule: str, ok) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise SpecError(name, value, f"must be a finite number {rule}")
-    if not math.isfinite(value) or not ok(value):
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int past float's range (TOML reads any size)
+        finite = False
+    if not finite or not ok(value):
         raise SpecError(name, value, f"must be a finite number {rule}")
 
 
@@ -162,7 +166,9 @@ class Schedule:
             raise ValueError(f"schedule drops {drops!r} and since {since!r} must be steps >= 0")
         if drops != sorted(drops) or len(drops) > MAX_DROPS:
             raise ValueError("schedule drops must be ascending steps")
-        if best is not None and (isinstance(best, bool) or not isinstance(best, int | float)):
-            raise ValueError(f"schedule best {best!r} must be a number or null")
+        if best is not None and (
+            isinstance(best, bool) or not isinstance(best, int | float) or not math.isfinite(best)
+        ):
+            raise ValueError(f"schedule best {best!r} must be a finite number or null")
         self.drops, self.since = list(drops), since
         self.best = math.inf if best is None else float(best)

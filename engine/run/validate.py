@@ -35,7 +35,10 @@ def number(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False
     bound = f"({lo}, {hi}]" if lo_open else f"[{lo}, {hi}]"
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise SpecError(name, value, f"must be a finite number in {bound}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an int past float's range (TOML reads any size)
+        raise SpecError(name, value, f"must be a finite number in {bound}") from None
     if not math.isfinite(value) or value > hi or value < lo or (lo_open and value == lo):
         raise SpecError(name, value, f"must be a finite number in {bound}")
     return value

@@ -31,7 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     interrupts.hold()  # until a command handles signals itself (see interrupts.hold)
     _tolerant_streams()
     try:
-        code = _dispatch(argv)
+        try:
+            code = _dispatch(argv)
+        except SystemExit:  # argparse's --help and --version: their text must get out too
+            sys.stdout.flush()
+            raise
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
         return code
     except BrokenPipeError:

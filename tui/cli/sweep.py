@@ -182,8 +182,6 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     grid = members(axes, base)
     check_memory(grid, args.out is not None)
     device = check_device(args.device)
-    if args.out:
-        make_folder(args.out, "--out")
 
     def make_bar(file):
         if args.json or args.quiet or not file.isatty():
@@ -205,6 +203,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         paths = {}
         if args.out:
             with interrupts.saving(args.out):
+                make_folder(args.out, "--out")  # checked before work, made when written
                 paths = write_outputs(result, args.out, extra)
     for line in failures:
         print(f"torchplay: {line}", file=sys.stderr)
