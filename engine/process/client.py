@@ -160,6 +160,11 @@ class EngineClient:
         settings; the run it came from becomes the pinned baseline."""
         self._send("fork", spec.to_dict())
 
+    def rescue(self, spec: Spec) -> None:
+        """A diverged run goes back to its newest sane snapshot and on with ``spec``'s
+        training settings (a lower lr); ``RunLoaded`` answers."""
+        self._send("rescue", spec.to_dict())
+
     def pin(self) -> None:
         """Pin the current run as the baseline; a new run starts beside it."""
         self._send("pin")

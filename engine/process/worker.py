@@ -14,6 +14,7 @@ from enum import Enum
 from torchplay.engine.process import events as ev
 from torchplay.engine.process.events import RunState
 from torchplay.engine.process.lastsave import LastSave
+from torchplay.engine.process.rescue import RescueCommand
 from torchplay.engine.process.sharecmds import ShareCommands
 from torchplay.engine.process.travel import LineageCommands
 from torchplay.engine.run.errors import InputError
@@ -22,9 +23,8 @@ from torchplay.engine.run.views import DEFAULT_GRID
 EMIT_INTERVAL = 0.05
 """Seconds between progress events: at most 20 a second (the app redraws one chart each)."""
 SWEEP_INTERVAL = 0.2
-"""Seconds between a sweep's progress events (and its reads of commands): the sweep
-screen redraws twice a second, and each event costs the training process a pass over
-every member's history and the app's process an unpickle and a pass over every member."""
+"""Seconds between a sweep's progress events (and command reads): the screen redraws twice
+a second, and each event costs both processes a pass over every member."""
 
 
 class MidRun(Enum):
@@ -58,6 +58,7 @@ MID_RUN: dict[str, MidRun] = {
     "build": MidRun.REPLACE,
     "recover_to": MidRun.APPLY,
     "open_shared": MidRun.REPLACE,
+    "rescue": MidRun.REPLACE,
     "quit": MidRun.REPLACE,
 }
 """Every command the engine obeys, by what it does to a run in progress."""
@@ -76,7 +77,7 @@ def _warm() -> None:
     gc.freeze()  # long-lived torch objects out of the collector's way
 
 
-class Engine(LineageCommands, LastSave, ShareCommands):
+class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand):
     """Command handlers over one trainer; :func:`serve` feeds it commands.
 
     Training runs in :meth:`torchplay.engine.train.trainer.Trainer.run`, the loop the command line uses;
@@ -347,7 +348,6 @@ def main(conn) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the app handles Ctrl-C
-    # A closed terminal or SSH session hangs up the app and this process alike: outlive
-    # the app long enough to notice its pipe close and keep the run (last_save).
+    # A lost terminal hangs up the app and us: outlive it to keep the run (last_save).
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     serve(conn)

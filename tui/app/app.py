@@ -27,6 +27,7 @@ from torchplay.tui.app.actions.labkeys import LabKeys, Lineage
 from torchplay.tui.app.actions.lessonkeys import LessonKeys
 from torchplay.tui.app.actions.quitting import QuitKeys
 from torchplay.tui.app.actions.recovery import RecoveryOffer
+from torchplay.tui.app.actions.rescue import RescueOffer
 from torchplay.tui.app.actions.runkeys import RunKeys
 from torchplay.tui.app.keys import BINDINGS, BUTTONS, palette_commands
 from torchplay.tui.app.layout import STEP
@@ -54,6 +55,7 @@ class PlaygroundApp(
     LabKeys,
     QuitKeys,
     RecoveryOffer,
+    RescueOffer,
     App[None],
 ):
     """torchplay: train small networks and watch them learn."""

@@ -75,6 +75,7 @@ class Receivers:
 
     def receive_steps_completed(self, event: ev.StepsCompleted) -> None:
         self.last = event
+        self.note_divergence(event)  # actions/rescue.py
         if self.sync_lr:
             self.sync_lr = False
             self.show_live_lr()

@@ -100,6 +100,13 @@ class RunKeys:
         spec = self.trainable_spec()
         if spec is None:
             return
+        if self.state == "diverged" and self.last is not None:
+            self.offer_rescue(spec)  # actions/rescue.py: back to a sane snapshot?
+            return
+        self.start_run(spec)
+
+    def start_run(self, spec: Spec) -> None:
+        """Train ``spec``: the run goes on, or a new one starts (the engine decides)."""
         self.spec = spec
         self.client.start(spec)
         self.state = "running"
