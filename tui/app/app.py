@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
@@ -156,9 +156,11 @@ class PlaygroundApp(
     def action_leave_field(self) -> None:
         self.screen.set_focus(None)
 
-    def on_resize(self) -> None:
-        self.query_one(ControlPanel).fit(self.size.width)
-        self.update_status()  # it fits its line to the width
+    def on_resize(self, event: events.Resize) -> None:
+        # The event's size: self.size is still the old one here (D5: the panel lagged
+        # one resize behind). The status reads self.size, so it fits once that is set.
+        self.query_one(ControlPanel).fit(event.size.width)
+        self.call_later(self.update_status)  # it fits its line to the width
 
     def action_narrower(self) -> None:
         self.query_one(ControlPanel).widen(self.size.width, -STEP)
