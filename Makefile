@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-stress test-ray lint bench soak clean
+.PHONY: run test test-fast test-stress test-ray lint bench soak clean docs docs-images
 
 # Two pytest workers (the machines have 2 cores). Files that time, measure memory or send
 # signals carry tests/conftest.py's SERIAL mark (one xdist_group): loadgroup runs them on
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q --upgrade pip
 	# torch first, exactly: pip takes the CPU build on this machine's disk, not a CUDA one.
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev,onnx,tensorboard,serve,ray]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,onnx,tensorboard,serve,ray,docs]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -58,5 +58,14 @@ bench: $(STAMP)
 soak: $(STAMP)
 	$(BIN)/python -m bench.soak
 
+# The docs site into site/ (strict: a broken link or a missing page fails); the reference
+# pages are generated from the parser, the spec, the keys and the lessons as it builds.
+docs: $(STAMP)
+	$(BIN)/python -m mkdocs build --strict
+
+# The docs' SVG screenshots, taken by the app's own S key (docs/make_images.py).
+docs-images: $(STAMP)
+	$(BIN)/python docs/make_images.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build site *.egg-info
