@@ -2,7 +2,7 @@
 
 Every error the user can fix (a spec value, a data file, a checkpoint, an imported file, a
 command-line value) derives from :class:`InputError`, so front ends catch one type and
-print its message. The exit codes are the command line's contract (README, Exit codes).
+print its message. The exit codes are the command line's contract (docs/reference/command-line.md, Exit codes).
 """
 
 from __future__ import annotations
