@@ -116,6 +116,22 @@ def _entry(i: int, raw: Any, task: str) -> Point:
     return (values[0], values[1], label)
 
 
+def parse_point(text: str) -> Point:
+    """One painted point from text, the command line's form: ``x,y`` or ``x1,x2,class``
+    (a whole number stays an int: a class). :func:`parse_points` checks its shape.
+
+    Raises:
+        SpecError: a part that is no number, naming ``data.points`` and the text.
+    """
+    out: list[float | int] = []
+    for part in text.split(","):
+        try:
+            out.append(int(part) if part.strip().lstrip("-").isdigit() else float(part))
+        except ValueError:
+            raise _error("data.points", text, "use x,y or x1,x2,class with numbers") from None
+    return tuple(out)
+
+
 def parse_points(value: Any, task: str) -> tuple[Point, ...]:
     """Normal form of ``data.points`` for a dataset of ``task``.
 

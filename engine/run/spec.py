@@ -11,30 +11,49 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import tomli_w
-from torchplay.engine.run import datafields, schedule
+from torchplay.engine.run import schedule
 from torchplay.engine.run.budget import RUN_BYTES, check_memory
+from torchplay.engine.run.dataspec import (
+    CLASSIFICATION_DATASETS,
+    DATASETS,
+    MAX_CLASSES,
+    MAX_SAMPLES,
+    REGRESSION_DATASETS,
+    TASKS,
+    DataSpec,
+    task_of,
+)
 from torchplay.engine.run.errors import SpecError
+from torchplay.engine.run.fieldinfo import WIDTHS, FieldInfo, fieldinfo, info_of, letters
 from torchplay.engine.run.layers import ACTIVATION_TABLE
-from torchplay.engine.run.validate import boolean, check_batch_size, choice, integer, number
+from torchplay.engine.run.trainspec import LOSSES, MAX_STEPS, OPTIMIZERS, TrainingSpec
+from torchplay.engine.run.validate import check_batch_size, choice, integer
 
-# Defined in errors, budget and validate; imported from here too.
-__all__ = ["RUN_BYTES", "SpecError", "check_batch_size", "check_memory"]
+# Defined in errors, budget, validate, dataspec and trainspec; imported from here too.
+__all__ = [
+    "CLASSIFICATION_DATASETS",
+    "DATASETS",
+    "DataSpec",
+    "LOSSES",
+    "MAX_CLASSES",
+    "MAX_SAMPLES",
+    "MAX_STEPS",
+    "OPTIMIZERS",
+    "REGRESSION_DATASETS",
+    "RUN_BYTES",
+    "SpecError",
+    "TASKS",
+    "TrainingSpec",
+    "check_batch_size",
+    "check_memory",
+    "task_of",
+]
 
-REGRESSION_DATASETS = ("square", "quadratic", "sine", "cubic", "abs")
-"""Synthetic regression datasets: one input, one output."""
-CLASSIFICATION_DATASETS = ("clouds", "blobs", "moons", "circles", "xor", "spiral")
-"""Synthetic classification datasets: two inputs, one class label."""
 ACTIVATIONS = tuple(ACTIVATION_TABLE)
 """Activation names (:data:`torchplay.engine.run.layers.ACTIVATION_TABLE`)."""
-OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
-LOSSES = ("auto", "mse", "cross_entropy")
-TASKS = ("auto", "regression", "classification")
 
-MAX_SAMPLES = 1_000_000
 MAX_WIDTH = 4096
 MAX_LAYERS = 16
-MAX_STEPS = 100_000_000
-MAX_CLASSES = 20
 MAX_NAME = 200
 """Characters in a spec's ``name``."""
 
@@ -54,100 +73,31 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     return ModelSpec(widths).hidden  # range checks
 
 
-def task_of(dataset: str) -> str:
-    """The task ('regression' or 'classification') of a built-in dataset name."""
-    if dataset in REGRESSION_DATASETS:
-        return "regression"
-    if dataset in CLASSIFICATION_DATASETS:
-        return "classification"
-    raise SpecError("data.dataset", dataset, "not a built-in dataset")
-
-
-@dataclass(frozen=True)
-class DataSpec:
-    """Where the training data comes from."""
-
-    dataset: str = "square"
-    """A built-in dataset name, or ``csv:PATH`` for numeric columns in a CSV file."""
-    samples: int = 100
-    """Number of generated points (all classes together); ignored for CSV."""
-    noise: float = 0.2
-    """Noise scale: U[0, noise) added to regression targets, the spread of class clouds."""
-    test_fraction: float = 0.0
-    """Fraction of the points held out for the test loss (0 = train on all, as the tutorial)."""
-    seed: int = 1
-    """Seed for ``torch.manual_seed``: data first, then the network's initial weights."""
-    classes: int = 2
-    """Number of classes for ``blobs`` and ``spiral``."""
-    target: str | None = None
-    """CSV only: the name of the target column (default: the last column)."""
-    task: str = "auto"
-    """regression or classification; auto takes it from the dataset (CSV: integer targets)."""
-    extrapolate: float = 0.0
-    """Regression: predict this far beyond the largest x (the tutorial's [2, 2.5])."""
-    features: tuple[str, ...] = ()
-    """Input features the network sees, e.g. ("x1sq", "x2sq"); () = the raw inputs.
-    Names: x1, x2, x1sq, x2sq, x1x2, sinx1, sinx2 (1-D data: x1, x1sq, sinx1)."""
-    points: tuple[tuple[float, ...], ...] = ()
-    """Painted data that replaces the generated points: [x, y] (regression) or
-    [x1, x2, class] (classification); at most 10,000. () = generate ``dataset``."""
-
-    def __post_init__(self) -> None:
-        ds = self.dataset
-        if not isinstance(ds, str) or not (
-            ds in REGRESSION_DATASETS
-            or ds in CLASSIFICATION_DATASETS
-            or (ds.startswith("csv:") and len(ds) > 4)
-        ):
-            names = ", ".join(REGRESSION_DATASETS + CLASSIFICATION_DATASETS)
-            raise SpecError("data.dataset", ds, f"must be one of {names}, or csv:PATH")
-        integer("data.samples", self.samples, 1, MAX_SAMPLES)
-        object.__setattr__(self, "noise", number("data.noise", self.noise, 0.0, 100.0))
-        tf = number("data.test_fraction", self.test_fraction, 0.0, 0.9)
-        object.__setattr__(self, "test_fraction", tf)
-        integer("data.seed", self.seed, 0, 2**63 - 1)
-        integer("data.classes", self.classes, 2, MAX_CLASSES)
-        if self.target is not None and (not isinstance(self.target, str) or not self.target):
-            raise SpecError("data.target", self.target, "must be a column name")
-        choice("data.task", self.task, TASKS)
-        if self.task != "auto" and not ds.startswith("csv:") and self.task != task_of(ds):
-            raise SpecError("data.task", self.task, f"dataset {ds} is {task_of(ds)}")
-        ex = number("data.extrapolate", self.extrapolate, 0.0, 1000.0)
-        object.__setattr__(self, "extrapolate", ex)
-        features = datafields.parse_features(self.features)
-        object.__setattr__(self, "features", features)
-        if not ds.startswith("csv:"):
-            datafields.check_features(features, 1 if task_of(ds) == "regression" else 2)
-        if self.points:
-            if ds.startswith("csv:"):
-                raise SpecError(
-                    "data.points", ds, "painted points replace a built-in dataset, not csv:PATH"
-                )
-            points = datafields.parse_points(self.points, task_of(ds))
-            object.__setattr__(self, "points", points)
-        elif not isinstance(self.points, list | tuple):
-            raise SpecError("data.points", self.points, "must be a list of points")
-        else:
-            object.__setattr__(self, "points", ())
-
-    @property
-    def is_csv(self) -> bool:
-        """Whether the data comes from a CSV file."""
-        return self.dataset.startswith("csv:")
-
-    @property
-    def n_points(self) -> int:
-        """How many points the data has (before the test split); CSV: ``samples``."""
-        return len(self.points) if self.points else self.samples
-
-
 @dataclass(frozen=True)
 class ModelSpec:
     """The network: an MLP of Linear layers with one activation between them."""
 
-    hidden: tuple[int, ...] = (10,)
+    hidden: tuple[int, ...] = fieldinfo(
+        (10,),
+        flag="--hidden",
+        metavar="W[,W...]",
+        help="hidden widths (none: linear)",
+        label="hidden",
+        chars=WIDTHS,
+        parse=parse_hidden,
+        blank=("none", ()),
+    )
     """Hidden layer widths, e.g. (10,) or (32, 16); () is a linear model."""
-    activation: str = "relu"
+    activation: str = fieldinfo(
+        "relu",
+        flag="--activation",
+        metavar="NAME",
+        help=", ".join(ACTIVATIONS),
+        label="activation",
+        chars=letters(*ACTIVATIONS),
+        parse=str,
+        choices=ACTIVATIONS,
+    )
     """Activation after each hidden layer."""
 
     def __post_init__(self) -> None:
@@ -162,75 +112,6 @@ class ModelSpec:
             integer("model.hidden", width, 1, MAX_WIDTH)
         object.__setattr__(self, "hidden", hidden)
         choice("model.activation", self.activation, ACTIVATIONS)
-
-
-@dataclass(frozen=True)
-class TrainingSpec:
-    """How the network is trained."""
-
-    optimizer: str = "sgd"
-    """sgd, adam, adamw, rmsprop or adagrad."""
-    lr: float = 0.2
-    """Learning rate, > 0."""
-    momentum: float = 0.0
-    """SGD and RMSprop momentum, in [0, 1)."""
-    nesterov: bool = False
-    """SGD only: Nesterov momentum (needs momentum > 0)."""
-    weight_decay: float = 0.0
-    """L2 penalty (decoupled for adamw)."""
-    batch_size: int = 0
-    """Minibatch size; 0 = full batch, as the tutorial."""
-    steps: int = 100
-    """Optimizer steps to run."""
-    loss: str = "auto"
-    """mse or cross_entropy; auto picks by task."""
-    fast_path: bool = True
-    """Use the fused forward/backward when the network allows it (false forces autograd)."""
-    l1: float = 0.0
-    """L1 regularization rate: adds l1 * sum(|w|) over the weights (not biases) to the
-    loss, as TF Playground does. The reported loss is the data loss."""
-    l2: float = 0.0
-    """L2 regularization rate: adds l2 * sum(w**2) / 2 over the weights (not biases)."""
-    schedule: str = "constant"
-    """How the lr changes: constant, step, cosine, exponential or plateau (engine.schedule)."""
-    schedule_every: int = 100
-    """step: multiply the lr by schedule_gamma every this many steps."""
-    schedule_gamma: float = 0.5
-    """step and plateau: the factor each drop multiplies the lr by, in (0, 1)."""
-    schedule_decay: float = 0.99
-    """exponential: step k runs with lr * schedule_decay**k, in (0, 1]."""
-    schedule_period: int = 0
-    """cosine: steps from lr down to schedule_min_lr (0: training.steps); flat after."""
-    schedule_min_lr: float = 0.0
-    """cosine: the lr it ends at; plateau: the lowest lr a drop reaches."""
-    schedule_patience: int = 100
-    """plateau: drop the lr after this many steps without a lower loss."""
-    patience: int = 0
-    """Early stopping: end the run after this many steps without a test loss lower than
-    the best by more than min_delta (train loss without a test split); 0 = off."""
-    min_delta: float = 0.0
-    """Early stopping: the smallest loss decrease that counts as an improvement."""
-
-    def __post_init__(self) -> None:
-        choice("training.optimizer", self.optimizer, OPTIMIZERS)
-        object.__setattr__(self, "lr", number("training.lr", self.lr, 0.0, 1e6, lo_open=True))
-        mom = number("training.momentum", self.momentum, 0.0, 0.999)
-        object.__setattr__(self, "momentum", mom)
-        boolean("training.nesterov", self.nesterov)
-        if self.nesterov and (self.optimizer != "sgd" or mom == 0.0):
-            raise SpecError("training.nesterov", True, "needs optimizer sgd with momentum > 0")
-        wd = number("training.weight_decay", self.weight_decay, 0.0, 1e3)
-        object.__setattr__(self, "weight_decay", wd)
-        integer("training.batch_size", self.batch_size, 0, MAX_SAMPLES)
-        integer("training.steps", self.steps, 0, MAX_STEPS)
-        choice("training.loss", self.loss, LOSSES)
-        boolean("training.fast_path", self.fast_path)
-        object.__setattr__(self, "l1", number("training.l1", self.l1, 0.0, 1e3))
-        object.__setattr__(self, "l2", number("training.l2", self.l2, 0.0, 1e3))
-        schedule.check(self)
-        integer("training.patience", self.patience, 0, MAX_STEPS)
-        md = number("training.min_delta", self.min_delta, 0.0, 1e6)
-        object.__setattr__(self, "min_delta", md)
 
 
 @dataclass(frozen=True)
@@ -327,3 +208,30 @@ SECTIONS = {"data": DataSpec, "model": ModelSpec, "training": TrainingSpec}
 
 def _field_names(section: str) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(SECTIONS[section]))
+
+
+@dataclass(frozen=True)
+class SpecField:
+    """One field of the spec, for front ends and references (:func:`spec_fields`)."""
+
+    key: str
+    """Its dotted name, ``training.lr``."""
+    default: Any
+    """Its dataclass default (a scenario sets its own)."""
+    info: FieldInfo
+    """Its flag, help, label, characters and parser."""
+
+    @property
+    def name(self) -> str:
+        """The name within its section (``lr``); unique across the spec."""
+        return self.key.partition(".")[2]
+
+
+def spec_fields() -> tuple[SpecField, ...]:
+    """Every field of the spec's tables, in order, each with its :class:`FieldInfo`."""
+    out = []
+    for section, cls in SECTIONS.items():
+        for f in dataclasses.fields(cls):
+            default = f.default if f.default_factory is dataclasses.MISSING else f.default_factory()
+            out.append(SpecField(f"{section}.{f.name}", default, info_of(f)))
+    return tuple(out)

@@ -9,7 +9,9 @@ import shutil
 import subprocess
 
 import pytest
-from torchplay.tui.cli.flags import SPEC_FLAGS, spec_field_keys
+from torchplay.engine.run.scenarios import SCENARIOS, get_scenario
+from torchplay.engine.run.spec import spec_fields
+from torchplay.tui.cli.flags import SPEC_FLAGS, spec_overrides
 from torchplay.tui.cli.parser import build_parser
 
 from tests.conftest import run_cli
@@ -40,8 +42,29 @@ def test_every_option_has_help_with_its_default(name) -> None:
             assert "default" in shown, f"{name} {action.option_strings}: no default shown"
 
 
-def test_every_spec_field_has_a_flag() -> None:
-    assert {key for _, key, _ in SPEC_FLAGS} == spec_field_keys()
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_every_spec_field_has_a_flag_that_reaches_the_spec(scenario) -> None:
+    """Each field's flag, given the text of the scenario's value, sets that value: the
+    parser, flag and help of every field come from its own FieldInfo."""
+    spec = get_scenario(scenario)
+    parser = build_parser()
+    for field in spec_fields():
+        section, name = field.key.split(".")
+        value = getattr(getattr(spec, section), name)
+        info = field.info
+        if info.switch:
+            argv = [info.flag if value else f"--no-{info.flag[2:]}"]
+        elif value is None or (info.nargs and not value):
+            continue  # no flag value means None or no painted points
+        elif info.nargs:
+            argv = [info.flag, *(",".join(map(str, p)) for p in value)]
+        else:
+            argv = [info.flag, info.show(value)]
+        args = parser.parse_args(["train", scenario, *argv])
+        got = spec.with_overrides(spec_overrides(args))
+        assert got == spec, (field.key, argv)
+        assert set(spec_overrides(args)) == {field.key}, argv
+    assert {key for _, key, _ in SPEC_FLAGS} == {f.key for f in spec_fields()}
 
 
 def test_top_level_help_lists_every_command() -> None:

@@ -69,3 +69,28 @@ def saved_runs(folder, scenario: str, runs: dict[str, int]) -> list[str]:
         paths.append(str(folder / f"{name}.safetensors"))
         checkpoint.save(trainer, paths[-1])
     return paths
+
+
+async def type_into(pilot, field_id: str, text: str) -> None:
+    """Type ``text`` into a panel field as a person does: click it (scrolled into view, as
+    the mouse wheel would), clear it with End and Ctrl+U, press each character. The field
+    keeps the focus (Escape leaves it)."""
+    field = pilot.app.query_one(f"#{field_id}")
+    field.scroll_visible(animate=False, immediate=True)
+    await pilot.pause()
+    await pilot.click(f"#{field_id}")
+    assert pilot.app.focused is field, f"the click did not focus #{field_id}"
+    await pilot.press("end", "ctrl+u", *text)
+
+
+async def choose(pilot, choice_id: str, value: str) -> None:
+    """Pick ``value`` in a panel list with the keys: click it open, move with the arrows
+    to the option, Enter."""
+    choice = pilot.app.query_one(f"#{choice_id}")
+    choice.scroll_visible(animate=False, immediate=True)
+    await pilot.pause()
+    await pilot.click(f"#{choice_id}")
+    await wait_for(pilot, lambda: choice.expanded)
+    options = [str(option) for _, option in choice._options]
+    moves = options.index(value) - options.index(str(choice.value))
+    await pilot.press(*(["down"] * moves if moves > 0 else ["up"] * -moves), "enter")

@@ -1,5 +1,5 @@
-"""Keys and focus on the main screen: the app's keys work whatever is focused, Escape
-leaves a field, no invisible Tab stops, a key pressed during the engine's start waits
+"""Keys and focus on the main screen: a focused field keeps every printable key (typed
+or refused, never an app binding), Escape leaves it, no invisible Tab stops, a key pressed during the engine's start waits
 for it, a long unsaved run asks before a reset, and nothing trains while a field is
 invalid. Keys, focus and the footer on the scripted engine (tests/tui/fake_engine.py); a
 start and the reset questions on the real one, in a thread."""
@@ -13,13 +13,15 @@ from textual.geometry import Region
 from textual.widgets._select import SelectCurrent
 from torchplay.engine.process import client
 from torchplay.engine.process.worker import serve
+from torchplay.engine.run.schedule import USES
 from torchplay.tui.app.app import PlaygroundApp
-from torchplay.tui.app.fields import Choice, NumberField, PanelButton
+from torchplay.tui.app.fields import Choice, PanelButton, TextField
 from torchplay.tui.app.screens.screens import ConfirmDialog
-from torchplay.tui.app.widgets.panel import NUMERIC
+from torchplay.tui.app.screens.sweepscreen import SweepScreen
+from torchplay.tui.app.widgets.panel import TEXT_FIELDS
 
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import long_run, status, toasts, wait_for
+from tests.tui.helpers import choose, long_run, status, toasts, type_into, wait_for
 
 
 def footer_keys(app) -> dict[str, str]:
@@ -31,27 +33,58 @@ def footer_keys(app) -> dict[str, str]:
     }
 
 
-async def test_keys_work_from_every_number_field_and_escape_leaves_it() -> None:
+async def test_a_focused_field_keeps_every_printable_key_and_escape_leaves_it() -> None:
+    """Issue 22 D3: a focused text field types the characters its values need and keeps
+    every other printable key. ``q`` does not quit, ``s`` does not open the sweep screen,
+    ``n`` does not step, space does not run, and the footer offers none of them; Escape
+    leaves the field and the keys are the app's again."""
     app = PlaygroundApp(client=FakeEngine())
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
-        for step, key in enumerate(NUMERIC, start=1):
-            field = app.query_one(f"#{key}", NumberField)
-            before = field.value
-            field.focus()
-            await wait_for(pilot, lambda: footer_keys(app).get("escape") == "Leave field")
-            assert footer_keys(app)["space"] == "Run/Pause"
-            await pilot.press("n")
-            await wait_for(pilot, lambda s=step: app.last is not None and app.last.step == s)
-            assert field.value == before, key  # the key stepped, it did not type
-            await pilot.press("escape")
-            assert app.focused is None
-            assert "escape" not in footer_keys(app)
-        field = app.query_one("#lr", NumberField)
-        field.focus()
-        field.value = ""
-        await pilot.press("1", "e", "-", "3")
-        assert field.value == "1e-3"
+        tried = set()
+        for schedule in USES:  # each schedule shows its own parameter fields
+            await choose(pilot, "schedule", schedule)
+            for name in TEXT_FIELDS:
+                if name in tried or not app.query_one(f"#{name}-row").display:
+                    continue
+                tried.add(name)
+                field = app.query_one(f"#{name}", TextField)
+                own = field.value
+                await type_into(pilot, name, own)  # a valid spec: s could open the sweep
+                keys = footer_keys(app)
+                assert "space" not in keys and "q" not in keys, (name, keys)
+                assert keys["escape"] == "Leave field"
+                await pilot.press("q", "s", "n", "space", "question_mark", "backspace", own[-1])
+                # Keys arrive in order: the last one typed came after the refused keys.
+                assert field.value.endswith(own[-1]), (name, field.value)
+                if not {"q", "s", "n"} & set(field.chars or "qsn"):
+                    assert field.value == own, (name, field.value)
+                assert app.return_code is None, f"q quit the app from #{name}"
+                assert not isinstance(app.screen, SweepScreen), f"s opened the sweep: #{name}"
+                assert app.screen is app.screen_stack[0] and app.focused is field, name
+                assert app.last.step == 0 and app.state == "idle", name
+                if field.value != own:  # features takes q, s and n: its names need them
+                    await type_into(pilot, name, own)
+        assert tried == set(TEXT_FIELDS)
+        await pilot.press("escape")
+        assert app.focused is None
+        assert "escape" not in footer_keys(app)
+        await pilot.press("n")  # the app's again
+        await wait_for(pilot, lambda: app.last.step == 1)
+
+
+async def test_typing_x1sq_into_features_keeps_every_letter() -> None:
+    """The issue's repro: ``x1sq`` typed into features used to leave ``1``, while ``s``
+    opened the sweep screen and ``q`` quit."""
+    app = PlaygroundApp("classification", in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await type_into(pilot, "features", "x1sq")
+        assert app.query_one("#features", TextField).value == "x1sq"
+        await wait_for(pilot, lambda: app.spec.data.features == ("x1sq",))
+        assert app.return_code is None and not isinstance(app.screen, SweepScreen)
+        await pilot.press(*",x2sq")
+        await wait_for(pilot, lambda: app.spec.data.features == ("x1sq", "x2sq"))
 
 
 async def test_space_belongs_to_a_focused_button_or_choice_and_the_footer_says_so() -> None:
@@ -82,7 +115,7 @@ async def test_tab_visits_only_visible_controls() -> None:
         for _ in range(len(app.screen.focus_chain) + 1):
             await pilot.press("tab")
             focused = app.focused
-            assert isinstance(focused, (NumberField, Choice, PanelButton)), focused
+            assert isinstance(focused, (TextField, Choice, PanelButton)), focused
             assert focused.region.width > 0 and focused.region.height > 0, focused.id
             seen.append(focused.id)
         assert seen[0] == seen[-1] and len(set(seen)) == len(seen) - 1
@@ -142,17 +175,16 @@ async def test_a_field_change_on_a_stopped_run_asks_like_reset(tmp_path, monkeyp
         await wait_for(pilot, lambda: app.state == "paused")
         step = app.last.step
         for choice, value in (("schedule", "cosine"), ("activation", "relu")):
-            app.query_one(f"#{choice}", Choice).value = value
+            await choose(pilot, choice, value)
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
             assert f"{step:,} steps are not saved" in str(app.screen.question)
             await pilot.press("n")
             await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
             assert app.query_one(f"#{choice}", Choice).value != value  # the run's own
-        noise = app.query_one("#noise", NumberField)
-        noise.value = "0.3"
+        await type_into(pilot, "noise", "0.3")
         await wait_for(pilot, lambda: "changed: Enter resets" in status(app))
         assert not isinstance(app.screen, ConfirmDialog)
-        await pilot.press("space")  # not a silent rebuild either
+        await pilot.press("escape", "space")  # not a silent rebuild either
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
@@ -161,8 +193,7 @@ async def test_a_field_change_on_a_stopped_run_asks_like_reset(tmp_path, monkeyp
         await pilot.press("n")
         await wait_for(pilot, lambda: app.last is not None and app.last.step != step)
         assert app.state == "paused" and app.last.step == step + 1  # nothing thrown away
-        noise.focus()
-        noise.value = "0.3"
+        await type_into(pilot, "noise", "0.3")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
@@ -198,17 +229,16 @@ async def test_nothing_trains_while_a_field_is_invalid() -> None:
     app = PlaygroundApp(client=FakeEngine())
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.last is not None)
-        app.query_one("#lr", NumberField).value = "1e-3e"
-        await wait_for(pilot, lambda: app.query_one("#lr", NumberField).has_class("-invalid"))
-        await pilot.press("n", "space")
-        await pilot.press("escape")
+        await type_into(pilot, "lr", "1e-3e")
+        await wait_for(pilot, lambda: app.query_one("#lr", TextField).has_class("-invalid"))
+        await pilot.press("escape", "n", "space")
         await pilot.click("#step")
         # Each refusal says why, at once (no engine round trip): three refusals, no step.
         refused = "fix the marked fields first"
         await wait_for(pilot, lambda: toasts(app).count(refused) == 3)
         assert app.state == "idle"
-        app.query_one("#lr", NumberField).value = "0.1"
-        await pilot.press("n")
+        await type_into(pilot, "lr", "0.1")
+        await pilot.press("escape", "n")
         # The engine answers in order: step 1, not 2 or more, so no refused key stepped.
         await wait_for(pilot, lambda: app.last.step != 0)
         assert app.last.step == 1

@@ -1,6 +1,7 @@
 """The control panel: the steps control, every error at once in full, the live learning
 rate as the one truth (in the field, the checkpoint and ``info --json``), and a width
-that fits its labels at every size. On the real engine, in a thread."""
+that fits its labels at every size. Fields are typed into and lists chosen with the keys,
+never assigned. On the real engine, in a thread."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ import json
 import pytest
 from textual.widgets import Label, Select
 from torchplay.engine.files import checkpoint
+from torchplay.engine.run.schedule import USES
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.layout import panel_width
 from torchplay.tui.app.screens.screens import ConfirmDialog
-from torchplay.tui.app.widgets.panel import NUMERIC, SCHEDULE_FIELDS, ControlPanel
+from torchplay.tui.app.widgets.panel import TEXT_FIELDS, ControlPanel
 from torchplay.tui.cli.main import main as cli_main
 
-from tests.tui.helpers import long_run, status, wait_for
+from tests.tui.helpers import choose, long_run, status, type_into, wait_for
 
 
 async def test_steps_control_a_number_or_until_paused() -> None:
@@ -23,14 +25,13 @@ async def test_steps_control_a_number_or_until_paused() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.last is not None)
         assert "step 0/100" in status(app)
-        app.query_one("#steps").value = "20"
-        await pilot.press("space")
+        await type_into(pilot, "steps", "20")
+        await pilot.press("escape", "space")
         await wait_for(pilot, lambda: app.state == "finished")
         assert app.last.step == 20 and "step 20/20" in status(app)
-        app.query_one("#steps").value = ""  # until paused
-        await pilot.pause()
+        await type_into(pilot, "steps", "")  # until paused
         assert app.query_one("#steps").placeholder == "until paused"
-        await pilot.press("space")
+        await pilot.press("escape", "space")
         await wait_for(pilot, lambda: app.last.step > 500)
         assert app.state == "running" and "(until paused)" in status(app)
         await pilot.press("space")
@@ -42,9 +43,9 @@ async def test_every_error_shows_at_once_in_full() -> None:
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.last is not None)
-        app.query_one("#lr").value = "abc"
-        app.query_one("#samples").value = "0"
-        app.query_one("#seed").value = "-1"
+        await type_into(pilot, "lr", "1e-3e")
+        await type_into(pilot, "samples", "0")
+        await type_into(pilot, "seed", "")
         errors = [app.query_one(f"#{key}-error", Label) for key in ("lr", "samples", "seed")]
         await wait_for(pilot, lambda: all(label.display for label in errors))
         shown = {
@@ -53,14 +54,14 @@ async def test_every_error_shows_at_once_in_full() -> None:
             if label.display
         }
         assert shown == {
-            "lr-error": "'abc' is not a valid lr value",
+            "lr-error": "'1e-3e' is not a valid lr value",
             "samples-error": "data.samples = 0: must be an integer from 1 to 1000000",
-            "seed-error": "data.seed = -1: must be an integer from 0 to 9223372036854775807",
+            "seed-error": "'' is not a valid seed value",
         }
         for key in ("lr", "samples", "seed"):
             label = app.query_one(f"#{key}-error", Label)
             assert label.size.width * label.size.height >= len(shown[label.id]), key
-        app.query_one("#lr").value = "0.1"
+        await type_into(pilot, "lr", "0.1")
         await wait_for(pilot, lambda: not app.query_one("#lr-error").display)  # no stale line
 
 
@@ -90,15 +91,15 @@ async def test_live_lr_shown_after_a_declined_reset_and_saved(tmp_path, capsys) 
         await wait_for(pilot, lambda: app.run_info is not None)
         await pilot.press("space")
         await wait_for(pilot, lambda: app.last is not None and app.last.step > 0)
-        app.query_one("#lr").value = "0.01"
+        await type_into(pilot, "lr", "0.01")
         await wait_for(pilot, lambda: app.last.lr == 0.01)
-        app.query_one("#dataset", Select).value = "sine"
+        await choose(pilot, "dataset", "sine")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
         assert app.query_one("#lr").value == "0.01"  # what the run uses
         assert app.query_one("#dataset", Select).value != "sine"
-        await pilot.press("space")
+        await pilot.press("escape", "space")
         await wait_for(pilot, lambda: app.state == "paused")
         assert app.last.lr == 0.01
         path = tmp_path / "live.safetensors"
@@ -125,27 +126,27 @@ async def test_schedule_and_patience_fields_reach_the_run() -> None:
 
         assert shown() == []  # constant: no parameters
         schedule = app.query_one("#schedule", Select)
-        for name, fields in SCHEDULE_FIELDS.items():
-            schedule.value = name
-            await pilot.pause()
-            assert shown() == [k for k in NUMERIC if k in fields], name
+        for name, fields in USES.items():
+            await choose(pilot, "schedule", name)
+            await wait_for(pilot, lambda n=name: schedule.value == n)
+            assert shown() == [k for k in TEXT_FIELDS if k in fields], name
             for key in fields:  # every shown label in full
                 label = app.query_one(f"#{key}-row").query_one(Label)
                 assert label.size.width > len(str(label.render())), key
-        schedule.value = "step"
-        app.query_one("#schedule_every").value = "10"
-        app.query_one("#schedule_gamma").value = "0.25"
-        app.query_one("#steps").value = "25"
+        await choose(pilot, "schedule", "step")
+        await type_into(pilot, "schedule_every", "10")
+        await type_into(pilot, "schedule_gamma", "0.25")
+        await type_into(pilot, "steps", "25")
         await wait_for(pilot, lambda: app.spec.training.schedule_gamma == 0.25)
-        await pilot.press("space")
+        await pilot.press("escape", "space")
         await wait_for(pilot, lambda: app.state == "finished")
         assert app.last.lr_now == 0.2 * 0.25**2  # steps 20-24 run at lr * gamma ** 2
 
-        app.query_one("#steps").value = "100000"
-        app.query_one("#patience").value = "40"
-        app.query_one("#min_delta").value = "0.01"
+        await type_into(pilot, "steps", "100000")
+        await type_into(pilot, "patience", "40")
+        await type_into(pilot, "min_delta", "0.01")
         await wait_for(pilot, lambda: app.spec.training.patience == 40)
-        await pilot.press("r")
+        await pilot.press("escape", "r")
         await wait_for(pilot, lambda: app.last is not None and app.last.step == 0)
         await pilot.press("space")
         await wait_for(pilot, lambda: app.state == "stopped_early")
@@ -190,10 +191,10 @@ async def test_early_stopping_and_divergence_fit_80_columns(tmp_path) -> None:
         line = status(app)
         assert line.startswith(f"stopped early (best: step {best:,})"), line
         assert len(line) <= 78 and line.endswith(" steps/s"), line
-        app.query_one("#lr").value = "100"  # regression diverges at step 9
-        app.query_one("#patience").value = "0"
+        await type_into(pilot, "lr", "100")  # regression diverges at step 9
+        await type_into(pilot, "patience", "0")
         await wait_for(pilot, lambda: app.spec.training.lr == 100)
-        await pilot.press("r")
+        await pilot.press("escape", "r")
         await wait_for(pilot, lambda: app.last is not None and app.last.step == 0)
         await pilot.press("space")
         await wait_for(pilot, lambda: app.state == "diverged")

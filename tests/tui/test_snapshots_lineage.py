@@ -10,7 +10,7 @@ import pytest
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.widgets.neurons import NeuronScreen
 
-from tests.tui.helpers import settle, wait_for
+from tests.tui.helpers import settle, type_into, wait_for
 
 RUN = 'scenario = "classification"\n[data]\ndataset = "circles"\n[model]\nhidden = [8, 4]\n'
 RUN += 'activation = "tanh"\n[training]\nsteps = 300\nlr = 0.1\n'
@@ -55,9 +55,9 @@ def test_ab_view(snap_compare, tmp_path) -> None:
         await _finished(pilot, app)
         await pilot.press("b")
         await wait_for(pilot, lambda: app.lineage.pinned and app.last.step == 0)
-        app.query_one("#lr").value = "0.03"
+        await type_into(pilot, "lr", "0.03")
         await wait_for(pilot, lambda: app.spec.training.lr == 0.03)
-        await pilot.press("space")
+        await pilot.press("escape", "space")
         await wait_for(pilot, lambda: app.state == "finished" and app.last.lr == 0.03)
         await wait_for(pilot, lambda: app.last.baseline is not None)
         await settle(pilot, app)  # the baseline's chart (#base) too

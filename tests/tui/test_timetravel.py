@@ -9,7 +9,7 @@ from pathlib import Path
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.widgets.charts import DataChart, LossChart
 
-from tests.tui.helpers import status, wait_for
+from tests.tui.helpers import status, type_into, wait_for
 
 
 def _app(tmp_path: Path, scenario: str = "classification", steps: int = 300) -> PlaygroundApp:
@@ -59,9 +59,9 @@ async def test_f_forks_from_the_snapshot_in_view_and_pins_the_original(tmp_path)
         await pilot.press("left_square_bracket", "left_square_bracket")
         await wait_for(pilot, lambda: app.lineage.view is not None and app.lineage.view.step < 290)
         k = app.lineage.view.step
-        app.query_one("#lr").value = "0.01"
+        await type_into(pilot, "lr", "0.01")
         await wait_for(pilot, lambda: app.spec.training.lr == 0.01)
-        await pilot.press("f")
+        await pilot.press("escape", "f")
         await wait_for(pilot, lambda: app.lineage.pinned != "" and app.last.step == k)
         assert app.lineage.view is None
         loss = app.query_one(LossChart)

@@ -1,15 +1,16 @@
 """Pilot: ``t`` shows the test points, ``d`` the hard class regions; the status says which
-accuracy it shows; the panel's new fields (features, momentum, weight decay, L1, L2) build
-the spec the engine trains."""
+accuracy it shows; the panel's new fields (features, momentum, weight decay, L1, L2), typed
+key by key, build the spec the engine trains."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from torchplay.tui.app.app import PlaygroundApp
+from torchplay.tui.app.screens.sweepscreen import SweepScreen
 from torchplay.tui.app.widgets.charts import DataChart
 
-from tests.tui.helpers import status, wait_for
+from tests.tui.helpers import status, type_into, wait_for
 
 
 def _spec(tmp_path: Path) -> str:
@@ -61,18 +62,22 @@ async def test_status_says_train_accuracy_without_a_test_set() -> None:
 
 
 async def test_panel_fields_reach_the_spec() -> None:
+    """Typed, not assigned: the features field takes the letters and commas its names
+    need (it used to refuse them, and the refused ``q`` of ``x1sq`` quit the app)."""
     app = PlaygroundApp("classification", in_process=True, show_rate=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None, seconds=120)
         for field, text in (
             ("features", "x1sq,x2sq"),
             ("momentum", "0.5"),
-            ("weight_decay", "0.001"),
+            ("weight_decay", "1e-3"),
             ("l1", "0.01"),
             ("l2", "0.02"),
         ):
-            app.query_one(f"#{field}").value = text
+            await type_into(pilot, field, text)
+            assert app.query_one(f"#{field}").value == text, field
         await wait_for(pilot, lambda: app.spec.training.l2 == 0.02)
+        assert app.return_code is None and not isinstance(app.screen, SweepScreen)
         tr = app.spec.training
         assert app.spec.data.features == ("x1sq", "x2sq")
         assert (tr.momentum, tr.weight_decay, tr.l1) == (0.5, 0.001, 0.01)

@@ -1,42 +1,35 @@
-"""The panel's leaf widgets, made so that the app's keys work whatever is focused.
+"""The panel's leaf widgets.
 
-A number field takes only the characters a number can have; any other key (space, ``n``,
-``r``...) goes on to the app's bindings, so a focused field never swallows them. A
-focused button or choice owns space, and says so in the footer.
+A text field takes the characters its own values need (the spec field's
+:attr:`~torchplay.engine.run.fieldinfo.FieldInfo.chars`: ``x1sq,x2sq`` for features,
+``1e-3`` for the lr, ``32,16`` for the widths) and refuses the others with a bell. While
+it has the focus it keeps every printable key: none reaches an app binding (``q`` never
+quits, ``s`` never opens the sweep screen from a field). Escape leaves the field, and the
+app's keys work again. A focused button or choice owns space, and says so in the footer.
 """
 
 from __future__ import annotations
 
-from textual import events
+import re
+
 from textual.binding import Binding
 from textual.widgets import Button, Input, Select
 
-NUMBER_CHARS = frozenset("0123456789.-+eE")
-"""What a number field takes (``1e-3``, ``-0.5``); other keys are the app's."""
-WIDTHS_CHARS = frozenset("0123456789,")
-"""What the hidden-widths field takes (``32,16``; empty for none)."""
+
+def restriction(chars: frozenset[str] | None) -> str | None:
+    """The ``Input.restrict`` pattern for a value made of ``chars`` (None: any text)."""
+    if chars is None:
+        return None
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]*"
 
 
-class NumberField(Input):
-    """An input that types only ``chars`` and leaves every other key to the app."""
+class TextField(Input):
+    """An input that types only ``chars`` and keeps every printable key while focused
+    (``Input.check_consume_key``: the app's bindings never see them)."""
 
-    def __init__(self, value: str, chars: frozenset[str] = NUMBER_CHARS, **kwargs) -> None:
-        super().__init__(value, **kwargs)
+    def __init__(self, value: str, chars: frozenset[str] | None, **kwargs) -> None:
+        super().__init__(value, restrict=restriction(chars), **kwargs)
         self.chars = chars
-
-    def check_consume_key(self, key: str, character: str | None = None) -> bool:
-        return character is not None and character in self.chars
-
-    async def on_event(self, event: events.Event) -> None:
-        if (
-            isinstance(event, events.Key)
-            and event.is_printable
-            and event.character not in self.chars
-            and self.parent is not None
-        ):
-            self.parent.post_message(event)  # not ours: on up to the app's bindings
-            return
-        await super().on_event(event)
 
 
 class Choice(Select):

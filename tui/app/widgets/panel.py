@@ -9,83 +9,38 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Select
 from textual.widgets.select import InvalidSelectValueError
-from torchplay.engine.run.datafields import parse_features
 from torchplay.engine.run.scenarios import SCENARIOS, get_scenario
-from torchplay.engine.run.schedule import SCHEDULES
-from torchplay.engine.run.spec import (
-    ACTIVATIONS,
-    CLASSIFICATION_DATASETS,
-    MAX_STEPS,
-    OPTIMIZERS,
-    REGRESSION_DATASETS,
-    Spec,
-    SpecError,
-    parse_hidden,
-)
-from torchplay.tui.app.fields import NUMBER_CHARS, WIDTHS_CHARS, Choice, NumberField, PanelButton
+from torchplay.engine.run.schedule import USES
+from torchplay.engine.run.spec import Spec, SpecError, SpecField, spec_fields
+from torchplay.tui.app.fields import Choice, PanelButton, TextField
 from torchplay.tui.app.layout import default_width, panel_width
 
-# field id -> (label, spec key, parser)
-NUMERIC = {
-    "samples": ("samples", "data.samples", int),
-    "noise": ("noise", "data.noise", float),
-    "test_fraction": ("test frac", "data.test_fraction", float),
-    "features": ("features", "data.features", parse_features),
-    "hidden": ("hidden", "model.hidden", lambda text: parse_hidden(_widths(text))),
-    "lr": ("lr", "training.lr", float),
-    "schedule_every": ("sched every", "training.schedule_every", int),
-    "schedule_gamma": ("sched gamma", "training.schedule_gamma", float),
-    "schedule_decay": ("sched decay", "training.schedule_decay", float),
-    "schedule_period": ("sched period", "training.schedule_period", int),
-    "schedule_min_lr": ("sched min lr", "training.schedule_min_lr", float),
-    "schedule_patience": ("sched wait", "training.schedule_patience", int),
-    "momentum": ("momentum", "training.momentum", float),
-    "weight_decay": ("wt decay", "training.weight_decay", float),
-    "l1": ("L1", "training.l1", float),
-    "l2": ("L2", "training.l2", float),
-    "steps": ("steps", "training.steps", lambda text: _steps(text)),
-    "patience": ("patience", "training.patience", int),
-    "min_delta": ("min delta", "training.min_delta", float),
-    "batch_size": ("batch (0=all)", "training.batch_size", int),
-    "seed": ("seed", "data.seed", int),
-}
+FIELDS: dict[str, SpecField] = {f.name: f for f in spec_fields()}
+"""Every spec field by its name (``lr``), which is also its widget's id."""
 
+LAYOUT = (
+    *("dataset", "samples", "noise", "test_fraction", "features", "activation", "hidden"),
+    *("optimizer", "lr", "schedule", "schedule_every", "schedule_gamma", "schedule_decay"),
+    *("schedule_period", "schedule_min_lr", "schedule_patience"),
+    *("momentum", "weight_decay", "l1", "l2", "steps", "patience", "min_delta", "batch_size"),
+    "seed",
+)
+"""The panel's spec fields, top to bottom: a list where the field has choices, else a text
+field; labels, characters and parsers are the fields' own (:class:`FieldInfo`)."""
 
-def _steps(text: str) -> int:
-    """The run's total steps; an empty field (placeholder ``until paused``) is no end."""
-    return int(text) if text.strip() else MAX_STEPS
-
-
-PLACEHOLDERS = {"hidden": "none", "steps": "until paused"}
-"""What an empty field means, shown in it."""
-
-SCHEDULE_FIELDS = {
-    "constant": (),
-    "step": ("schedule_every", "schedule_gamma"),
-    "cosine": ("schedule_period", "schedule_min_lr"),
-    "exponential": ("schedule_decay",),
-    "plateau": ("schedule_gamma", "schedule_patience", "schedule_min_lr"),
-}
-"""The parameter fields each schedule uses; the others are hidden (engine/run/schedule.py)."""
-CHOICES = {
-    "dataset": "data.dataset",
-    "activation": "model.activation",
-    "optimizer": "training.optimizer",
-    "schedule": "training.schedule",
-}
+TEXT_FIELDS = {name: FIELDS[name] for name in LAYOUT if not FIELDS[name].info.choices}
+"""The text fields by id."""
+CHOICES = {name: FIELDS[name].key for name in LAYOUT if FIELDS[name].info.choices}
 """Choice id -> spec key, for the choices that are spec fields (not the scenario)."""
+SCHEDULE_FIELDS = frozenset(name for names in USES.values() for name in names)
+"""The schedule parameter rows: each shown only while the schedule reads it
+(:data:`torchplay.engine.run.schedule.USES`)."""
 
 
 def _value(spec: Spec, key: str):
     """The value of a dotted spec key (``training.schedule``)."""
     section, name = key.split(".")
     return getattr(getattr(spec, section), name)
-
-
-def _widths(text: str) -> str:
-    """An empty hidden field is no hidden layer (its placeholder says ``none``; ``n`` is
-    a key, so the field cannot take the word)."""
-    return text if text.strip() else "none"
 
 
 class ControlPanel(VerticalScroll, can_focus=False):
@@ -120,9 +75,6 @@ class ControlPanel(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         s = self.spec
-        datasets = list(REGRESSION_DATASETS + CLASSIFICATION_DATASETS)
-        if s.data.dataset not in datasets:
-            datasets.append(s.data.dataset)
         with Horizontal(id="buttons"):
             yield PanelButton("Start", id="start", variant="success", compact=True)
             yield PanelButton("Step", id="step", compact=True)
@@ -131,28 +83,25 @@ class ControlPanel(VerticalScroll, can_focus=False):
             yield PanelButton("Save", id="save", compact=True)
             yield PanelButton("Load", id="load", compact=True)
         scenario = s.name if s.name in SCENARIOS else "custom"
-        yield from self._choice("scenario", [*SCENARIOS, "custom"], scenario)
-        yield from self._choice("dataset", datasets, s.data.dataset)
-        for key, (label, _, _) in NUMERIC.items():
-            if key == "lr":
-                yield from self._choice("optimizer", OPTIMIZERS, s.training.optimizer)
-            if key == "hidden":
-                yield from self._choice("activation", ACTIVATIONS, s.model.activation)
-            if key == "schedule_every":
-                yield from self._choice("schedule", SCHEDULES, s.training.schedule)
-            chars = WIDTHS_CHARS if key == "hidden" else NUMBER_CHARS
-            field = NumberField(self._text(key, s), chars, id=key, compact=True)
-            field.placeholder = PLACEHOLDERS.get(key, "")
-            yield from self._row(label, field, f"{key}-row")
-            error = Label("", id=f"{key}-error", classes="error")
+        yield from self._choice("scenario", "scenario", [*SCENARIOS, "custom"], scenario)
+        for name in LAYOUT:
+            info, value = FIELDS[name].info, _value(s, FIELDS[name].key)
+            if info.choices:  # a csv: dataset is none of the choices: shown as one more
+                options = [*info.choices, *([] if value in info.choices else [value])]
+                yield from self._choice(name, info.label, options, value)
+                continue
+            field = TextField(info.text(value), info.chars, id=name, compact=True)
+            field.placeholder = info.blank[0] if info.blank else ""
+            yield from self._row(info.label, field, f"{name}-row")
+            error = Label("", id=f"{name}-error", classes="error")
             error.display = False
             yield error
 
-    def _choice(self, name: str, options, value: str) -> ComposeResult:
+    def _choice(self, name: str, label: str, options, value: str) -> ComposeResult:
         select = Choice(
             [(o, o) for o in options], id=name, value=value, allow_blank=False, compact=True
         )
-        yield from self._row(name, select)
+        yield from self._row(label, select)
 
     @staticmethod
     def _row(label: str, widget, row_id: str | None = None) -> ComposeResult:
@@ -165,37 +114,21 @@ class ControlPanel(VerticalScroll, can_focus=False):
 
     def _show_schedule_fields(self, schedule: str) -> None:
         """Show the parameter rows the schedule uses, hide the others."""
-        used = SCHEDULE_FIELDS.get(schedule, ())
-        for key in {k for keys in SCHEDULE_FIELDS.values() for k in keys}:
-            self.query_one(f"#{key}-row").display = key in used
+        used = USES.get(schedule, ())
+        for name in SCHEDULE_FIELDS:
+            self.query_one(f"#{name}-row").display = name in used
 
     @staticmethod
-    def _text(key: str, s: Spec) -> str:
-        value = {
-            "samples": s.data.samples,
-            "noise": s.data.noise,
-            "test_fraction": s.data.test_fraction,
-            "features": ",".join(s.data.features) or "raw",
-            "lr": s.training.lr,
-            "momentum": s.training.momentum,
-            "weight_decay": s.training.weight_decay,
-            "l1": s.training.l1,
-            "l2": s.training.l2,
-            "batch_size": s.training.batch_size,
-            "seed": s.data.seed,
-            "hidden": ",".join(map(str, s.model.hidden)),
-            "steps": "" if s.training.steps >= MAX_STEPS else s.training.steps,
-        }.get(key)
-        if value is None:  # the rest are named as in TrainingSpec
-            value = getattr(s.training, key)
-        return str(value)
+    def _text(name: str, s: Spec) -> str:
+        """What the text field ``name`` shows for ``s``."""
+        return FIELDS[name].info.text(_value(s, FIELDS[name].key))
 
     def show(self, spec: Spec) -> None:
         """Set every field from ``spec`` (after a load or a scenario change)."""
         self._loading = True
         self.spec = self.base = spec
-        for key in NUMERIC:
-            self.query_one(f"#{key}", Input).value = self._text(key, spec)
+        for name in TEXT_FIELDS:
+            self.query_one(f"#{name}", Input).value = self._text(name, spec)
         for sel, spec_key in CHOICES.items():
             try:
                 self.query_one(f"#{sel}", Select).value = _value(spec, spec_key)
@@ -212,33 +145,33 @@ class ControlPanel(VerticalScroll, can_focus=False):
         overrides, errors = {}, {}
         for sel, spec_key in CHOICES.items():
             overrides[spec_key] = self.query_one(f"#{sel}", Select).value
-        for key, (label, spec_key, parse) in NUMERIC.items():
-            text = self.query_one(f"#{key}", Input).value
+        for name, field in TEXT_FIELDS.items():
+            text = self.query_one(f"#{name}", Input).value
             try:
-                value = parse(text)
-                self.base.with_overrides({**overrides, spec_key: value})  # its own range
-                overrides[spec_key] = value
+                value = field.info.read(text)
+                self.base.with_overrides({**overrides, field.key: value})  # its own range
+                overrides[field.key] = value
             except SpecError as exc:
-                errors[key] = str(exc)
+                errors[name] = str(exc)
             except ValueError:
-                errors[key] = f"{text!r} is not a valid {label} value"
+                errors[name] = f"{text!r} is not a valid {field.info.label} value"
         spec = None
         if not errors:
             try:  # what no field breaks alone (a batch larger than the data)
                 spec = self.base.with_overrides(overrides)
             except SpecError as exc:
-                key = next((k for k, v in NUMERIC.items() if v[1] == exc.field), "")
-                errors[key or "lr"] = str(exc)
+                name = next((n for n, f in TEXT_FIELDS.items() if f.key == exc.field), "")
+                errors[name or "lr"] = str(exc)
         return spec, errors
 
     def validate_all(self) -> Spec | None:
         spec, errors = self.read()
-        for key in NUMERIC:
-            msg = errors.get(key, "")
-            error = self.query_one(f"#{key}-error", Label)
+        for name in TEXT_FIELDS:
+            msg = errors.get(name, "")
+            error = self.query_one(f"#{name}-error", Label)
             error.update(msg)
             error.display = bool(msg)
-            self.query_one(f"#{key}", Input).set_class(bool(msg), "-invalid")
+            self.query_one(f"#{name}", Input).set_class(bool(msg), "-invalid")
         self.query_one("#start", PanelButton).disabled = spec is None
         return spec
 

@@ -1,0 +1,206 @@
+"""The data part of a run's spec: :class:`DataSpec`, the built-in dataset names and the
+task each one is. Torch-free (see :mod:`torchplay.engine.run.spec`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from torchplay.engine.run import datafields
+from torchplay.engine.run.errors import SpecError
+from torchplay.engine.run.fieldinfo import INTEGER, NUMBER, POINTS, fieldinfo, letters
+from torchplay.engine.run.validate import choice, integer, number
+
+REGRESSION_DATASETS = ("square", "quadratic", "sine", "cubic", "abs")
+"""Synthetic regression datasets: one input, one output."""
+CLASSIFICATION_DATASETS = ("clouds", "blobs", "moons", "circles", "xor", "spiral")
+"""Synthetic classification datasets: two inputs, one class label."""
+DATASETS = REGRESSION_DATASETS + CLASSIFICATION_DATASETS
+"""Every built-in dataset name."""
+TASKS = ("auto", "regression", "classification")
+
+MAX_SAMPLES = 1_000_000
+MAX_CLASSES = 20
+
+
+def task_of(dataset: str) -> str:
+    """The task ('regression' or 'classification') of a built-in dataset name."""
+    if dataset in REGRESSION_DATASETS:
+        return "regression"
+    if dataset in CLASSIFICATION_DATASETS:
+        return "classification"
+    raise SpecError("data.dataset", dataset, "not a built-in dataset")
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Where the training data comes from."""
+
+    dataset: str = fieldinfo(
+        "square",
+        flag="--dataset",
+        metavar="NAME",
+        help=f"built-in dataset ({', '.join(DATASETS)}) or csv:PATH",
+        label="dataset",
+        chars=None,
+        parse=str,
+        choices=DATASETS,
+    )
+    """A built-in dataset name, or ``csv:PATH`` for numeric columns in a CSV file."""
+    samples: int = fieldinfo(
+        100,
+        flag="--samples",
+        metavar="N",
+        help="generated points",
+        label="samples",
+        chars=INTEGER,
+        parse=int,
+    )
+    """Number of generated points (all classes together); ignored for CSV."""
+    noise: float = fieldinfo(
+        0.2,
+        flag="--noise",
+        metavar="F",
+        help="noise scale",
+        label="noise",
+        chars=NUMBER,
+        parse=float,
+    )
+    """Noise scale: U[0, noise) added to regression targets, the spread of class clouds."""
+    test_fraction: float = fieldinfo(
+        0.0,
+        flag="--test-fraction",
+        metavar="F",
+        help="fraction held out for the test loss, 0-0.9",
+        label="test frac",
+        chars=NUMBER,
+        parse=float,
+    )
+    """Fraction of the points held out for the test loss (0 = train on all, as the tutorial)."""
+    seed: int = fieldinfo(
+        1,
+        flag="--seed",
+        metavar="N",
+        help="seed for data and weights",
+        label="seed",
+        chars=INTEGER,
+        parse=int,
+    )
+    """Seed for ``torch.manual_seed``: data first, then the network's initial weights."""
+    classes: int = fieldinfo(
+        2,
+        flag="--classes",
+        metavar="N",
+        help="blobs/spiral classes",
+        label="classes",
+        chars=INTEGER,
+        parse=int,
+    )
+    """Number of classes for ``blobs`` and ``spiral``."""
+    target: str | None = fieldinfo(
+        None,
+        flag="--target",
+        metavar="COLUMN",
+        help="CSV target column (none: the last)",
+        label="target",
+        chars=None,
+        parse=str,
+        blank=("none", None),
+    )
+    """CSV only: the name of the target column (default: the last column)."""
+    task: str = fieldinfo(
+        "auto",
+        flag="--task",
+        metavar="NAME",
+        help=f"{', '.join(TASKS)} (for CSV data)",
+        label="task",
+        chars=letters(*TASKS),
+        parse=str,
+        choices=TASKS,
+    )
+    """regression or classification; auto takes it from the dataset (CSV: integer targets)."""
+    extrapolate: float = fieldinfo(
+        0.0,
+        flag="--extrapolate",
+        metavar="F",
+        help="regression: predict this far past the data",
+        label="extrapolate",
+        chars=NUMBER,
+        parse=float,
+    )
+    """Regression: predict this far beyond the largest x (the tutorial's [2, 2.5])."""
+    features: tuple[str, ...] = fieldinfo(
+        (),
+        flag="--features",
+        metavar="F[,F...]",
+        help=f"input features the network sees: {','.join(datafields.FEATURES)} "
+        "(1-D data: x1,x1sq,sinx1); raw: the inputs as they are",
+        label="features",
+        chars=letters(*datafields.FEATURES, "raw", extra=","),
+        parse=datafields.parse_features,
+        show=lambda names: ",".join(names) or "raw",
+    )
+    """Input features the network sees, e.g. ("x1sq", "x2sq"); () = the raw inputs.
+    Names: x1, x2, x1sq, x2sq, x1x2, sinx1, sinx2 (1-D data: x1, x1sq, sinx1)."""
+    points: tuple[tuple[float, ...], ...] = fieldinfo(
+        (),
+        flag="--points",
+        metavar="P",
+        help="painted data instead of the dataset's: x,y points (regression) or "
+        "x1,x2,class (classification); at most 10,000",
+        label="points",
+        chars=POINTS,
+        parse=datafields.parse_point,
+        show=lambda points: f"{len(points)} points" if points else "none (generated)",
+        nargs="+",
+    )
+    """Painted data that replaces the generated points: [x, y] (regression) or
+    [x1, x2, class] (classification); at most 10,000. () = generate ``dataset``."""
+
+    def __post_init__(self) -> None:
+        ds = self.dataset
+        if not isinstance(ds, str) or not (
+            ds in REGRESSION_DATASETS
+            or ds in CLASSIFICATION_DATASETS
+            or (ds.startswith("csv:") and len(ds) > 4)
+        ):
+            names = ", ".join(REGRESSION_DATASETS + CLASSIFICATION_DATASETS)
+            raise SpecError("data.dataset", ds, f"must be one of {names}, or csv:PATH")
+        integer("data.samples", self.samples, 1, MAX_SAMPLES)
+        object.__setattr__(self, "noise", number("data.noise", self.noise, 0.0, 100.0))
+        tf = number("data.test_fraction", self.test_fraction, 0.0, 0.9)
+        object.__setattr__(self, "test_fraction", tf)
+        integer("data.seed", self.seed, 0, 2**63 - 1)
+        integer("data.classes", self.classes, 2, MAX_CLASSES)
+        if self.target is not None and (not isinstance(self.target, str) or not self.target):
+            raise SpecError("data.target", self.target, "must be a column name")
+        choice("data.task", self.task, TASKS)
+        if self.task != "auto" and not ds.startswith("csv:") and self.task != task_of(ds):
+            raise SpecError("data.task", self.task, f"dataset {ds} is {task_of(ds)}")
+        ex = number("data.extrapolate", self.extrapolate, 0.0, 1000.0)
+        object.__setattr__(self, "extrapolate", ex)
+        features = datafields.parse_features(self.features)
+        object.__setattr__(self, "features", features)
+        if not ds.startswith("csv:"):
+            datafields.check_features(features, 1 if task_of(ds) == "regression" else 2)
+        if self.points:
+            if ds.startswith("csv:"):
+                raise SpecError(
+                    "data.points", ds, "painted points replace a built-in dataset, not csv:PATH"
+                )
+            points = datafields.parse_points(self.points, task_of(ds))
+            object.__setattr__(self, "points", points)
+        elif not isinstance(self.points, list | tuple):
+            raise SpecError("data.points", self.points, "must be a list of points")
+        else:
+            object.__setattr__(self, "points", ())
+
+    @property
+    def is_csv(self) -> bool:
+        """Whether the data comes from a CSV file."""
+        return self.dataset.startswith("csv:")
+
+    @property
+    def n_points(self) -> int:
+        """How many points the data has (before the test split); CSV: ``samples``."""
+        return len(self.points) if self.points else self.samples
