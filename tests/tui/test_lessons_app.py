@@ -125,11 +125,9 @@ async def test_a_share_string_opens_verified() -> None:
 
 @pytest.mark.parametrize("name", lessons.builtin_names())
 async def test_every_lesson_locks_and_hides_its_fields(name) -> None:
-    from torchplay.tui.app.widgets.panel import CHOICES, NUMERIC
+    from torchplay.tui.app.widgets.panel import IDS as ids
 
     lesson = lessons.load(name)
-    ids = {key: field for field, (_, key, _) in NUMERIC.items()}
-    ids.update({key: field for field, key in CHOICES.items()})
     app = PlaygroundApp(in_process=True, lesson=lesson)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)

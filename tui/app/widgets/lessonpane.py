@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 from torchplay.engine.run.goal import Outcome
 from torchplay.engine.run.lessons import Lesson
-from torchplay.tui.app.widgets.panel import CHOICES, NUMERIC, ControlPanel
+from torchplay.tui.app.widgets.panel import IDS, ControlPanel
 from torchplay.tui.draw.progress import fmt
 
 
@@ -102,8 +102,7 @@ class LessonPane(Static):
 def restrict(panel: ControlPanel, lesson: Lesson) -> None:
     """Disable the lesson's locked fields and hide its hidden ones in ``panel`` (and the
     scenario choice, which would replace the lesson's spec)."""
-    ids = {key: name for name, (_, key, _) in NUMERIC.items()}
-    ids.update({key: name for name, key in CHOICES.items()})
+    ids = IDS
     panel.query_one("#scenario").disabled = True
     for field in lesson.lock:
         if field in ids:

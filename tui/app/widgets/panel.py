@@ -32,6 +32,8 @@ TEXT_FIELDS = {name: FIELDS[name] for name in LAYOUT if not FIELDS[name].info.ch
 """The text fields by id."""
 CHOICES = {name: FIELDS[name].key for name in LAYOUT if FIELDS[name].info.choices}
 """Choice id -> spec key, for the choices that are spec fields (not the scenario)."""
+IDS = {FIELDS[name].key: name for name in LAYOUT}
+"""Spec key -> the id of its panel widget (a text field or a list), for every panel field."""
 SCHEDULE_FIELDS = frozenset(name for names in USES.values() for name in names)
 """The schedule parameter rows: each shown only while the schedule reads it
 (:data:`torchplay.engine.run.schedule.USES`)."""
