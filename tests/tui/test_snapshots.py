@@ -140,3 +140,17 @@ def test_load_picker(snap_compare, tmp_path, monkeypatch, size) -> None:
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_compare_three_at_80x24(snap_compare, tmp_path) -> None:
+    """Friction 5: at 80 columns each of three fit charts keeps a title naming its run
+    and step (plotext left out titles longer than the plot area)."""
+    paths = saved_runs(tmp_path, "regression", {"first": 10, "second-run": 100, "third": 300})
+    app = app_for(compare=paths)
+
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CompareScreen")
+        await wait_for(pilot, lambda: app.screen.runs)
+        await settle(pilot, app)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

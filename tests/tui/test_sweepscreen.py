@@ -352,3 +352,19 @@ async def test_f1_on_the_sweep_screen_lists_its_keys() -> None:
             await pilot.press("space", "n", "escape")
             await wait_for(pilot, lambda: app.screen is screen)
             assert app.state == state and engine.sent[sent:] == []
+
+
+def test_snapshot_at_80x24(snap_compare) -> None:
+    """Friction 5: at 80 columns the heatmap's title wraps rather than lose its end, and
+    each curve's title names its keys and values whole (``lr 0.3,seed 1:0.00883``)."""
+    app = PlaygroundApp(in_process=True, show_rate=False)
+
+    async def run_before(pilot) -> None:
+        screen = await start_sweep(pilot, app, 50, ("training.lr=0.1,0.3,1000", "data.seed=1,2"))
+        await finished(pilot, screen)
+        curves = screen.query_one("#sweep-curves")
+        await wait_for(pilot, lambda: len(curves.curves) == 4 and not curves.building)
+        screen.query_one("#heatmap").focus()
+        await settle(pilot, app)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

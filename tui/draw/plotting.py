@@ -20,7 +20,7 @@ from torchplay.engine.run.history import Point
 from torchplay.engine.run.views import DecisionGrid, Fit, FitLine, Samples
 from torchplay.tui.draw.decimate import decimate, downsample, drawable
 from torchplay.tui.draw.glyphs import UNICODE, Glyphs, ascii_terminal, to_ascii
-from torchplay.tui.draw.ticks import compact_ticks, log_decades
+from torchplay.tui.draw.ticks import Axes, compact_ticks, log_decades
 
 CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
 """Colours per class (scatter and decision regions)."""
@@ -85,6 +85,20 @@ def for_stream(text: str, stream) -> str:
     return text
 
 
+def fit_title(title: str, width: int, label_width: int) -> str:
+    """``title`` for a chart ``width`` columns wide whose y tick labels take
+    ``label_width``: plotext leaves out a title longer than the plot area (the compare
+    screen's at 80 columns), so a long one keeps its start and its end around a ``…``
+    (``second-…@ 3,000`` keeps the step)."""
+    room = width - label_width  # measured: plotext shows every title this long
+    if len(title) <= room:
+        return title
+    if room < 3:
+        return ""
+    tail = (room - 1) // 2
+    return title[: room - 1 - tail] + "…" + title[len(title) - tail :]
+
+
 MAX_MARKS = 20
 """The most lr-drop marks a loss chart draws (the latest)."""
 BASELINE_COLOR = "cyan"
@@ -115,7 +129,7 @@ def draw_loss(
     if baseline:
         lines.append(("baseline", [(p[0], p[1]) for p in baseline]))
         markers.append(glyphs.run(1))
-    all_x = _loss_lines(plt, lines, markers, (width, height), log_scale)
+    all_x, axes = _loss_lines(plt, lines, markers, (width, height), log_scale)
     if marker is not None and all_x:
         plt.vline(marker, "magenta")
     shown = [m for m in marks[-MAX_MARKS:] if all_x and min(all_x) <= m <= max(all_x)]
@@ -126,7 +140,7 @@ def draw_loss(
         title.append(f"lr {lr:.3g}")
     if shown:
         title.append("| lr drop")
-    plt.title(" · ".join(title))
+    plt.title(fit_title(" · ".join(title), width, axes.label_width))
 
 
 def draw_run_losses(
@@ -140,15 +154,16 @@ def draw_run_losses(
     """The train loss of several named runs on one chart (compare)."""
     lines = [(name, [(p[0], p[1]) for p in points]) for name, points in runs]
     markers = [glyphs.run(k) for k in range(len(lines))]
-    _loss_lines(plt, lines, markers, (width, height), log_scale)
-    plt.title("train loss (log scale)" if log_scale else "train loss")
+    _, axes = _loss_lines(plt, lines, markers, (width, height), log_scale)
+    title = "train loss (log scale)" if log_scale else "train loss"
+    plt.title(fit_title(title, width, axes.label_width))
 
 
 def _loss_lines(
     plt, lines, markers: list[str], size: tuple[int, int], log_scale: bool
-) -> list[float]:
+) -> tuple[list[float], Axes]:
     """Plot (label, [(step, loss or None)]) lines, with ticks in loss units and ``step``;
-    returns the steps drawn."""
+    returns the steps drawn and the axes set."""
     n = max(20, 2 * size[0])
     all_x, all_y = [], []
     for (label, pairs), marker in zip(lines, markers, strict=True):
@@ -160,9 +175,9 @@ def _loss_lines(
             plt.plot(x, y, label=label, marker=marker)
             all_x += x
             all_y += y
-    compact_ticks(plt, all_x, all_y, log_y=log_scale, height=size[1])
+    axes = compact_ticks(plt, all_x, all_y, log_y=log_scale, height=size[1])
     plt.xlabel("step")
-    return all_x
+    return all_x, axes
 
 
 def draw_lr_find(plt, lrs: list[float], losses: list[float], suggested: float | None) -> None:
@@ -182,7 +197,7 @@ def draw_lr_find(plt, lrs: list[float], losses: list[float], suggested: float | 
         plt.title(f"lr range test: suggested lr {suggested:.3g}")
     else:
         plt.title("lr range test: no suggestion (too few points)")
-    x_span, _ = compact_ticks(plt, xs, ys)
+    x_span = compact_ticks(plt, xs, ys).x
     if x_span:  # the labels say the lr: whole decades, else the ends and the middle
         decades = log_decades(*x_span, 8)
         at = decades if len(decades) >= 2 else [x_span[0], sum(x_span) / 2, x_span[1]]
@@ -265,11 +280,11 @@ def draw_data(
                 if sel:
                     xs, ys = [p[0] for p in sel], [p[1] for p in sel]
                     draw("scatter", xs, ys, marker=str(c % 10), color=TEST_COLOR)
-    x_span, y_span = compact_ticks(plt, all_x, all_y, height=height)
+    x_span, y_span, label_width = compact_ticks(plt, all_x, all_y, height=height)
     limits = None  # for a click to map back to data: only where the data span an area
     if x_span and y_span and min(all_x) < max(all_x) and min(all_y) < max(all_y):
         limits = (*x_span, *y_span)
-    plt.title(title)
+    plt.title(fit_title(title, width, label_width))
     if samples is not None:
         two_inputs = samples.task != "regression"
         plt.xlabel("x1" if two_inputs else "x")

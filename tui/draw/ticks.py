@@ -8,6 +8,7 @@ loss and the labels say the loss (``1e-2``).
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from torchplay.tui.draw.decimate import LIMIT, drawable
 
@@ -20,20 +21,29 @@ ZERO = 1e-3
 labelled ``0`` (an even split of -1.3013 .. 1.3 puts one at -0.000325, which means 0)."""
 
 
+class Axes(NamedTuple):
+    """What :func:`compact_ticks` set: each axis's limits (None: no values), and the
+    widest y tick label (the columns left of the plot area)."""
+
+    x: tuple[float, float] | None
+    y: tuple[float, float] | None
+    label_width: int
+
+
 def compact_ticks(
     plt, xs: list[float], ys: list[float], n: int = 5, log_y: bool = False, height: int = 0
-) -> tuple[tuple[float, float] | None, tuple[float, float] | None]:
+) -> Axes:
     """Tick labels of at most ~9 characters, and the axes' limits set to match.
 
     With ``log_y`` the y values are log10 of the loss; the labels say the loss itself
     (``1e-2``), at whole decades when the range holds two or more, else at evenly spread
     values inside the range (one decade, or less). A chart ``height`` rows tall gets no more
-    y ticks than its plot area has rows. Non-finite values are ignored. Returns the x and
-    the y limits set (:func:`axis_limits`; None for an axis with no values).
+    y ticks than its plot area has rows. Non-finite values are ignored. Returns the
+    limits set (:func:`axis_limits`) and the y labels' width.
     """
     rows = height - FRAME_ROWS if height else n
     y_count = max(2, min(n, rows))
-    limits = []
+    limits, labels = [], [""]
     for values, axis, log, count in ((xs, "x", False, n), (ys, "y", log_y, y_count)):
         span = axis_limits(values)
         limits.append(span)
@@ -46,13 +56,15 @@ def compact_ticks(
         if log:
             decades = log_decades(lo, hi, count)
             if len(decades) >= 2:
-                ticks(decades, [f"1e{k}" for k in decades])
+                at, names = decades, [f"1e{k}" for k in decades]
             else:
-                ticks(at, [f"{10 ** min(v, 300):.2g}" for v in at])
-            continue
-        step = (hi - lo) / (count - 1) if lo < 0 < hi else 0.0  # 0 is inside: snap to it
-        ticks(at, [tick_label(v, step) for v in at])
-    return limits[0], limits[1]
+                names = [f"{10 ** min(v, 300):.2g}" for v in at]
+        else:
+            step = (hi - lo) / (count - 1) if lo < 0 < hi else 0.0  # 0 is inside: snap to it
+            names = [tick_label(v, step) for v in at]
+        ticks(at, names)
+        labels = names
+    return Axes(limits[0], limits[1], max(map(len, labels)))
 
 
 def axis_limits(values: list[float]) -> tuple[float, float] | None:

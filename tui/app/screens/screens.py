@@ -132,6 +132,11 @@ class ModelScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+def run_stem(name: str) -> str:
+    """A checkpoint's name as a chart title: its file name without ``.safetensors``."""
+    return name.rsplit("/", 1)[-1].removesuffix(".safetensors")
+
+
 class CompareLoss(Chart):
     """The saved models' train losses on one chart."""
 
@@ -139,7 +144,7 @@ class CompareLoss(Chart):
     log_scale = False
 
     def plot(self, plt) -> None:
-        named = [(run.name.rsplit("/", 1)[-1], run.points) for run in self.runs]
+        named = [(run_stem(run.name), run.points) for run in self.runs]
         width, height = self.size
         draw_run_losses(plt, named, width, self.log_scale, self.glyphs, height)
 
@@ -204,7 +209,7 @@ class CompareScreen(ModalScreen[None]):
         self.runs = runs
         for i, run in enumerate(runs):
             chart = self.query_one(f"#cmp-{i}", DataChart)
-            chart.show(run.samples, run.fit, f"{run.name.rsplit('/', 1)[-1]} @ {run.step}")
+            chart.show(run.samples, run.fit, f"{run_stem(run.name)} @ {run.step:,}")
             chart.replot()
         loss = self.query_one("#cmp-loss", CompareLoss)
         loss.runs = runs

@@ -28,6 +28,7 @@ from torchplay.engine.run.grid import GridError, members, parse_grid, table_text
 from torchplay.engine.run.history import History
 from torchplay.engine.run.spec import Spec, SpecError
 from torchplay.engine.sweeps.raycluster import LOCAL, parse_address
+from torchplay.tui.app.screens.sweeplabels import member_label, member_title, short_names
 from torchplay.tui.app.widgets.heatmap import Heatmap
 from torchplay.tui.app.widgets.smallmultiples import SmallMultiples
 from torchplay.tui.draw.plotting import DIVERGED_STYLE, heat_style, log_range
@@ -101,6 +102,8 @@ class SweepScreen(Screen[None]):
         self.last: ev.SweepStepsCompleted | None = None
         self.histories: list[History] = []
         self.cells: list[Coordinate] = []
+        self.names: dict[str, str] = {}
+        """Each grid key's short name in titles (``training.lr``: ``lr``)."""
         self.stale = False
         self.fresh = False
         """A sweep was sent and its SweepStarted has not come yet."""
@@ -214,15 +217,21 @@ class SweepScreen(Screen[None]):
         self.histories = [History(capacity=ev.SWEEP_POINTS) for _ in event.overrides]
         self.last = None
         (k0, v0), rest = event.axes[0], event.axes[1:]
+        self.names = short_names([key for key, _ in event.axes])
+        k0 = self.names[k0]
         if rest:
             k1, v1 = rest[0]
-            table.reset([(_label(v), max(8, len(_label(v)))) for v in v0], list(map(_label, v1)))
+            k1 = self.names[k1]
+            table.reset(
+                [(member_label(v), max(8, len(member_label(v)))) for v in v0],
+                list(map(member_label, v1)),
+            )
             self.cells = [
                 Coordinate(i % len(v1), i // len(v1)) for i in range(len(event.overrides))
             ]
             title = f"loss by {k0} (across) and {k1} (down)"
         else:
-            table.reset([("loss", 10)], list(map(_label, v0)))
+            table.reset([("loss", 10)], list(map(member_label, v0)))
             self.cells = [Coordinate(i, 0) for i in range(len(v0))]
             title = f"loss by {k0} (down)"
         legend = f" · {STOPPED_MARK} stopped early" if self.base.training.patience else ""
@@ -284,7 +293,7 @@ class SweepScreen(Screen[None]):
         self.query_one(SmallMultiples).show(
             [
                 (
-                    _title(started.overrides[i], loss),
+                    member_title(started.overrides[i], loss, self.names),
                     self.histories[i].points,
                 )
                 for loss, i in chosen
@@ -315,17 +324,6 @@ SWEEP_KEYS = [
     Binding("up,down,left,right", "", tooltip="Move over the heatmap's cells"),
 ]
 """The sweep screen's keys as the help screen lists them."""
-
-
-def _label(value) -> str:
-    """A value as the grid grammar writes it (``model.hidden``: ``8x8``, ``none``)."""
-    return ("x".join(map(str, value)) or "none") if isinstance(value, list) else str(value)
-
-
-def _title(overrides: dict, loss: float) -> str:
-    """The member's values (in the heatmap's key order) and its loss: short enough for a
-    narrow subplot, whose title plotext leaves out when it does not fit."""
-    return ", ".join(_label(v) for v in overrides.values()) + f": {loss:.3g}"
 
 
 def _problems(check) -> list[str]:

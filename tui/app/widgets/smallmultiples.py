@@ -137,7 +137,8 @@ class SmallMultiples(Contained, Widget):
 
     def _lines(self, curves: list[Curve], width: int, styles: tuple[Style, ...]) -> list[Strip]:
         base, title_style, best, worst = styles
-        cols, gutter = self.n_columns, self.gap
+        gutter = self.gap
+        cols = fitting_columns([title for title, _ in curves], width, self.n_columns, gutter)
         cell = max(1, (width - gutter * (cols - 1)) // cols)
         half = (len(curves) + 1) // 2
         lines: list[Strip] = []
@@ -168,6 +169,22 @@ class SmallMultiples(Contained, Widget):
 
     def render_line(self, y: int) -> Strip:
         return self.lines[y] if y < len(self.lines) else self.blank
+
+
+def fitting_columns(titles: list[str], width: int, most: int, gutter: int) -> int:
+    """The most columns (up to ``most``) whose cells hold every title whole (commas
+    tightened, as :func:`fit` does); one when even that cannot."""
+    need = max((len(tight(title)) for title in titles), default=0)
+    for cols in range(most, 1, -1):
+        if (width - gutter * (cols - 1)) // cols >= need:
+            return cols
+    return 1
+
+
+def tight(title: str) -> str:
+    """``title`` with no space after its commas nor after its last colon."""
+    label, sep, value = title.rpartition(": ")
+    return f"{label.replace(', ', ',')}:{value}" if sep else title
 
 
 def fit(title: str, width: int) -> str:
