@@ -21,6 +21,7 @@ from torchplay.engine.run import share
 from torchplay.engine.run.lessons import Lesson
 from torchplay.engine.run.scenarios import get_scenario
 from torchplay.engine.run.source import resolve
+from torchplay.tui.app.actions.fieldjump import FieldJump
 from torchplay.tui.app.actions.filekeys import FileKeys
 from torchplay.tui.app.actions.helpkeys import HelpKeys
 from torchplay.tui.app.actions.labkeys import LabKeys, Lineage
@@ -56,6 +57,7 @@ class PlaygroundApp(
     QuitKeys,
     RecoveryOffer,
     RescueOffer,
+    FieldJump,
     App[None],
 ):
     """torchplay: train small networks and watch them learn."""
@@ -149,6 +151,8 @@ class PlaygroundApp(
         """Escape shows in the footer only while something has the focus."""
         if action == "leave_field":
             return self.focused is not None
+        if action == "jump":
+            return self.can_jump()  # actions/fieldjump.py
         if self.screen is self.sweeps and action not in ("quit", "quit_now"):  # keys rest
             return action not in {b.action for b in self.BINDINGS}
         return True

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 
+from textual import on
 from textual.binding import Binding
 from textual.widgets import Button, Input, Select
+from textual.widgets._select import SelectOverlay
 
 
 def restriction(chars: frozenset[str] | None) -> str | None:
@@ -33,9 +35,18 @@ class TextField(Input):
 
 
 class Choice(Select):
-    """A select whose footer entry says that space opens it."""
+    """A select whose footer entry says that space opens it. Escape closes its open list
+    and leaves the field too, so escape then space always runs (the app's space)."""
 
     BINDINGS = [Binding("space", "show_overlay", "Open list")]
+
+    @on(SelectOverlay.Dismiss)
+    def _leave_on_dismiss(self, event: SelectOverlay.Dismiss) -> None:
+        event.stop()
+        event.prevent_default()  # not Select's handler, which focuses the select again
+        self.expanded = False
+        if not event.lost_focus:
+            self.screen.set_focus(None)
 
 
 class PanelButton(Button):

@@ -35,6 +35,9 @@ BINDINGS = [
     Binding("less_than_sign", "narrower", "Narrower", show=False, tooltip="Narrow the panel"),
     Binding("greater_than_sign", "wider", "Wider", show=False, tooltip="Widen the panel"),
     Binding("escape", "leave_field", "Leave field", tooltip="Leave the focused field"),
+    Binding("slash", "jump", "Jump", show=False, tooltip="Jump to a panel field by its name"),
+    # priority: over the fields' own ctrl+f (delete a word to the right)
+    Binding("ctrl+f", "jump", "Jump", show=False, priority=True, tooltip="Jump to a field"),
     Binding("question_mark,f1", "help", "Help", show=False, tooltip="Every key, in groups"),
     Binding("h", "hint", "Hint", show=False, tooltip="Lesson: show the next hint"),
     Binding("y", "copy_share", "Share", show=False, tooltip="Copy the run as a share string"),

@@ -20,7 +20,7 @@ GROUPS = {
     ),
     "Runs and files": ("fork", "baseline", "save", "load", "compare", "screenshot"),
     "Lessons and sharing": ("hint", "copy_share", "copy_command"),
-    "The app": ("narrower", "wider", "leave_field", "help", "quit", "quit_now"),
+    "The app": ("jump", "narrower", "wider", "leave_field", "help", "quit", "quit_now"),
 }  # fmt: skip
 """The help screen's groups, by action; a key in none of them shows under "More"."""
 
