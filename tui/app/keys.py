@@ -60,9 +60,11 @@ HIDDEN_FROM_PALETTE = {"quit", "quit_now", "leave_field"}
 
 def palette_commands(app, bindings: Iterable[Binding]) -> Iterator[SystemCommand]:
     """One palette entry per key binding: its name, and what it does with its key."""
+    seen = set(HIDDEN_FROM_PALETTE)
     for binding in bindings:
-        if binding.action in HIDDEN_FROM_PALETTE:
+        if binding.action in seen:  # hidden, or bound to a second key (ctrl+f beside /)
             continue
+        seen.add(binding.action)
         action = getattr(app, f"action_{binding.action}")
         key = binding.key.replace("ctrl+", "^")
         yield SystemCommand(binding.description, f"{binding.tooltip} (key: {key})", action)
