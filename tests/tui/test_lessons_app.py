@@ -51,8 +51,9 @@ async def test_a_lesson_from_start_to_pass_by_keys() -> None:
         await wait_for(pilot, lambda: "goal: ✗ accuracy >= 0.95 (0.51)" in pane(app))  # step 0
         assert "h: a hint (3 left)" in text
         # locked: shown, not editable; hidden: not shown; the scenario choice is locked too
-        for field in ("#dataset", "#samples", "#features", "#scenario"):
+        for field in ("#dataset", "#samples", "#features"):
             assert app.query_one(field).disabled, field
+        assert not app.query_one("#scenario").parent.display  # a lesson replaces scenarios
         assert not app.query_one("#test_fraction-row").display
         assert not app.query_one("#patience-row").display
         assert not app.query_one("#hidden").disabled
@@ -71,7 +72,7 @@ async def test_a_lesson_from_start_to_pass_by_keys() -> None:
         await wait_for(pilot, lambda: "✓ accuracy >= 0.95 (0.99)" in pane(app))
         assert "✓ passed" in pane(app)
         await wait_for(
-            pilot, lambda: "lesson passed: next, torchplay learn spiral-depth" in notices(app)
+            pilot, lambda: "lesson passed: next, spiral-depth (O picks it)" in notices(app)
         )
         assert settings.load()[0].passed == ("xor-hidden",)
 
@@ -139,3 +140,29 @@ async def test_every_lesson_locks_and_hides_its_fields(name) -> None:
             if key in ids:
                 widget = app.query_one(f"#{ids[key]}")
                 assert not (widget.parent if widget.parent.has_class("row") else widget).display
+
+
+async def test_O_picks_a_lesson_in_the_app_and_another_after_it() -> None:
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        assert "New here? Press O for the lessons" in notices(app)
+        assert not app.query(LessonPane)
+        await pilot.press("O")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "LessonPicker")
+        await pilot.press("down", "down", "enter")  # 1 regression -> 3 sequential
+        await wait_for(pilot, lambda: app.query(LessonPane) and app.spec.name == "sequential")
+        await wait_for(pilot, lambda: app.run_info.spec["name"] == "sequential")
+        assert pane(app).startswith("Lesson 3/12 · Sequential or a subclassed Net")
+        assert app.query_one("#dataset").disabled and not app.query_one("#hidden").disabled
+        assert not app.query_one("#test_fraction-row").display
+        await pilot.press("O")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "LessonPicker")
+        await pilot.press("down", "down", "enter")  # from 3 on to 5 circles-features
+        await wait_for(pilot, lambda: app.run_info.spec["name"] == "circles-features")
+        assert len(app.query(LessonPane)) == 1
+        assert pane(app).startswith("Lesson 5/12 · Features make circles linear")
+        assert app.query_one("#hidden").disabled  # locked now
+        assert app.query_one("#test_fraction-row").display is False
+        assert not app.query_one("#optimizer").disabled  # lesson 3 locked it; 5 does not
+        assert not app.query_one("#scenario").parent.display

@@ -39,6 +39,9 @@ BINDINGS = [
     # priority: over the fields' own ctrl+f (delete a word to the right)
     Binding("ctrl+f", "jump", "Jump", show=False, priority=True, tooltip="Jump to a field"),
     Binding("question_mark,f1", "help", "Help", show=False, tooltip="Every key, in groups"),
+    Binding(
+        "O", "lessons", "Lessons", show=False, tooltip="Pick a lesson (the tutorial, step by step)"
+    ),
     Binding("h", "hint", "Hint", show=False, tooltip="Lesson: show the next hint"),
     Binding("y", "copy_share", "Share", show=False, tooltip="Copy the run as a share string"),
     Binding("Y", "copy_command", "Command", show=False, tooltip="Copy the torchplay train line"),

@@ -19,7 +19,7 @@ GROUPS = {
         "log_scale", "test_points", "discrete", "back", "forward", "neurons", "paint", "model",
     ),
     "Runs and files": ("fork", "baseline", "save", "load", "compare", "screenshot"),
-    "Lessons and sharing": ("hint", "copy_share", "copy_command"),
+    "Lessons and sharing": ("lessons", "hint", "copy_share", "copy_command"),
     "The app": ("jump", "narrower", "wider", "leave_field", "help", "quit", "quit_now"),
 }  # fmt: skip
 """The help screen's groups, by action; a key in none of them shows under "More"."""

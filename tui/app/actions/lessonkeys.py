@@ -1,5 +1,5 @@
-"""The app's lesson and sharing keys: ``h`` (the next hint), ``y`` (copy the run as a share
-string) and ``Y`` (copy the ``torchplay train ...`` line that trains it again), both to
+"""The app's lesson and sharing keys: ``O`` (pick a lesson), ``h`` (the next hint), ``y``
+(copy the run as a share string) and ``Y`` (copy the ``torchplay train ...`` line that trains it again), both to
 the terminal's clipboard by OSC 52 (Textual's ``copy_to_clipboard``: works over SSH).
 
 :class:`LessonKeys` is mixed into :class:`torchplay.tui.app.app.PlaygroundApp`.
@@ -14,7 +14,8 @@ from torchplay.engine.process import events as ev
 from torchplay.engine.run import lessons
 from torchplay.engine.run.datafields import width
 from torchplay.engine.run.lessons import Lesson
-from torchplay.tui.app.widgets.lessonpane import LessonPane, restrict
+from torchplay.tui.app.screens.lessonpicker import LessonPicker
+from torchplay.tui.app.widgets.lessonpane import LessonPane, restrict, unrestrict
 from torchplay.tui.app.widgets.panel import ControlPanel
 from torchplay.tui.cli.reproduce import train_command
 
@@ -43,9 +44,37 @@ class LessonKeys:
 
     def on_mount(self) -> None:
         """Lock and hide the lesson's fields before the first frame (Textual calls each
-        class's ``on_mount`` in turn)."""
+        class's ``on_mount`` in turn, the app's first: the settings are read); a newcomer
+        hears about the lessons."""
         if self.lesson is not None:
             restrict(self.query_one(ControlPanel), self.lesson)
+        elif not self.settings.passed:
+            self.call_after_refresh(
+                self.notify, "New here? Press O for the lessons (h gives hints there)", timeout=12
+            )
+
+    def action_lessons(self) -> None:
+        """The lesson picker; the lesson chosen opens here (the run starts over)."""
+        current = self.lesson.name if self.lesson is not None else ""
+        picker = LessonPicker(lessons.builtin(), self.settings.passed, current)
+        self.push_screen(picker, lambda name: self.open_lesson(name) if name else None)
+
+    def open_lesson(self, name: str) -> None:
+        """Show lesson ``name``: its pane, its locks, its starting run."""
+        lesson = lessons.load(name)
+        panel = self.query_one(ControlPanel)
+        unrestrict(panel)
+        self.lesson = lesson
+        if self.query(LessonPane):
+            self.query_one(LessonPane).show_lesson(lesson, self.lesson_number())
+        else:
+            self.mount(LessonPane(lesson, self.lesson_number(), id="lesson"), before="#status")
+        self.spec = lesson.spec
+        panel.show(lesson.spec)
+        restrict(panel, lesson)
+        if self.state == "starting":
+            return  # the engine builds self.spec once it is up
+        self.client.build(lesson.spec)
 
     def receive_shared_opened(self, event: ev.SharedOpened) -> None:
         if event.verified:
@@ -93,7 +122,7 @@ class LessonKeys:
                 self.remember(passed=(*self.settings.passed, name))
             index = names.index(name)
             if index + 1 < len(names):
-                following = f": next, torchplay learn {names[index + 1]}"
+                following = f": next, {names[index + 1]} (O picks it)"
         self.notify(f"lesson passed{following}", title="✓ goal reached", timeout=10)
 
     def action_hint(self) -> None:

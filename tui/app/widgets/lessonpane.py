@@ -51,6 +51,12 @@ class LessonPane(Static):
     def on_mount(self) -> None:
         self.update(self.render_text())
 
+    def show_lesson(self, lesson: Lesson, number: str = "") -> None:
+        """Another lesson: its text, no hints shown, the goal not yet judged."""
+        self.lesson, self.number, self.shown = lesson, number, 0
+        self.outcomes, self.changed, self.passed = (), [], False
+        self.update(self.render_text())
+
     def reveal(self) -> bool:
         """Show the next hint; False when every hint is shown already."""
         if self.shown >= len(self.lesson.hints):
@@ -99,16 +105,24 @@ class LessonPane(Static):
         return out
 
 
+def unrestrict(panel: ControlPanel) -> None:
+    """Every field editable and shown again (another lesson, or none, comes next); the
+    schedule's rows follow the schedule again at the panel's next ``show``."""
+    for name in ["scenario", *IDS.values()]:
+        widget = panel.query_one(f"#{name}")
+        widget.disabled = False
+        row = widget.parent
+        (row if row is not None and row.has_class("row") else widget).display = True
+
+
 def restrict(panel: ControlPanel, lesson: Lesson) -> None:
-    """Disable the lesson's locked fields and hide its hidden ones in ``panel`` (and the
-    scenario choice, which would replace the lesson's spec)."""
+    """Disable the lesson's locked fields and hide its hidden ones in ``panel``, and the
+    scenario choice (which would replace the lesson's spec)."""
     ids = IDS
-    panel.query_one("#scenario").disabled = True
     for field in lesson.lock:
         if field in ids:
             panel.query_one(f"#{ids[field]}").disabled = True
-    for field in lesson.hide:
-        if field in ids:
-            widget = panel.query_one(f"#{ids[field]}")
-            row = widget.parent
-            (row if row is not None and row.has_class("row") else widget).display = False
+    for name in ["scenario", *(ids[f] for f in lesson.hide if f in ids)]:
+        widget = panel.query_one(f"#{name}")
+        row = widget.parent
+        (row if row is not None and row.has_class("row") else widget).display = False
