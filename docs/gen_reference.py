@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import dataclasses
 import inspect
 import sys
 from pathlib import Path
@@ -96,43 +95,44 @@ def _attribute_docs(cls) -> dict[str, str]:
     return docs
 
 
-def field_doc(cls, field: dataclasses.Field) -> str:
-    """A field's description: its metadata's ``doc`` or ``help`` when it has one, else the
-    docstring under it."""
-    for key in ("doc", "help"):
-        if field.metadata.get(key):
-            return str(field.metadata[key])
-    return _attribute_docs(cls).get(field.name, "")
-
-
 def spec_page() -> str:
-    from torchplay.engine.run.spec import SECTIONS
-    from torchplay.tui.cli.flags import SPEC_FLAGS
+    from torchplay.engine.run.spec import SECTIONS, spec_fields
 
-    flags = {key: flag for flag, key, _ in SPEC_FLAGS}
+    docs = {
+        f"{section}.{name}": text
+        for section, cls in SECTIONS.items()
+        for name, text in _attribute_docs(cls).items()
+    }
     out = [
         "# Spec fields",
         "",
-        "Generated from the spec's dataclasses (`engine/run/spec.py`). A spec `FILE.toml` holds "
-        "these tables; each field also has a flag on `train`, `lr-find` and `sweep`, and the "
-        'app\'s panel shows most of them. `scenario = "NAME"` at the top starts from a '
-        "built-in scenario.",
+        "Generated from each field's metadata (`engine/run/fieldinfo.py`: its flag, panel "
+        "label and help) and the docstring under it (`engine/run/spec.py`). A spec "
+        "`FILE.toml` holds these tables; each field is also a flag of `train`, `lr-find` and "
+        '`sweep`, and the app\'s panel shows it under its label. `scenario = "NAME"` at the '
+        "top of a file starts from a built-in scenario.",
         "",
     ]
-    for section, cls in SECTIONS.items():
-        out += [
-            f"## [{section}]",
-            "",
-            "| field | default | flag | what it is |",
-            "|---|---|---|---|",
-        ]
-        for f in dataclasses.fields(cls):
-            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-            key = f"{section}.{f.name}"
-            flag = f"`{flags[key]}`" if key in flags else ""
-            out.append(f"| `{f.name}` | `{default!r}` | {flag} | {_cell(field_doc(cls, f))} |")
-        out.append("")
-    return "\n".join(out)
+    section = None
+    for field in spec_fields():
+        here = field.key.partition(".")[0]
+        if here != section:
+            section = here
+            out += [
+                f"## [{section}]",
+                "",
+                "| field | default | flag | panel | what it is |",
+                "|---|---|---|---|---|",
+            ]
+        info = field.info
+        flag = f"`{info.flag}`" + (f" `{info.metavar}`" if info.metavar else "")
+        text = docs.get(field.key) or info.help
+        default = info.default_text(field.default)
+        out.append(
+            f"| `{field.name}` | `{default}` | {flag} | {_cell(info.label)} | {_cell(text)} |"
+        )
+    out.append("")
+    return "\n".join(out).replace("|\n## [", "|\n\n## [")
 
 
 def keys_page() -> str:

@@ -51,7 +51,7 @@ def test_the_reference_lists_every_command_and_flag():
 
 def test_the_reference_lists_every_spec_field_key_and_lesson():
     from torchplay.engine.run.lessons import builtin_names
-    from torchplay.engine.run.spec import SECTIONS
+    from torchplay.engine.run.spec import SECTIONS, spec_fields
     from torchplay.tui.app.keys import BINDINGS
 
     pages = _generated()
@@ -62,6 +62,8 @@ def test_the_reference_lists_every_spec_field_key_and_lesson():
                 line for line in table.splitlines() if line.startswith(f"| `{field.name}` |")
             )
             assert row.rstrip(" |").split("|")[-1].strip(), f"{section}.{field.name} has no text"
+    for field in spec_fields():
+        assert f"`{field.info.flag}`" in pages["reference/spec.md"], field.key
     for binding in BINDINGS:
         assert f"`{binding.key.split(',')[0]}`" in pages["reference/keys.md"], binding.key
     for name in builtin_names():
