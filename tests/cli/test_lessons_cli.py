@@ -102,3 +102,31 @@ def test_share_of_too_many_painted_points_is_refused_with_the_toml_hint(cli, tmp
     code, out, err = cli("share", str(spec))
     assert (code, out) == (2, "")
     assert "over 2048" in err and "save it as TOML" in err and err.count("\n") == 1
+
+
+def test_open_reports_another_torch_version_as_not_verified(cli):
+    import base64
+    import zlib
+
+    text = cli("share", "regression")[1].strip()
+    body = text[len("torchplay:v1:") :]
+    payload = json.loads(zlib.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))))
+    payload.update(torch="2.99.0", weights_sha256="f" * 64)
+    raw = zlib.compress(json.dumps(payload).encode())
+    changed = "torchplay:v1:" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    code, out, err = cli("open", changed)
+    assert (code, err) == (1, "")
+    lines = out.splitlines()
+    assert lines[0] == "not verified:"
+    assert lines[1].startswith("  weights_sha256: the string says ffffffffffffffff..., here ")
+    assert lines[2].startswith("  torch: the string was made with 2.99.0, this is ")
+
+
+def test_a_damaged_string_for_the_app_exits_2_before_it_opens(cli):
+    for args in (("tui", "torchplay:v1:AAAA"), ("torchplay:v1:AAAA",)):
+        code, out, err = cli(*args)
+        assert (code, out) == (2, "")
+        assert err == (
+            "torchplay: error: share string damaged (a character changed or missing): "
+            "copy it again whole\n"
+        )

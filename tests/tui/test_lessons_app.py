@@ -166,3 +166,30 @@ async def test_O_picks_a_lesson_in_the_app_and_another_after_it() -> None:
         assert app.query_one("#test_fraction-row").display is False
         assert not app.query_one("#optimizer").disabled  # lesson 3 locked it; 5 does not
         assert not app.query_one("#scenario").parent.display
+
+
+async def test_y_after_a_fork_copies_a_string_that_replays_the_fork() -> None:
+    from tests.tui.helpers import type_into
+
+    app = PlaygroundApp(source="classification", in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        writes = clipboard_writes(app)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "finished")
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await wait_for(pilot, lambda: app.lineage.view is not None and app.lineage.view.step < 90)
+        k = app.lineage.view.step
+        await type_into(pilot, "lr", "0.05")
+        await pilot.press("escape", "f")
+        await wait_for(pilot, lambda: app.lineage.pinned != "" and app.last.step == k)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "finished" and app.last.lr == 0.05)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: len(writes) == 1)
+        shared = share.decode(writes[0])
+        assert [(step, spec.training.lr) for step, spec in shared.forks] == [(k, 0.05)]
+        assert shared.step == 100 and shared.spec.training.lr == 0.02
+        from torchplay.engine.train.replay import verify
+
+        assert verify(shared).verified  # the engine's run, trained again here
