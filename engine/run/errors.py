@@ -25,7 +25,22 @@ EXIT_PIPE = 141
 
 
 class InputError(ValueError):
-    """Bad input; the message names the value and the fix."""
+    """Bad input; the message names the value and the fix, on one line: control characters
+    in it (a newline inside a key the user typed) are shown as escapes."""
+
+    def __init__(self, *args: Any) -> None:
+        if args and isinstance(args[0], str):
+            args = (one_line(args[0]), *args[1:])
+        super().__init__(*args)
+
+
+def one_line(text: str) -> str:
+    """``text`` with characters that are not printable (newlines, escape codes) escaped."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
 
 
 class UserError(InputError):

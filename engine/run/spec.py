@@ -183,8 +183,8 @@ class Spec:
         sections = {s: {} for s in ("data", "model", "training")}
         top: dict[str, Any] = {}
         for key, value in overrides.items():
-            section, _, name = key.partition(".")
-            if not name:
+            section, dot, name = key.partition(".")
+            if not dot and key in _TOP:
                 top[section] = value
                 continue
             if section not in sections or name not in _field_names(section):
@@ -204,6 +204,10 @@ def _plain(value: Any) -> Any:
 
 SECTIONS = {"data": DataSpec, "model": ModelSpec, "training": TrainingSpec}
 """The spec's tables, by name (TOML ``[data]``, ``[model]``, ``[training]``)."""
+
+
+_TOP = ("name",)
+"""The spec's fields outside its tables (a key without a dot names one of them)."""
 
 
 def _field_names(section: str) -> tuple[str, ...]:

@@ -265,6 +265,10 @@ def read_csv(
         raise DataError(f"csv file {path!r} has more than {MAX_SAMPLES} rows")
     if array.shape[1] != len(names):
         _explain(p, path, names, skip)
+        raise DataError(  # what the scan cannot name: a quoted cell spanning lines
+            f"csv file {path!r} has rows of {array.shape[1]} columns, its first row "
+            f"{len(names)}: check its quotes (a cell may not span lines)"
+        )
     if not np.isfinite(array).all():
         _explain(p, path, names, skip)
         raise DataError(f"csv file {path!r} holds values beyond float32: rescale them")
