@@ -193,3 +193,30 @@ async def test_y_after_a_fork_copies_a_string_that_replays_the_fork() -> None:
         from torchplay.engine.train.replay import verify
 
         assert verify(shared).verified  # the engine's run, trained again here
+
+
+async def test_a_share_string_pasted_into_the_load_field_opens_verified(
+    tmp_path, monkeypatch
+) -> None:
+    from torchplay.engine.run.scenarios import get_scenario
+    from torchplay.engine.train.replay import shared_of
+    from torchplay.engine.train.trainer import Trainer
+
+    monkeypatch.chdir(tmp_path)
+    trainer = Trainer(get_scenario("classification"))
+    trainer.run(steps=7)
+    text = share.encode(shared_of(trainer))
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PickerDialog")
+        await pilot.press("ctrl+u")  # clear the suggested folder
+        from textual import events
+
+        field = app.screen.query_one("Input")
+        field.post_message(events.Paste(text))  # what a terminal sends for a paste
+        await wait_for(pilot, lambda: field.value == text)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "share string verified" in notices(app))
+        assert app.last.step == 7 and app.spec.name == "classification"
