@@ -15,6 +15,7 @@ from torchplay.engine.run.validate import boolean, choice, integer, number
 
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
 LOSSES = ("auto", "mse", "cross_entropy")
+KERNELS = ("exact", "compiled", "auto")
 MAX_STEPS = 100_000_000
 
 
@@ -223,6 +224,21 @@ class TrainingSpec:
         parse=float,
     )
     """Early stopping: the smallest loss decrease that counts as an improvement."""
+    kernel: str = fieldinfo(
+        "exact",
+        flag="--kernel",
+        metavar="NAME",
+        help="exact: torch, the tutorial's numbers bit for bit; compiled: the numba kernel "
+        "(pip install 'torchplay[compiled]'), many times faster for small nets, equal within "
+        "float32 rounding; auto: compiled where it runs and is faster",
+        label="kernel",
+        chars=letters(*KERNELS),
+        parse=str,
+        choices=KERNELS,
+    )
+    """exact: torch, bit for bit the tutorial's numbers; compiled: the numba kernel (the
+    extra ``compiled``), many steps a call, equal to exact within float32 rounding; auto:
+    compiled where it runs and is faster, else exact."""
 
     def __post_init__(self) -> None:
         choice("training.optimizer", self.optimizer, OPTIMIZERS)
@@ -244,3 +260,4 @@ class TrainingSpec:
         integer("training.patience", self.patience, 0, MAX_STEPS)
         md = number("training.min_delta", self.min_delta, 0.0, 1e6)
         object.__setattr__(self, "min_delta", md)
+        choice("training.kernel", self.kernel, KERNELS)

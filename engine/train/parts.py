@@ -16,7 +16,9 @@ import torch
 from torch import nn
 from torchplay.engine.run.datafields import check_features, width
 from torchplay.engine.run.spec import Spec, SpecError, check_batch_size, check_memory
+from torchplay.engine.steppers import compiled
 from torchplay.engine.steppers.autograd import AutogradStepper
+from torchplay.engine.steppers.compiled import CompiledStepper
 from torchplay.engine.steppers.fastpath import FusedStepper, supports
 from torchplay.engine.train import data as _data
 from torchplay.engine.train import model as _model
@@ -40,8 +42,12 @@ class Parts:
     """``"mse"`` or ``"cross_entropy"`` (see :func:`~torchplay.engine.train.evaluate.loss_name`)."""
     flat: torch.Tensor
     """Every parameter of ``net``, as views into this one buffer."""
-    stepper: FusedStepper | AutogradStepper
+    stepper: FusedStepper | AutogradStepper | CompiledStepper
     batches: Batches
+    kernel: str = "exact"
+    """Which kernel steps: ``exact`` (torch) or ``compiled`` (numba)."""
+    kernel_why: str = "asked for"
+    """Why: asked for, or ``auto``'s reason."""
 
 
 def build(spec: Spec) -> Parts:
@@ -66,13 +72,20 @@ def build(spec: Spec) -> Parts:
         raise SpecError("training.loss", spec.training.loss, "regression needs mse")
     flat = _model.flatten_parameters(net)
     tr = spec.training
-    if supports(tr):
-        stepper: FusedStepper | AutogradStepper = FusedStepper(
+    kernel, why = compiled.choose(spec, flat.shape[0], inputs_train.shape[0])
+    if kernel == "compiled":
+        stepper: FusedStepper | AutogradStepper | CompiledStepper = compiled.CompiledStepper(
             net, flat, tr, loss, spec.model.activation, tr.lr
         )
+        rows = tr.batch_size if 0 < tr.batch_size < inputs_train.shape[0] else 0
+        stepper.bind(inputs_train, d.y_train, inputs_test, d.y_test, rows)
+    elif supports(tr):
+        stepper = FusedStepper(net, flat, tr, loss, spec.model.activation, tr.lr)
     else:
         stepper = AutogradStepper(net, tr, loss, tr.lr)
     batches = Batches(
         inputs_train, stepper.prepare_targets(d.y_train), tr.batch_size, spec.data.seed
     )
-    return Parts(d, features, net, inputs_train, inputs_test, loss, flat, stepper, batches)
+    return Parts(
+        d, features, net, inputs_train, inputs_test, loss, flat, stepper, batches, kernel, why
+    )

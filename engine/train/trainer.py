@@ -24,6 +24,7 @@ from torchplay.engine.run.datafields import width
 from torchplay.engine.run.history import History
 from torchplay.engine.run.schedule import Schedule
 from torchplay.engine.run.spec import Spec
+from torchplay.engine.train import chunked
 from torchplay.engine.train.evaluate import loss_on, predict, snapshot
 from torchplay.engine.train.parts import build
 from torchplay.engine.train.snapshots import Snapshots
@@ -48,7 +49,9 @@ class Trainer:
         self.inputs_train, self.inputs_test = parts.inputs_train, parts.inputs_test
         self.loss, self.flat = parts.loss, parts.flat
         self.stepper, self.batches = parts.stepper, parts.batches
-        self._backups = [self.flat.clone(), self.flat.clone()]
+        self.kernel, self.kernel_why = parts.kernel, parts.kernel_why
+        self.backup_rows = torch.stack([self.flat, self.flat])
+        self._backups = list(self.backup_rows)
         """The weights before the last two steps (by step parity), for divergence."""
         self.lr = spec.training.lr
         self.step_count = 0
@@ -140,13 +143,13 @@ class Trainer:
     # -- training -------------------------------------------------------------------
 
     def step(self, n: int = 1, stop: threading.Event | None = None) -> int:
-        """Run up to ``n`` optimizer steps; returns how many ran.
-
-        Stops early when ``stop`` is set or the loss turns non-finite; in that case the
-        state becomes ``diverged`` and the last finite weights are kept. With a schedule,
+        """Run up to ``n`` optimizer steps (on the compiled kernel: :mod:`.chunked`);
+        returns how many ran. Stops early when ``stop`` is set or the loss turns
+        non-finite (then ``diverged``, the last finite weights kept). With a schedule,
         each step runs with its own lr; at each history point the best weights, the
-        plateau schedule and early stopping (state ``stopped_early``) look at the loss.
-        """
+        plateau schedule and early stopping (``stopped_early``) look at the loss."""
+        if self.kernel == "compiled":
+            return chunked.step(self, n, stop)
         done = 0
         # Locals: this loop is the hot path of every run.
         backups, flat, history = self._backups, self.flat, self.history
@@ -280,8 +283,8 @@ class Trainer:
             self.step(n, stop)
             if every and at_every is not None and self.step_count % every == 0:
                 at_every(self)
-            # Grow chunks to ~20 ms so checks and clock reads stay off the hot path.
-            chunk = min(chunk * 2, 4096) if time.perf_counter() - t0 < 0.02 else max(1, chunk // 2)
+            # Chunks of ~20 ms (exact) or 5-10 ms (compiled) keep checks off the hot path.
+            chunk = chunked.next_chunk(chunk, time.perf_counter() - t0, self.kernel == "compiled")
             now = time.perf_counter()
             self.steps_per_s = (self.step_count - first) / max(now - start, 1e-9)
             if observers and now - last >= interval and self.state == RUNNING:
