@@ -63,6 +63,9 @@ class Checkpoint:
     """The plateau schedule's state (:meth:`torchplay.engine.run.schedule.Schedule.state`)."""
     best: tuple[float, int, torch.Tensor] | None = None
     """Early stopping: the best loss, its step and its flat weights."""
+    kernel: str = "exact"
+    """The kernel that trained it (``training.kernel``, ``auto`` resolved): a compiled
+    run resumes compiled."""
 
 
 def to_bytes(trainer) -> bytes:
@@ -80,6 +83,7 @@ def to_bytes(trainer) -> bytes:
         "history": trainer.history.to_json(),
         "shape": json.dumps({"inputs": d.n_inputs, "outputs": d.n_outputs, "classes": d.n_classes}),
         "run": trainer.run_id,
+        "kernel": trainer.kernel,
         "versions": json.dumps(
             {
                 "torchplay": __version__,
@@ -206,7 +210,11 @@ def load(path: str | os.PathLike) -> Checkpoint:
             )
     optim = {k: v for k, v in tensors.items() if k.startswith("optim.")}
     batch = {k: v for k, v in tensors.items() if k.startswith("batch.")}
-    _check.optim(optim, spec, list(want.values()), supports(spec.training), name)
+    kernel = meta_raw.get("kernel", "exact")
+    if kernel not in ("exact", "compiled"):
+        raise CheckpointError(f"{name!r}: kernel {str(kernel)[:40]!r} must be exact or compiled")
+    fused = supports(spec.training) or kernel == "compiled"
+    _check.optim(optim, spec, list(want.values()), fused, name)
     _check.batch(batch, name, spec.training.batch_size or 0)
     schedule = _check.schedule(meta_raw, spec, name, meta["step"])
     best = _check.best(meta_raw, tensors, list(want.values()), name, meta["step"])
@@ -216,6 +224,7 @@ def load(path: str | os.PathLike) -> Checkpoint:
         batch=batch,
         schedule=schedule,
         best=best,
+        kernel=kernel,
         **meta,
     )
 
@@ -236,7 +245,10 @@ def trainer_from(ckpt: Checkpoint, name: str):
     """
     from torchplay.engine.train.trainer import Trainer
 
-    trainer = Trainer(ckpt.spec)
+    spec = ckpt.spec
+    if ckpt.kernel == "compiled" and spec.training.kernel == "auto":
+        spec = spec.with_overrides({"training.kernel": "compiled"})  # as it trained
+    trainer = Trainer(spec)
     d = trainer.data
     if (d.n_inputs, d.n_outputs) != (ckpt.shape["inputs"], ckpt.shape["outputs"]):
         raise CheckpointError(f"{name!r}: its data no longer has the network's shape")

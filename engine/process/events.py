@@ -78,6 +78,8 @@ class Snapshot:
     """The lr the next step runs with (a schedule's; None: ``lr``)."""
     best_step: int | None = None
     """The step of early stopping's best weights (None: no early stopping, or none yet)."""
+    kernel: str = "exact"
+    """The kernel training it: exact (torch) or compiled (numba)."""
 
 
 @dataclass(frozen=True)

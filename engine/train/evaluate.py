@@ -106,6 +106,7 @@ def snapshot(trainer, since: int | None = None) -> Snapshot:
         lrs=[schedule.lr_at(lr, p[0] - 1) for p in points] if schedule.varies else [],
         lr_now=trainer.lr_now,
         best_step=best if best >= 0 else None,
+        kernel=trainer.kernel,
     )
 
 

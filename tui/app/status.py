@@ -125,7 +125,8 @@ def status_line(
         where = len(parts)
         parts += beside
         if show_rate:  # off in snapshot tests: the only clock-dependent text
-            parts.append(f"{last.steps_per_s:,.0f} steps/s")
+            kernel = "compiled " if last.kernel == "compiled" else ""
+            parts.append(f"{kernel}{last.steps_per_s:,.0f} steps/s")
     if note and state == "paused":
         parts.append(note)
     if pending:

@@ -51,6 +51,8 @@ def result(trainer, checkpoint: str | None) -> dict:
         "stopped_early": snap.state == "stopped_early",
         "best_step": trainer.best.step if trainer.best is not None else None,
         "fast_path": trainer.stepper.fused,
+        "kernel": trainer.kernel,
+        "kernel_why": trainer.kernel_why,
     }
     out["accuracy" if trainer.task == "classification" else "r2"] = (
         snap.accuracy if trainer.task == "classification" else snap.r2
@@ -77,7 +79,7 @@ def _print_result(res: dict, as_json: bool) -> None:
         f"test_loss {fmt(res['test_loss'])}  {metric} {fmt(res[metric])}  "
         f"params {res['params']}"
     )
-    print(line)
+    print(line + ("  kernel compiled" if res["kernel"] == "compiled" else ""))
     if res["checkpoint"]:
         print(f"saved {res['checkpoint']}")
 
@@ -192,6 +194,8 @@ def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
     from torchplay.engine.train.threads import configure_threads
 
     configure_threads(trainer)
+    if trainer.spec.training.kernel == "auto" and not args.quiet:
+        print(f"kernel auto: {trainer.kernel} ({trainer.kernel_why})", file=sys.stderr)
     total = trainer.target(steps)
     observers = _loggers(trainer, args)
     if not args.quiet and not args.json:

@@ -189,6 +189,7 @@ def cmd_info(args) -> int:
         "history_points": len(ckpt.history.points),
         "features": list(ckpt.spec.data.features),
         "run": ckpt.run,
+        "kernel": ckpt.kernel,
         "forked_from": {"run": fork[0], "step": fork[1]} if fork else None,
     }
     if args.json:
@@ -202,7 +203,7 @@ def cmd_info(args) -> int:
     if ckpt.spec.data.features:
         print(f"input features: {', '.join(ckpt.spec.data.features)} (predict takes raw inputs)")
     print(describe(ckpt.spec.model, n_in, n_out))
-    print(f"lr {ckpt.lr:g} now (the spec's: {ckpt.spec.training.lr:g})")
+    print(f"lr {ckpt.lr:g} now (the spec's: {ckpt.spec.training.lr:g}); kernel {ckpt.kernel}")
     print("\n".join(printable(line) for line in ckpt.spec.to_toml().rstrip().splitlines()))
     print(f"weights_sha256 {res['weights_sha256']}")
     return EXIT_OK
