@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from torchplay.engine.run.dataspec import DATASETS, REGRESSION_DATASETS
 from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.scenarios import SCENARIOS, get_scenario
 from torchplay.engine.run.spec import SECTIONS, Spec, SpecError
@@ -116,6 +117,11 @@ def resolve(source: str, checkpoints: bool = False) -> Source:
         return _read_toml(path, source)
     if path.suffix or "/" in source:
         raise InputError(f"file {source!r} does not exist: check the path")
+    if source in DATASETS:  # `train circles`: a dataset where a scenario goes
+        scenario = "regression" if source in REGRESSION_DATASETS else "classification"
+        raise InputError(
+            f"unknown scenario {source!r}: it is a dataset; try {scenario} --dataset {source}"
+        )
     raise InputError(
         f"unknown scenario {source!r}: use one of {', '.join(SCENARIOS)} or a FILE.toml"
     )

@@ -66,6 +66,8 @@ def test_divergence_exits_3(cli) -> None:
         (["--activation", "swish"], "model.activation = 'swish'"),
         (["--batch-size", "500"], "training.batch_size = 500"),
         (["nosuch"], "unknown scenario 'nosuch'"),
+        (["circles"], "it is a dataset; try classification --dataset circles"),
+        (["sine"], "it is a dataset; try regression --dataset sine"),
     ],
 )
 def test_bad_values_exit_2_with_one_line(cli, args, needle) -> None:

@@ -68,3 +68,21 @@ def test_one_input_draws_a_curve_per_neuron() -> None:
     assert view.rows == 1 and len(view.layers[0]) == 3
     lines = render(view, 80).plain.splitlines()
     assert sum(line.count("•") for line in lines) == 3 * CARD[0]  # one mark a column
+
+
+def test_a_dead_neuron_lies_on_the_zero_row_and_cards_have_axes() -> None:
+    """Friction 6: a dead neuron (all zeros) drew as a flat line at the top of its card,
+    and the cards had no axes. Curves share their layer's scale: a dead ReLU neuron lies
+    on the bottom row beside a live one's zeros, over an x axis line; the layer heading
+    says what the axes are."""
+    from torchplay.engine.run.views import Neuron, NeuronView
+
+    live = Neuron([0.0] * 5 + [0.5 * i for i in range(5)], 1.0, 1.0)
+    dead = Neuron([0.0] * 10, 1.0, 1.0)
+    view = NeuronView(step=1, cols=10, rows=1, layers=[[live, dead]], activation="relu")
+    lines = render(view, 80).plain.splitlines()
+    assert "x across, activation up from 0 to 2" in lines[0]
+    top, bottom, axis = lines[2], lines[2 + CARD[1] - 1], lines[2 + CARD[1]]
+    assert top[:10].strip() == "•" and top[12:].strip() == ""  # the live peak; dead not here
+    assert bottom[12:22] == "•" * 10  # the dead neuron, on the 0 row
+    assert axis.split() == ["─" * 10, "─" * 10]

@@ -47,14 +47,26 @@ def _heat_row(n: Neuron, view: NeuronView, r: int) -> Text:
     return text
 
 
-def _curve_rows(n: Neuron, height: int) -> list[Text]:
-    lo, hi = min(n.values), max(n.values)
-    span = hi - lo or 1.0
+def _curve_rows(n: Neuron, height: int, lo: float, hi: float) -> list[Text]:
+    """The neuron's activation along x, on its layer's scale ``lo``..``hi`` (shared, so a
+    dead ReLU neuron lies flat on the 0 row, not at the top), over an x axis line."""
+    span = hi - lo
     grid = [[" "] * len(n.values) for _ in range(height)]
     for c, v in enumerate(n.values):
-        grid[round((hi - v) / span * (height - 1))][c] = "•"
+        row = round((hi - v) / span * (height - 1)) if span > 0 else height // 2
+        grid[max(0, min(height - 1, row))][c] = "•"
     style = POSITIVE if n.out_sum >= 0 else NEGATIVE
-    return [Text("".join(line), style=style) for line in grid]
+    axis = Text("─" * len(n.values), style="dim")
+    return [Text("".join(line), style=style) for line in grid] + [axis]
+
+
+def _axes(view: NeuronView, layer: list[Neuron]) -> tuple[str, float, float]:
+    """The layer heading's axes note, and its activations' range (1-D: the curves' scale)."""
+    values = [v for n in layer for v in n.values]
+    lo, hi = (min(values), max(values)) if values else (0.0, 0.0)
+    if view.rows > 1:
+        return f"x1 across, x2 up, |activation| to {max(abs(lo), abs(hi)):.3g}", lo, hi
+    return f"x across, activation up from {lo:.3g} to {hi:.3g}", lo, hi
 
 
 def render(view: NeuronView | None, width: int) -> Text:
@@ -67,14 +79,17 @@ def render(view: NeuronView | None, width: int) -> Text:
     per_row = max(1, (width + GAP) // (cols + GAP))
     out = Text()
     for li, layer in enumerate(view.layers):
-        out.append(f"layer {li + 1}: {len(layer)} neurons, {view.activation}\n", style="bold")
+        note, lo, hi = _axes(view, layer)
+        out.append(f"layer {li + 1}: {len(layer)} neurons, {view.activation}", style="bold")
+        out.append(f" · {note}\n", style="dim")
         for start in range(0, len(layer), per_row):
             chunk = list(enumerate(layer[start : start + per_row], start + 1))
             lines = [Text(" " * GAP).join(_title(i, n, cols) for i, n in chunk)]
             cards = [
                 [_heat_row(n, view, r) for r in range(view.rows)]
+                + [Text("─" * view.cols, style="dim")]  # the x1 axis
                 if view.rows > 1
-                else _curve_rows(n, rows)
+                else _curve_rows(n, rows, lo, hi)
                 for _, n in chunk
             ]
             for r in range(len(cards[0])):
