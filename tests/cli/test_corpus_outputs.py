@@ -111,6 +111,28 @@ def test_the_full_disk_message_for_metrics(cli, disk) -> None:
     )
 
 
+@pytest.mark.parametrize("flag, name", [("--tensorboard", "tb"), ("--metrics", "m.jsonl")])
+def test_a_full_disk_in_a_fresh_process(disk, flag: str, name: str) -> None:
+    """Without pytest's hooks: TensorBoard's writer thread fails first, and its traceback
+    must not reach the terminal (threading.excepthook), only the one line."""
+    (disk / "filler").write_bytes(b"x" * 16_384)
+    before = listing(disk)
+    proc = subprocess.run(
+        [sys.executable, "-m", "torchplay.tui.cli.main", *LONG, flag, str(disk / name)],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert (proc.returncode, proc.stdout) == (2, ""), proc.stderr
+    assert proc.stderr == (
+        f"torchplay: error: cannot write {flag} {str(disk / name)!r}: No space left on device; "
+        "free space or choose another disk (the file is as it was before this run)\n"
+    )
+    assert listing(disk) == before
+
+
 READONLY = {
     "--save": ("train", "--save", "x.st"),
     "--save-best": ("train", "--save-best", "x.st"),

@@ -14,7 +14,7 @@ from torchplay.engine.run.scenarios import get_scenario
 from torchplay.engine.train.trainer import Trainer
 
 from tests.cli.test_bad_input import assert_refused
-from tests.corpus import Case
+from tests.corpus import CORPUS, Case
 from tests.corpus_metadata import CHECKPOINTS
 from tests.corpus_runs import RUNS, RUNS_OK
 from tests.corpus_sweeps import ADDRESSES, FOLDERS, GRIDS, RAY_FLAGS, TABLES
@@ -156,3 +156,27 @@ def test_crafted_metadata(cli, tmp_path, command: str, case: Case) -> None:
     rest = [str(tmp_path / "out.py") if a == "OUT" else a for a in rest]
     assert_refused(*cli(name, str(path), *rest), case.needle, {})
     assert listing(tmp_path) == before
+
+
+EXPORT_FORMATS = ["state-dict", "safetensors", "python", "torchscript", "pt2", "onnx"]
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+@pytest.mark.parametrize("case", ids([c for c in CORPUS if c.kind == "target"]))
+def test_exports_into_bad_targets(cli, tmp_path, files, fmt: str, case: Case) -> None:
+    target = str(case.make(tmp_path))
+    before = listing(tmp_path)
+    code, out, err = cli("export", files["SAVE"], "--format", fmt, "--out", target)
+    assert_refused(code, out, err, case.needle, {})
+    assert listing(tmp_path) == before
+
+
+def test_serve_on_a_used_port(cli) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, out, err = cli("serve", "--port", str(port))
+    assert_refused(code, out, err, f"port {port} on 127.0.0.1 is not free", {})

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from torchplay.engine.process import recovery
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SERIAL
 from tests.tui.helpers import long_run
 from tests.tui.test_recovery import Terminal, latest_step, marked
+
+pytestmark = SERIAL  # a signal and a real terminal: never beside timing-sensitive tests
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
