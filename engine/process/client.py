@@ -2,7 +2,8 @@
 
 ``EngineClient`` runs :mod:`torchplay.engine.process.worker` in a separate process (the default: torch
 never loads in, or stalls, the UI process) or in a thread (``in_process=True``, for
-tests). Commands are sent without waiting; events arrive through ``events()``.
+tests). Commands (:mod:`torchplay.engine.process.commands`) are sent without waiting;
+events arrive through ``events()``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 import threading
 from collections.abc import AsyncIterator
 
+from torchplay.engine.process import commands as c
 from torchplay.engine.process import events as ev
 from torchplay.engine.run.spec import Spec
 
@@ -70,7 +72,7 @@ class EngineClient:
         reader = threading.Thread(target=self._read, args=(ours, loop, queue), daemon=True)
         reader.start()
         if recovery:
-            self._send("recover_to", str(recovery))
+            self.recover_to(str(recovery))
 
     @staticmethod
     def _read(conn, loop, queue) -> None:
@@ -87,7 +89,7 @@ class EngineClient:
             if isinstance(event, ev.EngineCrashed):
                 return
 
-    def _send(self, *cmd) -> None:
+    def _send(self, cmd: c.Command) -> None:
         if self._conn is None:
             return
         try:
@@ -96,90 +98,96 @@ class EngineClient:
             pass  # the reader reports the crash
 
     # Commands only write to the pipe: they return at once, and events report the outcome.
+    # Each sends one command of engine/process/commands.py (a contract test checks it).
 
     def start(self, spec: Spec) -> None:
-        self._send("start", spec.to_dict())
+        self._send(c.Start(spec))
 
     def build(self, spec: Spec) -> None:
         """Build a new run from ``spec`` (reset), replacing the current one."""
-        self._send("build", spec.to_dict())
+        self._send(c.Build(spec))
 
     def pause(self) -> None:
-        self._send("pause")
+        self._send(c.Pause())
 
     def step(self, n: int = 1) -> None:
-        self._send("step", n)
+        self._send(c.Step(n))
 
     def set_lr(self, lr: float) -> None:
-        self._send("set_lr", lr)
+        self._send(c.SetLr(lr))
 
     def set_grid(self, cols: int, rows: int) -> None:
         """The main data chart's size: the run's decision grids get one cell per character."""
-        self._send("set_grid", cols, rows)
+        self._send(c.SetGrid(cols, rows))
 
     def save(self, path: str) -> None:
-        self._send("save", path)
+        self._send(c.Save(path))
 
     def load(self, path: str) -> None:
-        self._send("load", path)
+        self._send(c.Load(path))
 
     def compare(self, paths: list[str], grids: list[tuple[int, int]]) -> None:
         """Views of up to three checkpoints, each with a decision grid of the (columns,
         rows) in ``grids``: one per chart."""
-        self._send("compare", list(paths), list(grids))
+        self._send(c.Compare(tuple(paths), tuple(tuple(g) for g in grids)))
 
     def sweep(self, spec: Spec, grid: list[str], address: str = "") -> None:
         """Train the grid (``KEY=V1,V2`` texts) over ``spec``: here, or with ``address``
         on that Ray cluster (``local``: a Ray started on this machine)."""
-        self._send("sweep", spec.to_dict(), list(grid), address)
+        self._send(c.Sweep(spec, tuple(grid), address))
 
     def lr_find(self, spec: Spec) -> None:
         """Run the lr range test on ``spec``; an ``LrFound`` event answers."""
-        self._send("lr_find", spec.to_dict())
+        self._send(c.LrFind(spec))
 
     def open_member(self, index: int) -> None:
         """Stop the sweep; member ``index`` becomes the run, paused where it stands."""
-        self._send("open_member", index)
+        self._send(c.OpenMember(index))
 
     def neurons(self, cols: int, rows: int) -> None:
         """Every hidden neuron on a ``cols`` x ``rows`` grid, with each progress event
         (``NeuronsShown``); ``neurons(0, 0)`` stops them."""
-        self._send("neurons", cols, rows)
+        self._send(c.Neurons(cols, rows))
 
     def travel(self, delta: int) -> None:
         """Show the snapshot before (``delta`` -1) or after (+1) the one in view (a run in
         progress pauses); ``Travelled`` answers."""
-        self._send("travel", delta)
+        self._send(c.Travel(delta))
 
     def back_to_live(self) -> None:
         """Back to the live end from a snapshot in view."""
-        self._send("back_to_live")
+        self._send(c.BackToLive())
 
     def fork(self, spec: Spec) -> None:
         """A new run from the snapshot in view (or the live end) with ``spec``'s training
         settings; the run it came from becomes the pinned baseline."""
-        self._send("fork", spec.to_dict())
+        self._send(c.Fork(spec))
 
     def rescue(self, spec: Spec) -> None:
         """A diverged run goes back to its newest sane snapshot and on with ``spec``'s
         training settings (a lower lr); ``RunLoaded`` answers."""
-        self._send("rescue", spec.to_dict())
+        self._send(c.Rescue(spec))
 
     def pin(self) -> None:
         """Pin the current run as the baseline; a new run starts beside it."""
-        self._send("pin")
+        self._send(c.Pin())
 
     def unpin(self) -> None:
-        self._send("unpin")
+        self._send(c.Unpin())
+
+    def recover_to(self, folder: str) -> None:
+        """Should this process end without :meth:`close`, the engine saves its run in
+        ``folder`` (a recovery checkpoint) before it ends."""
+        self._send(c.RecoverTo(folder))
 
     def share(self) -> None:
         """The run's share string at its current step; ``ShareMade`` answers."""
-        self._send("share")
+        self._send(c.Share())
 
     def open_shared(self, text: str) -> None:
         """Train a share string's run again as the run; ``RunLoaded`` then
         ``SharedOpened`` answer (``CommandFailed`` for a string that does not decode)."""
-        self._send("open_shared", text)
+        self._send(c.OpenShared(text))
 
     async def events(self) -> AsyncIterator[object]:
         """Events as they arrive, until the engine crashes or is closed."""
@@ -194,7 +202,7 @@ class EngineClient:
         """Stop the engine within ``timeout`` seconds; kill it if it does not stop.
         ``recover``: the app ends without the person quitting (a bug): the engine keeps
         its run in a recovery checkpoint first."""
-        self._send("quit", recover)
+        self._send(c.Quit(recover))
         worker = self._worker
         if worker is not None and worker.ident is not None:  # started (a thread or a process)
             worker.join(timeout)

@@ -1,16 +1,22 @@
 """Messages between the engine process and its client: plain, picklable data, no torch.
 
-Commands go down as ``(name, *args)`` tuples; events come up as these dataclasses,
-named in the past tense.
+Commands go down as the dataclasses of :mod:`torchplay.engine.process.commands`; events
+come up as these, named in the past tense. Both carry typed values (a :class:`Spec`, a
+:class:`RunState`), never dicts or strings to parse again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from torchplay.engine.run.history import Point
+from torchplay.engine.run.spec import Spec
 from torchplay.engine.run.views import Fit, NeuronView, RunView, Samples, StepView
+
+if TYPE_CHECKING:
+    from torchplay.engine.process.commands import Command
 
 
 class RunState(StrEnum):
@@ -44,7 +50,8 @@ class EngineStarted:
 class RunLoaded:
     """A run was built (start, reset) or loaded from a checkpoint."""
 
-    spec: dict
+    spec: Spec
+    """The run's spec: the very object the app sent, for a run built from one."""
     task: str
     n_inputs: int
     n_outputs: int
@@ -126,7 +133,7 @@ class NeuronsShown:
 class RunPaused:
     """A running run was paused so that ``command`` (step, load) could be carried out."""
 
-    command: str
+    command: Command
 
 
 @dataclass(frozen=True)
@@ -138,9 +145,11 @@ class Saved:
 
 @dataclass(frozen=True)
 class CommandFailed:
-    """A command could not be carried out (bad path, corrupt file...); the run goes on."""
+    """A command could not be carried out (bad path, corrupt file...), or the engine does
+    not know it; the run goes on."""
 
-    command: str
+    command: Command
+    """The command refused (what arrived, for one the engine does not know)."""
     message: str
 
 
@@ -179,16 +188,16 @@ class SweepStepsCompleted:
     """A sweep's progress, one entry per member (grid order)."""
 
     steps: list[int]
-    states: list[str]
-    """``running``, ``paused``, ``finished``, ``diverged`` or ``idle`` (not started)."""
+    states: list[RunState]
+    """Each member's state (``IDLE``: not started yet)."""
     losses: list[float | None]
     """The latest recorded loss (test loss, else the batch's train loss)."""
     points: list[list[tuple[int, float]]]
     """(step, loss) points recorded since the previous event, only those a ``History``
     of capacity :data:`SWEEP_POINTS` fed every event's points keeps (its stride)."""
     model_steps_per_s: float
-    state: str
-    """The sweep's own state: ``running``, ``finished`` or ``paused`` (stopped)."""
+    state: RunState
+    """The sweep's own state: ``RUNNING``, ``FINISHED`` or ``PAUSED`` (stopped)."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from torchplay.engine.process.events import RunState
 from torchplay.engine.run.errors import InputError
+from torchplay.engine.run.spec import Spec
 
 
 class RescueCommand:
@@ -14,22 +15,21 @@ class RescueCommand:
 
     trainer: object
 
-    def rescue(self, spec_dict: dict) -> None:
+    def rescue(self, spec: Spec) -> None:
         """Replace the diverged run by a fork of its newest sane snapshot with
-        ``spec_dict``'s training settings.
+        ``spec``'s training settings.
 
         Raises:
             InputError: the run has not diverged; or the spec changes its data or model.
         """
-        from torchplay.engine.run.source import from_dict
-        from torchplay.engine.train.lineage import fork
+        from torchplay.engine.process.lineage import fork
         from torchplay.engine.train.rescue import sane_step
         from torchplay.engine.train.threads import configure_threads
 
         parent = self.trainer
         if parent is None or parent.state != RunState.DIVERGED:
             raise InputError("rescue: the run has not diverged")
-        child = fork(parent, sane_step(parent.snapshots), from_dict(spec_dict))
+        child = fork(parent, sane_step(parent.snapshots), spec)
         configure_threads(child)
         self.trainer = child
         self.back_to_live()

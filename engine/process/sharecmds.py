@@ -13,7 +13,7 @@ from torchplay.engine.run.errors import InputError
 
 
 class ShareCommands:
-    """``share`` and ``open_shared`` (see the worker's MID_RUN)."""
+    """``Share`` and ``OpenShared`` (:mod:`torchplay.engine.process.commands`)."""
 
     trainer: object
     conn: object

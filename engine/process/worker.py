@@ -9,15 +9,19 @@ from __future__ import annotations
 import gc
 import threading
 import traceback
-from enum import Enum
+from collections.abc import Callable
+from typing import Any
 
+from torchplay.engine.process import commands as c
 from torchplay.engine.process import events as ev
+from torchplay.engine.process.commands import MidRun, same_run
 from torchplay.engine.process.events import RunState
 from torchplay.engine.process.lastsave import LastSave
+from torchplay.engine.process.lineage import LineageCommands
 from torchplay.engine.process.rescue import RescueCommand
 from torchplay.engine.process.sharecmds import ShareCommands
-from torchplay.engine.process.travel import LineageCommands
 from torchplay.engine.run.errors import InputError
+from torchplay.engine.run.spec import Spec
 from torchplay.engine.run.views import DEFAULT_GRID
 
 EMIT_INTERVAL = 0.05
@@ -25,43 +29,6 @@ EMIT_INTERVAL = 0.05
 SWEEP_INTERVAL = 0.2
 """Seconds between a sweep's progress events (and command reads): the screen redraws twice
 a second, and each event costs both processes a pass over every member."""
-
-
-class MidRun(Enum):
-    """What a command that arrives while a run trains does to that run."""
-
-    APPLY = "carried out between two steps; the run goes on"
-    STOP = "stops the run (pause)"
-    INTERRUPT = "stops the run, then is carried out; RunPaused tells the app"
-    REPLACE = "stops the run, then is carried out (a new run, or the engine's end)"
-
-
-MID_RUN: dict[str, MidRun] = {
-    "set_lr": MidRun.APPLY,
-    "set_grid": MidRun.APPLY,
-    "save": MidRun.APPLY,
-    "compare": MidRun.APPLY,  # reads other checkpoints: this run is not touched
-    "lr_find": MidRun.APPLY,  # a short test run of its own: this run is not touched
-    "unpin": MidRun.APPLY,
-    "share": MidRun.APPLY,  # hashes the weights between two steps
-    "neurons": MidRun.APPLY,
-    "pause": MidRun.STOP,
-    "step": MidRun.INTERRUPT,
-    "load": MidRun.INTERRUPT,
-    "travel": MidRun.INTERRUPT,
-    "back_to_live": MidRun.APPLY,
-    "fork": MidRun.REPLACE,
-    "pin": MidRun.REPLACE,
-    "start": MidRun.REPLACE,
-    "sweep": MidRun.REPLACE,
-    "open_member": MidRun.REPLACE,  # stops a sweep, then opens one of its members
-    "build": MidRun.REPLACE,
-    "recover_to": MidRun.APPLY,
-    "open_shared": MidRun.REPLACE,
-    "rescue": MidRun.REPLACE,
-    "quit": MidRun.REPLACE,
-}
-"""Every command the engine obeys, by what it does to a run in progress."""
 
 
 def _warm() -> None:
@@ -89,7 +56,7 @@ class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand):
         self.conn = conn
         self.trainer = None
         self.stop = threading.Event()
-        self.deferred: list[tuple] = []
+        self.deferred: list[c.Command] = []
         self.sent_step = 0
         self.grid = DEFAULT_GRID
         """Decision-grid cells (columns, rows) of the app's main data chart."""
@@ -104,28 +71,36 @@ class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand):
         self.base_view = None
         """The last baseline view sent (reused while the nearest snapshot is the same)."""
 
-    def dispatch(self, cmd: tuple) -> None:
-        """Run one command; bad input is reported and the engine goes on."""
-        name, args = cmd[0], cmd[1:]
+    def dispatch(self, cmd: c.Command) -> None:
+        """Run one command through :data:`HANDLERS`; bad input, or a command the engine
+        does not know, is reported (``CommandFailed``) and the engine goes on."""
+        handler = HANDLERS.get(type(cmd))
+        if handler is None:
+            self.conn.send(ev.CommandFailed(cmd, f"the engine does not know {cmd!r}"))
+            return
         try:
-            getattr(self, name)(*args)
+            handler(self, cmd)
         except (InputError, OSError) as exc:
-            self.conn.send(ev.CommandFailed(name, str(exc)))
+            self.conn.send(ev.CommandFailed(cmd, str(exc)))
 
     def _observe(self, snap) -> None:
         self._emit(snap)
         self._poll()
 
     def _poll(self) -> None:
-        """Read the commands that arrived while a run or sweep trains (see MID_RUN)."""
+        """Read the commands that arrived while a run or sweep trains (each command's
+        :attr:`~torchplay.engine.process.commands.Command.mid_run`)."""
         while self.conn.poll():
             cmd = self.conn.recv()
-            action = MID_RUN.get(cmd[0], MidRun.REPLACE)
+            if type(cmd) not in HANDLERS and type(cmd) is not c.Quit:  # refused; the run goes on
+                self.dispatch(cmd)
+                continue
+            action = cmd.mid_run
             if action is MidRun.APPLY:
                 self.dispatch(cmd)
                 continue
             if action is MidRun.INTERRUPT:
-                self.conn.send(ev.RunPaused(cmd[0]))
+                self.conn.send(ev.RunPaused(cmd))
             if action is not MidRun.STOP:
                 self.deferred.append(cmd)
             self.stop.set()
@@ -150,7 +125,7 @@ class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand):
         self.sent_step = t.step_count
         self.conn.send(
             ev.RunLoaded(
-                spec=t.spec.to_dict(),
+                spec=t.spec,
                 task=t.task,
                 n_inputs=t.data.n_inputs,
                 n_outputs=t.data.n_outputs,
@@ -163,14 +138,12 @@ class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand):
         )
         self._emit()
 
-    def build(self, spec_dict: dict) -> None:
-        from torchplay.engine.run.source import from_dict
+    def build(self, spec: Spec) -> None:
         from torchplay.engine.train.threads import configure_threads
         from torchplay.engine.train.trainer import Trainer
 
-        spec = from_dict(spec_dict)
         if self.baseline is not None:
-            from torchplay.engine.train.lineage import beside
+            from torchplay.engine.process.lineage import beside
 
             self.trainer = beside(self.baseline, spec)
         else:
@@ -179,31 +152,26 @@ class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand):
         self.back_to_live()
         self._loaded()
 
-    def start(self, spec_dict: dict) -> None:
+    def start(self, spec: Spec) -> None:
         """Train to the spec's step count (or that many more, once there)."""
-        from torchplay.engine.run.source import from_dict
-
-        new = from_dict(spec_dict)
-        live = {"training.lr": new.training.lr, "training.steps": new.training.steps}
-        if self.trainer is None or self.trainer.spec.with_overrides(live) != new:
-            self.build(spec_dict)
+        if self.trainer is None or not same_run(self.trainer.spec, spec):
+            self.build(spec)
         else:  # the same run: a new step count or learning rate carries on from here
-            steps = {"training.steps": new.training.steps}
+            steps = {"training.steps": spec.training.steps}
             self.trainer.spec = self.trainer.spec.with_overrides(steps)
-            if new.training.lr != self.trainer.lr:  # the spec keeps the lr it was built with
-                self.trainer.set_lr(new.training.lr)
+            if spec.training.lr != self.trainer.lr:  # the spec keeps the lr it was built with
+                self.trainer.set_lr(spec.training.lr)
         self.back_to_live()
         self.stop.clear()
         self.trainer.run(
             observers=[self._observe], interval=EMIT_INTERVAL, stop=self.stop, again=True
         )
 
-    def sweep(self, spec_dict: dict, grid: list[str], address: str = "") -> None:
-        """Train the grid ``grid`` over ``spec_dict`` here (or on the Ray at ``address``),
+    def sweep(self, base: Spec, grid: tuple[str, ...], address: str = "") -> None:
+        """Train the grid ``grid`` over ``base`` here (or on the Ray at ``address``),
         with :class:`~torchplay.engine.process.events.SweepStepsCompleted` events as it goes. The
         last sweep, stopped here, goes on where it stopped when it is asked for again
         unchanged (:meth:`~torchplay.engine.sweeps.livesweep.LiveSweep.goes_on`)."""
-        from torchplay.engine.run.source import from_dict
         from torchplay.engine.sweeps.livesweep import LiveSweep
 
         def emit(event) -> None:
@@ -211,7 +179,7 @@ class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand):
             self._poll()
 
         try:
-            base, live = from_dict(spec_dict), self.live
+            live = self.live
             resumed = live is not None and not address and live.goes_on(base, grid)
             if not resumed:
                 live = self.live = LiveSweep(base, grid)
@@ -227,7 +195,8 @@ class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand):
             raise
         except Exception as exc:  # a bug in a sweep: the sweep screen says so, the
             self.live = None  # playground's run and the engine go on
-            self.conn.send(ev.CommandFailed("sweep", f"{type(exc).__name__}: {exc}"))
+            failed = c.Sweep(base, tuple(grid), address)
+            self.conn.send(ev.CommandFailed(failed, f"{type(exc).__name__}: {exc}"))
 
     def open_member(self, index: int) -> None:
         """Make a copy of member ``index`` of the last sweep the playground's run, where it
@@ -304,18 +273,45 @@ class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand):
         ]
         self.conn.send(ev.Compared(runs))
 
-    def lr_find(self, spec_dict: dict) -> None:
-        """The lr range test on ``spec_dict`` (its initial weights, not this run's)."""
-        from torchplay.engine.run.source import from_dict
+    def lr_find(self, spec: Spec) -> None:
+        """The lr range test on ``spec`` (its initial weights, not this run's)."""
         from torchplay.engine.train.lrfind import lr_find
 
-        test = lr_find(from_dict(spec_dict))
+        test = lr_find(spec)
         self.conn.send(ev.LrFound(test.suggested_lr, test.lrs, test.losses, test.diverged))
 
 
 def _grid_size(cols: int, rows: int) -> tuple[int, int]:
     """One decision-grid cell per character of a chart: finer is wasted work."""
     return max(2, min(cols, 400)), max(2, min(rows, 200))
+
+
+HANDLERS: dict[type[c.Command], Callable[[Engine, Any], None]] = {
+    c.Start: lambda e, cmd: e.start(cmd.spec),
+    c.Build: lambda e, cmd: e.build(cmd.spec),
+    c.Pause: lambda e, cmd: e.pause(),
+    c.Step: lambda e, cmd: e.step(cmd.n),
+    c.SetLr: lambda e, cmd: e.set_lr(cmd.lr),
+    c.SetGrid: lambda e, cmd: e.set_grid(cmd.cols, cmd.rows),
+    c.Save: lambda e, cmd: e.save(cmd.path),
+    c.Load: lambda e, cmd: e.load(cmd.path),
+    c.Compare: lambda e, cmd: e.compare(cmd.paths, cmd.grids),
+    c.Sweep: lambda e, cmd: e.sweep(cmd.spec, cmd.grid, cmd.address),
+    c.LrFind: lambda e, cmd: e.lr_find(cmd.spec),
+    c.OpenMember: lambda e, cmd: e.open_member(cmd.index),
+    c.Neurons: lambda e, cmd: e.neurons(cmd.cols, cmd.rows),
+    c.Travel: lambda e, cmd: e.travel(cmd.delta),
+    c.BackToLive: lambda e, cmd: e.back_to_live(),
+    c.Fork: lambda e, cmd: e.fork(cmd.spec),
+    c.Pin: lambda e, cmd: e.pin(),
+    c.Unpin: lambda e, cmd: e.unpin(),
+    c.RecoverTo: lambda e, cmd: e.recover_to(cmd.folder),
+    c.Share: lambda e, cmd: e.share(),
+    c.OpenShared: lambda e, cmd: e.open_shared(cmd.text),
+    c.Rescue: lambda e, cmd: e.rescue(cmd.spec),
+}
+"""Every command the engine carries out, and how (:class:`~torchplay.engine.process.commands.Quit`
+aside: :func:`serve` ends on it)."""
 
 
 def serve(conn) -> None:
@@ -326,8 +322,8 @@ def serve(conn) -> None:
         conn.send(ev.EngineStarted())
         while True:
             cmd = engine.deferred.pop(0) if engine.deferred else conn.recv()
-            if cmd[0] == "quit":
-                if cmd[1:] and cmd[1]:  # the app ends without the person quitting
+            if isinstance(cmd, c.Quit):
+                if cmd.recover:  # the app ends without the person quitting
                     engine.last_save()
                 return
             engine.dispatch(cmd)

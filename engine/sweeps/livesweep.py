@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 
 from torchplay.engine.process import events as ev
+from torchplay.engine.process.events import RunState
 from torchplay.engine.run.grid import GridError, Member, members, parse_grid
 from torchplay.engine.run.history import History, Point
 from torchplay.engine.run.spec import Spec
@@ -29,7 +30,7 @@ from torchplay.engine.sweeps.population import Population, group_key
 from torchplay.engine.sweeps.raycluster import LOCAL
 from torchplay.engine.sweeps.sweep import check_memory
 from torchplay.engine.train.threads import configure_threads_for, step_work
-from torchplay.engine.train.trainer import FINISHED, RUNNING, Trainer
+from torchplay.engine.train.trainer import FINISHED, PAUSED, RUNNING, Trainer
 
 Emit = Callable[[ev.SweepStepsCompleted], None]
 
@@ -86,19 +87,19 @@ class LiveSweep:
 
     # -- progress ------------------------------------------------------------------
 
-    def progress(self, state: str, live: Population | None = None) -> ev.SweepStepsCompleted:
+    def progress(self, state: RunState, live: Population | None = None) -> ev.SweepStepsCompleted:
         """Every member's step, state, loss and the loss points since the last event."""
         running = {id(t): live.count for t in live.rows} if live is not None else {}
         steps, states, losses, points = [], [], [], []
         for i, t in enumerate(self.trainers):
             if t is None:
                 steps.append(0)
-                states.append("idle")
+                states.append(RunState.IDLE)
                 losses.append(None)
                 points.append([])
                 continue
             steps.append(running.get(id(t), t.step_count))
-            states.append(RUNNING if id(t) in running else str(t.state))
+            states.append(RUNNING if id(t) in running else RunState(t.state))
             pts = t.history.points
             losses.append(_loss(pts[-1]) if pts else None)
             new = t.history.since(self.sent[i])
@@ -157,7 +158,7 @@ class LiveSweep:
             )
             self.done += t.step_count - before
         done = all(t.state in ev.ENDED for t in self.trainers)
-        emit(self.progress(FINISHED if done else "paused"))
+        emit(self.progress(FINISHED if done else PAUSED))
 
     def trainer(self, index: int) -> Trainer:
         """Member ``index``'s trainer, where it stands (built at step 0 if it never ran).
@@ -218,7 +219,7 @@ class LiveSweep:
             if row.checkpoint_bytes is not None:
                 self.trainers[row.index] = _restore(row.checkpoint_bytes)
         finished = len(outcome.result.rows) == len(self.members) and not outcome.interrupted
-        emit(self.progress(FINISHED if finished else "paused"))
+        emit(self.progress(FINISHED if finished else PAUSED))
         return cluster.describe()
 
     def _estimated(self, total: int) -> ev.SweepStepsCompleted:

@@ -18,7 +18,7 @@ from torchplay.engine.run.views import (
     Samples,
     StepView,
 )
-from torchplay.engine.train.lineage import viewing
+from torchplay.engine.train.snapshots import viewing
 
 MAX_CHART_POINTS = 2000
 """The most training points a chart receives (evenly thinned beyond it)."""

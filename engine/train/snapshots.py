@@ -14,7 +14,9 @@ and the newest snapshot only).
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
@@ -134,3 +136,16 @@ class Snapshots:
     def nearest(self, step: int) -> Snapshot:
         """The kept snapshot closest to ``step`` (at or before it on a tie)."""
         return min(self.items, key=lambda s: (abs(s.step - step), s.step))
+
+
+@contextlib.contextmanager
+def viewing(trainer, step: int) -> Iterator[int]:
+    """Within the block the network holds the weights of the snapshot nearest ``step``
+    (yielded); afterwards its own again."""
+    snap = trainer.snapshots.nearest(step)
+    saved = trainer.flat.clone()
+    trainer.flat.copy_(snap.flat)
+    try:
+        yield snap.step
+    finally:
+        trainer.flat.copy_(saved)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 import torch
 from torchplay.engine.files import checkpoint
+from torchplay.engine.process import lineage
 from torchplay.engine.run.scenarios import get_scenario
-from torchplay.engine.train import lineage
-from torchplay.engine.train.snapshots import MAX_BYTES, MAX_SNAPSHOTS, Snapshots
+from torchplay.engine.train.snapshots import MAX_BYTES, MAX_SNAPSHOTS, Snapshots, viewing
 from torchplay.engine.train.trainer import Trainer
 
 
@@ -154,7 +154,7 @@ def test_viewing_a_snapshot_restores_the_live_weights() -> None:
     t = Trainer(get_scenario("regression"))
     t.step(50)
     live = t.flat.clone()
-    with lineage.viewing(t, 10) as step:
+    with viewing(t, 10) as step:
         assert step == 10 and torch.equal(t.flat, t.snapshots.get(10).flat)
     assert torch.equal(t.flat, live)
 

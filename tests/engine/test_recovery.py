@@ -9,6 +9,7 @@ import threading
 
 import pytest
 from torchplay.engine.files.ckheader import list_checkpoints
+from torchplay.engine.process import commands as c
 from torchplay.engine.process import events as ev
 from torchplay.engine.process import recovery
 from torchplay.engine.process.worker import serve
@@ -21,7 +22,7 @@ def engine(tmp_path):
     ours, theirs = multiprocessing.Pipe()
     thread = threading.Thread(target=serve, args=(theirs,), daemon=True)
     thread.start()
-    ours.send(("recover_to", str(tmp_path / "rec")))
+    ours.send(c.RecoverTo(str(tmp_path / "rec")))
     return ours, thread
 
 
@@ -39,7 +40,7 @@ def steps(tmp_path) -> list[int]:
 def test_the_app_gone_mid_run_leaves_a_recovery_checkpoint(tmp_path) -> None:
     conn, thread = engine(tmp_path)
     spec = get_scenario("save-restore").with_overrides({"training.steps": 10**7})
-    conn.send(("start", spec.to_dict()))
+    conn.send(c.Start(spec))
     seen = until(conn, lambda e: e.step > 0)
     conn.close()  # as kill -9 of the app closes it
     thread.join(30)
@@ -51,8 +52,8 @@ def test_the_app_gone_mid_run_leaves_a_recovery_checkpoint(tmp_path) -> None:
 
 def test_an_idle_engine_keeps_its_run_too(tmp_path) -> None:
     conn, thread = engine(tmp_path)
-    conn.send(("build", get_scenario("regression").to_dict()))
-    conn.send(("step", 5))
+    conn.send(c.Build(get_scenario("regression")))
+    conn.send(c.Step(5))
     until(conn, lambda e: e.step == 5)
     conn.close()
     thread.join(30)
@@ -62,25 +63,27 @@ def test_an_idle_engine_keeps_its_run_too(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("last_words", "kept"),
     [
-        ([("quit", True)], [3]),  # the app ends without quitting (a bug): keep the run
-        ([("quit", False)], []),  # the person quit
-        ([("save", "SAVED"), ("quit", True)], []),  # saved at its step: nothing lost
+        ([c.Quit(recover=True)], [3]),  # the app ends without quitting (a bug): keep the run
+        ([c.Quit(recover=False)], []),  # the person quit
+        ([c.Save("SAVED"), c.Quit(recover=True)], []),  # saved at its step: nothing lost
     ],
 )
 def test_quit_keeps_the_run_only_when_asked(tmp_path, last_words, kept) -> None:
     conn, thread = engine(tmp_path)
-    conn.send(("build", get_scenario("regression").to_dict()))
-    conn.send(("step", 3))
+    conn.send(c.Build(get_scenario("regression")))
+    conn.send(c.Step(3))
     until(conn, lambda e: e.step == 3)
     for cmd in last_words:
-        conn.send(tuple(str(tmp_path / "s.safetensors") if a == "SAVED" else a for a in cmd))
+        if cmd == c.Save("SAVED"):
+            cmd = c.Save(str(tmp_path / "s.safetensors"))
+        conn.send(cmd)
     thread.join(30)
     assert steps(tmp_path) == kept
 
 
 def test_nothing_to_keep_at_step_0(tmp_path) -> None:
     conn, thread = engine(tmp_path)
-    conn.send(("build", get_scenario("regression").to_dict()))
+    conn.send(c.Build(get_scenario("regression")))
     until(conn, lambda e: e.step == 0)
     conn.close()
     thread.join(30)

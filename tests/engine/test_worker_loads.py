@@ -4,6 +4,7 @@ refusal as ``CommandFailed`` (the app shows it) and goes on serving commands."""
 from __future__ import annotations
 
 import pytest
+from torchplay.engine.process import commands as c
 from torchplay.engine.process import events as ev
 from torchplay.engine.process.worker import Engine
 from torchplay.engine.run.scenarios import get_scenario
@@ -30,11 +31,11 @@ def test_engine_reports_a_bad_checkpoint_and_goes_on(tmp_path, command, case: Ca
     pipe = Pipe()
     engine = Engine(pipe)
     path = str(case.make(tmp_path))
-    engine.dispatch((command, path) if command == "load" else (command, [path], [(40, 20)]))
+    engine.dispatch(c.Load(path) if command == "load" else c.Compare((path,), ((40, 20),)))
     failed = [e for e in pipe.sent if isinstance(e, ev.CommandFailed)]
     assert len(failed) == 1 and case.needle in failed[0].message and "\n" not in failed[0].message
-    engine.dispatch(("build", get_scenario("regression").to_dict()))
-    engine.dispatch(("step", 2))
+    engine.dispatch(c.Build(get_scenario("regression")))
+    engine.dispatch(c.Step(2))
     assert pipe.sent[-1].step == 2
 
 
@@ -48,11 +49,12 @@ def test_a_failure_inside_a_sweep_is_reported_and_the_engine_goes_on(monkeypatch
     monkeypatch.setattr(LiveSweep, where, broken)
     pipe = Pipe()
     engine = Engine(pipe)
-    engine.dispatch(("sweep", get_scenario("regression").to_dict(), ["training.lr=0.1,0.2"]))
+    sweep = c.Sweep(get_scenario("regression"), ("training.lr=0.1,0.2",))
+    engine.dispatch(sweep)
     failed = [e for e in pipe.sent if isinstance(e, ev.CommandFailed)]
     assert [(e.command, e.message) for e in failed] == [
-        ("sweep", "TypeError: unhashable type: 'list'")
+        (sweep, "TypeError: unhashable type: 'list'")
     ]
-    engine.dispatch(("build", get_scenario("regression").to_dict()))
-    engine.dispatch(("step", 2))
+    engine.dispatch(c.Build(get_scenario("regression")))
+    engine.dispatch(c.Step(2))
     assert pipe.sent[-1].step == 2

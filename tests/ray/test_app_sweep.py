@@ -16,6 +16,7 @@ from tests.ray.cluster import ray_env
 
 SCRIPT = """
 import json, multiprocessing, threading
+from torchplay.engine.process import commands as c
 from torchplay.engine.process import events as ev
 from torchplay.engine.run.scenarios import get_scenario
 from torchplay.engine.process.worker import Engine
@@ -31,11 +32,11 @@ if __name__ == "__main__":
     reader = threading.Thread(target=read)
     reader.start()
     engine = Engine(theirs)
-    spec = get_scenario("regression").with_overrides({"training.steps": 60}).to_dict()
-    grid = ["training.lr=0.1,1000", "data.seed=1,2"]
-    engine.dispatch(("sweep", spec, grid, "local"))
-    engine.dispatch(("open_member", 1))  # from the checkpoint its Ray trial sent back
-    engine.dispatch(("sweep", spec, grid, ""))
+    spec = get_scenario("regression").with_overrides({"training.steps": 60})
+    grid = ("training.lr=0.1,1000", "data.seed=1,2")
+    engine.dispatch(c.Sweep(spec, grid, "local"))
+    engine.dispatch(c.OpenMember(1))  # from the checkpoint its Ray trial sent back
+    engine.dispatch(c.Sweep(spec, grid, ""))
     theirs.send("end")
     reader.join(60)
     started = [(i, e.where) for i, e in enumerate(got) if isinstance(e, ev.SweepStarted)]
@@ -49,8 +50,8 @@ if __name__ == "__main__":
         "where": [w for _, w in started], "failed": failed,
         "ray": [ray.state, ray.states, ray.losses, ray.steps],
         "local": [local.state, local.states, local.losses, local.steps],
-        "loaded": [loaded.source, loaded.step, loaded.spec["training"]["lr"],
-                   loaded.spec["data"]["seed"]],
+        "loaded": [loaded.source, loaded.step, loaded.spec.training.lr,
+                   loaded.spec.data.seed],
     }))
 """
 

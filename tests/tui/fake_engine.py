@@ -1,9 +1,10 @@
 """A scripted engine for fast, deterministic UI unit tests: no torch, no thread, no clock.
 
 :class:`FakeEngine` is the real :class:`~torchplay.engine.process.client.EngineClient` with the
-pipe cut: every command the app sends is recorded in :attr:`sent` and answered at once,
-the way the engine's protocol does, with made-up numbers; a test can :meth:`emit` any
-event too. The real engine's Pilot tests (test_app.py, test_controls.py) prove the
+pipe cut: every command the app sends (a :mod:`~torchplay.engine.process.commands`
+dataclass) is recorded in :attr:`sent` and answered at once through :data:`ANSWERS`, the
+way the engine's protocol does, with made-up numbers; a test can :meth:`emit` any event
+too. The real engine's Pilot tests (test_app.py, test_controls.py) prove the
 features end to end.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 
+from torchplay.engine.process import commands as c
 from torchplay.engine.process import events as ev
 from torchplay.engine.process.client import EngineClient
 from torchplay.engine.process.events import RunState
@@ -33,13 +35,13 @@ def fit(task: str, grid: tuple[int, int]):
 
 
 class FakeEngine(EngineClient):
-    """Records the commands (``(name, *args)`` as they would go down the pipe) and
-    answers builds, steps, runs, saves, loads and compares."""
+    """Records the commands (as they would go down the pipe) and answers builds, steps,
+    runs, saves, loads and compares."""
 
     def __init__(self, task: str = "regression") -> None:
         super().__init__()
         self.task = task
-        self.sent: list[tuple] = []
+        self.sent: list[c.Command] = []
         self.grid = DEFAULT_GRID
         self.step_count = 0
         self.state = RunState.IDLE
@@ -48,7 +50,7 @@ class FakeEngine(EngineClient):
 
     def names(self) -> list[str]:
         """The commands sent so far, by name (grid sizes left out: they follow layout)."""
-        return [cmd[0] for cmd in self.sent if cmd[0] != "set_grid"]
+        return [cmd.name for cmd in self.sent if not isinstance(cmd, c.SetGrid)]
 
     def emit(self, *events: object) -> None:
         """Deliver events to the app, as the engine would."""
@@ -79,42 +81,55 @@ class FakeEngine(EngineClient):
         self.emit(ev.EngineStarted())
 
     def close(self, timeout: float = 2.0, recover: bool = False) -> None:
-        self.sent.append(("quit",))
+        self.sent.append(c.Quit(recover))
 
-    def _send(self, *cmd) -> None:
+    def _send(self, cmd: c.Command) -> None:
         self.sent.append(cmd)
-        answer = getattr(self, f"answer_{cmd[0]}", None)
+        answer = ANSWERS.get(type(cmd))
         if answer is not None:
-            answer(*cmd[1:])
+            answer(self, cmd)
 
-    def answer_build(self, spec: dict) -> None:
+    def answer_build(self, cmd: c.Build) -> None:
         self.step_count, self.built = 0, True
         n_in = 2 if self.task == "classification" else 1
-        loaded = ev.RunLoaded(spec, self.task, n_in, 1, samples(self.task), 0, RunState.IDLE)
+        loaded = ev.RunLoaded(cmd.spec, self.task, n_in, 1, samples(self.task), 0, RunState.IDLE)
         self.emit(loaded, self.progress(RunState.IDLE))
 
-    def answer_start(self, spec: dict) -> None:
-        self.step_count = spec["training"]["steps"]
+    def answer_start(self, cmd: c.Start) -> None:
+        self.step_count = cmd.spec.training.steps
         self.emit(self.progress(RunState.FINISHED))
 
-    def answer_step(self, n: int) -> None:
-        self.step_count += n
+    def answer_step(self, cmd: c.Step) -> None:
+        self.step_count += cmd.n
         self.emit(self.progress(RunState.PAUSED))
 
-    def answer_set_grid(self, cols: int, rows: int) -> None:
-        self.grid = (cols, rows)
+    def answer_set_grid(self, cmd: c.SetGrid) -> None:
+        self.grid = (cmd.cols, cmd.rows)
         if self.built and self.state != RunState.RUNNING:  # a run reports anyway
             self.emit(self.progress(self.state, **self.fields))
 
-    def answer_save(self, path: str) -> None:
-        self.emit(ev.Saved(path))
+    def answer_save(self, cmd: c.Save) -> None:
+        self.emit(ev.Saved(cmd.path))
 
-    def answer_load(self, path: str) -> None:
-        self.emit(ev.CommandFailed("load", f"cannot read checkpoint {path!r}: no such file"))
+    def answer_load(self, cmd: c.Load) -> None:
+        self.emit(ev.CommandFailed(cmd, f"cannot read checkpoint {cmd.path!r}: no such file"))
 
-    def answer_compare(self, paths: list[str], grids: list[tuple[int, int]]) -> None:
+    def answer_compare(self, cmd: c.Compare) -> None:
         runs = [
             RunView(p, 10 * (i + 1), samples(self.task), fit(self.task, g), [(1, 1.0, None)])
-            for i, (p, g) in enumerate(zip(paths, grids, strict=True))
+            for i, (p, g) in enumerate(zip(cmd.paths, cmd.grids, strict=True))
         ]
         self.emit(ev.Compared(runs))
+
+
+ANSWERS = {
+    c.Build: FakeEngine.answer_build,
+    c.Start: FakeEngine.answer_start,
+    c.Step: FakeEngine.answer_step,
+    c.SetGrid: FakeEngine.answer_set_grid,
+    c.Save: FakeEngine.answer_save,
+    c.Load: FakeEngine.answer_load,
+    c.Compare: FakeEngine.answer_compare,
+}
+"""The commands the fake answers (any other is recorded only), each with the events the
+real engine sends for it (made-up numbers)."""

@@ -4,6 +4,7 @@ events the real engine is slow or unlikely to produce on cue."""
 
 from __future__ import annotations
 
+from torchplay.engine.process import commands as c
 from torchplay.engine.process import events as ev
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.screens.screens import CompareScreen
@@ -26,7 +27,8 @@ async def test_keys_send_the_commands() -> None:
             await pilot.press(key)
             await wait_for(pilot, lambda c=command: engine.names()[-1] == c)
     assert engine.names() == ["build", "step", "start", "build", "quit"]
-    assert engine.sent[-2][1] == app.spec.to_dict()
+    assert engine.sent[-2] == c.Build(app.spec)
+    assert engine.sent[-2].spec is app.spec  # the app's own spec object, not a copy
 
 
 async def test_compare_charts_ask_their_own_grids_and_the_main_grid_keeps_its_size() -> None:
@@ -44,9 +46,9 @@ async def test_compare_charts_ask_their_own_grids_and_the_main_grid_keeps_its_si
         await pilot.press("n")
         await wait_for(pilot, lambda: app.last.step == 1)
         assert app.last.fit.size == main
-    opened = next(i for i, cmd in enumerate(engine.sent) if cmd[0] == "compare")
-    assert engine.sent[opened][2] == charts and main not in charts
-    after = [cmd[1:] for cmd in engine.sent[opened:] if cmd[0] == "set_grid"]
+    opened = next(i for i, cmd in enumerate(engine.sent) if isinstance(cmd, c.Compare))
+    assert list(engine.sent[opened].grids) == charts and main not in charts
+    after = [(cmd.cols, cmd.rows) for cmd in engine.sent[opened:] if isinstance(cmd, c.SetGrid)]
     assert all(size == main for size in after)
 
 
@@ -57,7 +59,7 @@ async def test_the_status_line_says_why_a_run_paused() -> None:
         await wait_for(pilot, lambda: app.last is not None)
         engine.emit(engine.progress(ev.RunState.RUNNING))
         await wait_for(pilot, lambda: app.state == "running")
-        engine.emit(ev.RunPaused("load"), engine.progress(ev.RunState.PAUSED))
+        engine.emit(ev.RunPaused(c.Load("a.safetensors")), engine.progress(ev.RunState.PAUSED))
         await wait_for(pilot, lambda: "paused for load" in status(app))
         engine.emit(engine.progress(ev.RunState.RUNNING))
         await wait_for(pilot, lambda: app.state == "running")
@@ -77,7 +79,7 @@ async def test_diverged_and_crashed_runs_say_what_to_do() -> None:
         await wait_for(pilot, lambda: "error: ValueError: boom (r restarts" in status(app))
         await pilot.press("r")
         await wait_for(pilot, lambda: app.state == "idle")
-    assert ("quit",) in engine.sent
+    assert c.Quit() in engine.sent
 
 
 async def test_a_failed_load_is_reported() -> None:

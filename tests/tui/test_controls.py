@@ -100,7 +100,7 @@ async def test_changing_data_while_running_asks_first() -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
         await wait_for(
-            pilot, lambda: app.run_info.spec["data"]["dataset"] == "sine" and app.state == "idle"
+            pilot, lambda: app.run_info.spec.data.dataset == "sine" and app.state == "idle"
         )
         assert app.last.step == 0
 

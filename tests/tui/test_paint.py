@@ -48,7 +48,7 @@ async def test_click_adds_a_point_of_the_chosen_class_where_clicked() -> None:
         await pilot.click(PaintChart, offset=(col, row))
         await wait_for(pilot, lambda: len(app.spec.data.points) == n + 1)
         assert app.spec.data.points[-1] == (x, y, 1)
-        await wait_for(pilot, lambda: app.run_info.spec["data"].get("points"), seconds=90)
+        await wait_for(pilot, lambda: app.run_info.spec.data.points, seconds=90)
         assert len(app.run_info.samples.x) == n + 1  # the engine trains on it
         assert chart.box.limits == box.limits
         # Drawn where it was clicked: the cursor there, and class 1's glyph once it leaves.
@@ -115,7 +115,7 @@ async def _trained_on_paint(pilot, app, n: int) -> None:
     of the panel's unpainted spec."""
     await pilot.press("space")
     await wait_for(pilot, lambda: app.last is not None and app.last.step > 0, seconds=90)
-    assert len(app.run_info.spec["data"].get("points", [])) == n + 1
+    assert len(app.run_info.spec.data.points or ()) == n + 1
     assert len(app.run_info.samples.x) == n + 1
     assert len(app.spec.data.points) == n + 1
 
@@ -131,7 +131,7 @@ async def test_painted_point_keys_stay_when_space_trains() -> None:
         await pilot.press("p", "2")
         await wait_for(pilot, lambda: chart.cursor is not None)
         await pilot.press("up", "up", "a")
-        await wait_for(pilot, lambda: len(app.run_info.spec["data"].get("points", [])) == n + 1)
+        await wait_for(pilot, lambda: len(app.run_info.spec.data.points or ()) == n + 1)
         await _trained_on_paint(pilot, app, n)
 
 
@@ -144,7 +144,7 @@ async def test_painted_point_click_stays_through_steps_and_space() -> None:
         await wait_for(pilot, lambda: _ready(chart) and chart.fit is not None)
         n = len(app.run_info.samples.x)
         await pilot.click(PaintChart, offset=_free_cell(chart))
-        await wait_for(pilot, lambda: len(app.run_info.spec["data"].get("points", [])) == n + 1)
+        await wait_for(pilot, lambda: len(app.run_info.spec.data.points or ()) == n + 1)
         await pilot.press("n", "n")
         await wait_for(pilot, lambda: app.last is not None and app.last.step == 2)
         await _trained_on_paint(pilot, app, n)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 from torchplay.engine.files.ckheader import list_checkpoints, summary
+from torchplay.engine.process import commands as c
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.screens.picker import PickerDialog
 from torchplay.tui.app.screens.screens import CompareScreen
@@ -49,7 +50,7 @@ async def test_ctrl_o_lists_checkpoints_and_a_row_loads(tmp_path, monkeypatch) -
         assert rows[0][2] != "-" and rows[0][3].count(":") == 1  # a loss, and a date
         await pilot.press("down", "down", "enter")  # into the list, second row, open
         await wait_for(pilot, lambda: engine.names()[-1] == "load")
-        assert engine.sent[-1] == ("load", "runs/short.safetensors")
+        assert engine.sent[-1] == c.Load("runs/short.safetensors")
 
 
 async def test_compare_collects_rows_and_typed_paths_still_work(tmp_path, monkeypatch) -> None:

@@ -122,7 +122,7 @@ async def test_kill_9_of_the_app_then_the_next_app_offers_the_run(tmp_path) -> N
         assert f"recover the run from {when}, step {left.step:,}?" in question
         await pilot.press("y")
         await wait_for(pilot, lambda: app.last is not None and app.last.step == left.step, 60)
-        assert app.run_info.spec["name"] == "long" and app.state == "paused"
+        assert app.run_info.spec.name == "long" and app.state == "paused"
         assert recovery.pending() == []  # the run lives in the engine again
         await pilot.press("q")  # not saved anywhere: quitting asks
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
@@ -141,7 +141,7 @@ async def test_no_discards_the_run_and_the_app_goes_on(tmp_path) -> None:
         await pilot.press("n")
         await wait_for(pilot, lambda: not Path(path).exists())
         await wait_for(pilot, lambda: app.last is not None)
-        assert app.run_info.spec["name"] == "classification" and app.last.step == 0
+        assert app.run_info.spec.name == "classification" and app.last.step == 0
 
 
 async def test_an_app_ended_by_a_bug_keeps_its_run(tmp_path, monkeypatch) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from torchplay.engine.process import commands as c
 from torchplay.engine.process import events as ev
-from torchplay.engine.run.source import from_dict
 from torchplay.tui.app.actions.labkeys import LabKeys
 from torchplay.tui.app.actions.lessonkeys import LessonKeys
 from torchplay.tui.app.screens.lrfindscreen import LrFindScreen
@@ -59,10 +59,9 @@ class Receivers:
     def receive_run_loaded(self, event: ev.RunLoaded) -> None:
         self.run_info = event
         self.pending = False
-        spec = from_dict(event.spec)
-        if spec != self.spec or event.source:
-            self.spec = spec
-            self.query_one(ControlPanel).show(spec)
+        if event.spec != self.spec or event.source:
+            self.spec = event.spec
+            self.query_one(ControlPanel).show(event.spec)
         self.query_one(ChartPane).show_run(event)
         self.state = event.state
         self.saved_at = event.step if event.source else None
@@ -85,7 +84,7 @@ class Receivers:
         self.query_one(ChartPane).progress(event)
 
     def receive_run_paused(self, event: ev.RunPaused) -> None:
-        self.note = f"paused for {event.command}"
+        self.note = f"paused for {c.name_of(event.command)}"
 
     def receive_saved(self, event: ev.Saved) -> None:
         self.saved.append(event.path)
@@ -93,8 +92,9 @@ class Receivers:
         self.notify(f"saved {event.path}")
 
     def receive_command_failed(self, event: ev.CommandFailed) -> None:
-        self.notify(event.message, title=f"{event.command} failed", severity="error")
-        if event.command == "compare" and isinstance(self.screen, CompareScreen):
+        title = f"{c.name_of(event.command)} failed"
+        self.notify(event.message, title=title, severity="error")
+        if isinstance(event.command, c.Compare) and isinstance(self.screen, CompareScreen):
             self.pop_screen()
 
     def receive_compared(self, event: ev.Compared) -> None:

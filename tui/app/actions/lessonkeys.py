@@ -10,6 +10,7 @@ receivers take the answers to the share commands (tui/app/receivers.py).
 
 from __future__ import annotations
 
+from torchplay.engine.process import commands as c
 from torchplay.engine.process import events as ev
 from torchplay.engine.run import lessons
 from torchplay.engine.run.datafields import width
@@ -87,7 +88,7 @@ class LessonKeys:
         """See every engine event before its receiver: forks, and the live goal."""
         if isinstance(event, ev.RunLoaded):
             self.run_forked, self.fork_asked = self.fork_asked, False
-        elif isinstance(event, ev.CommandFailed) and event.command == "fork":
+        elif isinstance(event, ev.CommandFailed) and isinstance(event.command, c.Fork):
             self.fork_asked = False
         elif isinstance(event, ev.StepsCompleted) and self.lesson is not None:
             self.call_after_refresh(self._judge, event)

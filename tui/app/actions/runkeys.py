@@ -8,7 +8,7 @@ A mixin of :class:`~torchplay.tui.app.app.PlaygroundApp`, as
 
 from __future__ import annotations
 
-from torchplay.engine.run.source import from_dict
+from torchplay.engine.process.commands import same_run
 from torchplay.engine.run.spec import Spec
 from torchplay.tui.app.keys import RESET_ASK_STEPS
 from torchplay.tui.app.screens.screens import ConfirmDialog
@@ -27,8 +27,7 @@ class RunKeys:
         self.spec = new
         if new.training.lr != old.training.lr and self.run_info is not None:
             self.client.set_lr(new.training.lr)
-        live = {"training.lr": new.training.lr, "training.steps": new.training.steps}
-        if old.with_overrides(live) == new:
+        if same_run(old, new):
             self.update_status()
             return  # the learning rate and the step count apply to the running model
         if self.state != "running" and not self.unsaved_steps():
@@ -59,7 +58,7 @@ class RunKeys:
                 self.last = None
                 self.client.build(self.spec)
             elif self.run_info is not None:
-                self.spec = from_dict(self.run_info.spec)
+                self.spec = self.run_info.spec
                 self.show_live_lr()
             self.update_status()
 

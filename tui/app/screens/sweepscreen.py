@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
+from torchplay.engine.process import commands as c
 from torchplay.engine.process import events as ev
 from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.grid import GridError, members, parse_grid, table_texts
@@ -41,13 +42,13 @@ FEW = 3
 STOPPED_MARK = "▪"
 """After an early-stopped member's loss in its cell (a diverged one shows ``✗ div``)."""
 SWEEP_EVENTS = (ev.SweepStarted, ev.SweepStepsCompleted)
-SWEEP_COMMANDS = ("sweep", "open_member")
+SWEEP_COMMANDS = (c.Sweep, c.OpenMember)
 
 
 def is_sweep_event(event: object) -> bool:
     """Whether ``event`` belongs to the sweep screen (a failed sweep command included)."""
     return isinstance(event, SWEEP_EVENTS) or (
-        isinstance(event, ev.CommandFailed) and event.command in SWEEP_COMMANDS
+        isinstance(event, ev.CommandFailed) and isinstance(event.command, SWEEP_COMMANDS)
     )
 
 
