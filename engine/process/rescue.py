@@ -22,7 +22,7 @@ class RescueCommand:
         Raises:
             InputError: the run has not diverged; or the spec changes its data or model.
         """
-        from torchplay.engine.process.lineage import fork
+        from torchplay.engine.train.lineage import fork
         from torchplay.engine.train.rescue import sane_step
         from torchplay.engine.train.threads import configure_threads
 

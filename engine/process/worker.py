@@ -17,12 +17,12 @@ from torchplay.engine.process import events as ev
 from torchplay.engine.process.commands import MidRun, same_run
 from torchplay.engine.process.events import RunState
 from torchplay.engine.process.lastsave import LastSave
-from torchplay.engine.process.lineage import LineageCommands
 from torchplay.engine.process.rescue import RescueCommand
 from torchplay.engine.process.sharecmds import ShareCommands
 from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.spec import Spec
 from torchplay.engine.run.views import DEFAULT_GRID
+from torchplay.engine.train.lineage import LineageCommands
 
 EMIT_INTERVAL = 0.05
 """Seconds between progress events: at most 20 a second (the app redraws one chart each)."""
@@ -143,7 +143,7 @@ class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand):
         from torchplay.engine.train.trainer import Trainer
 
         if self.baseline is not None:
-            from torchplay.engine.process.lineage import beside
+            from torchplay.engine.train.lineage import beside
 
             self.trainer = beside(self.baseline, spec)
         else:

@@ -12,9 +12,9 @@ import safetensors
 import safetensors.torch
 import torch
 from torchplay.engine.files import checkpoint
-from torchplay.engine.process import lineage
 from torchplay.engine.run.scenarios import get_scenario
 from torchplay.engine.run.source import from_toml
+from torchplay.engine.train import lineage
 from torchplay.engine.train.trainer import Trainer
 
 ARGS = ("--dataset", "circles", "--features", "x1sq,x2sq,x1x2", "--l1", "0.001", "--l2", "0.01")

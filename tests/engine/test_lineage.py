@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 import torch
 from torchplay.engine.files import checkpoint
-from torchplay.engine.process import lineage
 from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.train import lineage
 from torchplay.engine.train.snapshots import MAX_BYTES, MAX_SNAPSHOTS, Snapshots, viewing
 from torchplay.engine.train.trainer import Trainer
 

@@ -11,7 +11,8 @@ the pinned baseline.
   which owns the state these read: ``trainer``, ``baseline``, ``view_step``, ``grid``)
   carries out ``Travel``, ``BackToLive``, ``Fork``, ``Pin`` and ``Unpin``: view a
   snapshot, back to the live end, fork from the snapshot in view, pin a baseline and
-  train beside it. The weights of a past step are put in place for a moment by
+  train beside it.
+  The weights of a past step are put in place for a moment by
   :func:`torchplay.engine.train.snapshots.viewing`.
 """
 
