@@ -152,14 +152,14 @@ async def test_O_picks_a_lesson_in_the_app_and_another_after_it() -> None:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "LessonPicker")
         await pilot.press("down", "down", "enter")  # 1 regression -> 3 sequential
         await wait_for(pilot, lambda: app.query(LessonPane) and app.spec.name == "sequential")
-        await wait_for(pilot, lambda: app.run_info.spec["name"] == "sequential")
+        await wait_for(pilot, lambda: app.run_info.spec.name == "sequential")
         assert pane(app).startswith("Lesson 3/12 · Sequential or a subclassed Net")
         assert app.query_one("#dataset").disabled and not app.query_one("#hidden").disabled
         assert not app.query_one("#test_fraction-row").display
         await pilot.press("O")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "LessonPicker")
         await pilot.press("down", "down", "enter")  # from 3 on to 5 circles-features
-        await wait_for(pilot, lambda: app.run_info.spec["name"] == "circles-features")
+        await wait_for(pilot, lambda: app.run_info.spec.name == "circles-features")
         assert len(app.query(LessonPane)) == 1
         assert pane(app).startswith("Lesson 5/12 · Features make circles linear")
         assert app.query_one("#hidden").disabled  # locked now
