@@ -112,20 +112,19 @@ class Summary:
 
 def read_metadata(path: str | os.PathLike) -> dict[str, str] | None:
     """The torchplay metadata of the checkpoint at ``path``, or None when it is no
-    readable torchplay checkpoint (missing, unreadable, not safetensors, other metadata)."""
+    readable torchplay checkpoint (missing, unreadable, not safetensors, other metadata).
+
+    It reads the header alone (never more than :data:`MAX_HEADER` bytes) and parses it
+    with :func:`parse_header`, the parser loading uses: one reading of the format."""
     try:
         with open(path, "rb") as f:
             head = f.read(8)
-            if len(head) < 8:
-                return None
-            (n,) = struct.unpack("<Q", head)
-            if n > MAX_HEADER:
-                return None
-            raw = f.read(n)
-        header = json.loads(raw) if len(raw) == n else None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            (n,) = struct.unpack("<Q", head) if len(head) == 8 else (0,)
+            raw = head + f.read(min(n, MAX_HEADER))  # a longer one is refused below
+        header = parse_header(raw, str(path))
+    except (OSError, CheckpointError):
         return None
-    meta = header.get("__metadata__") if isinstance(header, dict) else None
+    meta = header.get("__metadata__")
     if not isinstance(meta, dict) or "torchplay.format" not in meta:
         return None
     return meta
