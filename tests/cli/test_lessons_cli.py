@@ -130,3 +130,15 @@ def test_a_damaged_string_for_the_app_exits_2_before_it_opens(cli):
             "torchplay: error: share string damaged (a character changed or missing): "
             "copy it again whole\n"
         )
+
+
+def test_learn_name_checks_the_lesson_then_the_terminal(cli, tmp_path):
+    code, out, err = cli("learn", "nope")
+    assert (code, out) == (2, "")
+    assert err.startswith("torchplay: error: unknown lesson 'nope'") and err.count("\n") == 1
+    bad = tmp_path / "bad.toml"
+    bad.write_text('title = "x"\ngoal = "loss < 1"\n[spec]\n')
+    code, _, err = cli("learn", str(bad))
+    assert code == 2 and "'loss' is not a result" in err
+    code, _, err = cli("learn", "xor-hidden")  # stdin and stdout are no terminal here
+    assert code == 2 and "torchplay learn opens the app and needs a terminal" in err
