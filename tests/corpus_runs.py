@@ -319,6 +319,32 @@ DEVICES = [
     _argv("sweep-cuda-0", "invalid choice: 'cuda:0'", "sweep", "--device", "cuda:0"),
 ]
 
+PREDICT = [
+    _argv(
+        "predict-csv-dev-zero",
+        "line 1: longer than 65,536",
+        "predict",
+        "SAVE",
+        "--csv",
+        "/dev/zero",
+    ),
+    _argv("predict-csv-dev-null-dir", "Is a directory", "predict", "SAVE", "--csv", "/"),
+    _argv(
+        "train-csv-dev-zero",
+        "does not exist or is not a file",
+        "train",
+        "--dataset",
+        "csv:/dev/zero",
+    ),
+    _argv(
+        "train-csv-fifo-proc",
+        "does not exist or is not a file",
+        "train",
+        "--dataset",
+        "csv:/proc/self/fd/0",
+    ),
+]
+
 SERVE = [
     _argv("serve-port-0", "--port 0", "serve", "--port", "0"),
     _argv("serve-port-65536", "--port 65536", "serve", "--port", "65536"),
@@ -333,7 +359,7 @@ SERVE = [
 ]
 
 
-RUNS = POINTS + SCHEDULES + SAVES + LR_FIND + DEVICES + SERVE
+RUNS = POINTS + SCHEDULES + SAVES + LR_FIND + DEVICES + SERVE + PREDICT
 """Every refused command line."""
 RUNS_OK = POINTS_OK + SCHEDULES_OK + SAVES_OK + LR_FIND_OK
 """Every command line at a bound."""

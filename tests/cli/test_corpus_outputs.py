@@ -163,6 +163,47 @@ def test_a_read_only_mount_is_refused_before_work(cli, readonly, tmp_path, case:
     assert listing(readonly) == {}
 
 
+WITHOUT_CAPABILITIES = ["setpriv", "--bounding-set=-all", "--inh-caps=-all"]
+"""Root without its capabilities: file modes apply to it as to anyone (a 0555 folder)."""
+
+MODE_0555 = {
+    "sweep --out inside": ("sweep", "--grid", "training.lr=0.1", "--out", "RO/out"),
+    "sweep --out itself": ("sweep", "--grid", "training.lr=0.1", "--out", "RO"),
+    "--tensorboard inside": ("train", "--tensorboard", "RO/tb"),
+    "--tensorboard itself": ("train", "--tensorboard", "RO"),
+    "--save": ("train", "--save", "RO/x.st"),
+    "--metrics": ("train", "--metrics", "RO/m.jsonl"),
+    "export --out": ("export", "OLD", "--format", "python", "--out", "RO/x.py"),
+}
+
+
+@pytest.mark.parametrize("case", list(MODE_0555))
+def test_a_0555_folder_is_refused_before_work(tmp_path, case: str) -> None:
+    import shutil
+
+    prefix = WITHOUT_CAPABILITIES if os.geteuid() == 0 else []
+    if prefix and not shutil.which("setpriv"):
+        pytest.skip("root without setpriv writes into any folder")
+    ro, old = tmp_path / "ro", tmp_path / "old.st"
+    ro.mkdir(mode=0o555)
+    checkpoint.save(Trainer(get_scenario("regression")), old)
+    args = [a.replace("RO", str(ro)).replace("OLD", str(old)) for a in MODE_0555[case]]
+    proc = subprocess.run(
+        [*prefix, sys.executable, "-m", "torchplay.tui.cli.main", *args, "--steps", "100000000"]
+        if args[0] != "export"
+        else [*prefix, sys.executable, "-m", "torchplay.tui.cli.main", *args],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    one_line(
+        proc.returncode, proc.stdout, proc.stderr, "cannot create files in", "Permission denied"
+    )
+    assert proc.stdout == "" and list(ro.iterdir()) == []
+
+
 # -- stdout that refuses writes ---------------------------------------------------------
 
 
