@@ -28,6 +28,16 @@ def _ok(name: str, *args: str, code: int = 0) -> Case:
 
 TRAIN = ("train", "--steps", "3", "--quiet")
 
+
+def _train(name: str, needle: str, flags: str) -> Case:
+    """``torchplay train --steps 3 --quiet FLAGS`` refused with ``needle``."""
+    return _argv(name, needle, *TRAIN, *flags.split())
+
+
+def _train_ok(name: str, flags: str) -> Case:
+    return _ok(name, *TRAIN, *flags.split())
+
+
 POINTS = [
     _argv("points-none", "expected at least one argument", *TRAIN, "--points"),
     _argv("points-nan", "data.points[0] = nan", *TRAIN, "--points", "0.5,nan"),
@@ -88,162 +98,67 @@ POINTS_OK = [
 ]
 
 SCHEDULES = [
-    _argv(
-        "step-every-0",
-        "training.schedule_every = 0",
-        *TRAIN,
-        "--schedule",
-        "step",
-        "--schedule-every",
-        "0",
-    ),
-    _argv(
+    _train("step-every-0", "training.schedule_every = 0", "--schedule step --schedule-every 0"),
+    _train(
         "step-every-past",
         "training.schedule_every = 1000000001",
-        *TRAIN,
-        "--schedule",
-        "step",
-        "--schedule-every",
-        "1000000001",
+        "--schedule step --schedule-every 1000000001",
     ),
-    _argv(
-        "step-gamma-0",
-        "training.schedule_gamma = 0",
-        *TRAIN,
-        "--schedule",
-        "step",
-        "--schedule-gamma",
-        "0",
+    _train("step-gamma-0", "training.schedule_gamma = 0", "--schedule step --schedule-gamma 0"),
+    _train("step-gamma-1", "training.schedule_gamma = 1", "--schedule step --schedule-gamma 1"),
+    _train("step-gamma-neg", "training.schedule_gamma", "--schedule step --schedule-gamma -0.5"),
+    _train(
+        "exp-decay-0", "training.schedule_decay = 0", "--schedule exponential --schedule-decay 0"
     ),
-    _argv(
-        "step-gamma-1",
-        "training.schedule_gamma = 1",
-        *TRAIN,
-        "--schedule",
-        "step",
-        "--schedule-gamma",
-        "1",
-    ),
-    _argv(
-        "step-gamma-neg",
-        "training.schedule_gamma",
-        *TRAIN,
-        "--schedule",
-        "step",
-        "--schedule-gamma",
-        "-0.5",
-    ),
-    _argv(
-        "exp-decay-0",
-        "training.schedule_decay = 0",
-        *TRAIN,
-        "--schedule",
-        "exponential",
-        "--schedule-decay",
-        "0",
-    ),
-    _argv(
+    _train(
         "exp-decay-past-1",
         "training.schedule_decay",
-        *TRAIN,
-        "--schedule",
-        "exponential",
-        "--schedule-decay",
-        "1.0000001",
+        "--schedule exponential --schedule-decay 1.0000001",
     ),
-    _argv(
-        "exp-decay-nan",
-        "training.schedule_decay",
-        *TRAIN,
-        "--schedule",
-        "exponential",
-        "--schedule-decay",
-        "nan",
+    _train(
+        "exp-decay-nan", "training.schedule_decay", "--schedule exponential --schedule-decay nan"
     ),
-    _argv(
-        "cos-period-neg",
-        "training.schedule_period = -1",
-        *TRAIN,
-        "--schedule",
-        "cosine",
-        "--schedule-period",
-        "-1",
+    _train(
+        "cos-period-neg", "training.schedule_period = -1", "--schedule cosine --schedule-period -1"
     ),
-    _argv(
+    _train(
         "cos-period-past",
         "training.schedule_period",
-        *TRAIN,
-        "--schedule",
-        "cosine",
-        "--schedule-period",
-        "1000000001",
+        "--schedule cosine --schedule-period 1000000001",
     ),
-    _argv(
+    _train(
         "cos-min-lr-at-lr",
         "must be below training.lr",
-        *TRAIN,
-        "--schedule",
-        "cosine",
-        "--lr",
-        "0.1",
-        "--schedule-min-lr",
-        "0.1",
+        "--schedule cosine --lr 0.1 --schedule-min-lr 0.1",
     ),
-    _argv(
-        "cos-min-lr-inf",
-        "training.schedule_min_lr",
-        *TRAIN,
-        "--schedule",
-        "cosine",
-        "--schedule-min-lr",
-        "inf",
-    ),
-    _argv(
+    _train("cos-min-lr-inf", "training.schedule_min_lr", "--schedule cosine --schedule-min-lr inf"),
+    _train(
         "plateau-patience-0",
         "training.schedule_patience = 0",
-        *TRAIN,
-        "--schedule",
-        "plateau",
-        "--schedule-patience",
-        "0",
+        "--schedule plateau --schedule-patience 0",
     ),
-    _argv(
+    _train(
         "plateau-min-lr-over",
         "must be below training.lr",
-        *TRAIN,
-        "--schedule",
-        "plateau",
-        "--lr",
-        "0.1",
-        "--schedule-min-lr",
-        "1",
+        "--schedule plateau --lr 0.1 --schedule-min-lr 1",
     ),
-    _argv("patience--1", "training.patience", *TRAIN, "--patience", "-1"),
-    _argv("patience-past", "training.patience", *TRAIN, "--patience", "100000001"),
-    _argv("patience-word", "--patience", *TRAIN, "--patience", "ten"),
-    _argv("min-delta-nan", "training.min_delta", *TRAIN, "--min-delta", "nan"),
-    _argv("min-delta-inf", "training.min_delta", *TRAIN, "--min-delta", "inf"),
+    _train("patience--1", "training.patience", "--patience -1"),
+    _train("patience-past", "training.patience", "--patience 100000001"),
+    _train("patience-word", "--patience", "--patience ten"),
+    _train("min-delta-nan", "training.min_delta", "--min-delta nan"),
+    _train("min-delta-inf", "training.min_delta", "--min-delta inf"),
 ]
 SCHEDULES_OK = [
-    _ok("step-every-1", *TRAIN, "--schedule", "step", "--schedule-every", "1"),
-    _ok("step-every-max", *TRAIN, "--schedule", "step", "--schedule-every", "1000000000"),
-    _ok(
-        "step-gamma-tiny",
-        *TRAIN,
-        "--schedule",
-        "step",
-        "--schedule-every",
-        "1",
-        "--schedule-gamma",
-        "1e-300",
-    ),
-    _ok("exp-decay-1", *TRAIN, "--schedule", "exponential", "--schedule-decay", "1"),
-    _ok("exp-decay-tiny", *TRAIN, "--schedule", "exponential", "--schedule-decay", "1e-300"),
-    _ok("cos-period-0", *TRAIN, "--schedule", "cosine", "--schedule-period", "0"),
-    _ok("cos-period-1", *TRAIN, "--schedule", "cosine", "--schedule-period", "1"),
-    _ok("plateau-patience-1", *TRAIN, "--schedule", "plateau", "--schedule-patience", "1"),
-    _ok("patience-0-off", *TRAIN, "--patience", "0"),
-    _ok("patience-1", *TRAIN, "--patience", "1", "--min-delta", "1e6"),
+    _train_ok("step-every-1", "--schedule step --schedule-every 1"),
+    _train_ok("step-every-max", "--schedule step --schedule-every 1000000000"),
+    _train_ok("step-gamma-tiny", "--schedule step --schedule-every 1 --schedule-gamma 1e-300"),
+    _train_ok("exp-decay-1", "--schedule exponential --schedule-decay 1"),
+    _train_ok("exp-decay-tiny", "--schedule exponential --schedule-decay 1e-300"),
+    _train_ok("cos-period-0", "--schedule cosine --schedule-period 0"),
+    _train_ok("cos-period-1", "--schedule cosine --schedule-period 1"),
+    _train_ok("plateau-patience-1", "--schedule plateau --schedule-patience 1"),
+    _train_ok("patience-0-off", "--patience 0"),
+    _train_ok("patience-1", "--patience 1 --min-delta 1e6"),
 ]
 
 SAVES = [
