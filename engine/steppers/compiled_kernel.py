@@ -180,3 +180,74 @@ def run_steps(
             if points == room:
                 return k + 1, FULL, points, loss
     return n, DONE, points, loss
+
+
+@njit(cache=True)
+def run_members(
+    P,
+    BK,
+    BUF,
+    M,
+    V,
+    state,
+    hyper,
+    lrs,
+    layout,
+    codes,
+    X,
+    Y,
+    labels,
+    perms,
+    Xt,
+    Yt,
+    labels_t,
+    count,
+    n,
+    stride,
+    out_step,
+    out_loss,
+    out_test,
+    G,
+    A,
+    Z,
+    D,
+    done,
+    why,
+    points,
+    last,
+):
+    """:func:`run_steps` for each of K members in turn (row ``k`` of every stacked
+    argument; ``lrs`` shared), with its results in ``done``, ``why``, ``points`` and
+    ``last``. The single run's own loop, so a member equals its single run bit for bit;
+    members after a diverged one run on undisturbed."""
+    for k in range(P.shape[0]):
+        d, w, p, loss = run_steps(
+            P[k],
+            BK[k],
+            BUF[k],
+            M[k],
+            V[k],
+            state[k],
+            hyper[k],
+            lrs,
+            layout,
+            codes,
+            X[k],
+            Y[k],
+            labels[k],
+            perms[k],
+            Xt[k],
+            Yt[k],
+            labels_t[k],
+            count,
+            n,
+            stride,
+            out_step[k],
+            out_loss[k],
+            out_test[k],
+            G,
+            A,
+            Z,
+            D,
+        )
+        done[k], why[k], points[k], last[k] = d, w, p, loss

@@ -26,7 +26,7 @@ from torchplay.engine.process.events import RunState
 from torchplay.engine.run.grid import GridError, Member, members, parse_grid
 from torchplay.engine.run.history import History, Point
 from torchplay.engine.run.spec import Spec
-from torchplay.engine.sweeps.population import Population, group_key
+from torchplay.engine.sweeps.population import Population, group_key, population
 from torchplay.engine.sweeps.raycluster import LOCAL
 from torchplay.engine.sweeps.sweep import check_memory
 from torchplay.engine.train.threads import configure_threads_for, step_work
@@ -137,12 +137,11 @@ class LiveSweep:
             (alone if key is None else groups.setdefault((key, t.step_count), [])).append(t)
         last = time.perf_counter()
         for group in groups.values():
-            pop = Population(group)
+            pop = population(group)
             for t in group:  # Trainer.settle ends a running run when it is written back
                 t.state = RUNNING
             while pop.rows and not stop.is_set():
-                self.done += len(pop.rows)
-                pop.step()
+                self.done += pop.advance(pop.chunk)
                 now = time.perf_counter()
                 if now - last >= interval:
                     pop.flush()

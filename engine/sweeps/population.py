@@ -45,7 +45,18 @@ def group_key(trainer: Trainer) -> tuple | None:
         trainer.batches.size,
         trainer.batches.n,
         d.x_test.shape[0],
+        trainer.kernel,
     )
+
+
+def population(trainers: list[Trainer], device: str | torch.device = "cpu"):
+    """The population for one group: on the compiled kernel for compiled members on the
+    CPU (:mod:`.compiledpop`), else in stacked tensors (:class:`Population`)."""
+    if str(device) == "cpu" and trainers[0].kernel == "compiled":
+        from torchplay.engine.sweeps.compiledpop import CompiledPopulation
+
+        return CompiledPopulation(trainers)
+    return Population(trainers, device)
 
 
 class Population:
@@ -107,6 +118,19 @@ class Population:
         return xb, yb, scaled
 
     # -- running -------------------------------------------------------------------------
+
+    chunk = 1
+    """Steps :meth:`advance` is asked for at a time (one: each is a batched program)."""
+
+    def advance(self, n: int) -> int:
+        """Up to ``n`` steps of every member still training; returns the model-steps."""
+        done = 0
+        for _ in range(n):
+            if not self.rows:
+                break
+            done += len(self.rows)
+            self.step()
+        return done
 
     def step(self) -> None:
         """One optimizer step of every member still training; retires the members that

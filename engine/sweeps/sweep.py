@@ -23,7 +23,7 @@ from torchplay.engine.run.describe import param_counts
 from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.grid import Member
 from torchplay.engine.run.spec import Spec
-from torchplay.engine.sweeps.population import Population, Progress, group_key
+from torchplay.engine.sweeps.population import Progress, group_key, population
 from torchplay.engine.train.threads import configure_threads_for, step_work
 from torchplay.engine.train.trainer import DIVERGED, Trainer
 
@@ -147,7 +147,7 @@ def train_members(
             continue
         groups.setdefault(key, []).append(t)
     for group in groups.values():
-        Population(group, device).run(progress, stop)
+        population(group, device).run(progress, stop)
 
 
 def train_chunk(

@@ -231,3 +231,37 @@ def test_compiled_is_within_the_float32_drift_of_exact(c: dict) -> None:
     drift = (params(exact) - float64_run(spec, 300)).abs().max().item()
     gap = (params(fast) - params(exact)).abs().max().item()
     assert gap <= 4 * drift + 1e-6, (gap, drift, c)
+
+
+# -- populations ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("batch_size", [0, 16])
+def test_population_members_equal_their_compiled_single_runs(batch_size: int) -> None:
+    """K members in one kernel call each step range, per-member divergence (lr 40
+    diverges, the others train on undisturbed), different step counts: each member ends
+    bit for bit where its single run ends."""
+    from torchplay.engine.sweeps.compiledpop import CompiledPopulation
+    from torchplay.engine.sweeps.population import group_key, population
+
+    base = SPECS[1].with_overrides({**COMPILED, "training.batch_size": batch_size})
+    specs = [
+        base.with_overrides(
+            {"data.seed": seed, "training.lr": lr, "training.steps": steps, "data.noise": 0.1}
+        )
+        for seed, lr, steps in ((1, 0.05, 300), (2, 40.0, 300), (3, 0.02, 170), (4, 0.05, 300))
+    ]
+    members = [Trainer(s) for s in specs]
+    assert len({group_key(t) for t in members}) == 1
+    pop = population(members)
+    assert isinstance(pop, CompiledPopulation)
+    pop.run()
+    for spec, member in zip(specs, members, strict=True):
+        single = Trainer(spec)
+        single.run()
+        assert (member.state, member.step_count) == (single.state, single.step_count)
+        assert member.diverged_at == single.diverged_at
+        assert torch.equal(member.flat, single.flat)
+        assert member.history.points == single.history.points
+        assert member.stepper.state_tensors().keys() == single.stepper.state_tensors().keys()
+    assert members[1].state == "diverged" and members[2].step_count == 170
