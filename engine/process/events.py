@@ -208,6 +208,8 @@ class LrFound:
     lrs: list[float]
     losses: list[float]
     diverged: bool
+    suggestions: dict[str, float | None] = field(default_factory=dict)
+    """Every rule's suggestion, by name (:mod:`torchplay.engine.train.lrrules`)."""
 
 
 @dataclass(frozen=True)

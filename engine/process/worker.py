@@ -278,7 +278,8 @@ class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand):
         from torchplay.engine.train.lrfind import lr_find
 
         test = lr_find(spec)
-        self.conn.send(ev.LrFound(test.suggested_lr, test.lrs, test.losses, test.diverged))
+        found = (test.suggested_lr, test.lrs, test.losses, test.diverged, test.suggestions)
+        self.conn.send(ev.LrFound(*found))
 
 
 def _grid_size(cols: int, rows: int) -> tuple[int, int]:

@@ -3,9 +3,9 @@
 From the spec's initial weights, a short run raises the lr exponentially from ``min_lr``
 to ``max_lr``, one step each. The loss is smoothed (an exponential moving average,
 ``beta = 0.98``, bias-corrected); the test stops once the smoothed loss exceeds four times
-its best (divergence) or turns non-finite. The suggestion is the lr where the smoothed
-loss falls fastest (the most negative ``numpy.gradient``), skipping the first 10 points
-and the last one, as Lightning's ``suggestion()`` does.
+its best (divergence) or turns non-finite. Three rules read an lr off the curve
+(:mod:`.lrrules`: Lightning's steepest descent, fastai's minimum/10 and valley); the
+suggestion is :data:`~.lrrules.RULE`'s, the one that trained the built-in scenarios best.
 
 Each step's loss is the batch loss measured before the next step, i.e. after the update
 with that step's lr, so each lr is paired with the loss it produced.
@@ -14,11 +14,11 @@ with that step's lr, so each lr is paired with the loss it produced.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-import numpy as np
 from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.spec import Spec
+from torchplay.engine.train.lrrules import RULE, suggestions
 from torchplay.engine.train.trainer import Trainer
 
 BETA = 0.98
@@ -26,8 +26,6 @@ BETA = 0.98
 DIVERGE = 4.0
 """Stop when the smoothed loss exceeds this many times its best (Lightning's
 ``early_stop_threshold``)."""
-SKIP_BEGIN, SKIP_END = 10, 1
-"""Points left out of the suggestion at each end (Lightning's defaults)."""
 
 
 @dataclass(frozen=True)
@@ -39,13 +37,17 @@ class RangeTest:
     losses: list[float]
     """The smoothed loss after each of those steps."""
     suggested_lr: float | None
-    """The lr at the steepest descent of ``losses`` (None: too few points)."""
+    """The suggestion of :data:`~.lrrules.RULE` (None: too few points)."""
     diverged: bool
     """Whether the test stopped early because the loss blew up."""
+    suggestions: dict[str, float | None] = field(default_factory=dict)
+    """Every rule's suggestion, by name (:data:`~.lrrules.RULES`)."""
 
     def to_json(self) -> dict:
         return {
             "suggested_lr": self.suggested_lr,
+            "rule": RULE,
+            "suggestions": self.suggestions,
             "lrs": self.lrs,
             "losses": self.losses,
             "diverged": self.diverged,
@@ -95,14 +97,5 @@ def lr_find(spec: Spec, min_lr: float = 1e-6, max_lr: float = 10.0, steps: int =
         best = min(best, smoothed)
         tried.append(lrs[i - 1])
         losses.append(smoothed)
-    return RangeTest(tried, losses, suggest(tried, losses), diverged)
-
-
-def suggest(lrs: list[float], losses: list[float]) -> float | None:
-    """The lr at the steepest descent of the loss, skipping the ends (Lightning's rule)."""
-    kept = [(lr, v) for lr, v in zip(lrs, losses, strict=True)][SKIP_BEGIN:-SKIP_END]
-    kept = [(lr, v) for lr, v in kept if math.isfinite(v)]
-    if len(kept) < 2:
-        return None
-    grads = np.gradient(np.array([v for _, v in kept]))
-    return kept[int(np.argmin(grads))][0]
+    picks = suggestions(tried, losses)
+    return RangeTest(tried, losses, picks[RULE], diverged, picks)

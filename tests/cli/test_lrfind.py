@@ -6,14 +6,16 @@ import json
 import math
 
 import pytest
-from torchplay.engine.train.lrfind import SKIP_BEGIN, suggest
+from torchplay.engine.train.lrrules import RULE, SKIP_BEGIN, steepest
 
 
 def test_suggestion_is_sane_on_regression(cli) -> None:
     code, out, err = cli("lr-find", "regression", "--json")
     assert code == 0, err
     res = json.loads(out)
-    assert set(res) == {"suggested_lr", "lrs", "losses", "diverged"}
+    assert set(res) == {"suggested_lr", "rule", "suggestions", "lrs", "losses", "diverged"}
+    assert res["rule"] == RULE and res["suggestions"][RULE] == res["suggested_lr"]
+    assert set(res["suggestions"]) == {"steepest", "min/10", "valley"}
     lrs, losses = res["lrs"], res["losses"]
     assert len(lrs) == len(losses) > SKIP_BEGIN + 2
     assert lrs[0] == 1e-6 and all(b > a for a, b in zip(lrs, lrs[1:], strict=False))
@@ -21,9 +23,10 @@ def test_suggestion_is_sane_on_regression(cli) -> None:
     assert max(ratios) == pytest.approx(min(ratios))  # exponential: one ratio throughout
     assert all(math.isfinite(v) for v in losses)
     assert 1e-3 <= res["suggested_lr"] <= 1.0
-    assert res["suggested_lr"] in lrs
-    # Training at the suggestion lowers the loss below where the sweep started.
-    assert losses[lrs.index(res["suggested_lr"])] < losses[0]
+    # min/10: a tenth of an lr tried, the one whose loss was lowest.
+    best = lrs[losses.index(min(losses[len(lrs) // 10 : len(lrs) - 5]))]
+    assert res["suggested_lr"] == best / 10
+    assert res["suggestions"]["steepest"] in lrs and res["suggestions"]["valley"] in lrs
 
 
 def test_a_range_past_divergence_stops_early(cli) -> None:
@@ -57,9 +60,9 @@ def test_bad_range_exits_2(cli, args, needle) -> None:
     assert len(err.strip().splitlines()) == 1 and needle in err
 
 
-def test_suggest_picks_the_steepest_descent() -> None:
+def test_steepest_picks_the_steepest_descent() -> None:
     lrs = [10 ** (-6 + 0.1 * i) for i in range(60)]
     # A loss that falls fastest at lr 1e-3 (index 30), then flattens.
     losses = [1 / (1 + math.exp((math.log10(lr) + 3) * 4)) for lr in lrs]
-    assert suggest(lrs, losses) == lrs[30]
-    assert suggest(lrs[:11], losses[:11]) is None  # all skipped: no suggestion
+    assert steepest(lrs, losses) == lrs[30]
+    assert steepest(lrs[:11], losses[:11]) is None  # all skipped: no suggestion

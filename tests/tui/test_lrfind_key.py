@@ -48,3 +48,20 @@ async def test_escape_closes_without_changing_the_lr() -> None:
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, LrFindScreen))
         assert app.spec.training.lr == before
+
+
+async def test_the_screen_shows_every_rule_and_2_applies_the_second() -> None:
+    """Issue 22 friction 3: the suggestion (min/10) and the other rules' lrs, each applicable."""
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None, 60)
+        await pilot.press("L")
+        await wait_for(pilot, lambda: isinstance(app.screen, LrFindScreen), 60)
+        found = app.screen.found
+        text = str(app.screen.query_one("#lrfind-text").render())
+        steep, valley = found.suggestions["steepest"], found.suggestions["valley"]
+        assert f"suggested lr {found.suggested_lr:.3g}: a tenth of the lr at the lowest" in text
+        assert f"steepest {steep:.3g} (2)" in text and f"valley {valley:.3g} (3)" in text
+        await pilot.press("2")
+        await wait_for(pilot, lambda: not isinstance(app.screen, LrFindScreen))
+        assert app.spec.training.lr == float(f"{steep:.3g}")

@@ -114,7 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     lf.add_argument(
         "--json",
         action="store_true",
-        help='print {"suggested_lr", "lrs", "losses", "diverged"} (losses smoothed)',
+        help='print {"suggested_lr", "rule", "suggestions", "lrs", "losses", "diverged"} '
+        "(losses smoothed; suggestions: every rule's lr)",
     )
 
     r = _command(sub, "resume", "train more steps from a checkpoint")

@@ -190,7 +190,9 @@ def draw_lr_find(plt, lrs: list[float], losses: list[float], suggested: float | 
     xs, ys = [p[0] for p in pairs], [p[1] for p in pairs]
     plt.plot(xs, ys, label="smoothed loss", marker="braille")
     if suggested is not None and suggested > 0:
-        at, loss = math.log10(suggested), losses[lrs.index(suggested)]
+        at = math.log10(suggested)  # not always an lr tried (min/10 is a tenth of one)
+        near = min(range(len(lrs)), key=lambda i: abs(math.log10(lrs[i]) - at), default=None)
+        loss = losses[near] if near is not None else math.nan
         plt.vline(at, "red")
         if math.isfinite(loss):
             plt.scatter([at], [loss], marker="@", color="red")

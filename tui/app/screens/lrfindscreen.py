@@ -1,5 +1,6 @@
 """The app's lr finder (``L``): the range test's curve on the current settings, with its
-suggestion, and a button that applies it to the run.
+suggestion and the other rules' (:mod:`torchplay.engine.train.lrrules`), and buttons that
+apply one to the run: ``a`` (or ``1``) the suggestion, ``2`` and ``3`` the others.
 
 :class:`LrFindKey` is the app's side (a mixin, as ``FileKeys``). The engine process runs :func:`torchplay.engine.train.lrfind.lr_find` on the panel's spec (from
 the spec's initial weights, beside the run, which is not touched) and answers with an
@@ -33,47 +34,81 @@ class LrFindChart(Chart):
             draw_lr_find(plt, f.lrs, f.losses, f.suggested_lr)
 
 
-class LrFindScreen(ModalScreen[float | None]):
-    """Shows a finished range test; ``a`` (or the button) applies the suggestion."""
+RULES = {
+    "min/10": "a tenth of the lr at the lowest loss (fastai's minimum)",
+    "steepest": "where the loss falls fastest (Lightning's)",
+    "valley": "half-way down the longest fall (fastai's valley)",
+}
+"""What each rule reads off the curve (their code: :mod:`torchplay.engine.train.lrrules`)."""
 
-    BINDINGS = [Binding("escape,q", "close", "Close"), Binding("a", "apply", "Apply")]
+
+def ranked(found: LrFound) -> list[tuple[str, float | None]]:
+    """The rules' suggestions, the one suggested first (the rule BENCHMARKS.md chose)."""
+    picks = list(found.suggestions.items())
+    picks.sort(key=lambda p: p[1] != found.suggested_lr or p[1] is None)  # stable
+    return picks
+
+
+class LrFindScreen(ModalScreen[float | None]):
+    """Shows a finished range test; ``a`` or ``1`` applies the suggestion, ``2`` and
+    ``3`` the other rules' (or their buttons)."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Close"),
+        Binding("a,1", "apply(0)", "Apply"),
+        Binding("2", "apply(1)", "2nd rule", show=False),
+        Binding("3", "apply(2)", "3rd rule", show=False),
+    ]
 
     def __init__(self, found: LrFound) -> None:
         super().__init__()
         self.found = found
+        self.picks = ranked(found) or [("suggestion", found.suggested_lr)]
 
     def compose(self) -> ComposeResult:
         f = self.found
         end = "the loss diverged" if f.diverged else "the last lr"
+        tried = (
+            f"{len(f.lrs)} lrs tried"
+            if not f.lrs
+            else (f"{len(f.lrs)} lrs from {f.lrs[0]:.3g} to {f.lrs[-1]:.3g}, then {end}")
+        )
         if f.suggested_lr is None:
-            text = f"no suggestion: {len(f.lrs)} lrs tried before {end}"
+            text = f"no suggestion: {tried}"
         else:
-            text = (
-                f"suggested lr {f.suggested_lr:.3g} (steepest descent; "
-                f"{len(f.lrs)} lrs from {f.lrs[0]:.3g} to {f.lrs[-1]:.3g}, then {end})"
-            )
+            rule, _ = self.picks[0]
+            about = RULES.get(rule, rule)
+            text = f"suggested lr {f.suggested_lr:.3g}: {about}; {tried}"
+            others = [f"{name} {lr:.3g} ({k})" for k, (name, lr) in enumerate(self.picks, 1)
+                      if k > 1 and lr is not None]  # fmt: skip
+            if others:
+                text += "\nother rules: " + " · ".join(others)
         with Vertical(id="lrfind") as box:
             box.border_title = "lr range test on the panel's settings"
-            box.border_subtitle = "a applies · esc closes"
+            box.border_subtitle = "a applies · 2, 3 the other rules · esc closes"
             yield Static(text, id="lrfind-text")
             chart = LrFindChart(id="lrfind-chart")
             chart.found = f
             yield chart
             with Horizontal(id="lrfind-buttons"):
-                label = f"Apply lr {f.suggested_lr:.3g}" if f.suggested_lr else "Apply"
-                yield Button(label, id="lrfind-apply", disabled=f.suggested_lr is None)
+                for k, (name, lr) in enumerate(self.picks):
+                    label = f"Apply lr {lr:.3g}" if k == 0 else f"{name} {lr:.3g}"
+                    if lr is None:
+                        label = "Apply" if k == 0 else name
+                    yield Button(label, id=f"lrfind-apply-{k}", disabled=lr is None)
                 yield Button("Close", id="lrfind-close")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "lrfind-apply":
-            self.action_apply()
+        name = event.button.id or ""
+        if name.startswith("lrfind-apply-"):
+            self.action_apply(int(name.rsplit("-", 1)[1]))
         else:
             self.action_close()
 
-    def action_apply(self) -> None:
-        if self.found.suggested_lr is not None:
-            self.dismiss(self.found.suggested_lr)
+    def action_apply(self, k: int = 0) -> None:
+        if k < len(self.picks) and self.picks[k][1] is not None:
+            self.dismiss(self.picks[k][1])
 
     def action_close(self) -> None:
         self.dismiss(None)
