@@ -34,7 +34,7 @@ async def test_slash_jumps_to_a_field_by_name_and_escape_space_runs() -> None:
         assert app.query_one("#weight_decay").region.bottom <= app.query_one("#panel").region.bottom
         await pilot.press("escape", "space")
         await wait_for(pilot, lambda: "start" in engine.names())
-        assert engine.sent[-1][1]["training"]["lr"] == 0.05
+        assert engine.sent[-1].spec.training.lr == 0.05
 
 
 async def test_escape_from_an_open_list_then_space_runs() -> None:
