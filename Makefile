@@ -11,6 +11,8 @@ STAMP := $(VENV)/.installed
 # one worker, one after another.
 PARALLEL := -n 2 --dist loadgroup
 # CI (.ci/run exports CI=true) lists the 25 slowest tests in its output.
+# TESTS narrows a run (make test-stress TESTS=tests/tui); empty: the whole suite.
+TESTS ?=
 DURATIONS := $(if $(filter true,$(CI)),--durations=25)
 
 $(STAMP): pyproject.toml constraints.txt
@@ -26,12 +28,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest $(PARALLEL) $(DURATIONS)
+	$(BIN)/python -m pytest $(PARALLEL) $(DURATIONS) $(TESTS)
 	$(MAKE) --no-print-directory test-ray
 
 # For developers: the suite without the tests marked slow (under a minute).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest $(PARALLEL) -m "not slow and not ray"
+	$(BIN)/python -m pytest $(PARALLEL) -m "not slow and not ray" $(TESTS)
 
 # The suite (less Ray) while two CPU-bound busy loops compete for the two cores; the
 # target starts them and kills them however pytest ends (pass, fail or Ctrl-C).
@@ -39,7 +41,7 @@ test-stress: $(STAMP)
 	$(BIN)/python -c "while True: pass" & a=$$!; \
 	$(BIN)/python -c "while True: pass" & b=$$!; \
 	trap 'kill $$a $$b 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python -m pytest $(PARALLEL) $(DURATIONS)
+	$(BIN)/python -m pytest $(PARALLEL) $(DURATIONS) $(TESTS)
 
 # Ray tests run in a fresh network namespace holding only loopback (needs root, as CI
 # is): Ray then listens on 127.0.0.1 and no test traffic can leave the machine.

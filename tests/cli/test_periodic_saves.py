@@ -43,7 +43,7 @@ def test_kill_9_leaves_a_loadable_file_at_a_multiple_of_n(tmp_path) -> None:
         )
         deadline = time.monotonic() + 60
         while not ck.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
+            time.sleep(0.01)  # the poll's interval
         time.sleep(rng.uniform(0.0, 0.4))  # a save every ~50 steps: kills land mid-save too
         proc.send_signal(signal.SIGKILL)
         proc.wait()

@@ -61,7 +61,7 @@ async def get_page(port: int, deadline: float) -> str:
             except aiohttp.ClientConnectorError:
                 if time.monotonic() > deadline:
                     raise
-                await asyncio.sleep(0.2)
+                await asyncio.sleep(0.2)  # retry until the server listens (deadline above)
 
 
 async def screen_until(ws, text: list[str], needle: str, deadline: float) -> bool:

@@ -40,7 +40,7 @@ def test_sigkill_mid_save_never_leaves_a_broken_checkpoint(tmp_path) -> None:
         pid = os.fork()
         if pid == 0:
             _save_forever(trainer, target)
-        time.sleep(rng.uniform(0.002, 0.05))
+        time.sleep(rng.uniform(0.002, 0.05))  # the kill's moment, at random: what is tested
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         last_step = max(last_step, checkpoint.load(target).step)  # raises if partial or corrupt

@@ -11,7 +11,7 @@ async def wait_for(pilot, predicate, seconds: float = 30.0) -> None:
     for _ in range(int(seconds / 0.05)):
         if predicate():
             return
-        await pilot.pause(0.05)
+        await pilot.pause(0.05)  # the poll's interval: the app runs meanwhile
     raise AssertionError("timed out waiting")
 
 

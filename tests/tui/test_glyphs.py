@@ -87,7 +87,7 @@ async def test_the_ascii_app_writes_only_ascii(monkeypatch) -> None:
 
     from torchplay.tui.app.app import PlaygroundApp
 
-    from tests.tui.helpers import wait_for
+    from tests.tui.helpers import settle, wait_for
 
     monkeypatch.setenv("LANG", "C")
     monkeypatch.delenv("LC_ALL", raising=False)
@@ -95,7 +95,7 @@ async def test_the_ascii_app_writes_only_ascii(monkeypatch) -> None:
     app = PlaygroundApp("classification", in_process=True, show_rate=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.last is not None and app.last.fit is not None)
-        await pilot.pause(0.3)
+        await settle(pilot, app)
         svg = app.export_screenshot()
     cells = "".join(re.findall(r"<text [^>]*clip-path[^>]*>([^<]*)</text>", svg))
     cells = html.unescape(cells).replace("\xa0", " ")  # the SVG writes spaces as &#160;

@@ -22,10 +22,9 @@ async def test_model_view_fits_80_columns_without_breaking_lines() -> None:
         await wait_for(pilot, lambda: app.run_info is not None)
         await pilot.press("m")
         await wait_for(pilot, lambda: isinstance(app.screen, ModelScreen))
-        await pilot.pause()
         screen = app.screen
         view = screen.query_one("#model")
-        assert view.has_class("-stacked")  # side by side they would not fit
+        await wait_for(pilot, lambda: view.has_class("-stacked"))  # side by side: too wide
         for block, (_title, code) in zip(screen.query(".code"), screen.blocks, strict=True):
             assert block.content_size.height == len(code.splitlines()) + 2  # title, blank
         assert "import torch.nn.functional as F" in screen.blocks[1][1]
@@ -39,7 +38,7 @@ async def test_compare_is_opaque_with_its_own_keys(tmp_path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         await pilot.press("c")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen.query("#path"))
         app.screen.query_one("#path").value = " ".join(saved)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
