@@ -42,15 +42,16 @@ def test_weights_are_readable_by_any_safetensors_reader(tmp_path) -> None:
         {"training.momentum": 0.9, "training.batch_size": 50, "training.fast_path": False},
     ],
 )
-def test_exact_resume_in_a_fresh_process(tmp_path, overrides) -> None:
+def test_exact_resume_in_a_fresh_process(cli, tmp_path, overrides) -> None:
     spec = get_scenario("classification").with_overrides({**overrides, "training.steps": 60})
     toml = tmp_path / "s.toml"
     toml.write_text(spec.to_toml())
-    code, straight, err = run_cli("train", str(toml), "--json")
+    # The straight run and the cut one in this process (the command line in-process);
+    # the resume in a new process, which shares nothing with them but the file.
+    code, straight, err = cli("train", str(toml), "--json")
     assert code == 0, err
     ck = tmp_path / "half.safetensors"
-    # Same spec, cut at 25 steps, then resumed in a new process for 35 more.
-    code, _, err = run_cli("train", str(toml), "--steps", "25", "--quiet", "--save", str(ck))
+    code, _, err = cli("train", str(toml), "--steps", "25", "--quiet", "--save", str(ck))
     assert code == 0, err
     code, resumed, err = run_cli("resume", str(ck), "--steps", "35", "--json")
     assert code == 0, err

@@ -1,4 +1,5 @@
-"""The app driven with Pilot, on the real engine (in a thread: same code as the process)."""
+"""The app driven with Pilot, on the real engine (in a thread: same code as the process),
+or on the scripted one (tests/tui/fake_engine.py) where only the app's own checks are tested."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from torchplay.tui.app.widgets.charts import LossChart
 from torchplay.tui.app.widgets.panel import TEXT_FIELDS
 
 from tests.corpus import CORPUS
+from tests.tui.fake_engine import FakeEngine
 from tests.tui.helpers import status, type_into, wait_for
 
 
@@ -59,7 +61,7 @@ async def test_invalid_values_are_marked_inline_and_block_start() -> None:
     """The corpus's bad values typed key by key: each field keeps only the characters its
     values need (``abc`` never enters the lr field), and what it then holds is either
     marked inline with Start disabled and space refused, or a valid value."""
-    app = PlaygroundApp(in_process=True)
+    app = PlaygroundApp(client=FakeEngine())  # the panel's own checks: no engine needed
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         for field, bad in PANEL_CASES:
@@ -104,7 +106,7 @@ async def test_diverged_run_shows_it_and_reset_works() -> None:
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_bindings_log_and_model_view(size) -> None:
-    app = PlaygroundApp(in_process=True)
+    app = PlaygroundApp(client=FakeEngine())
     async with app.run_test(size=size) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         await pilot.press("l")
@@ -122,7 +124,8 @@ async def test_save_dialog_refuses_bad_targets_inline(tmp_path, monkeypatch) -> 
     from tests.corpus import params
 
     monkeypatch.chdir(tmp_path)
-    app = PlaygroundApp(in_process=True)
+    engine = FakeEngine()  # the dialog's own checks; test_buttons saves for real
+    app = PlaygroundApp(client=engine)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         for param in params("target"):
@@ -145,7 +148,9 @@ async def test_save_dialog_refuses_bad_targets_inline(tmp_path, monkeypatch) -> 
         assert not outside.parent.exists()
         await pilot.press("ctrl+s")
         app.screen.query_one("#path").value = "runs/deeper/x.safetensors"
+        assert "save" not in engine.names()  # every refusal above stayed in the dialog
         await pilot.press("enter")  # folders under the runs folder are made on demand
-        await wait_for(pilot, (tmp_path / "runs" / "deeper" / "x.safetensors").exists)
+        await wait_for(pilot, lambda: "save" in engine.names())
+        assert (tmp_path / "runs" / "deeper").is_dir()
         await pilot.press("n")  # still running
         await wait_for(pilot, lambda: app.last is not None and app.last.step == 1)
