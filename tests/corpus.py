@@ -56,9 +56,17 @@ class Case:
     """checkpoint, import: build the file under the given folder, return its path."""
 
 
+SLOW = {"history-2M-points"}
+"""Cases that take seconds (two million history points written and parsed): marked slow."""
+
+
 def params(*kinds: str) -> list:
     """The corpus cases of these kinds, as pytest params with readable ids."""
-    return [pytest.param(c, id=f"{c.kind}:{c.name}") for c in CORPUS if c.kind in kinds]
+    return [
+        pytest.param(c, id=f"{c.kind}:{c.name}", marks=[pytest.mark.slow] * (c.name in SLOW))
+        for c in CORPUS
+        if c.kind in kinds
+    ]
 
 
 def _value(flag: str, text: str, needle: str | None = None, panel: str | None = None) -> Case:

@@ -102,6 +102,7 @@ def test_unwritable_targets_refused_first(cli, tmp_path, command, case: Case) ->
     assert not os.path.exists("/nonexistent") and stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
+@pytest.mark.slow
 def test_unwritable_target_refused_before_a_long_run() -> None:
     code, out, err = run_cli(
         "train", "--steps", "100000000", "--save", "/proc/x.safetensors", timeout=60

@@ -42,6 +42,7 @@ def test_weights_are_readable_by_any_safetensors_reader(tmp_path) -> None:
         {"training.momentum": 0.9, "training.batch_size": 50, "training.fast_path": False},
     ],
 )
+@pytest.mark.slow
 def test_exact_resume_in_a_fresh_process(cli, tmp_path, overrides) -> None:
     spec = get_scenario("classification").with_overrides({**overrides, "training.steps": 60})
     toml = tmp_path / "s.toml"

@@ -8,7 +8,12 @@ import signal
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
+
+# Slow (fresh interpreters): make test-fast leaves them out.
+pytestmark = pytest.mark.slow
 
 
 def _limit_file_size() -> None:

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 import safetensors
 import safetensors.torch
 import torch
@@ -81,6 +82,7 @@ def test_weight_exports_say_the_features(cli, tmp_path) -> None:
         assert fh.metadata() == {"torchplay.features": "x1sq,x2sq,x1x2"}
 
 
+@pytest.mark.slow
 def test_python_export_applies_the_features(cli, tmp_path) -> None:
     _, path = _train(cli, tmp_path, "--steps", "20")
     script = tmp_path / "net.py"

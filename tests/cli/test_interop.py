@@ -118,6 +118,7 @@ def test_code_running_pickles_are_refused(cli, tmp_path, kind) -> None:
     assert not marker.exists()
 
 
+@pytest.mark.slow
 def test_exports_load_in_the_tutorials_code(cli, tmp_path) -> None:
     ck = str(tmp_path / "sr.safetensors")
     assert cli("train", "save-restore", "--steps", "300", "--quiet", "--save", ck)[0] == 0
@@ -147,6 +148,7 @@ def test_import_missing_file(cli, tmp_path) -> None:
     assert code == 2 and "does not exist" in err
 
 
+@pytest.mark.slow
 def test_headless_commands_never_import_textual(tmp_path) -> None:
     code = (
         "import sys; from torchplay.tui.cli.main import main\n"

@@ -17,7 +17,8 @@ import pytest
 
 from tests.conftest import ROOT, SERIAL
 
-pytestmark = SERIAL  # signals, memory or timing: never beside each other
+# Signals, memory or timing: never beside each other (SERIAL); two fresh interpreters on a 20 MB CSV: slow.
+pytestmark = [SERIAL, pytest.mark.slow]
 
 ROWS, COLS = 100_000, 50
 

@@ -23,7 +23,8 @@ from torchplay.tui.cli.interrupts import Interrupts
 
 from tests.conftest import ROOT, SERIAL
 
-pytestmark = SERIAL  # signals, memory or timing: never beside each other
+# Signals, memory or timing: never beside each other (SERIAL); fresh interpreters: slow.
+pytestmark = [SERIAL, pytest.mark.slow]
 
 EVERY = 50
 

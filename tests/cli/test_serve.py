@@ -16,6 +16,9 @@ import pytest
 
 from tests.conftest import ROOT
 
+# Slow (a server and the app processes it starts): make test-fast leaves them out.
+pytestmark = pytest.mark.slow
+
 aiohttp = pytest.importorskip("aiohttp")
 pytest.importorskip("textual_serve")
 

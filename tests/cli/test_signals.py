@@ -16,7 +16,8 @@ from torchplay.engine.files import checkpoint
 
 from tests.conftest import ROOT, SERIAL
 
-pytestmark = SERIAL  # signals, memory or timing: never beside each other
+# Signals, memory or timing: never beside each other (SERIAL); fresh interpreters: slow.
+pytestmark = [SERIAL, pytest.mark.slow]
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 

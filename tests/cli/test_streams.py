@@ -18,6 +18,9 @@ from torchplay.engine.train.trainer import Trainer
 
 from tests.conftest import ROOT
 
+# Slow (a fresh interpreter per case): make test-fast leaves them out.
+pytestmark = pytest.mark.slow
+
 ENV = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100")
 
 

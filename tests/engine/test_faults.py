@@ -29,6 +29,7 @@ def _save_forever(trainer: Trainer, target) -> None:
         os._exit(0)
 
 
+@pytest.mark.slow
 def test_sigkill_mid_save_never_leaves_a_broken_checkpoint(tmp_path) -> None:
     # One torch thread (tests/conftest.py): each child saves often.
     target = tmp_path / "ck.safetensors"

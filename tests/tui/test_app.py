@@ -14,6 +14,7 @@ from tests.tui.fake_engine import FakeEngine
 from tests.tui.helpers import status, type_into, wait_for
 
 
+@pytest.mark.slow
 async def test_train_save_load_continue(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     app = PlaygroundApp(in_process=True)
@@ -57,6 +58,7 @@ ACCEPTED_AFTER_TYPING = {("hidden", "-3"), ("hidden", "1e9"), ("seed", "-1")}
 ``19`` (the widths field takes digits and commas), ``-1`` as ``1``."""
 
 
+@pytest.mark.slow
 async def test_invalid_values_are_marked_inline_and_block_start() -> None:
     """The corpus's bad values typed key by key: each field keeps only the characters its
     values need (``abc`` never enters the lr field), and what it then holds is either
@@ -118,6 +120,7 @@ async def test_bindings_log_and_model_view(size) -> None:
         assert app.query_one("#start").region.width > 0  # visible at 80x24
 
 
+@pytest.mark.slow
 async def test_save_dialog_refuses_bad_targets_inline(tmp_path, monkeypatch) -> None:
     from torchplay.tui.app.screens.screens import PathDialog
 

@@ -6,6 +6,7 @@ real plotext build. None may raise: a chart that cannot say much says less."""
 from __future__ import annotations
 
 import plotext
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from torchplay.engine.run.views import DecisionGrid, FitLine, Samples
@@ -53,6 +54,7 @@ def build(size: tuple[int, int]) -> None:
 @example([0.6], [], (300, 100), True, False)
 @example([0.663, 0.44], [], (120, 40), True, False)  # D1: inside one decade
 @example([1e-30, 1e30, float("nan"), float("inf")], [-1.0], (20, 5), True, True)
+@pytest.mark.slow
 def test_loss_charts(train, test, size, log_scale, baseline) -> None:
     points = [
         (step, v, test[step - 1] if step <= len(test) else None) for step, v in enumerate(train, 1)
@@ -76,6 +78,7 @@ def test_loss_charts(train, test, size, log_scale, baseline) -> None:
 
 @PROPS
 @given(VALUES, VALUES, SIZES, st.booleans())
+@pytest.mark.slow
 def test_regression_fit(xs, ys, size, show_test) -> None:
     n = min(len(xs), len(ys))
     samples = Samples("regression", xs[:n], ys[:n], test_x=ys[:n], test_y=xs[:n])
@@ -121,6 +124,7 @@ def test_ticks(xs, ys, height, log_y) -> None:
 
 @PROPS
 @given(VALUES, st.integers(1, 300), st.integers(1, 12), st.text(max_size=40))
+@pytest.mark.slow
 def test_sweep_curves(values, width, rows, title) -> None:
     points = list(enumerate(values, 1))
     lines = bars(columns(curve(points, 2 * width), width), rows)
@@ -128,6 +132,7 @@ def test_sweep_curves(values, width, rows, title) -> None:
     assert len(fit(title, width)) <= width
 
 
+@pytest.mark.slow
 def test_every_width_and_every_height() -> None:
     """Each width 20..300 and each height 5..100 at least once, log scale on, with the D1
     range, a NaN, an inf and a tiny value in the loss."""

@@ -6,12 +6,16 @@ from __future__ import annotations
 import os
 import signal
 
+import pytest
 from textual.widgets import Select
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.screens.screens import CompareScreen, ConfirmDialog, PathDialog
 from torchplay.tui.app.widgets.charts import DataChart
 
 from tests.tui.helpers import long_run, saved_runs, status, toasts, wait_for
+
+# Slow (the real engine, in its own process in some): make test-fast leaves them out.
+pytestmark = pytest.mark.slow
 
 
 async def test_buttons(tmp_path, monkeypatch) -> None:
@@ -105,17 +109,9 @@ async def test_changing_data_while_running_asks_first() -> None:
         assert app.last.step == 0
 
 
-async def test_quit_ends_the_engine_process() -> None:
-    app = PlaygroundApp()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.run_info is not None, 60)
-        worker = app.client._worker
-        await pilot.press("q")
-    worker.join(2)
-    assert not worker.is_alive()
-
-
-async def test_engine_killed_under_the_app_then_restarted() -> None:
+async def test_engine_killed_under_the_app_then_restarted_and_quit_ends_it() -> None:
+    """The engine in its own process (the app's default): killed, restarted with r, and
+    ended by q (two engine processes in one test: each one imports torch)."""
     app = PlaygroundApp()
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None, 60)
@@ -127,6 +123,10 @@ async def test_engine_killed_under_the_app_then_restarted() -> None:
         await wait_for(pilot, lambda: app.run_info is not None, 60)
         await pilot.press("space")
         await wait_for(pilot, lambda: app.state == "finished")
+        worker = app.client._worker
+        await pilot.press("q")  # 100 steps: q quits without asking
+    worker.join(2)
+    assert not worker.is_alive()
 
 
 async def test_a_step_during_a_run_pauses_it_and_the_status_says_so(tmp_path) -> None:

@@ -50,6 +50,7 @@ async def test_screenshot_lands_in_the_current_folder(tmp_path, monkeypatch) -> 
         await wait_for(pilot, lambda: shot.name in "".join(toasts(app).split()))
 
 
+@pytest.mark.slow
 async def test_settings_come_back_and_changes_are_kept(tmp_path) -> None:
     settings.save(settings.Settings(theme="nord", runs=str(tmp_path / "mine")))
     app = app_with("classification")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from rich.style import Style
 from textual.geometry import Region
 from textual.widgets._select import SelectCurrent
@@ -33,6 +34,7 @@ def footer_keys(app) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 async def test_a_focused_field_keeps_every_printable_key_and_escape_leaves_it() -> None:
     """Issue 22 D3: a focused text field types the characters its values need and keeps
     every other printable key. ``q`` does not quit, ``s`` does not open the sweep screen,
@@ -107,6 +109,7 @@ async def test_space_belongs_to_a_focused_button_or_choice_and_the_footer_says_s
         assert app.focused is None
 
 
+@pytest.mark.slow
 async def test_tab_visits_only_visible_controls() -> None:
     app = PlaygroundApp(client=FakeEngine())
     async with app.run_test(size=(120, 40)) as pilot:
@@ -139,6 +142,7 @@ async def test_a_key_pressed_during_the_start_runs_once_ready(monkeypatch) -> No
         assert app.last.step == 100
 
 
+@pytest.mark.slow
 async def test_reset_asks_first_past_1000_unsaved_steps(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     app = PlaygroundApp(source=long_run(tmp_path, "regression", 1001), in_process=True)
@@ -162,6 +166,7 @@ async def test_reset_asks_first_past_1000_unsaved_steps(tmp_path, monkeypatch) -
         assert not isinstance(app.screen, ConfirmDialog)
 
 
+@pytest.mark.slow
 async def test_a_field_change_on_a_stopped_run_asks_like_reset(tmp_path, monkeypatch) -> None:
     """A paused or finished run past 1,000 unsaved steps is not thrown away by a field
     change: a choice asks at once, a text field waits for Enter (or space) and asks."""

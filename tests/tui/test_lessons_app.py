@@ -41,6 +41,7 @@ def clipboard_writes(app) -> list[str]:
     return writes
 
 
+@pytest.mark.slow
 async def test_a_lesson_from_start_to_pass_by_keys() -> None:
     lesson = lessons.load("xor-hidden")
     app = PlaygroundApp(in_process=True, lesson=lesson)
@@ -77,6 +78,7 @@ async def test_a_lesson_from_start_to_pass_by_keys() -> None:
         assert settings.load()[0].passed == ("xor-hidden",)
 
 
+@pytest.mark.slow
 async def test_tab_never_reaches_a_locked_field() -> None:
     app = PlaygroundApp(in_process=True, lesson=lessons.load("l2-overfit"))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from torchplay.engine.run.scenarios import get_scenario
 from torchplay.engine.train.neurons import neuron_view
 from torchplay.engine.train.trainer import Trainer
@@ -27,6 +28,7 @@ def _body(app) -> str:
     return str(app.screen.query_one("#neurons-body").render())
 
 
+@pytest.mark.slow
 async def test_v_shows_every_neuron_and_updates_live(tmp_path) -> None:
     app = _app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -20,6 +20,7 @@ from torchplay.tui.cli.main import main as cli_main
 from tests.tui.helpers import choose, long_run, status, type_into, wait_for
 
 
+@pytest.mark.slow
 async def test_steps_control_a_number_or_until_paused() -> None:
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -85,6 +86,7 @@ async def test_panel_width_fits_labels_and_moves_with_keys(size) -> None:
         assert panel.outer_size.width == max(30, panel_width(size[0]) - 4)
 
 
+@pytest.mark.slow
 async def test_live_lr_shown_after_a_declined_reset_and_saved(tmp_path, capsys) -> None:
     app = PlaygroundApp(source=long_run(tmp_path), in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -112,6 +114,7 @@ async def test_live_lr_shown_after_a_declined_reset_and_saved(tmp_path, capsys) 
     assert (info["lr"], info["spec_lr"]) == (0.01, 0.05)
 
 
+@pytest.mark.slow
 async def test_schedule_and_patience_fields_reach_the_run() -> None:
     """The schedule choice shows its own parameter rows; a step schedule typed in the panel
     sets the run's lr, and patience ends the run early with the best weights."""

@@ -27,6 +27,9 @@ from torchplay.tui.app.screens.screens import ConfirmDialog
 from tests.conftest import ROOT
 from tests.tui.helpers import long_run, wait_for
 
+# Slow (apps on a pty with their engine processes): make test-fast leaves them out.
+pytestmark = pytest.mark.slow
+
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]")
 
 

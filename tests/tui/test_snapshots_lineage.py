@@ -12,6 +12,9 @@ from torchplay.tui.app.widgets.neurons import NeuronScreen
 
 from tests.tui.helpers import settle, type_into, wait_for
 
+# Slow (real runs before each snapshot): make test-fast leaves them out.
+pytestmark = pytest.mark.slow
+
 RUN = 'scenario = "classification"\n[data]\ndataset = "circles"\n[model]\nhidden = [8, 4]\n'
 RUN += 'activation = "tanh"\n[training]\nsteps = 300\nlr = 0.1\n'
 

@@ -85,6 +85,7 @@ async def test_heatmap_shows_each_members_loss_from_the_engine() -> None:
         assert len(titles) == 4 and titles[0].endswith(min(expected, key=float))
 
 
+@pytest.mark.slow
 async def test_enter_on_a_cell_opens_that_member_paused_with_its_settings() -> None:
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -107,6 +108,7 @@ async def test_enter_on_a_cell_opens_that_member_paused_with_its_settings() -> N
         await wait_for(pilot, lambda: app.last.step > step)
 
 
+@pytest.mark.slow
 async def test_bad_grid_and_address_are_marked_and_nothing_starts() -> None:
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -134,6 +136,7 @@ def test_addresses_the_panel_refuses(text) -> None:
         check_address(text)
 
 
+@pytest.mark.slow
 def test_snapshot_of_a_finished_sweep_with_a_diverged_member(snap_compare) -> None:
     app = PlaygroundApp(in_process=True, show_rate=False)
 
@@ -183,6 +186,7 @@ def test_first_axes_from_a_table(table, axes, note) -> None:
     assert got == axes and (note in said if note else said == "")
 
 
+@pytest.mark.slow
 async def test_start_after_stop_goes_on_and_a_new_step_count_starts_over() -> None:
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -239,6 +243,7 @@ async def test_a_sweep_tables_hidden_axis_trains(tmp_path) -> None:
         assert table.labels == ["8", "8x8", "none"]
 
 
+@pytest.mark.slow
 async def test_a_sweep_whose_members_all_stopped_early_is_finished(tmp_path) -> None:
     path = tmp_path / "early.toml"
     path.write_text(
@@ -288,6 +293,7 @@ async def test_small_multiples_show_each_loss_whole_at_80_columns() -> None:
             assert title.rpartition(": ")[2] in shown  # 3 significant digits, not cut
 
 
+@pytest.mark.slow
 async def test_start_leaves_the_focus_in_the_field_and_enter_opens_nothing() -> None:
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -300,6 +306,7 @@ async def test_start_leaves_the_focus_in_the_field_and_enter_opens_nothing() -> 
         await pilot.press("escape")
 
 
+@pytest.mark.slow
 async def test_row_labels_stay_while_the_heatmap_scrolls_sideways() -> None:
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -316,6 +323,7 @@ async def test_row_labels_stay_while_the_heatmap_scrolls_sideways() -> None:
         assert all(len(line) == table.size.width for line in lines)
 
 
+@pytest.mark.slow
 async def test_every_bad_field_is_named_at_once_in_the_screens_words() -> None:
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:

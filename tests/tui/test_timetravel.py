@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.widgets.charts import DataChart, LossChart
 
 from tests.tui.helpers import status, type_into, wait_for
+
+# Slow (real runs of 300 steps): make test-fast leaves them out.
+pytestmark = pytest.mark.slow
 
 
 def _app(tmp_path: Path, scenario: str = "classification", steps: int = 300) -> PlaygroundApp:
