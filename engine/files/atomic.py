@@ -221,8 +221,8 @@ def write_atomic(
             pass
         if isinstance(exc, OSError):
             raise TargetError(
-                f"cannot write {_shown(path, what)}: {exc.strerror or exc}; "
-                "the previous file, if any, is unchanged"
+                f"cannot write {_shown(path, what)}: {exc.strerror or exc}; free space or "
+                "choose another folder (the previous file, if any, is unchanged)"
             ) from None
         raise
     dir_fd = os.open(real.parent, os.O_RDONLY)

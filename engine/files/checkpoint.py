@@ -134,13 +134,14 @@ def weights_sha256(trainer_or_weights) -> str:
     return h.hexdigest()
 
 
-def save(trainer, path: str | os.PathLike) -> None:
-    """Save ``trainer`` to ``path`` atomically (see :func:`torchplay.engine.files.atomic.write_atomic`).
+def save(trainer, path: str | os.PathLike, what: str = "") -> None:
+    """Save ``trainer`` to ``path`` atomically (see :func:`torchplay.engine.files.atomic.write_atomic`);
+    ``what`` names the path in an error (``--save``).
 
     Raises:
         TargetError: the path cannot be written; the previous file is unchanged.
     """
-    write_atomic(path, to_bytes(trainer))
+    write_atomic(path, to_bytes(trainer), what)
 
 
 def best_to_bytes(trainer) -> bytes:

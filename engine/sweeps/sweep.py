@@ -284,10 +284,10 @@ def write_outputs(
         if row.checkpoint_bytes is None:
             continue
         path = folder / checkpoint_name(row.index, len(result.rows))
-        _checkpoint.write_atomic(path, row.checkpoint_bytes)
+        _checkpoint.write_atomic(path, row.checkpoint_bytes, "--out")
         paths[row.index] = str(path)
     body = json.dumps(result.to_json(paths) | (extra or {}), indent=1) + "\n"
-    _checkpoint.write_atomic(folder / "sweep.json", body.encode())
+    _checkpoint.write_atomic(folder / "sweep.json", body.encode(), "--out")
     return paths
 
 

@@ -221,7 +221,7 @@ def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
     saver.finish()
     if args.save:
         with interrupts.saving(args.save):
-            checkpoint.save(trainer, args.save)
+            checkpoint.save(trainer, args.save, "--save")
     res = result(trainer, args.save)
     _print_result(res, args.json)
     if args.plot:  # --plot --json is refused by the front door
@@ -296,7 +296,7 @@ def cmd_import(args) -> int:
     if args.activation not in ACTIVATIONS:
         raise UserError(f"--activation {args.activation!r}: use one of {', '.join(ACTIVATIONS)}")
     trainer = interop.import_file(args.file, args.activation, base)
-    checkpoint.save(trainer, args.save)
+    checkpoint.save(trainer, args.save, "--save")
     print(
         f"imported {args.file} as {trainer.spec.name}: "
         f"{'-'.join(map(str, [trainer.data.n_inputs, *trainer.spec.model.hidden, trainer.data.n_outputs]))} "
