@@ -10,22 +10,50 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import sys
 import threading
 from collections.abc import AsyncIterator
+from pathlib import Path
 
+import platformdirs
 from torchplay.engine.process import commands as c
 from torchplay.engine.process import events as ev
 from torchplay.engine.run.spec import Spec
 
+LOG_BYTES = 1 << 20
+"""An engine log larger than this at launch moves to ``engine.log.1`` (one old log kept)."""
 
-def _process_main(conn) -> None:
-    import os
 
-    # The app owns the terminal: the engine must never write to it.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
+def engine_log() -> Path:
+    """The engine process's log: its stdout and stderr, Python's traceback of a crash
+    (even in native code: faulthandler) and a line per start. The platform's log folder,
+    ``$XDG_STATE_HOME/torchplay/log/engine.log`` (by default under ``~/.local/state``)."""
+    return Path(platformdirs.user_log_dir("torchplay")) / "engine.log"
+
+
+def _open_log(path: str) -> int:
+    """A file descriptor appending to ``path`` (the old log moved aside past
+    :data:`LOG_BYTES`); /dev/null when it cannot be written."""
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if os.path.exists(path) and os.path.getsize(path) > LOG_BYTES:
+            os.replace(path, path + ".1")
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    except OSError:
+        return os.open(os.devnull, os.O_WRONLY)
+
+
+def _process_main(conn, log: str) -> None:
+    import faulthandler
+    import time
+
+    # The app owns the terminal: the engine never writes to it, but to its log.
+    fd = _open_log(log)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    print(f"-- engine {os.getpid()} started {time.strftime('%Y-%m-%d %H:%M:%S')}", flush=True)
+    faulthandler.enable()  # a crash in native code leaves its Python stack here
     from torchplay.engine.process.worker import main
 
     main(conn)
@@ -45,6 +73,8 @@ class EngineClient:
         self._conn = None
         self._worker: multiprocessing.Process | threading.Thread | None = None
         self._queue: asyncio.Queue | None = None
+        self.log: Path | None = None
+        """The engine process's log (:func:`engine_log`); None for an engine in a thread."""
 
     def launch(self, recovery: str | None = None) -> None:
         """Start the engine (returns at once; ``EngineStarted`` follows in 2-3 s).
@@ -58,7 +88,10 @@ class EngineClient:
             self._worker = threading.Thread(target=_thread_main, args=(theirs,), daemon=True)
         else:
             ctx = multiprocessing.get_context("spawn")
-            self._worker = ctx.Process(target=_process_main, args=(theirs,), daemon=True)
+            self.log = engine_log()
+            self._worker = ctx.Process(
+                target=_process_main, args=(theirs, str(self.log)), daemon=True
+            )
         # Textual swaps sys.stdout/stderr for objects without a file descriptor, which
         # multiprocessing's spawn cannot pass on: start with the real ones.
         saved = sys.stdout, sys.stderr

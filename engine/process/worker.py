@@ -334,6 +334,7 @@ def serve(conn) -> None:
     except KeyboardInterrupt:
         return
     except Exception:
+        traceback.print_exc()  # in full, to the engine's log (client.engine_log)
         try:
             conn.send(ev.EngineCrashed(traceback.format_exc(limit=3)))
         except Exception:

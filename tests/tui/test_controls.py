@@ -113,11 +113,16 @@ async def test_engine_killed_under_the_app_then_restarted_and_quit_ends_it() -> 
     """The engine in its own process (the app's default): killed, restarted with r, and
     ended by q (two engine processes in one test: each one imports torch)."""
     app = PlaygroundApp()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None, 60)
-        os.kill(app.client._worker.pid, signal.SIGKILL)
+        pid, log = app.client._worker.pid, app.client.log
+        os.kill(pid, signal.SIGKILL)
         await wait_for(pilot, lambda: app.state == "error")
         assert "error" in status(app) and "r restarts" in status(app)
+        # The engine's log (in this test's own state folder, see conftest) is named.
+        assert log.is_relative_to(os.environ["XDG_STATE_HOME"])
+        assert f"-- engine {pid} started" in log.read_text()
+        await wait_for(pilot, lambda: f"Its log: {log}" in toasts(app).replace("\n", ""))
         app.run_info = None
         await pilot.press("r")
         await wait_for(pilot, lambda: app.run_info is not None, 60)

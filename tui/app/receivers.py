@@ -109,6 +109,13 @@ class Receivers:
             self.sweeps.handle(event)
         self.state = "error"
         self.error = event.message.strip().splitlines()[-1] if event.message else ""
+        if self.client.log is not None:  # the engine's own process: its log says more
+            self.notify(
+                f"{self.error or 'it ended'}. Its log: {self.client.log}",
+                title="the engine stopped",
+                severity="error",
+                timeout=30,
+            )
 
 
 RECEIVERS: dict[type, Callable[[Receivers, object], None]] = {
