@@ -143,6 +143,10 @@ def _dispatch(argv: list[str]) -> int:
 
             print(shtab.complete(parser, shell=args.shell))
             return EXIT_OK
+        if args.command == "inspect":
+            from torchplay.tui.cli.inspecting import cmd_inspect
+
+            return cmd_inspect(args)
         if args.command in ("predict", "info"):
             from torchplay.tui.cli import reading as commands
         else:

@@ -15,6 +15,7 @@ from torchplay.engine.run.errors import EXIT_INPUT
 from torchplay.engine.run.scenarios import SCENARIOS
 from torchplay.engine.run.spec import ACTIVATIONS
 from torchplay.tui.cli.flags import FPS, HelpFormatter, add_spec_flags
+from torchplay.tui.cli.inspecting import add_arguments as add_inspect_arguments
 from torchplay.tui.cli.learn import add_check_arguments, add_learn_arguments
 from torchplay.tui.cli.serve import add_arguments as add_serve_arguments
 from torchplay.tui.cli.sharing import add_open_arguments, add_share_arguments
@@ -35,6 +36,8 @@ EXAMPLES = {
     "predict": "torchplay predict runs/a.safetensors --x 0.5 1.0 --json\n"
     "  torchplay predict runs/c.safetensors --x 1,2 -1,0.5   (two inputs: x1,x2 pairs)",
     "info": "torchplay info runs/a.safetensors --json",
+    "inspect": "torchplay inspect runs/a.safetensors --point 0.5,-1 --json\n"
+    "  torchplay inspect classification --health   (the initial weights)",
     "import": "torchplay import net_params.pkl --activation relu --save runs/imported.safetensors",
     "lr-find": "torchplay lr-find regression --plot\n"
     "  torchplay lr-find classification --optimizer adam --json",
@@ -136,6 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     i = _command(sub, "info", "describe a checkpoint")
     i.add_argument("checkpoint", help="a torchplay .safetensors checkpoint")
     i.add_argument("--json", action="store_true", help="print one JSON object")
+
+    add_inspect_arguments(
+        _command(sub, "inspect", "trace one point's backprop, or a network's training health")
+    )
 
     im = _command(sub, "import", "import a tutorial torch.save file")
     im.add_argument("file", help="a state_dict (.pkl/.pt/.pth) or a whole nn.Sequential")
