@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +32,31 @@ settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
 SERIAL = pytest.mark.xdist_group("serial")
 """For files that time, measure memory or send signals: under ``make test`` (``-n 2
 --dist loadgroup``) they all run on one worker, one after another, never beside each other."""
+
+
+FRESH_INTERPRETER = re.compile(
+    r"\brun_cli\(|\bsubprocess\.(run|Popen|check_output|call)\(|\bPopen\("
+)
+"""What a test's own source calls to start a fresh interpreter (torch's import alone is
+1.5-2 s of CPU in each)."""
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """A test that starts a fresh interpreter in its own body is slow (``make test-fast``
+    leaves it out) without a mark of its own; a helper that does so is not seen here, so
+    its tests carry ``@pytest.mark.slow`` by hand (tests/cli/test_signals.py...)."""
+    seen: dict[object, bool] = {}
+    for item in items:
+        function = getattr(item, "function", None)
+        if function is None:
+            continue
+        if function not in seen:
+            try:
+                seen[function] = bool(FRESH_INTERPRETER.search(inspect.getsource(function)))
+            except (OSError, TypeError):
+                seen[function] = False
+        if seen[function]:
+            item.add_marker(pytest.mark.slow)
 
 
 def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeout: int = 120):

@@ -237,6 +237,7 @@ STDOUT_MESSAGE = (
     ],
     ids=["train --plot", "info --json", "sweep --json"],
 )
+@pytest.mark.slow
 def test_dev_full_on_fd_1_exits_2_with_one_line(tmp_path, args) -> None:
     ck = tmp_path / "ck.st"
     checkpoint.save(Trainer(get_scenario("regression")), ck)
@@ -244,6 +245,7 @@ def test_dev_full_on_fd_1_exits_2_with_one_line(tmp_path, args) -> None:
     assert (code, err) == (2, STDOUT_MESSAGE)
 
 
+@pytest.mark.slow
 def test_dev_full_after_a_save_keeps_the_checkpoint_whole(tmp_path) -> None:
     ck = tmp_path / "ck.st"
     code, err = spawn_to_full(["train", "--steps", "7", "--json", "--save", str(ck)])

@@ -63,6 +63,7 @@ def without_numba(tmp_path, *args: str) -> tuple[int, str, str]:
     return proc.returncode, proc.stdout, proc.stderr
 
 
+@pytest.mark.slow
 def test_without_numba_compiled_exits_2_and_auto_falls_back(tmp_path) -> None:
     code, out, err = without_numba(tmp_path, "train", "regression", "--kernel", "compiled")
     assert code == 2 and out == ""

@@ -91,6 +91,7 @@ def test_a_grpc_server_passes_the_probe() -> None:
 
 
 @pytest.mark.parametrize("kind", ["silent", "dead"])
+@pytest.mark.slow
 def test_the_command_line_refuses_with_one_line(cli, listener, monkeypatch, tmp_path, kind):
     pytest.importorskip("ray.tune")
     monkeypatch.setenv("TORCHPLAY_RAY_CONNECT_TIMEOUT", "0.5")

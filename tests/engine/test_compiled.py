@@ -34,6 +34,7 @@ def pair(spec: Spec) -> tuple[Trainer, Trainer]:
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
+@pytest.mark.slow
 def test_builtin_scenarios_within_1e5_of_exact_after_1000_steps(name: str) -> None:
     exact, fast = pair(get_scenario(name).with_overrides({"training.steps": 10**6}))
     assert (exact.kernel, fast.kernel) == ("exact", "compiled")
@@ -71,6 +72,7 @@ SPECS = [
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=["adam-minibatch", "nesterov-l2", "adamw-patience"])
+@pytest.mark.slow
 def test_kernel_calls_do_not_change_the_bits(spec: Spec) -> None:
     """One call of 300 steps, or 300 calls of one, or calls of 7: the same bits, the
     same history and the same snapshots for time travel."""
@@ -220,6 +222,7 @@ def params(trainer: Trainer) -> torch.Tensor:
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(configs)
+@pytest.mark.slow
 def test_compiled_is_within_the_float32_drift_of_exact(c: dict) -> None:
     spec = random_spec(c)
     exact, fast = pair(spec)
@@ -237,6 +240,7 @@ def test_compiled_is_within_the_float32_drift_of_exact(c: dict) -> None:
 
 
 @pytest.mark.parametrize("batch_size", [0, 16])
+@pytest.mark.slow
 def test_population_members_equal_their_compiled_single_runs(batch_size: int) -> None:
     """K members in one kernel call each step range, per-member divergence (lr 40
     diverges, the others train on undisturbed), different step counts: each member ends

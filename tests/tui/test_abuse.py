@@ -10,6 +10,7 @@ import signal
 import threading
 import time
 
+import pytest
 from textual import events
 from torchplay.engine.files import checkpoint
 from torchplay.tui.app.app import PlaygroundApp
@@ -39,6 +40,7 @@ async def _restarts(pilot, app) -> None:
     await wait_for(pilot, lambda: app.last is not None and app.last.step == 1, 60)
 
 
+@pytest.mark.slow
 async def test_engine_killed_mid_run_keeps_the_last_save(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     saved = tmp_path / "kept.safetensors"
@@ -74,6 +76,7 @@ def _kill_when_saving(folder, pid: int, seen: list[str], stop: threading.Event) 
         time.sleep(0.0005)
 
 
+@pytest.mark.slow
 async def test_engine_killed_during_a_save_leaves_the_old_file_whole(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     source = tmp_path / "big.toml"
@@ -111,6 +114,7 @@ async def test_engine_killed_during_a_save_leaves_the_old_file_whole(tmp_path, m
         await _restarts(pilot, app)
 
 
+@pytest.mark.slow
 async def test_resize_to_20x5_and_back_during_a_run(tmp_path) -> None:
     app = PlaygroundApp(source=long_run(tmp_path), in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -21,6 +21,7 @@ pytestmark = SERIAL  # a signal and a real terminal: never beside timing-sensiti
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
+@pytest.mark.slow
 def test_sighup_to_the_app_keeps_the_run(tmp_path) -> None:
     mark = f"TORCHPLAY_TEST_{uuid.uuid4().hex}"
     env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="xterm-256color", **{mark: "1"})
