@@ -4,9 +4,10 @@ Each logger is called with the :class:`~torchplay.engine.process.events.Snapshot
 (a few times a second and once at the end) and writes one row per history point it
 carries. Every row has the same columns (:func:`columns`): ``step``, ``train_loss`` (that
 step's batch), ``test_loss`` (after it; empty without a test split), ``accuracy`` or
-``r2``, ``lr`` and ``wall_time`` (seconds since the logger opened). The metric is measured
-at each report, so it is filled on the row of the report's step and empty on the rows
-between. Nothing here imports torch or the UI; TensorBoard is imported only when used.
+``r2``, ``lr`` and ``wall_time`` (seconds since the logger opened); the metric, measured
+at each report, only on the row of the report's step. ``--health-every N`` adds
+``grad_norms`` (per Linear layer; TensorBoard ``grad_norm/K``) at multiples of N, on a row
+of its own where no history point is. No torch or UI here; TensorBoard only when used.
 """
 
 from __future__ import annotations
@@ -48,14 +49,36 @@ def versions() -> dict[str, str]:
 class _Logger:
     """Turns snapshots into rows; subclasses write them."""
 
-    def __init__(self, spec, task: str) -> None:
+    def __init__(self, spec, task: str, grad_norms: dict[int, list[float]] | None = None) -> None:
         self.spec, self.task = spec, task
-        self.columns = columns(task)
+        self.columns = columns(task) + (("grad_norms",) if grad_norms is not None else ())
         self.metric = self.columns[3]
         self.started = time.time()
         self._t0 = time.perf_counter()
+        self.grad_norms = grad_norms
+        """Per-layer gradient norms by step, filled as the run goes by whoever measures
+        them (``--health-every``); None: rows have no ``grad_norms``."""
+        self._norms_sent = -1
 
     def rows(self, snap: Snapshot) -> list[dict]:
+        rows = self._rows(snap)
+        if self.grad_norms is None:
+            return rows
+        due = sorted(s for s in self.grad_norms if self._norms_sent < s <= snap.step)
+        self._norms_sent = max(due, default=self._norms_sent)
+        by_step = {r["step"]: r for r in rows}
+        for r in rows:
+            r["grad_norms"] = None
+        for s in due:
+            norms = self.grad_norms[s]
+            if s not in by_step:  # no history point there (a thinned history)
+                wall = round(time.perf_counter() - self._t0, 4)
+                by_step[s] = dict.fromkeys(self.columns) | {"step": s, "wall_time": wall}
+                rows.append(by_step[s])
+            by_step[s]["grad_norms"] = norms
+        return sorted(rows, key=lambda r: r["step"])
+
+    def _rows(self, snap: Snapshot) -> list[dict]:
         wall = round(time.perf_counter() - self._t0, 4)
         metric = snap.accuracy if self.task == "classification" else snap.r2
         lrs = snap.lrs or [snap.lr] * len(snap.points)
@@ -105,8 +128,8 @@ class _Guarded(_Logger):
 
     what = "log"
 
-    def __init__(self, path: str, spec, task: str, what: str = "") -> None:
-        super().__init__(spec, task)
+    def __init__(self, path: str, spec, task: str, what: str = "", grad_norms=None) -> None:
+        super().__init__(spec, task, grad_norms)
         self.path, self.what = path, what or self.what
         self.failed = False
 
@@ -147,8 +170,8 @@ class JsonlLogger(_Guarded):
 
     what = "--metrics"
 
-    def __init__(self, path: str, spec, task: str, what: str = "") -> None:
-        super().__init__(path, spec, task, what)
+    def __init__(self, path: str, spec, task: str, what: str = "", grad_norms=None) -> None:
+        super().__init__(path, spec, task, what, grad_norms)
         self.fh = None
         try:
             self.size: int | None = os.path.getsize(path)
@@ -189,8 +212,8 @@ class CsvLogger(_Guarded):
 
     what = "--csv"
 
-    def __init__(self, path: str, spec, task: str, what: str = "") -> None:
-        super().__init__(path, spec, task, what)
+    def __init__(self, path: str, spec, task: str, what: str = "", grad_norms=None) -> None:
+        super().__init__(path, spec, task, what, grad_norms)
         self.fh = None
         self.real = Path(os.path.realpath(path))
         self.aside: Path | None = None
@@ -235,8 +258,8 @@ class TensorBoardLogger(_Guarded):
 
     what = "--tensorboard"
 
-    def __init__(self, logdir: str, spec, task: str, what: str = "") -> None:
-        super().__init__(logdir, spec, task, what)
+    def __init__(self, logdir: str, spec, task: str, what: str = "", grad_norms=None) -> None:
+        super().__init__(logdir, spec, task, what, grad_norms)
         self.made = not os.path.isdir(logdir)
         self.before = set() if self.made else set(os.listdir(logdir))
         self.writer = None
@@ -272,6 +295,8 @@ class TensorBoardLogger(_Guarded):
                 for tag, key in tags
                 if r[key] is not None
             ]
+            for k, norm in enumerate(r.get("grad_norms") or ()):
+                values.append(Summary.Value(tag=f"grad_norm/{k}", simple_value=norm))
             out.add_summary(Summary(value=values), r["step"], self.started + r["wall_time"])
 
     def _close(self) -> None:

@@ -154,3 +154,18 @@ def of_trainer(trainer) -> list[LayerHealth]:
         trainer.inputs_train,
         trainer.data.y_train,
     )
+
+
+class Recorder:
+    """Each Linear layer's full-batch weight-gradient norm at each multiple of ``every``
+    steps, into :attr:`norms` (step to norms), which the metric loggers read
+    (``--health-every``, engine/files/loggers.py)."""
+
+    def __init__(self, every: int) -> None:
+        self.every = every
+        self.norms: dict[int, list[float]] | None = {} if every else None
+
+    def __call__(self, trainer) -> None:
+        self.norms[trainer.step_count] = grad_norms(
+            trainer.net, trainer.loss, trainer.inputs_train, trainer.data.y_train
+        )

@@ -89,3 +89,32 @@ def test_bad_input_exits_2_with_one_line(cli, ckpt, args, says) -> None:
     code, out, err = cli("inspect", ckpt, *args)
     assert code == 2 and out == ""
     assert says in err and len(err.strip().splitlines()) == 1
+
+
+def test_health_every_adds_grad_norms_to_metrics_rows(cli, tmp_path) -> None:
+    """Rows at multiples of N carry each layer's full-batch gradient norm, the same numbers
+    ``inspect --health`` gives for the weights saved at that step."""
+    metrics, csv, ckpt = tmp_path / "m.jsonl", tmp_path / "m.csv", tmp_path / "c.safetensors"
+    argv = ("train", "classification", "--steps", "20", "--health-every", "10")
+    code, _, err = cli(*argv, "--metrics", str(metrics), "--csv", str(csv), "--save", str(ckpt))
+    assert code == 0, err
+    rows = [json.loads(line) for line in metrics.read_text().splitlines()[1:]]
+    with_norms = {r["step"]: r["grad_norms"] for r in rows if r["grad_norms"] is not None}
+    assert sorted(with_norms) == [0, 10, 20]
+    assert [r["step"] for r in rows] == sorted(r["step"] for r in rows)
+    code, out, _ = cli("inspect", str(ckpt), "--health", "--json")
+    assert with_norms[20] == [layer["weight_grad_norm"] for layer in json.loads(out)["layers"]]
+    assert csv.read_text().splitlines()[0].endswith(",grad_norms")
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        (("--health-every", "0", "--metrics", "m.jsonl"), "--health-every 0: must be 1 or more"),
+        (("--health-every", "5"), "--health-every needs --metrics, --csv or --tensorboard"),
+    ],
+)
+def test_bad_health_every_exits_2(cli, tmp_path, monkeypatch, extra, says) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("train", "classification", "--steps", "5", *extra)
+    assert code == 2 and says in err and not (tmp_path / "m.jsonl").exists()

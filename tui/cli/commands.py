@@ -7,6 +7,7 @@ prints as one line (exit 2, :mod:`torchplay.engine.run.errors`).
 from __future__ import annotations
 
 import json
+import math
 import sys
 
 from torchplay.engine.files.atomic import write_atomic
@@ -84,9 +85,9 @@ def _print_result(res: dict, as_json: bool) -> None:
         print(f"saved {res['checkpoint']}")
 
 
-def _loggers(trainer, args) -> list:
+def _loggers(trainer, args, grad_norms: dict | None = None) -> list:
     """The metric loggers the flags ask for (their files are checked by the caller,
-    :func:`check_outputs`, before any work)."""
+    :func:`check_outputs`, before any work); ``grad_norms``: see :func:`_health_every`."""
     from torchplay.engine.files import loggers
 
     if args.tensorboard and not loggers.tensorboard_available():
@@ -101,12 +102,24 @@ def _loggers(trainer, args) -> list:
     ):
         if path:
             try:
-                out.append(cls(path, trainer.spec, trainer.task))
+                out.append(cls(path, trainer.spec, trainer.task, grad_norms=grad_norms))
             except BaseException:
                 for made in out:  # the files opened so far go back to how they were
                     made.abandon()
                 raise
     return out
+
+
+def _health_every(args):
+    """``--health-every N``'s recorder (:class:`~torchplay.engine.train.health.Recorder`)."""
+    from torchplay.engine.train.health import Recorder
+
+    every = getattr(args, "health_every", None)
+    if every is not None and every < 1:
+        raise UserError(f"--health-every {every}: must be 1 or more")
+    if every is not None and not (args.metrics or args.csv or args.tensorboard):
+        raise UserError("--health-every needs --metrics, --csv or --tensorboard to write to")
+    return Recorder(every or 0)
 
 
 class PeriodicSaver:
@@ -197,7 +210,8 @@ def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
     if trainer.spec.training.kernel == "auto" and not args.quiet:
         print(f"kernel auto: {trainer.kernel} ({trainer.kernel_why})", file=sys.stderr)
     total = trainer.target(steps)
-    observers = _loggers(trainer, args)
+    health = _health_every(args)
+    observers = _loggers(trainer, args, health.norms)
     if not args.quiet and not args.json:
         from torchplay.tui.draw.progress import PlainProgress, RichProgress
 
@@ -205,14 +219,24 @@ def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
             RichProgress(total, trainer.step_count) if sys.stdout.isatty() else PlainProgress(total)
         )
     saver = PeriodicSaver(trainer, args, interrupts)
+    every = math.gcd(saver.every, health.every)
+
+    def at_every(trainer) -> None:
+        if health.every and trainer.step_count % health.every == 0:
+            health(trainer)
+        if saver.every and trainer.step_count % saver.every == 0:
+            saver(trainer)
+
+    if health.every and trainer.step_count % health.every == 0:
+        health(trainer)  # the start, as the history's first point
     try:
         trainer.run(
             steps=steps,
             observers=observers,
             interval=0.25,
             stop=interrupts.stop,
-            every=saver.every,
-            at_every=saver,
+            every=every,
+            at_every=at_every,
         )
     except BaseException:
         _close_all(observers, failing=True)

@@ -243,6 +243,12 @@ def _output_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--csv", metavar="PATH.csv", help="write the same rows as a CSV file")
     p.add_argument(
+        "--health-every",
+        type=int,
+        metavar="N",
+        help="rows gain grad_norms (each Linear layer's full-batch gradient norm) every N steps",
+    )
+    p.add_argument(
         "--tensorboard",
         metavar="DIR",
         help="write TensorBoard event files (scalars and the spec) into DIR "
