@@ -67,7 +67,7 @@ def test_a_signal_mid_sweep_writes_loadable_members(tmp_path, sig, code) -> None
     try:
         deadline = time.monotonic() + 120
         while not _training(chunks) and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.05)  # the poll's interval
         assert _training(chunks), b"".join(chunks)[-500:]
         proc.send_signal(sig)
         stdout, _ = proc.communicate(timeout=120)

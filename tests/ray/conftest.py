@@ -74,7 +74,7 @@ def _no_ray_left():
     yield
     deadline = time.monotonic() + 20  # a Ray shutting down takes a few seconds
     while (left := ray_processes()) and time.monotonic() < deadline:
-        time.sleep(0.5)
+        time.sleep(0.5)  # the poll's interval
     for pid, _ in left:  # do not leak them into the next module, then fail
         try:
             os.kill(pid, signal.SIGKILL)

@@ -88,7 +88,7 @@ def test_a_killed_worker_is_retried_and_every_row_equals_its_single_run(env):
     proc = torchplay("sweep", *args, "--backend", "ray", "--max-failures", "2", "--json", env=env)
     deadline = time.monotonic() + 120
     while not (trials := ray_trials()) and time.monotonic() < deadline:
-        time.sleep(0.2)
+        time.sleep(0.2)  # the poll's interval
     assert trials, "no trial started"
     time.sleep(1.0)  # mid-training
     os.kill(trials[0], signal.SIGKILL)
@@ -133,8 +133,8 @@ def test_ctrl_c_stops_the_trials_shuts_ray_down_and_writes_what_finished(env, tm
     proc = torchplay("sweep", *args, "--backend", "ray", env=env)
     deadline = time.monotonic() + 120
     while not ray_trials() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    time.sleep(1.0)
+        time.sleep(0.2)  # the poll's interval
+    time.sleep(1.0)  # the trials train a while: the signal lands mid-sweep (len(runs) < 4)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
@@ -147,5 +147,5 @@ def test_ctrl_c_stops_the_trials_shuts_ray_down_and_writes_what_finished(env, tm
 
     deadline = time.monotonic() + 30
     while started() and time.monotonic() < deadline:
-        time.sleep(0.5)
+        time.sleep(0.5)  # the poll's interval
     assert not started()

@@ -77,7 +77,7 @@ async def type_into(pilot, field_id: str, text: str) -> None:
     keeps the focus (Escape leaves it)."""
     field = pilot.app.query_one(f"#{field_id}")
     field.scroll_visible(animate=False, immediate=True)
-    await pilot.pause()
+    await pilot.pause()  # no delay: the scroll lands before the click
     await pilot.click(f"#{field_id}")
     assert pilot.app.focused is field, f"the click did not focus #{field_id}"
     await pilot.press("end", "ctrl+u", *text)
@@ -88,7 +88,7 @@ async def choose(pilot, choice_id: str, value: str) -> None:
     to the option, Enter."""
     choice = pilot.app.query_one(f"#{choice_id}")
     choice.scroll_visible(animate=False, immediate=True)
-    await pilot.pause()
+    await pilot.pause()  # no delay: the scroll lands before the click
     await pilot.click(f"#{choice_id}")
     await wait_for(pilot, lambda: choice.expanded)
     options = [str(option) for _, option in choice._options]

@@ -73,7 +73,7 @@ def _kill_when_saving(folder, pid: int, seen: list[str], stop: threading.Event) 
             os.kill(pid, signal.SIGKILL)
             seen.extend(temps)
             return
-        time.sleep(0.0005)
+        time.sleep(0.0005)  # the watch's poll interval (a save lasts milliseconds)
 
 
 @pytest.mark.slow

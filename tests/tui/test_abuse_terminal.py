@@ -35,7 +35,7 @@ def test_sighup_to_the_app_keeps_the_run(tmp_path) -> None:
         code = term.proc.wait(30)
         deadline = time.monotonic() + 60
         while [p for p in marked(mark) if p != term.proc.pid] and time.monotonic() < deadline:
-            time.sleep(0.1)
+            time.sleep(0.1)  # the poll's interval
         assert not [p for p in marked(mark) if p != term.proc.pid], "the engine outlived the app"
     finally:
         for pid in marked(mark):

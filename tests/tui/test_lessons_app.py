@@ -134,7 +134,7 @@ async def test_every_lesson_locks_and_hides_its_fields(name) -> None:
     app = PlaygroundApp(in_process=True, lesson=lesson)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
-        await pilot.pause()
+        await pilot.pause()  # no delay: the lesson's locks and hides are applied
         for key in lesson.lock:
             if key in ids:
                 assert app.query_one(f"#{ids[key]}").disabled, key

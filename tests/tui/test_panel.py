@@ -79,11 +79,11 @@ async def test_panel_width_fits_labels_and_moves_with_keys(size) -> None:
         for select in panel.query(Select):  # the longest choice and its arrow, in full
             assert select.size.width >= len("classification") + 3, select.id
         await pilot.press("greater_than_sign")
-        await pilot.pause()
-        assert panel.outer_size.width == min(panel_width(size[0]) + 4, size[0] - 40)
+        wider = min(panel_width(size[0]) + 4, size[0] - 40)
+        await wait_for(pilot, lambda: panel.outer_size.width == wider)
         await pilot.press("less_than_sign", "less_than_sign")
-        await pilot.pause()
-        assert panel.outer_size.width == max(30, panel_width(size[0]) - 4)
+        narrower = max(30, panel_width(size[0]) - 4)
+        await wait_for(pilot, lambda: panel.outer_size.width == narrower)
 
 
 @pytest.mark.slow

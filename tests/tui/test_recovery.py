@@ -69,7 +69,7 @@ class Terminal:
         while not predicate():
             assert self.proc.poll() is None, self.text()[-2000:]
             assert time.monotonic() < deadline, self.text()[-2000:]
-            time.sleep(0.1)
+            time.sleep(0.1)  # the poll's interval
 
     def press(self, keys: str) -> None:
         os.write(self.master, keys.encode())
@@ -106,7 +106,7 @@ async def test_kill_9_of_the_app_then_the_next_app_offers_the_run(tmp_path) -> N
         engines = marked(mark)
         deadline = time.monotonic() + 60
         while marked(mark) and time.monotonic() < deadline:  # it saves, then ends
-            time.sleep(0.1)
+            time.sleep(0.1)  # the poll's interval
         assert not marked(mark), "the engine outlived the app"
     finally:
         for pid in marked(mark):

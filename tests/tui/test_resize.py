@@ -33,7 +33,7 @@ async def test_the_footer_paints_its_last_column() -> None:
         for columns in (80, 120, 80):
             await pilot.resize_terminal(columns, 24)
             await wait_for(pilot, lambda c=columns: app.size.width == c)
-            await pilot.pause()
+            await pilot.pause()  # no delay: the new size's layout runs
             widget, _ = app.screen.get_widget_at(columns - 1, 23)
             assert "-command-palette" in widget.classes, widget
             key_end = widget.region.right

@@ -13,7 +13,7 @@ async def test_a_toast_stands_above_the_status_line() -> None:
         await wait_for(pilot, lambda: app.run_info is not None, seconds=120)
         await pilot.press("t")  # regression without test points: a toast says so
         await wait_for(pilot, lambda: list(app.screen.query("Toast")))
-        await pilot.pause()
+        await pilot.pause()  # no delay: the queued messages run, so the toast is laid out
         status = app.query_one("#status").region
         for toast in app.screen.query("Toast"):
             assert toast.region.height and not toast.region.overlaps(status), toast.region
