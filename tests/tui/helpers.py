@@ -29,12 +29,13 @@ def settled(app) -> bool:
 
 
 async def settle(pilot, app) -> None:
-    """Wait for a screen that will not change by itself, for a snapshot: the fields'
-    cursors stop blinking (shown steadily, as in the first half second after focus; a
+    """Wait for a screen that will not change by itself, for a snapshot: no toast, the
+    fields' cursors stop blinking (shown steadily, as in the first half second after focus; a
     loaded machine would otherwise catch the off phase), the app is :func:`settled`, and
     Textual has no message, refresh or animation pending."""
     for field in app.screen.query(Input):
         field.cursor_blink = False
+    app.clear_notifications()  # a toast times out (the lessons' hint after 12 s): timing
     await wait_for(pilot, lambda: settled(app))
     await pilot.wait_for_scheduled_animations()
 

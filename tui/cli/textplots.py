@@ -25,7 +25,7 @@ def loss_chart(
     points: list[Point], width: int = 80, height: int = 15, marks: list[int] = ()
 ) -> str:
     """The loss curve; ``marks``: steps where the lr dropped."""
-    draw_loss(_figure(width, height), points, width, marks=marks)
+    draw_loss(_figure(width, height), points, width, marks=marks, height=height)
     return plt.build()
 
 
@@ -41,7 +41,7 @@ def fit_chart(trainer, width: int = 80, height: int = 20) -> str:
 
     fit = probes.fit(trainer, grid=(max(2, width - 10), max(2, height - 4)))
     title = "regression fit" if trainer.task == "regression" else "classification"
-    draw_data(_figure(width, height), probes.samples(trainer), fit, width, title)
+    draw_data(_figure(width, height), probes.samples(trainer), fit, width, title, height=height)
     return plt.build()
 
 

@@ -165,7 +165,7 @@ def _loss_lines(
     """Plot (label, [(step, loss or None)]) lines, with ticks in loss units and ``step``;
     returns the steps drawn and the axes set."""
     n = max(20, 2 * size[0])
-    all_x, all_y = [], []
+    all_x, all_y, legend = [], [], 0
     for (label, pairs), marker in zip(lines, markers, strict=True):
         pts = [(s, v) for s, v in pairs if v is not None]
         if log_scale:
@@ -175,7 +175,8 @@ def _loss_lines(
             plt.plot(x, y, label=label, marker=marker)
             all_x += x
             all_y += y
-    axes = compact_ticks(plt, all_x, all_y, log_y=log_scale, height=size[1])
+            legend += 1
+    axes = compact_ticks(plt, all_x, all_y, log_y=log_scale, height=size[1], legend=legend)
     plt.xlabel("step")
     return all_x, axes
 
@@ -232,11 +233,15 @@ def draw_data(
     all_x: list[float] = []
     all_y: list[float] = []
 
+    legend: list[str] = []  # the labels plotext lists over the plot's top left
+
     def draw(kind, x, y, **style):
         x, y = (downsample if kind == "scatter" else decimate)(x, y, n)
         (plt.scatter if kind == "scatter" else plt.plot)(x, y, **style)
         all_x.extend(x)
         all_y.extend(y)
+        if x and style.get("label"):
+            legend.append(style["label"])
 
     if samples is not None and samples.task == "regression":
         draw("scatter", samples.x, samples.y, marker=glyphs.data, label="data", color="blue")
@@ -282,7 +287,9 @@ def draw_data(
                 if sel:
                     xs, ys = [p[0] for p in sel], [p[1] for p in sel]
                     draw("scatter", xs, ys, marker=str(c % 10), color=TEST_COLOR)
-    x_span, y_span, label_width = compact_ticks(plt, all_x, all_y, height=height)
+    x_span, y_span, label_width = compact_ticks(
+        plt, all_x, all_y, height=height, legend=len(legend)
+    )
     limits = None  # for a click to map back to data: only where the data span an area
     if x_span and y_span and min(all_x) < max(all_x) and min(all_y) < max(all_y):
         limits = (*x_span, *y_span)

@@ -31,7 +31,13 @@ class Axes(NamedTuple):
 
 
 def compact_ticks(
-    plt, xs: list[float], ys: list[float], n: int = 5, log_y: bool = False, height: int = 0
+    plt,
+    xs: list[float],
+    ys: list[float],
+    n: int = 5,
+    log_y: bool = False,
+    height: int = 0,
+    legend: int = 0,
 ) -> Axes:
     """Tick labels of at most ~9 characters, and the axes' limits set to match.
 
@@ -40,9 +46,12 @@ def compact_ticks(
     values inside the range (one decade, or less). A chart ``height`` rows tall gets no more
     y ticks than its plot area has rows. Non-finite values are ignored. Returns the
     limits set (:func:`axis_limits`) and the y labels' width.
+    A ``legend`` of that many rows (plotext draws it over the plot's top left) gets as many
+    empty rows above the data (:func:`headroom`), so it covers no point.
     """
     rows = height - FRAME_ROWS if height else n
-    y_count = max(2, min(n, rows))
+    raised = bool(height) and legend > 0 and rows >= 3 * legend  # see headroom()
+    y_count = max(2, min(n, rows - legend if raised else rows))  # one tick a data row at most
     limits, labels = [], [""]
     for values, axis, log, count in ((xs, "x", False, n), (ys, "y", log_y, y_count)):
         span = axis_limits(values)
@@ -50,7 +59,9 @@ def compact_ticks(
         if span is None:
             continue
         lo, hi = span
-        getattr(plt, f"{axis}lim")(lo, hi)
+        if axis == "y":
+            limits[-1] = (lo, headroom(lo, hi, rows, legend) if raised else hi)
+        getattr(plt, f"{axis}lim")(*limits[-1])
         ticks = getattr(plt, f"{axis}ticks")
         at = [lo + (hi - lo) * i / (count - 1) for i in range(count)]
         if log:
@@ -65,6 +76,14 @@ def compact_ticks(
         ticks(at, names)
         labels = names
     return Axes(limits[0], limits[1], max(map(len, labels)))
+
+
+def headroom(lo: float, hi: float, rows: int, legend: int) -> float:
+    """The top limit that leaves ``legend`` of ``rows`` plot rows above ``hi`` empty (none
+    when the plot has fewer than three rows for each legend row)."""
+    if legend <= 0 or rows < 3 * legend:
+        return hi
+    return min(LIMIT, hi + (hi - lo) * legend / (rows - legend))
 
 
 def axis_limits(values: list[float]) -> tuple[float, float] | None:
