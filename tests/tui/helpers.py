@@ -73,10 +73,10 @@ def saved_runs(folder, scenario: str, runs: dict[str, int]) -> list[str]:
 
 
 async def type_into(pilot, field_id: str, text: str) -> None:
-    """Type ``text`` into a panel field as a person does: click it (scrolled into view, as
+    """Type ``text`` into a field of the screen shown as a person does: click it (scrolled into view, as
     the mouse wheel would), clear it with End and Ctrl+U, press each character. The field
     keeps the focus (Escape leaves it)."""
-    field = pilot.app.query_one(f"#{field_id}")
+    field = pilot.app.screen.query_one(f"#{field_id}")
     field.scroll_visible(animate=False, immediate=True)
     await pilot.pause()  # no delay: the scroll lands before the click
     await pilot.click(f"#{field_id}")
@@ -87,7 +87,7 @@ async def type_into(pilot, field_id: str, text: str) -> None:
 async def choose(pilot, choice_id: str, value: str) -> None:
     """Pick ``value`` in a panel list with the keys: click it open, move with the arrows
     to the option, Enter."""
-    choice = pilot.app.query_one(f"#{choice_id}")
+    choice = pilot.app.screen.query_one(f"#{choice_id}")
     choice.scroll_visible(animate=False, immediate=True)
     await pilot.pause()  # no delay: the scroll lands before the click
     await pilot.click(f"#{choice_id}")
@@ -95,3 +95,12 @@ async def choose(pilot, choice_id: str, value: str) -> None:
     options = [str(option) for _, option in choice._options]
     moves = options.index(value) - options.index(str(choice.value))
     await pilot.press(*(["down"] * moves if moves > 0 else ["up"] * -moves), "enter")
+
+
+async def type_in_dialog(pilot, text: str, field_id: str = "path") -> None:
+    """Type ``text`` into the open dialog's field, which has the focus when it opens (End
+    and Ctrl+U clear what it holds first)."""
+    field = pilot.app.screen.query_one(f"#{field_id}")
+    await wait_for(pilot, lambda: pilot.app.focused is field)
+    await pilot.press("end", "ctrl+u", *text)
+    assert field.value == text, (field.value, text)

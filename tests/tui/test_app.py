@@ -11,7 +11,7 @@ from torchplay.tui.app.widgets.panel import TEXT_FIELDS
 
 from tests.corpus import CORPUS
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import status, type_into, wait_for
+from tests.tui.helpers import status, type_in_dialog, type_into, wait_for
 
 
 @pytest.mark.slow
@@ -135,7 +135,7 @@ async def test_save_dialog_refuses_bad_targets_inline(tmp_path, monkeypatch) -> 
             case = param.values[0]
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda: isinstance(app.screen, PathDialog))
-            app.screen.query_one("#path").value = str(case.make(tmp_path)) or " "
+            await type_in_dialog(pilot, str(case.make(tmp_path)) or " ")
             await pilot.press("enter")
             if case.name == "empty":  # an empty path is a cancel
                 continue
@@ -144,13 +144,13 @@ async def test_save_dialog_refuses_bad_targets_inline(tmp_path, monkeypatch) -> 
             await pilot.press("escape")
         outside = tmp_path / "elsewhere" / "x.safetensors"
         await pilot.press("ctrl+s")
-        app.screen.query_one("#path").value = str(outside)
+        await type_in_dialog(pilot, str(outside))
         await pilot.press("enter")
         assert "does not exist" in str(app.screen.query_one("#path-error").render())
         await pilot.press("escape")
         assert not outside.parent.exists()
         await pilot.press("ctrl+s")
-        app.screen.query_one("#path").value = "runs/deeper/x.safetensors"
+        await type_in_dialog(pilot, "runs/deeper/x.safetensors")
         assert "save" not in engine.names()  # every refusal above stayed in the dialog
         await pilot.press("enter")  # folders under the runs folder are made on demand
         await wait_for(pilot, lambda: "save" in engine.names())

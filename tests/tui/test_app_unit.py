@@ -11,7 +11,7 @@ from torchplay.tui.app.screens.screens import CompareScreen
 from torchplay.tui.app.widgets.charts import DataChart, LossChart
 
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import status, toasts, wait_for
+from tests.tui.helpers import status, toasts, type_in_dialog, wait_for
 
 
 def app_with(engine: FakeEngine, source: str = "regression") -> PlaygroundApp:
@@ -38,7 +38,7 @@ async def test_compare_charts_ask_their_own_grids_and_the_main_grid_keeps_its_si
         await wait_for(pilot, lambda: app.last is not None)
         main = app.query_one("#data", DataChart).grid_size
         await pilot.press("c")
-        app.screen.query_one("#path").value = "a.safetensors b.safetensors c.safetensors"
+        await type_in_dialog(pilot, "a.safetensors b.safetensors c.safetensors")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.runs)
         charts = [chart.grid_size for chart in app.screen.query(DataChart)]
@@ -88,7 +88,7 @@ async def test_a_failed_load_is_reported() -> None:
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.last is not None)
         await pilot.press("ctrl+o")
-        app.screen.query_one("#path").value = "missing.safetensors"
+        await type_in_dialog(pilot, "missing.safetensors")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "missing.safetensors" in toasts(app))
         assert "load failed" in toasts(app)

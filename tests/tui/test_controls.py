@@ -7,12 +7,11 @@ import os
 import signal
 
 import pytest
-from textual.widgets import Select
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.screens.screens import CompareScreen, ConfirmDialog, PathDialog
 from torchplay.tui.app.widgets.charts import DataChart
 
-from tests.tui.helpers import long_run, saved_runs, status, toasts, wait_for
+from tests.tui.helpers import choose, long_run, saved_runs, status, toasts, type_in_dialog, wait_for
 
 # Slow (the real engine, in its own process in some): make test-fast leaves them out.
 pytestmark = pytest.mark.slow
@@ -48,7 +47,7 @@ async def test_compare_binding(tmp_path) -> None:
         await pilot.press("c")
         dialog = app.screen
         assert isinstance(dialog, PathDialog)
-        dialog.query_one("#path").value = " ".join(paths)
+        await type_in_dialog(pilot, " ".join(paths))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.runs)
         assert [run.step for run in app.screen.runs] == [10, 100]
@@ -69,7 +68,7 @@ async def test_compare_leaves_the_main_decision_grid_its_size(tmp_path) -> None:
             pilot, lambda: app.last is not None and getattr(app.last.fit, "size", None) == main
         )
         await pilot.press("c")
-        app.screen.query_one("#path").value = " ".join(paths)
+        await type_in_dialog(pilot, " ".join(paths))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.runs)
         compare = [chart.grid_size for chart in app.screen.query(DataChart)]
@@ -86,7 +85,7 @@ async def test_bad_load_path_is_reported_and_app_goes_on(tmp_path) -> None:
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         await pilot.press("ctrl+o")
-        app.screen.query_one("#path").value = str(tmp_path / "missing.safetensors")
+        await type_in_dialog(pilot, str(tmp_path / "missing.safetensors"))
         await pilot.press("enter")
         await wait_for(pilot, lambda: "missing.safetensors" in toasts(app))
         assert "load failed" in toasts(app)
@@ -100,7 +99,7 @@ async def test_changing_data_while_running_asks_first() -> None:
         await wait_for(pilot, lambda: app.run_info is not None)
         await pilot.press("space")
         await wait_for(pilot, lambda: app.last is not None and app.last.step > 0)
-        app.query_one("#dataset", Select).value = "sine"
+        await choose(pilot, "dataset", "sine")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
         await wait_for(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.screens.screens import CompareLoss, CompareScreen, ModelScreen, imports
 
-from tests.tui.helpers import saved_runs, wait_for
+from tests.tui.helpers import saved_runs, type_in_dialog, wait_for
 
 
 def test_imports_name_what_the_code_uses() -> None:
@@ -39,7 +39,7 @@ async def test_compare_is_opaque_with_its_own_keys(tmp_path) -> None:
         await wait_for(pilot, lambda: app.run_info is not None)
         await pilot.press("c")
         await wait_for(pilot, lambda: app.screen.query("#path"))
-        app.screen.query_one("#path").value = " ".join(saved)
+        await type_in_dialog(pilot, " ".join(saved))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
         screen = app.screen

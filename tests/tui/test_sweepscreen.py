@@ -19,7 +19,7 @@ from torchplay.tui.app.screens.sweepscreen import (
 from torchplay.tui.app.widgets.panel import ControlPanel
 
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import settle, wait_for
+from tests.tui.helpers import settle, type_into, wait_for
 
 GRID = ("training.lr=0.05,0.2", "data.seed=1,2")
 
@@ -33,11 +33,11 @@ async def open_sweep_screen(pilot, app) -> SweepScreen:
 
 
 async def start_sweep(pilot, app, steps: int, grid=GRID) -> SweepScreen:
-    """Open the sweep screen with ``s``, type the grid and the steps, press Enter."""
+    """Open the sweep screen with ``s``, type the grid and the steps (key by key), press
+    Enter."""
     screen = await open_sweep_screen(pilot, app)
-    for field, text in (("#axis-0", grid[0]), ("#axis-1", grid[1]), ("#sweep-steps", str(steps))):
-        screen.query_one(field).value = text
-    screen.query_one("#sweep-steps").focus()
+    for field, text in (("axis-0", grid[0]), ("axis-1", grid[1]), ("sweep-steps", str(steps))):
+        await type_into(pilot, field, text)
     await pilot.press("enter")
     return screen
 
@@ -115,9 +115,8 @@ async def test_bad_grid_and_address_are_marked_and_nothing_starts() -> None:
         screen = await start_sweep(pilot, app, steps=10, grid=("training.lx=1,2", ""))
         error = str(screen.query_one("#sweep-error").render())
         assert "training.lx" in error and not screen.running
-        screen.query_one("#axis-0").value = "training.lr=0.1"
-        screen.query_one("#sweep-address").value = "ray://head:6379"
-        screen.query_one("#sweep-address").focus()
+        await type_into(pilot, "axis-0", "training.lr=0.1")
+        await type_into(pilot, "sweep-address", "ray://head:6379")
         await pilot.press("enter")
         assert "HOST:PORT" in str(screen.query_one("#sweep-error").render())
         assert screen.started is None
@@ -210,8 +209,7 @@ async def test_start_after_stop_goes_on_and_a_new_step_count_starts_over() -> No
         await wait_for(pilot, lambda: screen.last.state == "running" and screen.started.resumed)
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.last.state == "paused" and not screen.running)
-        screen.query_one("#sweep-steps").value = "30"  # another sweep: from step 0
-        screen.query_one("#sweep-steps").focus()
+        await type_into(pilot, "sweep-steps", "30")  # another sweep: from step 0
         await pilot.press("enter")
         await finished(pilot, screen)
         assert not screen.started.resumed and screen.last.steps == [30] * 4
@@ -329,8 +327,8 @@ async def test_every_bad_field_is_named_at_once_in_the_screens_words() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         grid = ("training.lr=abc", "data.sed=1,2")
         screen = await start_sweep(pilot, app, steps=10, grid=grid)
-        screen.query_one("#sweep-address").value = "ray://head:6379"
-        screen.query_one("#sweep-steps").value = "x"
+        await type_into(pilot, "sweep-address", "ray://head:6379")
+        await type_into(pilot, "sweep-steps", "x")
         await pilot.press("enter")
         lines = str(screen.query_one("#sweep-error").render()).splitlines()
         assert len(lines) == 4 and not any("--grid" in line for line in lines)
