@@ -98,8 +98,9 @@ async def choose(pilot, choice_id: str, value: str) -> None:
 
 
 async def type_in_dialog(pilot, text: str, field_id: str = "path") -> None:
-    """Type ``text`` into the open dialog's field, which has the focus when it opens (End
-    and Ctrl+U clear what it holds first)."""
+    """Type ``text`` into the field ``field_id`` once it has the focus (a dialog's field
+    has it when the dialog opens; Tab moves it on), clearing it first with End and Ctrl+U.
+    No mouse: a snapshot after it shows no hover."""
     field = pilot.app.screen.query_one(f"#{field_id}")
     await wait_for(pilot, lambda: pilot.app.focused is field)
     await pilot.press("end", "ctrl+u", *text)

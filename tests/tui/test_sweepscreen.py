@@ -19,7 +19,7 @@ from torchplay.tui.app.screens.sweepscreen import (
 from torchplay.tui.app.widgets.panel import ControlPanel
 
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import settle, type_into, wait_for
+from tests.tui.helpers import settle, type_in_dialog, type_into, wait_for
 
 GRID = ("training.lr=0.05,0.2", "data.seed=1,2")
 
@@ -36,8 +36,11 @@ async def start_sweep(pilot, app, steps: int, grid=GRID) -> SweepScreen:
     """Open the sweep screen with ``s``, type the grid and the steps (key by key), press
     Enter."""
     screen = await open_sweep_screen(pilot, app)
-    for field, text in (("axis-0", grid[0]), ("axis-1", grid[1]), ("sweep-steps", str(steps))):
-        await type_into(pilot, field, text)
+    await type_in_dialog(pilot, grid[0], "axis-0")  # the screen opens with the focus here
+    await pilot.press("tab")
+    await type_in_dialog(pilot, grid[1], "axis-1")
+    await pilot.press("tab")
+    await type_in_dialog(pilot, str(steps), "sweep-steps")
     await pilot.press("enter")
     return screen
 
