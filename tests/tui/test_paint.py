@@ -148,3 +148,21 @@ async def test_painted_point_click_stays_through_steps_and_space() -> None:
         await pilot.press("n", "n")
         await wait_for(pilot, lambda: app.last is not None and app.last.step == 2)
         await _trained_on_paint(pilot, app, n)
+
+
+async def test_keys_typed_in_one_burst_paint() -> None:
+    """p 2 Up Up a arriving together (tmux send-keys, a fast typist, a slow machine): the
+    chart has the focus for the keys after p (it took it later, and they were lost)."""
+    from textual import events
+
+    app = PlaygroundApp("classification", in_process=True, show_rate=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None, seconds=120)
+        chart = app.query_one(PaintChart)
+        await wait_for(pilot, lambda: _ready(chart))
+        n = len(app.run_info.samples.x)
+        burst = [("p", "p"), ("2", "2"), ("up", None), ("up", None), ("a", "a")]
+        for key, char in burst:  # queued at once, as the terminal driver posts them
+            app.post_message(events.Key(key, char))
+        await wait_for(pilot, lambda: len(app.spec.data.points) == n + 1)
+        assert app.spec.data.points[-1][2] == 1  # class 1: the 2 reached the chart too

@@ -135,16 +135,20 @@ class PaintChart(DataChart):
         self.box = PlotBox.find(self.frame.plain, self.frame_limits)
 
     def on_focus(self) -> None:
+        self._place_cursor()
+        self.replot()
+
+    def _place_cursor(self) -> None:
         box = self.box
         if self.cursor is None and box is not None:  # the middle cell, at its centre
             self.cursor = box.to_data((box.left + box.right) // 2, (box.top + box.bottom) // 2)
-        self.replot()
 
     def paint(self) -> None:
         """Paint mode: the chart takes the focus (and the keys) until it loses it; out of
-        it, it stays off the Tab chain of the panel's fields."""
+        it, it stays off the Tab chain of the panel's fields. Both at once, not later
+        (``focus()`` defers): keys typed right after ``p`` are the chart's."""
         self.can_focus = True
-        self.focus()
+        self.screen.set_focus(self)
 
     def on_blur(self) -> None:
         self.can_focus = False
@@ -157,6 +161,7 @@ class PaintChart(DataChart):
             self.post_message(self.Painted(*point, self.label))
 
     def action_move(self, dx: int, dy: int) -> None:
+        self._place_cursor()  # keys typed right after p may come before on_focus
         if self.box is None or self.cursor is None:
             return
         cw, ch = self.box.cell_size()
@@ -164,10 +169,12 @@ class PaintChart(DataChart):
         self.replot()
 
     def action_add(self) -> None:
+        self._place_cursor()
         if self.cursor is not None:
             self.post_message(self.Painted(*self.cursor, self.label))
 
     def action_remove(self) -> None:
+        self._place_cursor()
         if self.cursor is not None:
             self.post_message(self.Painted(*self.cursor, self.label, remove=True))
 
