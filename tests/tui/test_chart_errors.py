@@ -79,3 +79,25 @@ async def test_a_build_error_on_the_worker_thread_is_contained(monkeypatch, ui_l
         await pilot.press("n")
         await wait_for(pilot, lambda: app.last is not None and app.last.step == 1)
     assert "plotext broke" in ui_log.read_text()
+
+
+async def test_the_sweep_widgets_contain_their_errors(monkeypatch, ui_log) -> None:
+    """The heatmap (a line-API widget) and the small multiples (built on a worker thread)
+    fail to draw through the hook: each shows the placeholder, the sweep trains to its
+    end and the app stays up."""
+    from tests.tui.test_sweepscreen import finished, start_sweep
+
+    monkeypatch.setenv(FAULT_ENV, "heatmap,sweep-curves")
+    app = PlaygroundApp(in_process=True, show_rate=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await start_sweep(pilot, app, 30, ("training.lr=0.1,0.3", "data.seed=1,2"))
+        await finished(pilot, screen)
+        curves = screen.query_one("#sweep-curves")
+        await wait_for(pilot, lambda: curves.lines and not curves.building)
+        assert curves.lines[0].text.startswith("chart error: ForcedFault")
+        heatmap = screen.query_one("#heatmap")
+        lines = heatmap.render_lines(heatmap.region.reset_offset)
+        assert lines[0].text.startswith("chart error: ForcedFault: forced by")
+        assert app.is_running
+    logged = ui_log.read_text()
+    assert "drawing heatmap" in logged and "drawing sweep-curves" in logged
