@@ -73,8 +73,26 @@ def test_the_sane_snapshot_is_the_newest_before_the_loss_ran_away() -> None:
     assert trainer.state == "diverged"
     snaps = trainer.snapshots.items
     step = sane_step(trainer.snapshots)
+    steps = [s.step for s in snaps]
     losses = {s.step: s.loss for s in snaps}
     best = min(v for v in losses.values() if v is not None)
-    assert 250 <= step <= 330 and losses[step] <= 4 * best
-    later = [s.loss for s in snaps if s.step > step]
+    # A snapshot's loss is its step's report: that of the weights one step before. The
+    # newest sane report is the snapshot after the one chosen, whose weights are older.
+    after = steps[steps.index(step) + 1]
+    assert 250 <= step <= 330 and losses[step] <= 4 * best and losses[after] <= 4 * best
+    later = [s.loss for s in snaps if s.step > after]
     assert later and all(not math.isfinite(v) or v > 4 * best for v in later)
+
+
+def test_a_run_diverging_from_its_first_step_goes_back_to_its_initial_weights() -> None:
+    """At lr 3 step 1 reports the initial weights' sane loss (0.663), but its own weights
+    are already ruined (step 2 reports 420): back to step 0, where lr 0.3 fits (R² 0.93;
+    from step 1 the fit stays flat, R² 0)."""
+    from torchplay.engine.train.lineage import fork
+
+    trainer = Trainer(get_scenario("regression").with_overrides({"training.lr": 3.0}))
+    trainer.run()
+    assert trainer.state == "diverged" and trainer.snapshots.steps[:2] == [0, 1]
+    assert sane_step(trainer.snapshots) == 0
+    child = fork(trainer, 0, trainer.spec.with_overrides({"training.lr": 0.3}))
+    assert child.run().r2 > 0.9
