@@ -38,19 +38,19 @@ def decimate(xs: list[float], ys: list[float], n: int) -> tuple[list[float], lis
     ``n // 2`` buckets of neighbours, and each bucket gives its lowest and its highest
     point (one when they are the same). The first and the last point always stay.
     """
-    pts = [(x, y) for x, y in zip(xs, ys, strict=False) if drawable(x) and drawable(y)]
-    buckets = max(1, n // 2)
+    lim = LIMIT  # inline bounds checks (NaN fails them): this runs on the UI thread
+    pts = [(x, y) for x, y in zip(xs, ys, strict=False) if -lim <= x <= lim and -lim <= y <= lim]
     if len(pts) <= max(2, n):
         return [p[0] for p in pts], [p[1] for p in pts]
-    total = len(pts)
-    keep = {0, total - 1}
+    total, buckets = len(pts), max(1, n // 2)
     y_of = [p[1] for p in pts]
+    keep = {0, total - 1}
     for b in range(buckets):
         lo, hi = b * total // buckets, (b + 1) * total // buckets
         if hi > lo:
-            span = range(lo, hi)
-            keep.add(min(span, key=y_of.__getitem__))
-            keep.add(max(span, key=y_of.__getitem__))
+            seg = y_of[lo:hi]  # min, max and index run in C
+            keep.add(lo + seg.index(min(seg)))
+            keep.add(lo + seg.index(max(seg)))
     order = sorted(keep)
     return [pts[i][0] for i in order], [pts[i][1] for i in order]
 
