@@ -107,7 +107,7 @@ class NeuronScreen(Screen[None]):
     BINDINGS = [Binding("escape,v", "close", "Close")]
 
     DEFAULT_CSS = """
-    NeuronScreen #neurons-head { height: 1; background: $boost; padding: 0 1; }
+    NeuronScreen #neurons-head { height: auto; background: $boost; padding: 0 1; }
     NeuronScreen #neurons-scroll { padding: 0 1; }
     """
 
