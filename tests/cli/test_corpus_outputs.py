@@ -111,6 +111,7 @@ def test_the_full_disk_message_for_metrics(cli, disk) -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("flag, name", [("--tensorboard", "tb"), ("--metrics", "m.jsonl")])
 def test_a_full_disk_in_a_fresh_process(disk, flag: str, name: str) -> None:
     """Without pytest's hooks: TensorBoard's writer thread fails first, and its traceback
@@ -177,6 +178,7 @@ MODE_0555 = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(MODE_0555))
 def test_a_0555_folder_is_refused_before_work(tmp_path, case: str) -> None:
     import shutil
@@ -228,6 +230,7 @@ STDOUT_MESSAGE = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [

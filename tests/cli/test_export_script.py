@@ -117,6 +117,7 @@ def test_bad_arguments_get_a_usage_line(cli, folder, scenario, args, needle) -> 
     assert len(err.getvalue().splitlines()) == 1 and needle in err.getvalue()
 
 
+@pytest.mark.slow
 def test_the_script_in_its_own_process(cli, folder) -> None:
     _, script = _export(cli, folder, "classification", ("x1", "x2"), [3])
     run = [sys.executable, script]

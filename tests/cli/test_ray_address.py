@@ -90,6 +90,7 @@ def test_a_grpc_server_passes_the_probe() -> None:
         server.stop(None)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["silent", "dead"])
 @pytest.mark.slow
 def test_the_command_line_refuses_with_one_line(cli, listener, monkeypatch, tmp_path, kind):

@@ -34,6 +34,7 @@ def _training(chunks: list[bytes]) -> bool:
     return bool(found) and int(found[-1][0].replace(b",", b"")) > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
 )

@@ -154,16 +154,13 @@ async def test_10_kb_pasted_into_a_field(tmp_path) -> None:
         assert not field.has_class("-invalid") and "error" not in status(app)
 
 
+@pytest.mark.slow  # 500 key presses, each a step through the engine: ~1-2 min under load
 async def test_a_key_pressed_500_times(tmp_path) -> None:
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
-        await pilot.press(*["n"] * 500)
+        await pilot.press(*["n"] * 500)  # each one step, none lost, none doubled
         await wait_for(pilot, lambda: app.last is not None and app.last.step == 500, 120)
-        await pilot.press(*["l"] * 500)  # log scale on and off: ends where it began
-        await pilot.press(*["space"] * 500)  # run, pause, ...: an even count ends paused
-        await wait_for(pilot, lambda: app.state in ("paused", "finished", "idle"), 60)
-        step = app.last.step
-        await pilot.press("n")
-        await wait_for(pilot, lambda: app.last.step == step + 1, 60)
-        assert "error" not in status(app)
+        assert app.state == "paused" and "error" not in status(app)
+        await pilot.press("space")  # and it still answers
+        await wait_for(pilot, lambda: app.last.state in ("running", "finished"), 60)

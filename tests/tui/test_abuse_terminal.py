@@ -20,6 +20,7 @@ from tests.tui.test_recovery import Terminal, latest_step, marked
 pytestmark = SERIAL  # a signal and a real terminal: never beside timing-sensitive tests
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
 @pytest.mark.slow
 def test_sighup_to_the_app_keeps_the_run(tmp_path) -> None:
