@@ -24,6 +24,7 @@ from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.grid import Member
 from torchplay.engine.run.spec import Spec
 from torchplay.engine.sweeps.population import Progress, group_key, population
+from torchplay.engine.train import confusion
 from torchplay.engine.train.threads import configure_threads_for, step_work
 from torchplay.engine.train.trainer import DIVERGED, Trainer
 
@@ -57,6 +58,9 @@ class MemberResult:
     stopped_early: bool = False
     """Early stopping (``training.patience``) or a scheduler (``--backend ray --scheduler
     asha``) stopped it at ``step``."""
+    per_class_accuracy: list[float | None] | None = None
+    """Classification: each class's share of points predicted right, on the set
+    ``accuracy`` is measured on (test, else train; engine/train/confusion.py)."""
 
     @property
     def loss(self) -> float | None:
@@ -79,6 +83,7 @@ class MemberResult:
         }
         if self.accuracy is not None or self.r2 is None:
             out["accuracy"] = self.accuracy
+            out["per_class_accuracy"] = self.per_class_accuracy
         if self.r2 is not None:
             out["r2"] = self.r2
         return out
@@ -101,7 +106,15 @@ def result_of(member: Member, trainer: Trainer, keep_checkpoint: bool) -> Member
         weights_sha256=_checkpoint.weights_sha256(trainer),
         checkpoint_bytes=_checkpoint.to_bytes(trainer) if keep_checkpoint else None,
         stopped_early=snap.state == "stopped_early",
+        per_class_accuracy=_per_class_accuracy(trainer),
     )
+
+
+def _per_class_accuracy(trainer: Trainer) -> list[float | None] | None:
+    if trainer.task != "classification":
+        return None
+    test = trainer.data.x_test.shape[0] > 0
+    return confusion.per_class(confusion.of_trainer(trainer, test))["accuracy"]
 
 
 def check_device(device: str) -> str:

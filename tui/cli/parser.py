@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 
 from torchplay.engine import __version__
 from torchplay.engine.files.exporting import ALIASES, FORMATS
@@ -63,6 +64,12 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
         self._negative_number_matcher = re.compile(r"^-\.?\d")
+
+    def _print_message(self, message: str, file=None) -> None:
+        # argparse swallows OSError here: a --help longer than stdout's buffer on a full
+        # disk would exit 0 with nothing written; let main() report it (exit 2).
+        if message:
+            (file or sys.stderr).write(message)
 
     def error(self, message: str):
         self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")

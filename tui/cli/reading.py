@@ -169,8 +169,10 @@ def cmd_info(args) -> int:
     from torchplay.engine.files import checkpoint
     from torchplay.engine.run.datafields import width
     from torchplay.engine.run.describe import describe
+    from torchplay.engine.train import confusion
 
     ckpt = checkpoint.load(args.checkpoint)
+    classes = confusion.of_checkpoint(ckpt, checkpoint.network(ckpt))
     last = ckpt.history.points[-1] if ckpt.history.points else (0, None, None)
     n_in, n_out = width(ckpt.spec.data.features, ckpt.shape["inputs"]), ckpt.shape["outputs"]
     fork = ckpt.forked_from
@@ -191,6 +193,7 @@ def cmd_info(args) -> int:
         "run": ckpt.run,
         "kernel": ckpt.kernel,
         "forked_from": {"run": fork[0], "step": fork[1]} if fork else None,
+        **(classes or {}),
     }
     if args.json:
         print(json.dumps(res))
@@ -206,4 +209,20 @@ def cmd_info(args) -> int:
     print(f"lr {ckpt.lr:g} now (the spec's: {ckpt.spec.training.lr:g}); kernel {ckpt.kernel}")
     print("\n".join(printable(line) for line in ckpt.spec.to_toml().rstrip().splitlines()))
     print(f"weights_sha256 {res['weights_sha256']}")
+    if classes is not None:
+        _print_confusion(classes)
     return EXIT_OK
+
+
+def _print_confusion(classes: dict) -> None:
+    """The training set's confusion matrix (rows true, columns predicted) and per-class
+    precision and recall."""
+    matrix, stats = classes["confusion"], classes["per_class"]
+    width = max(5, *(len(str(c)) for row in matrix for c in row))
+    print("confusion (training set; rows true class, columns predicted):")
+    print("      " + " ".join(f"{j:>{width}}" for j in range(len(matrix))) + "  precision recall")
+    for i, row in enumerate(matrix):
+        p, r = stats["precision"][i], stats["recall"][i]
+        cells = " ".join(f"{c:>{width}}" for c in row)
+        shown = [" " * 9 if v is None else f"{v:9.3f}" for v in (p, r)]
+        print(f"  {i:>3} {cells}  {shown[0]} {shown[1]}")
