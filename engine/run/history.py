@@ -15,8 +15,8 @@ Point = tuple[int, float, float | None]
 @dataclass
 class History:
     """Loss points at every ``stride``-th step; when full, the stride doubles and the
-    points are thinned to about half (:func:`thin`: the first point, and of every four
-    neighbours the lowest and the highest train loss), so a million steps keep at most
+    points are thinned to half (:func:`thin`: the first and last point, and of every four
+    neighbours the highest and the lowest train loss), so a million steps keep at most
     ``capacity`` points and the curve still shows its start and its spikes."""
 
     capacity: int = 1000
@@ -77,16 +77,25 @@ class History:
 
 
 def thin(points: list[Point]) -> list[int]:
-    """Indices of ``points`` to keep, about half: the first and the last point, and in
-    each run of four neighbours the one with the lowest and the one with the highest train
-    loss (NaN counts as highest: a divergence stays in view)."""
+    """Indices of ``points`` to keep, about half: of every four neighbours two, the one
+    with the highest and the one with the lowest train loss (NaN counts as highest: a
+    divergence stays in view), but the first and the last point always. How many are kept
+    depends only on ``len(points)``, never on the losses: a population's step clock
+    (:mod:`torchplay.engine.sweeps.population`) thins in step with its members."""
     n = len(points)
-    keep = {0, n - 1} if n else set()
+    keep: list[int] = []
     for start in range(0, n, 4):
         span = range(start, min(n, start + 4))
-        keep.add(min(span, key=lambda i: _rank(points[i][1])))
-        keep.add(max(span, key=lambda i: _rank(points[i][1])))
-    return sorted(keep)
+        if len(span) <= 2:
+            keep.extend(span)
+            continue
+        by_loss = sorted(span, key=lambda i: _rank(points[i][1]))
+        chosen = [i for i in (0, n - 1) if i in span]  # the ends first
+        for i in (by_loss[-1], by_loss[0], span[0], span[-1]):  # then max, min, any
+            if len(chosen) < 2 and i not in chosen:
+                chosen.append(i)
+        keep.extend(sorted(chosen[:2]))
+    return sorted(set(keep))
 
 
 def _rank(loss: float) -> float:

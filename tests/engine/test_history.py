@@ -49,3 +49,15 @@ def test_thinning_keeps_about_half() -> None:
     assert h.stride == 2 and 45 <= len(h.points) <= 55
     steps = [p[0] for p in h.points]
     assert steps == sorted(set(steps)) and steps[0] == 1 and steps[-1] == 101
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(0, 10), min_size=33, max_size=200))
+def test_how_many_are_kept_depends_on_the_count_alone(losses) -> None:
+    """A population's step clock (all losses 0.0) thins in step with its members."""
+    from torchplay.engine.run.history import thin
+
+    points = [(s, v, None) for s, v in enumerate(losses, 1)]
+    flat = [(p[0], 0.0, None) for p in points]
+    assert len(thin(points)) == len(thin(flat))
+    assert thin(points)[0] == 0 and thin(points)[-1] == len(points) - 1
