@@ -182,6 +182,11 @@ class EngineClient:
         (``NeuronsShown``); ``neurons(0, 0)`` stops them."""
         self._send(c.Neurons(cols, rows))
 
+    def health(self, on: bool) -> None:
+        """The health view of the weights in view (``HealthShown``), now, with each
+        progress event and each time-travel step; ``health(False)`` stops it."""
+        self._send(c.Health(on))
+
     def travel(self, delta: int) -> None:
         """Show the snapshot before (``delta`` -1) or after (+1) the one in view (a run in
         progress pauses); ``Travelled`` answers."""

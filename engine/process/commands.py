@@ -171,6 +171,15 @@ class Neurons(Command):
 
 
 @dataclass(frozen=True)
+class Health(Command):
+    """The health view (gradient flow, dead units, confusion) of the weights in view, with
+    each progress event and each time-travel step; ``on`` False stops it."""
+
+    mid_run: ClassVar[MidRun] = MidRun.APPLY
+    on: bool
+
+
+@dataclass(frozen=True)
 class Travel(Command):
     """Show the snapshot before (``delta`` -1) or after (+1) the one in view."""
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from torchplay.engine.run.history import Point
 from torchplay.engine.run.spec import Spec
-from torchplay.engine.run.views import Fit, NeuronView, RunView, Samples, StepView
+from torchplay.engine.run.views import Fit, HealthView, NeuronView, RunView, Samples, StepView
 
 if TYPE_CHECKING:
     from torchplay.engine.process.commands import Command
@@ -127,6 +127,13 @@ class NeuronsShown:
     nothing to show: more than two inputs, or no hidden layer)."""
 
     view: NeuronView | None
+
+
+@dataclass(frozen=True)
+class HealthShown:
+    """The health view of the weights in view (the live end or a time-travel snapshot)."""
+
+    view: HealthView
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 from torchplay.engine.process import commands as c
 from torchplay.engine.process import events as ev
 from torchplay.engine.process.commands import MidRun, same_run
+from torchplay.engine.process.diagcmds import DiagCommands
 from torchplay.engine.process.events import RunState
 from torchplay.engine.process.lastsave import LastSave
 from torchplay.engine.process.rescue import RescueCommand
@@ -44,7 +45,7 @@ def _warm() -> None:
     gc.freeze()  # long-lived torch objects out of the collector's way
 
 
-class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand):
+class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand, DiagCommands):
     """Command handlers over one trainer; :func:`serve` feeds it commands.
 
     Training runs in :meth:`torchplay.engine.train.trainer.Trainer.run`, the loop the command line uses;
@@ -66,8 +67,6 @@ class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand):
         """The pinned baseline run (a Trainer), drawn beside this one."""
         self.view_step: int | None = None
         """The snapshot step the charts show (time travel); None: the live end."""
-        self.neuron_grid: tuple[int, int] | None = None
-        """Each hidden neuron's grid (columns, rows) while the app shows them; None: off."""
         self.base_view = None
         """The last baseline view sent (reused while the nearest snapshot is the same)."""
 
@@ -113,10 +112,7 @@ class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand):
         self.sent_step = t.step_count
         fit, beside = probes.fit(t, self.grid), self.baseline_at(t.step_count)
         self.conn.send(ev.StepsCompleted(**vars(snap), fit=fit, baseline=beside))
-        if self.neuron_grid is not None:
-            from torchplay.engine.train.neurons import neuron_view
-
-            self.conn.send(ev.NeuronsShown(neuron_view(t, *self.neuron_grid)))
+        self.send_diagnostics()
 
     def _loaded(self, source: str = "") -> None:
         from torchplay.engine.train import probes
@@ -235,15 +231,6 @@ class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand):
             self._emit()
             self.resend_view()
 
-    def neurons(self, cols: int, rows: int) -> None:
-        """Send every hidden neuron's output on a ``cols`` x ``rows`` grid with each
-        progress event from now on; 0 columns: stop."""
-        self.neuron_grid = (min(cols, 40), min(rows, 20)) if cols > 0 else None
-        if self.neuron_grid and self.trainer is not None:
-            from torchplay.engine.train.neurons import neuron_view
-
-            self.conn.send(ev.NeuronsShown(neuron_view(self.trainer, *self.neuron_grid)))
-
     def save(self, path: str) -> None:
         from torchplay.engine.files import checkpoint
 
@@ -301,6 +288,7 @@ HANDLERS: dict[type[c.Command], Callable[[Engine, Any], None]] = {
     c.LrFind: lambda e, cmd: e.lr_find(cmd.spec),
     c.OpenMember: lambda e, cmd: e.open_member(cmd.index),
     c.Neurons: lambda e, cmd: e.neurons(cmd.cols, cmd.rows),
+    c.Health: lambda e, cmd: e.health(cmd.on),
     c.Travel: lambda e, cmd: e.travel(cmd.delta),
     c.BackToLive: lambda e, cmd: e.back_to_live(),
     c.Fork: lambda e, cmd: e.fork(cmd.spec),

@@ -128,3 +128,27 @@ class NeuronView:
     """Grid rows (1 for 1-D inputs: a curve)."""
     layers: list[list[Neuron]]
     activation: str
+
+
+@dataclass(frozen=True)
+class LayerBar:
+    """One Linear layer's gradient flow (see :mod:`torchplay.engine.train.health`)."""
+
+    weight_norm: float
+    grad_norm: float
+    """The full-batch weight-gradient norm on the training set."""
+    flow: str
+    """ok, vanishing or exploding."""
+    dead_units: list[int]
+    units: int
+    """The layer's width (its output units)."""
+
+
+@dataclass(frozen=True)
+class HealthView:
+    """The health view of the weights in view: a bar per Linear layer and, for
+    classification, the training set's confusion matrix (rows true, columns predicted)."""
+
+    step: int
+    layers: list[LayerBar]
+    confusion: list[list[int]] | None = None

@@ -137,3 +137,30 @@ def test_pin_then_build_gives_the_same_weights_sha256_at_step_0() -> None:
     assert torch.equal(engine.trainer.data.x_train, base.data.x_train)
     engine.dispatch(c.Build(spec.with_overrides({"data.seed": 3})))
     assert isinstance(sent[-1], ev.CommandFailed) and "unpin" in sent[-1].message
+
+
+def test_health_view_follows_time_travel(wire) -> None:
+    """The health view (g) is the weights in view: a snapshot's while travelling, equal to
+    the health of those weights computed directly; the live end's again after."""
+    from torchplay.engine.train import confusion, health
+    from torchplay.engine.train.trainer import Trainer
+
+    spec, last = _trained(wire, 200)
+    wire.send(c.Health(True))
+    live = wire.until(ev.HealthShown)[-1].view
+    assert live.step == 200 and len(live.layers) == 2
+    assert sum(map(sum, live.confusion)) == 200
+    wire.send(c.Travel(-1))
+    back = wire.until(ev.HealthShown)[-1].view
+    assert back.step < 200 and back.layers != live.layers
+    again = Trainer(spec)
+    again.step(back.step)  # the same run, to the snapshot's step
+    want = health.of_trainer(again)
+    assert [b.grad_norm for b in back.layers] == [h.weight_grad_norm for h in want]
+    assert back.confusion == confusion.of_trainer(again)
+    wire.send(c.BackToLive())
+    assert wire.until(ev.HealthShown)[-1].view == live
+    wire.send(c.Health(False))
+    wire.send(c.Travel(-1))
+    wire.send(c.Share())  # answered after everything the travel sent
+    assert not any(isinstance(e, ev.HealthShown) for e in wire.until(ev.ShareMade))

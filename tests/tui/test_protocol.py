@@ -23,6 +23,7 @@ SPEC = get_scenario("regression")
 EXAMPLES = {
     "Spec": SPEC,
     "int": 1,
+    "bool": True,
     "float": 0.1,
     "str": "x",
     "list[str]": ["a"],

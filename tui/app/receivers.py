@@ -135,5 +135,6 @@ RECEIVERS: dict[type, Callable[[Receivers, object], None]] = {
     ev.Travelled: LabKeys.receive_travelled,
     ev.BaselinePinned: LabKeys.receive_baseline_pinned,
     ev.NeuronsShown: LabKeys.receive_neurons_shown,
+    ev.HealthShown: LabKeys.receive_health_shown,
 }
 """Every event the engine sends, and the app's method that takes it."""

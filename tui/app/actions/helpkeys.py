@@ -16,7 +16,8 @@ from torchplay.tui.app import settings as saved
 GROUPS = {
     "Training": ("toggle", "step", "reset", "lr_find", "sweep"),
     "Charts": (
-        "log_scale", "test_points", "discrete", "back", "forward", "neurons", "paint", "model",
+        "log_scale", "test_points", "discrete", "back", "forward", "neurons", "health", "paint",
+        "model",
     ),
     "Runs and files": ("fork", "baseline", "save", "load", "compare", "screenshot"),
     "Lessons and sharing": ("lessons", "hint", "copy_share", "copy_command"),

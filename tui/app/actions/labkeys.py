@@ -1,6 +1,6 @@
 """The app's keys beyond TF Playground's: time travel (``[``, ``]``), fork (``F``: ``f`` is
 the lr finder), the A/B baseline (``b``), the neuron view (``v``) and painting data (``p``,
-clicks); and what time travel and the baseline say in the status line.
+clicks), the health view (``g``); and what time travel and the baseline say in the status line.
 
 :class:`LabKeys` is mixed into :class:`torchplay.tui.app.app.PlaygroundApp`: its actions send
 the engine commands, and its ``receive_*`` methods take the engine's answers to them
@@ -15,6 +15,7 @@ from torchplay.engine.process import events as ev
 from torchplay.engine.run.spec import SpecError
 from torchplay.engine.run.views import StepView
 from torchplay.tui.app.widgets.chartpane import ChartPane
+from torchplay.tui.app.widgets.healthview import HealthScreen
 from torchplay.tui.app.widgets.neurons import CARD, NeuronScreen
 from torchplay.tui.app.widgets.paint import PaintChart, painted
 from torchplay.tui.app.widgets.panel import ControlPanel
@@ -99,6 +100,14 @@ class LabKeys:
     def action_neurons(self) -> None:
         self.client.neurons(*CARD)
         self.push_screen(NeuronScreen(), lambda _: self.client.neurons(0, 0))
+
+    def receive_health_shown(self, event: ev.HealthShown) -> None:
+        if isinstance(self.screen, HealthScreen):
+            self.screen.show(event.view)
+
+    def action_health(self) -> None:
+        self.client.health(True)
+        self.push_screen(HealthScreen(), lambda _: self.client.health(False))
 
     def action_paint(self) -> None:
         self.query_one(PaintChart).paint()
