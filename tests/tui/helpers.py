@@ -29,13 +29,19 @@ def settled(app) -> bool:
 
 
 async def settle(pilot, app) -> None:
-    """Wait for a screen that will not change by itself, for a snapshot: no toast, the
-    fields' cursors stop blinking (shown steadily, as in the first half second after focus; a
-    loaded machine would otherwise catch the off phase), the app is :func:`settled`, and
-    Textual has no message, refresh or animation pending."""
+    """Wait for a screen that will not change by itself, for a snapshot: the fields'
+    cursors stop blinking (shown steadily, as in the first half second after focus; a
+    loaded machine would otherwise catch the off phase), notifications are dismissed (a
+    toast lives for seconds: whether a snapshot shows it would depend on the machine's
+    load; tests/tui/test_toasts.py checks them), the app is :func:`settled`, and Textual
+    has no message, refresh or animation pending."""
     for field in app.screen.query(Input):
         field.cursor_blink = False
-    app.clear_notifications()  # a toast times out (the lessons' hint after 12 s): timing
+    # Drawn first: by then the app has refreshed, and a notice sent after its first
+    # refresh (the newcomer's "Press O") is up, to be dismissed.
+    await wait_for(pilot, lambda: settled(app))
+    app.clear_notifications()
+    await wait_for(pilot, lambda: not any(s.query("Toast") for s in app.screen_stack))
     await wait_for(pilot, lambda: settled(app))
     await pilot.wait_for_scheduled_animations()
 
