@@ -43,12 +43,13 @@ class Ratio:
 
 
 def _calibrate(fn: Step, unit: int, seconds: float) -> int:
-    """How many units take about ``seconds`` (a multiple of ``unit``)."""
+    """How many units take about ``seconds`` of this thread's CPU (a multiple of
+    ``unit``): by CPU time, so a stall on a loaded machine does not shrink the rounds."""
     n = unit
     while True:
-        t0 = time.perf_counter()
+        t0 = time.thread_time()
         fn(n)
-        dt = time.perf_counter() - t0
+        dt = time.thread_time() - t0
         if dt >= seconds / 4 or n >= 1 << 30:
             return max(unit, int(n * seconds / max(dt, 1e-9)) // unit * unit)
         n *= 4

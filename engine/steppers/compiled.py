@@ -202,6 +202,9 @@ class CompiledStepper:
         X, Xt = _f32(x, self.n_in), _f32(xt, self.n_in)
         self.data = (X, *self.targets(y), Xt, *self.targets(yt))
         self._scratch(rows or X.shape[0])
+        # Zero steps: numba compiles (or loads its cache) here, at build, not in the
+        # first chunk, so the run's steps/s measures steps.
+        self.run(0, 0, 1, 1, None, np.empty((2, self.P.shape[0]), dtype=np.float32))
 
     def _scratch(self, rows: int) -> None:
         """Feature-major activations, pre-activations and gradients for ``rows`` samples."""
