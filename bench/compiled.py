@@ -69,7 +69,9 @@ def _population(name: str, k: int):
     pop.advance(50)
 
     def run(n: int) -> None:  # n model-steps: n // k steps of every member
-        pop.advance(n // k)
+        left = n // k
+        while left > 0:  # a call stops early at an epoch or a history point
+            left -= pop.advance(left) // k
 
     return run
 
