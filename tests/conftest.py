@@ -78,10 +78,16 @@ def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeo
 def own_settings(tmp_path_factory, monkeypatch):
     """Each test gets its own, empty config folder: the app's settings file
     (tui/app/settings.py: theme, runs folder, last scenario) is never the user's, and what one
-    test's app remembers on quit does not change what the next one opens. Likewise its
+    test's app remembers on quit does not change what the next one opens; it has been
+    welcomed (no first-start notice). Likewise its
     own state folder: the recovery checkpoints an app that ends without quitting leaves
     (engine/process/recovery.py) are never offered to another test, or to the user."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    config = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    # the first start's "New here? Press O for the lessons" is seen: a test about that
+    # notice removes this file (tests/tui/test_lessons_app.py)
+    (config / "torchplay").mkdir()
+    (config / "torchplay" / "settings.toml").write_text("welcomed = true\n")
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
 
 

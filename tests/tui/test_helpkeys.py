@@ -69,6 +69,7 @@ async def test_settings_come_back_and_changes_are_kept(tmp_path) -> None:
         "theme": "gruvbox",
         "runs": str(tmp_path / "mine"),
         "scenario": "classification",
+        "welcomed": True,  # its first start: the lessons notice, once
     }
 
 

@@ -144,11 +144,24 @@ async def test_every_lesson_locks_and_hides_its_fields(name) -> None:
                 assert not (widget.parent if widget.parent.has_class("row") else widget).display
 
 
+async def test_the_first_start_tells_about_the_lessons_once() -> None:
+    settings.path().unlink()  # a first start (conftest's settings have seen it)
+    for first in (True, False):
+        app = PlaygroundApp(in_process=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.run_info is not None)
+            if first:
+                await wait_for(pilot, lambda: "New here? Press O" in notices(app))
+            else:
+                await wait_for(pilot, lambda: app.settings.welcomed)
+                await pilot.pause()
+                assert "New here?" not in notices(app)
+
+
 async def test_O_picks_a_lesson_in_the_app_and_another_after_it() -> None:
     app = PlaygroundApp(in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
-        assert "New here? Press O for the lessons" in notices(app)
         assert not app.query(LessonPane)
         await pilot.press("O")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "LessonPicker")

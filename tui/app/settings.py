@@ -33,6 +33,8 @@ class Settings:
     """The scenario ``torchplay`` opens when no SOURCE is given: the last one used."""
     passed: tuple[str, ...] = ()
     """The lessons passed (``torchplay learn`` marks them), by name."""
+    welcomed: bool = False
+    """The app has told this user about the lessons (its first start's notice)."""
 
 
 def path() -> Path:
@@ -52,6 +54,8 @@ def load() -> tuple[Settings, str | None]:
     passed = raw.get("passed", [])
     if isinstance(passed, list) and all(isinstance(name, str) for name in passed):
         good["passed"] = tuple(passed)
+    if isinstance(raw.get("welcomed"), bool):
+        good["welcomed"] = raw["welcomed"]
     if good.get("scenario") not in (None, *SCENARIOS):
         del good["scenario"]
     bad = sorted(set(raw) - set(good))
@@ -64,7 +68,7 @@ def save(settings: Settings) -> str | None:
     target = path()
     try:
         os.makedirs(target.parent, exist_ok=True)
-        kept = {k: v for k, v in asdict(settings).items() if v != ()}  # no passed = [] yet
+        kept = {k: v for k, v in asdict(settings).items() if v not in ((), False)}
         write_atomic(target, tomli_w.dumps(kept).encode(), "settings")
     except (OSError, UserError) as exc:
         return f"settings not saved: {exc}"

@@ -46,13 +46,14 @@ class LessonKeys:
     def on_mount(self) -> None:
         """Lock and hide the lesson's fields before the first frame (Textual calls each
         class's ``on_mount`` in turn, the app's first: the settings are read); a newcomer
-        hears about the lessons."""
+        hears about the lessons, once (the settings remember it)."""
         if self.lesson is not None:
             restrict(self.query_one(ControlPanel), self.lesson)
-        elif not self.settings.passed:
+        elif not self.settings.passed and not self.settings.welcomed:
             self.call_after_refresh(
                 self.notify, "New here? Press O for the lessons (h gives hints there)", timeout=12
             )
+            self.remember(welcomed=True)
 
     def action_lessons(self) -> None:
         """The lesson picker; the lesson chosen opens here (the run starts over)."""
