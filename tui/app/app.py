@@ -30,7 +30,7 @@ from torchplay.tui.app.actions.quitting import QuitKeys
 from torchplay.tui.app.actions.recovery import RecoveryOffer
 from torchplay.tui.app.actions.rescue import RescueOffer
 from torchplay.tui.app.actions.runkeys import RunKeys
-from torchplay.tui.app.keys import BINDINGS, BUTTONS, palette_commands
+from torchplay.tui.app.keys import BINDINGS, BUTTONS, KEY_ACTIONS, palette_commands
 from torchplay.tui.app.layout import STEP
 from torchplay.tui.app.receivers import Receivers
 from torchplay.tui.app.screens.lrfindscreen import LrFindKey
@@ -153,6 +153,8 @@ class PlaygroundApp(
             return self.focused is not None
         if action == "jump":
             return self.can_jump()  # actions/fieldjump.py
+        if self.screen.is_modal and action != "quit_now":  # a dialog owns the keys
+            return action not in KEY_ACTIONS
         if self.screen is self.sweeps and action not in ("quit", "quit_now"):  # keys rest
             return action not in {b.action for b in self.BINDINGS}
         return True

@@ -52,6 +52,9 @@ BINDINGS = [
 ]
 """The app's keys (:class:`torchplay.tui.app.app.PlaygroundApp` binds these)."""
 
+KEY_ACTIONS = frozenset(binding.action for binding in BINDINGS)
+"""The main screen's key actions: off while a dialog (a modal screen) is up, its keys its own."""
+
 BUTTONS = {"start": "toggle", "step": "step", "reset": "reset", "save": "save", "load": "load"}
 """The panel's buttons (by id) and the key actions they share."""
 
