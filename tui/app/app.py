@@ -149,12 +149,12 @@ class PlaygroundApp(
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Escape shows in the footer only while something has the focus."""
+        if self.screen.is_modal and action != "quit_now":  # a dialog owns the keys
+            return action not in KEY_ACTIONS
         if action == "leave_field":
             return self.focused is not None
         if action == "jump":
             return self.can_jump()  # actions/fieldjump.py
-        if self.screen.is_modal and action != "quit_now":  # a dialog owns the keys
-            return action not in KEY_ACTIONS
         if self.screen is self.sweeps and action not in ("quit", "quit_now"):  # keys rest
             return action not in {b.action for b in self.BINDINGS}
         return True
