@@ -149,11 +149,11 @@ async def test_the_first_start_tells_about_the_lessons_once() -> None:
     for first in (True, False):
         app = PlaygroundApp(in_process=True)
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: app.run_info is not None)
+            await wait_for(pilot, lambda app=app: app.run_info is not None)
             if first:
-                await wait_for(pilot, lambda: "New here? Press O" in notices(app))
+                await wait_for(pilot, lambda app=app: "New here? Press O" in notices(app))
             else:
-                await wait_for(pilot, lambda: app.settings.welcomed)
+                await wait_for(pilot, lambda app=app: app.settings.welcomed)
                 await pilot.pause()
                 assert "New here?" not in notices(app)
 
