@@ -103,11 +103,15 @@ def spec_page() -> str:
         for section, cls in SECTIONS.items()
         for name, text in _attribute_docs(cls).items()
     }
+    homes = ", ".join(  # where each table's class lives: engine/run/dataspec.py ...
+        f"`[{section}]`: `{cls.__module__.removeprefix('torchplay.').replace('.', '/')}.py`"
+        for section, cls in SECTIONS.items()
+    )
     out = [
         "# Spec fields",
         "",
         "Generated from each field's metadata (`engine/run/fieldinfo.py`: its flag, panel "
-        "label and help) and the docstring under it (`engine/run/spec.py`). A spec "
+        f"label and help) and the docstring under it ({homes}). A spec "
         "`FILE.toml` holds these tables; each field is also a flag of `train`, `lr-find` and "
         '`sweep`, and the app\'s panel shows it under its label. `scenario = "NAME"` at the '
         "top of a file starts from a built-in scenario.",

@@ -64,6 +64,10 @@ def test_the_reference_lists_every_spec_field_key_and_lesson():
             assert row.rstrip(" |").split("|")[-1].strip(), f"{section}.{field.name} has no text"
     for field in spec_fields():
         assert f"`{field.info.flag}`" in pages["reference/spec.md"], field.key
+    for section, cls in SECTIONS.items():  # each table's class, in the file named
+        home = f"`[{section}]`: `{cls.__module__.removeprefix('torchplay.').replace('.', '/')}.py`"
+        assert home in pages["reference/spec.md"]
+        assert f"class {cls.__name__}" in (ROOT / home.split("`")[3]).read_text()
     for binding in BINDINGS:
         assert f"`{binding.key.split(',')[0]}`" in pages["reference/keys.md"], binding.key
     for name in builtin_names():
