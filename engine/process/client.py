@@ -182,6 +182,10 @@ class EngineClient:
         (``NeuronsShown``); ``neurons(0, 0)`` stops them."""
         self._send(c.Neurons(cols, rows))
 
+    def inspect(self, point: list[float]) -> None:
+        """One point's backprop through the weights in view (``Inspected``)."""
+        self._send(c.Inspect(point))
+
     def health(self, on: bool) -> None:
         """The health view of the weights in view (``HealthShown``), now, with each
         progress event and each time-travel step; ``health(False)`` stops it."""

@@ -180,6 +180,15 @@ class Health(Command):
 
 
 @dataclass(frozen=True)
+class Inspect(Command):
+    """One point's backprop (its raw inputs ``point``) through the weights in view; its
+    target the nearest training point's."""
+
+    mid_run: ClassVar[MidRun] = MidRun.APPLY
+    point: list[float]
+
+
+@dataclass(frozen=True)
 class Travel(Command):
     """Show the snapshot before (``delta`` -1) or after (+1) the one in view."""
 

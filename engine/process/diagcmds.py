@@ -1,5 +1,6 @@
 """The engine's diagnostic views: every hidden neuron (the app's ``v``) and the health
-view (``g``: gradient flow, dead units, the confusion matrix), computed from the weights
+view (``g``: gradient flow, dead units, the confusion matrix) and one point's backprop
+(``i``), computed from the weights
 in view (the live end, or the time-travel snapshot) and sent as typed events.
 
 :class:`DiagCommands` is mixed into :class:`torchplay.engine.process.worker.Engine`, which
@@ -49,6 +50,17 @@ class DiagCommands:
         from torchplay.engine.train.healthview import health_view
 
         self.conn.send(ev.HealthShown(health_view(t, self.view_step)))
+
+    def inspect(self, point: list[float]) -> None:
+        """Raises:
+        InputError: a point of the wrong width."""
+        t = self.trainer
+        if t is None:
+            return
+        from torchplay.engine.train.healthview import inspect_point
+
+        step, trace = inspect_point(t, point, self.view_step)
+        self.conn.send(ev.Inspected(step, list(point), trace))
 
     def _send_neurons(self) -> None:
         from torchplay.engine.train.neurons import neuron_view

@@ -137,6 +137,16 @@ class HealthShown:
 
 
 @dataclass(frozen=True)
+class Inspected:
+    """One point's backprop through the weights at ``step``: ``trace`` is
+    :meth:`torchplay.engine.train.backprop.Trace.to_dict` (floats and lists)."""
+
+    step: int
+    point: list[float]
+    trace: dict
+
+
+@dataclass(frozen=True)
 class RunPaused:
     """A running run was paused so that ``command`` (step, load) could be carried out."""
 

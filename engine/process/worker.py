@@ -289,6 +289,7 @@ HANDLERS: dict[type[c.Command], Callable[[Engine, Any], None]] = {
     c.OpenMember: lambda e, cmd: e.open_member(cmd.index),
     c.Neurons: lambda e, cmd: e.neurons(cmd.cols, cmd.rows),
     c.Health: lambda e, cmd: e.health(cmd.on),
+    c.Inspect: lambda e, cmd: e.inspect(cmd.point),
     c.Travel: lambda e, cmd: e.travel(cmd.delta),
     c.BackToLive: lambda e, cmd: e.back_to_live(),
     c.Fork: lambda e, cmd: e.fork(cmd.spec),

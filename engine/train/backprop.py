@@ -159,6 +159,8 @@ def inspect(
         for k in range(len(params) - 1, -1, -1):
             w, _, act = params[k]
             grad_z = grad_a * _derivative(act, zs[k], acts[k])
+            if act == "relu":
+                grad_z = grad_z + 0.0  # -0.0 -> 0.0, as relu's backward passes no sign
             prev = acts[k - 1] if k else x
             grad_w = torch.outer(grad_z, prev)
             traces.append(

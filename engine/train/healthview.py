@@ -1,6 +1,6 @@
-"""The app's health view of a trainer's weights, live or at a time-travel snapshot:
-:class:`~torchplay.engine.run.views.HealthView`, plain data from
-:mod:`.health` and :mod:`.confusion`."""
+"""The app's diagnostics of a trainer's weights, live or at a time-travel snapshot: the
+health view (:class:`~torchplay.engine.run.views.HealthView`, plain data from :mod:`.health`
+and :mod:`.confusion`) and one point's backprop (:mod:`.backprop`)."""
 
 from __future__ import annotations
 
@@ -24,3 +24,31 @@ def health_view(trainer, step: int | None = None) -> HealthView:
         for h, n in zip(layers, widths, strict=True)
     ]
     return HealthView(at, bars, matrix)
+
+
+def inspect_point(trainer, point: list[float], step: int | None = None) -> tuple[int, dict]:
+    """One raw point's backprop (:func:`.backprop.inspect`) through ``trainer``'s weights
+    now, or at its snapshot nearest ``step``; the target is the nearest training point's.
+
+    Raises:
+        InputError: ``point`` does not have the data's number of inputs.
+    """
+    import torch
+    from torchplay.engine.run.errors import InputError
+    from torchplay.engine.train import backprop
+
+    d = trainer.data
+    if len(point) != d.n_inputs:
+        raise InputError(f"point {point}: {len(point)} values; the network takes {d.n_inputs}")
+    target = backprop.nearest_target(d.x_train, d.y_train, point)
+    inputs = trainer.features(torch.tensor([point], dtype=torch.float32))[0].tolist()
+    with viewing(trainer, step) if step is not None else nullcontext(trainer.step_count) as at:
+        trace = backprop.inspect(
+            trainer.net,
+            trainer.spec.model.activation,
+            inputs,
+            target,
+            trainer.loss,
+            trainer.lr_now,
+        )
+    return at, trace.to_dict()

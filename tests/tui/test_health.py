@@ -70,3 +70,36 @@ def test_render_marks_vanishing_layers_and_names_dead_units() -> None:
     relu.step(200)
     text = render(health_view(relu), 100).plain
     assert "vanishing" not in text and "dead units: L1" in text
+
+
+@pytest.mark.slow
+async def test_i_inspects_the_paint_cursors_point_and_follows_time_travel(tmp_path) -> None:
+    from torchplay.engine.train.healthview import inspect_point
+    from torchplay.tui.app.widgets.inspectview import InspectScreen
+    from torchplay.tui.app.widgets.paint import PaintChart
+
+    path = tmp_path / "run.toml"
+    path.write_text(RUN)
+    app = PlaygroundApp(str(path), in_process=True, show_rate=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None, seconds=120)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "finished", seconds=120)
+        await pilot.press("p", "right", "right", "up")
+        cursor = app.query_one(PaintChart).cursor
+        await pilot.press("i")
+        screen = app.screen
+        assert isinstance(screen, InspectScreen)
+        await wait_for(pilot, lambda: screen.shown is not None)
+        step, point, trace = screen.shown
+        assert step == 200 and point == list(cursor)
+        again = Trainer(get_scenario("classification").with_overrides({"model.hidden": (6, 4)}))
+        again.step(200)  # the same run: its trace is the engine's, number for number
+        assert inspect_point(again, point)[1] == trace
+        body = str(screen.query_one("#inspect-body").render())
+        assert "layer 2: Linear(4→2), then identity" in body and "dL/dW" in body
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: screen.shown[0] < 200)
+        assert screen.shown[2] != trace
+        await pilot.press("i")
+        assert not isinstance(app.screen, InspectScreen)

@@ -24,6 +24,7 @@ EXAMPLES = {
     "Spec": SPEC,
     "int": 1,
     "bool": True,
+    "list[float]": [0.5],
     "float": 0.1,
     "str": "x",
     "list[str]": ["a"],

@@ -34,3 +34,23 @@ def test_health_view(snap_compare, tmp_path, size) -> None:
         await settle(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_inspector(snap_compare, tmp_path, size) -> None:
+    """``i`` on the tutorial's classification net, at the first training point."""
+    from torchplay.tui.app.widgets.inspectview import InspectScreen
+
+    path = tmp_path / "run.toml"
+    path.write_text('scenario = "classification"\n[training]\nsteps = 100\n')
+    app = PlaygroundApp(str(path), in_process=True, show_rate=False)
+
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: app.run_info is not None, seconds=120)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "finished", seconds=120)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, InspectScreen) and app.screen.shown)
+        await settle(pilot, app)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -136,5 +136,6 @@ RECEIVERS: dict[type, Callable[[Receivers, object], None]] = {
     ev.BaselinePinned: LabKeys.receive_baseline_pinned,
     ev.NeuronsShown: LabKeys.receive_neurons_shown,
     ev.HealthShown: LabKeys.receive_health_shown,
+    ev.Inspected: LabKeys.receive_inspected,
 }
 """Every event the engine sends, and the app's method that takes it."""

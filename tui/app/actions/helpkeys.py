@@ -16,7 +16,7 @@ from torchplay.tui.app import settings as saved
 GROUPS = {
     "Training": ("toggle", "step", "reset", "lr_find", "sweep"),
     "Charts": (
-        "log_scale", "test_points", "discrete", "back", "forward", "neurons", "health", "paint",
+        "log_scale", "test_points", "discrete", "back", "forward", "neurons", "health", "inspect", "paint",
         "model",
     ),
     "Runs and files": ("fork", "baseline", "save", "load", "compare", "screenshot"),

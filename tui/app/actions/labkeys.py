@@ -16,6 +16,7 @@ from torchplay.engine.run.spec import SpecError
 from torchplay.engine.run.views import StepView
 from torchplay.tui.app.widgets.chartpane import ChartPane
 from torchplay.tui.app.widgets.healthview import HealthScreen
+from torchplay.tui.app.widgets.inspectview import InspectScreen
 from torchplay.tui.app.widgets.neurons import CARD, NeuronScreen
 from torchplay.tui.app.widgets.paint import PaintChart, painted
 from torchplay.tui.app.widgets.panel import ControlPanel
@@ -67,9 +68,14 @@ class LabKeys:
     """Actions and receivers for ``[`` ``]`` ``F`` ``b`` ``v`` ``p``; the app provides
     ``client``, ``lineage``, ``run_info``, ``spec``, ``state`` and the rest."""
 
+    inspecting: list[float] | None = None
+    """The point the inspector shows (``i``), recomputed at each travel; None: closed."""
+
     def receive_travelled(self, event: ev.Travelled) -> None:
         self.lineage.handle(event)
         self.query_one(ChartPane).travel(event)
+        if self.inspecting is not None:
+            self.client.inspect(self.inspecting)
 
     def receive_baseline_pinned(self, event: ev.BaselinePinned) -> None:
         self.lineage.handle(event)
@@ -108,6 +114,24 @@ class LabKeys:
     def action_health(self) -> None:
         self.client.health(True)
         self.push_screen(HealthScreen(), lambda _: self.client.health(False))
+
+    def receive_inspected(self, event: ev.Inspected) -> None:
+        if isinstance(self.screen, InspectScreen):
+            self.screen.show(event.step, event.point, event.trace)
+
+    def action_inspect(self) -> None:
+        """The paint cursor's point (``p`` places it), else the first training point."""
+        if self.run_info is None:
+            return
+        cursor = self.query_one(PaintChart).cursor
+        s = self.run_info.samples
+        if s.task == "regression":
+            point = [cursor[0] if cursor else s.x[0]]
+        else:
+            point = list(cursor) if cursor else [s.x[0], s.y[0]]
+        self.inspecting = point
+        self.client.inspect(point)
+        self.push_screen(InspectScreen(), lambda _: setattr(self, "inspecting", None))
 
     def action_paint(self) -> None:
         self.query_one(PaintChart).paint()
