@@ -47,6 +47,14 @@ class EngineStarted:
 
 
 @dataclass(frozen=True)
+class RunStarted:
+    """A ``Start`` began training the run at ``step`` (progress follows): the app shows
+    it running from now, not from the moment it asked."""
+
+    step: int
+
+
+@dataclass(frozen=True)
 class RunLoaded:
     """A run was built (start, reset) or loaded from a checkpoint."""
 

@@ -1,8 +1,7 @@
 """The engine loop: owns a Trainer, obeys commands from a pipe, publishes batched events.
 
-Runs in its own process (started by :class:`torchplay.engine.process.client.EngineClient`) so that torch
-never runs on, or stalls, the UI process; or in a thread, for tests.
-"""
+Runs in its own process (started by :class:`~torchplay.engine.process.client.EngineClient`):
+torch never runs on, or stalls, the UI process; or in a thread, for tests."""
 
 from __future__ import annotations
 
@@ -71,8 +70,8 @@ class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand, DiagComman
         """The last baseline view sent (reused while the nearest snapshot is the same)."""
 
     def dispatch(self, cmd: c.Command) -> None:
-        """Run one command through :data:`HANDLERS`; bad input, or a command the engine
-        does not know, is reported (``CommandFailed``) and the engine goes on."""
+        """Run one command (:data:`HANDLERS`); bad input, or a command the engine does not
+        know, is reported (``CommandFailed``) and the engine goes on."""
         handler = HANDLERS.get(type(cmd))
         if handler is None:
             self.conn.send(ev.CommandFailed(cmd, f"the engine does not know {cmd!r}"))
@@ -159,6 +158,7 @@ class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand, DiagComman
                 self.trainer.set_lr(spec.training.lr)
         self.back_to_live()
         self.stop.clear()
+        self.conn.send(ev.RunStarted(self.trainer.step_count))
         self.trainer.run(
             observers=[self._observe], interval=EMIT_INTERVAL, stop=self.stop, again=True
         )
@@ -300,8 +300,7 @@ HANDLERS: dict[type[c.Command], Callable[[Engine, Any], None]] = {
     c.OpenShared: lambda e, cmd: e.open_shared(cmd.text),
     c.Rescue: lambda e, cmd: e.rescue(cmd.spec),
 }
-"""Every command the engine carries out, and how (:class:`~torchplay.engine.process.commands.Quit`
-aside: :func:`serve` ends on it)."""
+"""Every command the engine carries out, and how (``Quit`` aside: :func:`serve` ends on it)."""
 
 
 def serve(conn) -> None:

@@ -96,6 +96,7 @@ class FakeEngine(EngineClient):
         self.emit(loaded, self.progress(RunState.IDLE))
 
     def answer_start(self, cmd: c.Start) -> None:
+        self.emit(ev.RunStarted(self.step_count))
         self.step_count = cmd.spec.training.steps
         self.emit(self.progress(RunState.FINISHED))
 

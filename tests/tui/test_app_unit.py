@@ -134,3 +134,25 @@ async def test_q_quits_at_once_when_little_is_unsaved() -> None:
         await pilot.press("q")
         await wait_for(pilot, lambda: "quit" in engine.names())
     assert app.quitting
+
+
+async def test_the_run_state_is_what_the_engine_said_not_what_the_app_asked(monkeypatch) -> None:
+    """A Start the engine refuses leaves the run as it was: the app shows running only
+    once the engine's RunStarted says so (it used to assume it, and stayed 'running')."""
+    from tests.tui import fake_engine
+
+    def refuse(fake, cmd) -> None:
+        fake.emit(ev.CommandFailed(cmd, "an A/B run trains on the baseline's data"))
+
+    monkeypatch.setitem(fake_engine.ANSWERS, c.Start, refuse)
+    engine = FakeEngine()
+    app = app_with(engine)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "start failed" in toasts(app))
+        assert app.state == "idle" and app.run_state == ev.RunState.IDLE
+        assert "running" not in status(app)
+        monkeypatch.setitem(fake_engine.ANSWERS, c.Start, FakeEngine.answer_start)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "finished")

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 from torchplay.engine.process import events as ev
 from torchplay.engine.process.client import EngineClient
+from torchplay.engine.process.events import RunState
 from torchplay.engine.run import share
 from torchplay.engine.run.lessons import Lesson
 from torchplay.engine.run.scenarios import get_scenario
@@ -36,7 +37,7 @@ from torchplay.tui.app.receivers import Receivers
 from torchplay.tui.app.screens.lrfindscreen import LrFindKey
 from torchplay.tui.app.screens.screens import CompareScreen
 from torchplay.tui.app.screens.sweepscreen import SweepScreen
-from torchplay.tui.app.status import status_line
+from torchplay.tui.app.status import AppState, status_line
 from torchplay.tui.app.widgets.chartpane import ChartPane
 from torchplay.tui.app.widgets.charts import DataChart
 from torchplay.tui.app.widgets.lessonpane import LessonPane
@@ -97,7 +98,10 @@ class PlaygroundApp(
         """The spec file's ``[sweep]`` table: the sweep screen's first axes."""
         self.pending_compare = list(compare or [])
         self.client = client or EngineClient(in_process=in_process)
-        self.state = "starting"
+        self.engine_state: AppState | None = AppState.STARTING
+        """The engine process starting or stopped (None: up); see :attr:`state`."""
+        self.run_state = RunState.IDLE
+        """The run's state as the engine last told it (set by the receivers alone)."""
         self.run_info: ev.RunLoaded | None = None
         self.last: ev.StepsCompleted | None = None
         self.saved: list[str] = []
@@ -185,8 +189,14 @@ class PlaygroundApp(
         gc.collect()
         gc.freeze()
 
+    @property
+    def state(self) -> AppState | RunState:
+        """What the status line shows: the app's own state while the engine is not up,
+        else the run's, as the engine told it."""
+        return self.engine_state or self.run_state
+
     def start_engine(self) -> None:
-        self.state = "starting"
+        self.engine_state = AppState.STARTING
         self.client.launch(recovery=self.recovery_folder())
         self.consume_events()
 

@@ -17,6 +17,7 @@ from torchplay.tui.app.actions.lessonkeys import LessonKeys
 from torchplay.tui.app.screens.lrfindscreen import LrFindScreen
 from torchplay.tui.app.screens.screens import CompareScreen
 from torchplay.tui.app.screens.sweepscreen import is_sweep_event
+from torchplay.tui.app.status import AppState
 from torchplay.tui.app.widgets.chartpane import ChartPane
 from torchplay.tui.app.widgets.panel import ControlPanel
 
@@ -41,7 +42,7 @@ class Receivers:
             self.sweeps.handle(event)
 
     def receive_engine_started(self, _event: ev.EngineStarted) -> None:
-        self.state = "idle"
+        self.engine_state, self.run_state = None, ev.RunState.IDLE  # no run yet
         if self.grid:
             self.client.set_grid(*self.grid)
         if self.pending_compare:
@@ -63,7 +64,7 @@ class Receivers:
             self.spec = event.spec
             self.query_one(ControlPanel).show(event.spec)
         self.query_one(ChartPane).show_run(event)
-        self.state = event.state
+        self.run_state = event.state
         self.saved_at = event.step if event.source else None
         self.sync_lr = bool(event.source)
         if event.source and not self.recovered(event):  # actions/recovery.py
@@ -78,10 +79,13 @@ class Receivers:
         if self.sync_lr:
             self.sync_lr = False
             self.show_live_lr()
-        self.state = event.state
+        self.run_state = event.state
         if event.state == "running":
             self.note = ""
         self.query_one(ChartPane).progress(event)
+
+    def receive_run_started(self, _event: ev.RunStarted) -> None:
+        self.run_state = ev.RunState.RUNNING
 
     def receive_run_paused(self, event: ev.RunPaused) -> None:
         self.note = f"paused for {c.name_of(event.command)}"
@@ -107,7 +111,7 @@ class Receivers:
     def receive_engine_crashed(self, event: ev.EngineCrashed) -> None:
         if self.sweeps is not None:  # it says so too, while a sweep waits on the engine
             self.sweeps.handle(event)
-        self.state = "error"
+        self.engine_state = AppState.ERROR
         self.error = event.message.strip().splitlines()[-1] if event.message else ""
         if self.client.log is not None:  # the engine's own process: its log says more
             self.notify(
@@ -123,6 +127,7 @@ RECEIVERS: dict[type, Callable[[Receivers, object], None]] = {
     ev.SweepStarted: Receivers.receive_sweep,
     ev.SweepStepsCompleted: Receivers.receive_sweep,
     ev.RunLoaded: Receivers.receive_run_loaded,
+    ev.RunStarted: Receivers.receive_run_started,
     ev.StepsCompleted: Receivers.receive_steps_completed,
     ev.RunPaused: Receivers.receive_run_paused,
     ev.Saved: Receivers.receive_saved,

@@ -6,10 +6,23 @@ unit tests read them directly.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from torchplay.engine.process.events import Snapshot, StepsCompleted
 from torchplay.engine.run.spec import MAX_STEPS
 from torchplay.engine.run.views import StepView
 from torchplay.tui.draw.progress import fmt
+
+
+class AppState(StrEnum):
+    """The states only the app knows, beside the run's own
+    (:class:`~torchplay.engine.process.events.RunState`, which the engine owns and reports)."""
+
+    STARTING = "starting"
+    """The engine process is starting (it imports torch): there is no run yet."""
+    ERROR = "error"
+    """The engine process stopped; ``r`` starts a new one."""
+
 
 QUEUED = {"toggle": "run", "step": "one step", "sweep": "the sweep screen"}
 """Run keys that wait for the engine's start (action -> what the status calls it)."""

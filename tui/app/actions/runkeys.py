@@ -107,9 +107,7 @@ class RunKeys:
     def start_run(self, spec: Spec) -> None:
         """Train ``spec``: the run goes on, or a new one starts (the engine decides)."""
         self.spec = spec
-        self.client.start(spec)
-        self.state = "running"
-        self.update_status()
+        self.client.start(spec)  # RunStarted says when it runs
 
     def action_step(self) -> None:
         if self.queue("step") or self.state == "error":

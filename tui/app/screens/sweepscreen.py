@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 from torchplay.engine.process import commands as c
 from torchplay.engine.process import events as ev
+from torchplay.engine.process.events import RunState
 from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.grid import GridError, members, parse_grid, table_texts
 from torchplay.engine.run.history import History
@@ -98,7 +99,10 @@ class SweepScreen(Screen[None]):
         self.base, self.client, self.show_rate = base, client, show_rate
         self.axes, self.note = first_axes(table or {})
         """The axis fields' first texts and a note about them (see :func:`first_axes`)."""
-        self.running = False
+        self.asked = False
+        """A sweep was asked for and the engine has not said it started (nor refused it)."""
+        self.told: RunState | None = None
+        """The sweep's state as the engine last told it (None: no sweep, or it failed)."""
         self.started: ev.SweepStarted | None = None
         self.last: ev.SweepStepsCompleted | None = None
         self.histories: list[History] = []
@@ -156,6 +160,11 @@ class SweepScreen(Screen[None]):
         self.query_one("#sweep-error", Static).update(Text("\n".join(errors)))
         return None if errors else (base, texts, address.strip())
 
+    @property
+    def running(self) -> bool:
+        """A sweep trains, or was asked for and has not started yet."""
+        return self.asked or self.told == RunState.RUNNING
+
     def action_toggle(self) -> None:
         if self.running:
             self.client.pause()  # the engine stops the sweep at a step; an event says so
@@ -164,7 +173,7 @@ class SweepScreen(Screen[None]):
         if asked is None:
             return
         self.client.sweep(*asked)
-        self.running = self.fresh = True
+        self.asked = self.fresh = True
         self.query_one("#sweep-info", Static).update("starting...")
         # The focus stays where it was: keys meant for a field stay there (Tab, or a
         # click, reaches the heatmap, where Enter opens a member).
@@ -193,20 +202,23 @@ class SweepScreen(Screen[None]):
                     self._layout(event)
                 self.fresh = False
             self.started = event
+            if self.asked:  # not Ray's second one, sent once it has finished
+                self.asked, self.told = False, RunState.RUNNING
         elif isinstance(event, ev.SweepStepsCompleted):
             self.last = event
             for history, points in zip(self.histories, event.points, strict=False):
                 for step, loss in points:
                     if history.due(step):  # halves its resolution as the engine's does
                         history.add((step, loss, None))
-            self.running = event.state == "running"
+            self.told = event.state
             self.stale = True
         elif isinstance(event, (ev.CommandFailed, ev.EngineCrashed)):
             self.failed(event.message.strip().splitlines()[-1] if event.message else "")
 
     def failed(self, message: str) -> None:
         """The engine refused the sweep, or failed in it: say so here, ready to start."""
-        self.running = self.fresh = False
+        self.asked = self.fresh = False
+        self.told = None
         self.query_one("#sweep-error", Static).update(Text(message))
         if self.last is None or self.started is None:  # nothing trained: no progress line
             self.query_one("#sweep-info", Static).update("")
@@ -313,8 +325,7 @@ class SweepScreen(Screen[None]):
         index = self.member_at(cell)
         if index is None or self.started is None:
             return
-        self.client.open_member(index)
-        self.running = False
+        self.client.open_member(index)  # the sweep's last progress event says it stopped
         self.app.pop_screen()
 
 
