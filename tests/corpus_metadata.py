@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 
-from tests.corpus import Case, _crafted, _early, _set
+from tests.corpus_case import Case
+from tests.corpus_checkpoints import _crafted, _early, _set
 
 # -- crafted metadata of sweeps, forks, schedules and early stopping ------------------------
 
