@@ -19,12 +19,12 @@ import uuid
 from collections.abc import Callable, Iterable
 
 import torch
-from torchplay.engine.process.events import ENDED, RunState, Snapshot
+from torchplay.engine.process.events import RunState, Snapshot
 from torchplay.engine.run.datafields import width
 from torchplay.engine.run.history import History
 from torchplay.engine.run.schedule import Schedule
 from torchplay.engine.run.spec import Spec
-from torchplay.engine.train import chunked
+from torchplay.engine.train import chunked, restore
 from torchplay.engine.train.evaluate import loss_on, predict, snapshot
 from torchplay.engine.train.parts import build
 from torchplay.engine.train.snapshots import Snapshots
@@ -103,42 +103,7 @@ class Trainer:
     def params(self) -> int:
         return sum(p.numel() for p in self.net.parameters())
 
-    def load_state(
-        self,
-        weights: dict[str, torch.Tensor],
-        *,
-        step: int = 0,
-        state: str = PAUSED,
-        lr: float | None = None,
-        history: History | None = None,
-        optim: dict[str, torch.Tensor] | None = None,
-        batch: dict[str, torch.Tensor] | None = None,
-        schedule: dict | None = None,
-        best: tuple[float, int, torch.Tensor] | None = None,
-    ) -> None:
-        """Put this fresh trainer exactly where a saved run left it (a checkpoint, an
-        imported net). A run saved mid-way comes back paused; a finished or diverged one
-        stays so. ``schedule``: the plateau schedule's state (``Schedule.state``);
-        ``best``: early stopping's (``Best.state``), kept when this run stops early too.
-
-        Raises:
-            ValueError: ``schedule`` is not what ``Schedule.state`` writes.
-        """
-        self.load_weights(weights)
-        self.schedule.load(schedule)
-        if best is not None and self.best is not None:
-            self.best.load(*best)
-        if optim is not None:
-            self.stepper.load_state_tensors(optim)
-        if batch is not None:
-            self.batches.load_state_tensors(batch)
-        if lr is not None:
-            self.set_lr(lr)
-        self.step_count = step
-        self.history = history or History()
-        self.last_loss = None
-        self.state = RunState(state) if state in ENDED else PAUSED
-        self.snapshots.take(self)  # time travel reaches back to here (and to step 0)
+    load_state = restore.load_state
 
     # -- training -------------------------------------------------------------------
 
