@@ -142,6 +142,10 @@ class LayerBar:
     dead_units: list[int]
     units: int
     """The layer's width (its output units)."""
+    weights: tuple[float, float, list[int]] = (0.0, 0.0, [])
+    """The weights' histogram: (low, high, counts of equal bins)."""
+    activations: tuple[float, float, list[int]] = (0.0, 0.0, [])
+    """The layer's outputs on the training set, as a histogram."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,15 @@ def health_view(trainer, step: int | None = None) -> HealthView:
         matrix = confusion.of_trainer(trainer) if trainer.task == "classification" else None
     widths = [lin.out_features for lin in linears(trainer.net)]
     bars = [
-        LayerBar(h.weight_norm, h.weight_grad_norm, h.flow, h.dead_units, n)
+        LayerBar(
+            h.weight_norm,
+            h.weight_grad_norm,
+            h.flow,
+            h.dead_units,
+            n,
+            (h.weights.low, h.weights.high, h.weights.counts),
+            (h.activations.low, h.activations.high, h.activations.counts),
+        )
         for h, n in zip(layers, widths, strict=True)
     ]
     return HealthView(at, bars, matrix)

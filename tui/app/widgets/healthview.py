@@ -1,6 +1,6 @@
 """The health view (``g``): per Linear layer a gradient-flow bar (the full-batch weight
 gradient's norm, on a log scale shared by the layers), vanishing and exploding layers
-marked, dead units named; for classification the training set's confusion matrix.
+marked, dead units named; each layer's weights and outputs as histograms; for classification the training set's confusion matrix.
 
 The engine computes it from the weights in view (:mod:`torchplay.engine.train.healthview`)
 and sends it at each progress event and each time-travel step while this screen is
@@ -23,6 +23,8 @@ from torchplay.engine.run.views import HealthView
 
 FLOW_STYLE = {"ok": "green", "vanishing": "dark_orange", "exploding": "red"}
 """How each flow mark is coloured."""
+SPARKS = " ▁▂▃▄▅▆▇█"
+"""An empty bin, then bins by height."""
 DECADES = 3
 """Bars span this many powers of ten below the largest gradient norm."""
 
@@ -33,6 +35,14 @@ def _bar(norm: float, top: float, width: int) -> str:
         return "█" * width if not math.isfinite(norm) else ""
     frac = 1 + (math.log10(norm) - math.log10(top)) / DECADES
     return "█" * max(0, min(width, round(frac * width)))
+
+
+def _spark(counts: list[int]) -> str:
+    """Counts as one line of block heights, tallest bin full."""
+    top = max(counts, default=0)
+    if not top:
+        return " " * len(counts)
+    return "".join(SPARKS[0 if not c else 1 + round(c / top * (len(SPARKS) - 2))] for c in counts)
 
 
 def render(view: HealthView, width: int) -> Text:
@@ -53,6 +63,14 @@ def render(view: HealthView, width: int) -> Text:
         out.append("; ".join(f"L{k} {','.join(map(str, units))}" for k, units in dead) + "\n")
     else:
         out.append("none\n")
+    out.append("\nhistograms", style="bold")
+    out.append(" · 10 bins from the lowest value to the highest\n", style="dim")
+    for k, b in enumerate(view.layers):
+        out.append(
+            f"L{k} weights {_spark(b.weights[2])} {b.weights[0]:>7.3g}..{b.weights[1]:<7.3g}"
+        )
+        out.append(f" outputs {_spark(b.activations[2])} ")
+        out.append(f"{b.activations[0]:>7.3g}..{b.activations[1]:<7.3g}\n")
     if view.confusion is not None:
         out.append("\nconfusion", style="bold")
         out.append(" · training set, rows true class, columns predicted\n", style="dim")
