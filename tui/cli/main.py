@@ -65,14 +65,10 @@ def _tolerant_streams() -> None:
 
 def _closed_stdout() -> int:
     """stdout's reader went away (``torchplay info X | head -1``): end quietly with
-    :data:`EXIT_PIPE`. stdout is pointed at /dev/null so that the interpreter's final
-    flush cannot fail again and print "Exception ignored"."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):  # stdout is no file (tests, hosts)
-        pass
+    :data:`EXIT_PIPE`."""
+    from torchplay.tui.cli import streams
+
+    streams.silence_stdout()
     return EXIT_PIPE
 
 
