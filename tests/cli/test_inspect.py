@@ -118,3 +118,19 @@ def test_bad_health_every_exits_2(cli, tmp_path, monkeypatch, extra, says) -> No
     monkeypatch.chdir(tmp_path)
     code, _, err = cli("train", "classification", "--steps", "5", *extra)
     assert code == 2 and says in err and not (tmp_path / "m.jsonl").exists()
+
+
+def test_wide_layers_show_their_largest_values(cli, tmp_path) -> None:
+    """Text rows past 16 values show the 16 largest by magnitude (--json keeps them all)."""
+    from torchplay.tui.draw.rows import largest
+
+    assert largest([1.0, -5.0, 2.0], k=2) == [(1, -5.0), (2, 2.0)]
+    assert largest([[1.0, 2.0], [-3.0, 0.5]], k=3) == [(0, 1.0), (1, 2.0), (2, -3.0)]
+    assert largest([1.0, 2.0], k=2) is None
+    path = str(tmp_path / "w.safetensors")
+    assert cli("train", "classification", "--hidden", "20", "--steps", "5", "--save", path)[0] == 0
+    code, out, _ = cli("inspect", path, "--point", "0.5,-1")
+    z = next(line for line in out.splitlines() if line.strip().startswith("z "))
+    assert code == 0 and z.endswith("(largest 16)") and z.count(":") == 16
+    res = json.loads(cli("inspect", path, "--point", "0.5,-1", "--json")[1])
+    assert len(res["layers"][0]["z"]) == 20

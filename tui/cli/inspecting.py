@@ -12,6 +12,7 @@ import json
 import math
 
 from torchplay.engine.run.errors import EXIT_OK, UserError
+from torchplay.tui.draw.rows import SHOWN, largest
 
 FLOAT32_MAX = 3.4028234663852886e38
 
@@ -96,7 +97,11 @@ def cmd_inspect(args) -> int:
     return EXIT_OK
 
 
-def _fmt(values) -> str:
+def _fmt(values, top: bool = False) -> str:
+    """``[a b; c d]``; with ``top``, a row past :data:`SHOWN` values as its largest."""
+    shown = largest(values) if top else None
+    if shown is not None:
+        return "{" + " ".join(f"{i}:{v + 0.0:.6g}" for i, v in shown) + f"}} (largest {SHOWN})"
     if values and isinstance(values[0], list):
         return "[" + "; ".join(_fmt(row) for row in values) + "]"
     return "[" + " ".join(f"{v + 0.0:.6g}" for v in values) + "]"
@@ -115,7 +120,7 @@ def _print_trace(point: list[float], trace) -> None:
             ("dL/db", "bias_grad"),
             ("dW", "weight_step"),
         ):
-            print(f"  {name:6} {_fmt(getattr(layer, key))}")
+            print(f"  {name:6} {_fmt(getattr(layer, key), top=True)}")
     print(f"loss ({trace.loss_name}) {trace.loss:.6g}")
     print(f"after one SGD step at lr {trace.lr:g}: loss on this point {trace.loss_after:.6g}")
 

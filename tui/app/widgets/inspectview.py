@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from torchplay.tui.draw.rows import SHOWN, largest
 
 ROWS = (
     ("z", "z"),
@@ -28,8 +29,14 @@ ROWS = (
 
 
 def _numbers(values: list, width: int) -> str:
-    flat = [v for row in values for v in row] if values and isinstance(values[0], list) else values
-    text = " ".join(f"{v + 0.0:.4g}" for v in flat)
+    """A row's numbers; past :data:`SHOWN` values, the largest as ``index:value``."""
+    top = largest(values)
+    if top is not None:
+        n = sum(len(r) for r in values) if isinstance(values[0], list) else len(values)
+        text = f"(largest {SHOWN} of {n}) " + " ".join(f"{i}:{v + 0.0:.3g}" for i, v in top)
+    else:
+        flat = [v for r in values for v in r] if values and isinstance(values[0], list) else values
+        text = " ".join(f"{v + 0.0:.4g}" for v in flat)
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
