@@ -31,7 +31,7 @@ from torchplay.tui.app.actions.quitting import QuitKeys
 from torchplay.tui.app.actions.recovery import RecoveryOffer
 from torchplay.tui.app.actions.rescue import RescueOffer
 from torchplay.tui.app.actions.runkeys import RunKeys
-from torchplay.tui.app.keys import BINDINGS, BUTTONS, KEY_ACTIONS, palette_commands
+from torchplay.tui.app.keys import BINDINGS, BUTTONS, FOCUS_KEYS, KEY_ACTIONS, palette_commands
 from torchplay.tui.app.layout import STEP
 from torchplay.tui.app.receivers import Receivers
 from torchplay.tui.app.screens.lrfindscreen import LrFindKey
@@ -65,7 +65,7 @@ class PlaygroundApp(
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses work too
     TITLE = "torchplay"
-    BINDINGS = BINDINGS
+    BINDINGS = [*BINDINGS, *FOCUS_KEYS]
 
     def __init__(
         self,

@@ -53,6 +53,14 @@ BINDINGS = [
 ]
 """The app's keys (:class:`torchplay.tui.app.app.PlaygroundApp` binds these)."""
 
+FOCUS_KEYS = [
+    Binding("tab", "focus_next", "Next field", show=False, priority=True),
+    Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
+]
+"""Tab moves the focus as the key arrives (priority: the app's, not the screen's queue),
+so keys typed in the same burst (tmux send-keys, a paste) land in the field it reached;
+through the screen they were forwarded while nothing had the focus yet, and lost."""
+
 KEY_ACTIONS = frozenset(binding.action for binding in BINDINGS)
 """The main screen's key actions: off while a dialog (a modal screen) is up, its keys its own."""
 
@@ -62,7 +70,7 @@ BUTTONS = {"start": "toggle", "step": "step", "reset": "reset", "save": "save", 
 RESET_ASK_STEPS = 1_000
 """A reset asks first when the run is past this many steps and not saved at its step."""
 
-HIDDEN_FROM_PALETTE = {"quit", "quit_now", "leave_field"}
+HIDDEN_FROM_PALETTE = {"quit", "quit_now", "leave_field", "focus_next", "focus_previous"}
 """Textual's palette has its own Quit; leaving a field is no command."""
 
 
