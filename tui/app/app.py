@@ -160,7 +160,7 @@ class PlaygroundApp(
         if action == "jump":
             return self.can_jump()  # actions/fieldjump.py
         if self.screen is self.sweeps and action not in ("quit", "quit_now"):  # keys rest
-            return action not in {b.action for b in self.BINDINGS}
+            return action not in KEY_ACTIONS
         return True
 
     def action_leave_field(self) -> None:
