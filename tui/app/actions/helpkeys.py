@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 from torchplay.tui.app import settings as saved
+from torchplay.tui.app.keys import BINDINGS
 
 GROUPS = {
     "Training": ("toggle", "step", "reset", "lr_find", "sweep"),
@@ -98,7 +99,7 @@ class HelpKeys:
         from torchplay.tui.app.screens.sweepscreen import SWEEP_KEYS
 
         screens = {"Sweep screen (s)": SWEEP_KEYS}
-        self.push_screen(HelpScreen(help_text(self, self.BINDINGS, screens)))
+        self.push_screen(HelpScreen(help_text(self, BINDINGS, screens)))
 
     def action_screenshot(self) -> None:
         """An SVG of the screen in the current folder (not ~/Downloads, which may not exist)."""
