@@ -89,3 +89,15 @@ def test_wrong_values_are_dropped_one_by_one() -> None:
     assert loaded == settings.Settings(runs="r")
     assert notice is not None and "scenario" in notice and "theme" in notice
     assert settings.updated(loaded, scenario="my-toml-run") == loaded  # not a scenario
+
+
+async def test_screenshot_of_the_model_view(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = app_with()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ModelScreen")
+        await pilot.press("S")
+        await wait_for(pilot, lambda: list(tmp_path.glob("*.svg")))
+        assert "nn.Linear" in next(tmp_path.glob("*.svg")).read_text().replace("&#160;", " ")

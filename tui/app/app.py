@@ -154,7 +154,7 @@ class PlaygroundApp(
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Escape shows in the footer only while something has the focus."""
         if self.screen.is_modal and action != "quit_now":  # a dialog owns the keys
-            return action not in KEY_ACTIONS
+            return action == "screenshot" or action not in KEY_ACTIONS  # S: model view's
         if action == "leave_field":
             return self.focused is not None
         if action == "jump":

@@ -103,7 +103,10 @@ class ModelScreen(ModalScreen[None]):
     other when not, and the view scrolls both ways.
     """
 
-    BINDINGS = [Binding("escape,m,q", "close", "Close")]
+    BINDINGS = [
+        Binding("escape,m,q", "close", "Close"),
+        Binding("S", "app.screenshot", "Screenshot", show=False),  # the model view's SVG
+    ]
 
     def __init__(self, model: ModelSpec, n_in: int, n_out: int) -> None:
         super().__init__()
