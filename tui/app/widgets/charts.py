@@ -4,9 +4,17 @@ Series stay plain lists; each redraw clears, downsamples to about twice the widt
 non-finite values and takes log10 itself. The series are set on the UI thread; the
 frame itself (plotext's build and the ANSI parse, 7-10 ms) is made on a worker thread,
 one at a time per chart, so the event loop stays responsive while charts update.
+
+plotext keeps state shared between figures (its defaults and themes), so one chart's build
+on a worker thread raced another chart's ``clear_figure`` on the UI thread ("dictionary
+changed size during iteration", which ended the app). :data:`PLOTEXT` serializes every
+use of plotext: a build holds it; the UI thread never waits for it, it tries again on the
+next tick.
 """
 
 from __future__ import annotations
+
+import threading
 
 from rich.text import Text
 from textual.message import Message
@@ -18,6 +26,11 @@ from torchplay.tui.app.widgets.terminal import changed_rows, row_regions
 from torchplay.tui.draw.contain import fault, record
 from torchplay.tui.draw.glyphs import Glyphs
 from torchplay.tui.draw.plotting import MAX_MARKS, draw_data, draw_loss
+
+PLOTEXT = threading.Lock()
+"""Held by whoever uses plotext: a chart's build (worker thread) or its figure's set-up."""
+RETRY = 0.01
+"""Seconds before a replot tries again when another chart's build holds :data:`PLOTEXT`."""
 
 
 class Chart(Contained, PlotextPlot):
@@ -66,16 +79,21 @@ class Chart(Contained, PlotextPlot):
         width, height = self.size
         if not width or not height:
             return  # not laid out yet: on_resize replots
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
+        if not PLOTEXT.acquire(blocking=False):  # another chart is building: never wait
+            self.set_timer(RETRY, self.replot)
+            return
         try:
+            plt = self.plt
+            plt.clear_data()
+            plt.clear_figure()
             fault(self.where)
             self.plot(plt)
             self._size_and_theme(width, height)
         except Exception as exc:  # a chart's error stays in the chart
             self.show_error(record(self.where, exc))
             return
+        finally:
+            PLOTEXT.release()
         self.building = True
         self.run_worker(self._build, thread=True, group=f"plot-{id(self)}")
 
@@ -96,7 +114,8 @@ class Chart(Contained, PlotextPlot):
     def _build(self) -> None:
         # Builds never overlap (see replot), and self.lines changes only between them.
         try:
-            lines = self.plt.build().split("\n")
+            with PLOTEXT:
+                lines = self.plt.build().split("\n")
         except IndexError:  # plotext==5.3.2 on a one-point dataset (samples = 1)
             lines = ["(too few points to draw)"]
         except Exception as exc:  # a chart's error stays in the chart
