@@ -3,20 +3,15 @@ puts a fresh trainer exactly where a checkpoint or an imported net left it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import torch
 from torchplay.engine.process.events import ENDED, RunState
 from torchplay.engine.run.history import History
-
-if TYPE_CHECKING:
-    from torchplay.engine.train.trainer import Trainer
 
 PAUSED = RunState.PAUSED
 
 
 def load_state(
-    self: Trainer,
+    self,  # a Trainer (not imported: trainer.py imports this module)
     weights: dict[str, torch.Tensor],
     *,
     step: int = 0,

@@ -66,8 +66,9 @@ async def test_compare_collects_rows_and_typed_paths_still_work(tmp_path, monkey
         assert field.value.split() == ["runs/sub/long.safetensors", "runs/short.safetensors"]
         await pilot.press("enter")  # again on the second row: removed
         assert field.value.split() == ["runs/sub/long.safetensors"]
-        field.focus()
-        field.value += " typed/elsewhere.safetensors"
+        await pilot.click("#path")
+        typed = " typed/elsewhere.safetensors"
+        await pilot.press("end", *("space" if c == " " else c for c in typed))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
         assert app.screen.paths == ["runs/sub/long.safetensors", "typed/elsewhere.safetensors"]
