@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q --upgrade pip
 	# torch first, exactly: pip takes the CPU build on this machine's disk, not a CUDA one.
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev,onnx,tensorboard,serve,ray,docs,compiled]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,onnx,tensorboard,serve,ray,docs,compiled,optuna]'
 	touch $(STAMP)
 
 run: $(STAMP)
