@@ -23,6 +23,7 @@ from torchplay.engine.run.describe import param_counts
 from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.grid import Member
 from torchplay.engine.run.spec import Spec
+from torchplay.engine.sweeps.importance import Importance, importance
 from torchplay.engine.sweeps.population import Progress, group_key, population
 from torchplay.engine.train import confusion
 from torchplay.engine.train.threads import configure_threads_for, step_work
@@ -272,13 +273,24 @@ class SweepResult:
     def to_json(self, paths: dict[int, str] | None = None) -> dict[str, Any]:
         """What ``sweep --json`` prints and ``sweep.json`` holds."""
         paths = paths or {}
+        rated = self.importance()
         return {
             "runs": [r.to_json(paths.get(r.index)) for r in self.rows],
             "model_steps_per_s": round(self.model_steps_per_s, 1),
             "backend": self.backend,
             "device": self.device,
             "wall_s": round(self.wall_s, 3),
+            "importance": rated.to_json(),
+            "importance_method": rated.method,
         }
+
+    def importance(self) -> Importance:
+        """Each key's share of the log-loss variance (:mod:`.importance`)."""
+        rows = self.rows
+        keys = list(dict.fromkeys(k for r in rows for k in r.overrides))
+        return importance(
+            [r.overrides for r in rows], [r.loss for r in rows], [r.diverged for r in rows], keys
+        )
 
 
 def checkpoint_name(index: int, total: int) -> str:

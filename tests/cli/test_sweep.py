@@ -14,7 +14,15 @@ def test_json_has_every_run_and_a_diverged_member_still_exits_0(cli) -> None:
     code, out, err = cli("sweep", "regression", *GRID, "--json")
     assert code == 0, err
     res = json.loads(out)
-    assert set(res) == {"runs", "model_steps_per_s", "backend", "device", "wall_s"}
+    assert set(res) == {
+        "runs",
+        "model_steps_per_s",
+        "backend",
+        "device",
+        "wall_s",
+        "importance",
+        "importance_method",
+    }
     assert (res["backend"], res["device"]) == ("local", "cpu") and res["model_steps_per_s"] > 0
     runs = res["runs"]
     assert [r["index"] for r in runs] == list(range(6))

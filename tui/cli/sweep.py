@@ -45,7 +45,11 @@ def add_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("--steps", type=int, metavar="N", help="steps per member (default: the spec's)")
     s.add_argument("--out", metavar="DIR", help="write a checkpoint per member and sweep.json")
     s.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    s.add_argument("--plot", action="store_true", help="heatmap of the final loss (2 keys)")
+    s.add_argument(
+        "--plot",
+        action="store_true",
+        help="parallel coordinates, slice plots and importance (and a heatmap for 2 keys)",
+    )
     s.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="where to train")
     s.add_argument(
         "--backend",
@@ -219,10 +223,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         )
         if args.out:
             print(f"saved {len(paths)} checkpoints and {Path(args.out) / 'sweep.json'}")
-        if args.plot and len(axes) == 2:
-            print(for_stream(heatmap(result, axes), sys.stdout))
-        elif args.plot:
-            print("--plot: a heatmap needs exactly two --grid keys")
+        if args.plot:
+            from torchplay.tui.cli.sweepplots import plots
+
+            print(for_stream(plots(result, [a.key for a in axes]), sys.stdout))
+            if len(axes) == 2:
+                print(for_stream(heatmap(result, axes), sys.stdout))
     if interrupts.code is not None:
         return interrupts.code
     if failures:

@@ -1,0 +1,147 @@
+"""Slice plots and importance bars: the loss against each key, and each key's share.
+
+:func:`render_slices` draws one small chart per grid key (its values across, log loss
+up), every member a braille point, the best few and the chosen one in their roles, the
+diverged ones as ``✗`` on the top row. :func:`render_importance` draws a bar per key from
+:class:`torchplay.engine.sweeps.importance.Importance`, the most important first. Both
+return rows of ``(text, role)`` runs (:mod:`torchplay.tui.draw.braille`); no Textual.
+"""
+
+from __future__ import annotations
+
+from torchplay.engine.sweeps.importance import Importance
+from torchplay.tui.draw.braille import Canvas, Run
+from torchplay.tui.draw.parcoords import BEST
+from torchplay.tui.draw.scales import Scale, SweepView
+
+CHART_WIDTH = 26
+"""The narrowest slice chart, in cells (fewer columns of charts when narrower)."""
+CHART_HEIGHT = (6, 12)
+"""The lowest and highest a slice chart may be, in rows."""
+EIGHTHS = " ▏▎▍▌▋▊▉█"
+METHODS = {
+    "anova": "exact main-effect ANOVA (full grid)",
+    "binned anova": "main-effect ANOVA over quantile bins (sampled trials)",
+    "none": "no spread in the loss yet",
+}
+
+
+def grid_shape(n: int, width: int, height: int) -> tuple[int, int, int, int]:
+    """(columns, rows, chart width, chart height) for ``n`` charts in ``width`` x ``height``."""
+    cols = max(1, min(n, width // CHART_WIDTH))
+    rows = -(-n // cols)
+    return cols, rows, width // cols, max(CHART_HEIGHT[0], min(CHART_HEIGHT[1], height // rows))
+
+
+def render_slices(
+    view: SweepView, width: int, height: int, best: int = BEST, cursor: int | None = None
+) -> list[list[Run]]:
+    """One chart per key, in a grid that fills ``width`` (rows past ``height`` too: the
+    widget scrolls)."""
+    if not view.keys or width < 16:
+        return [[("slice plots need a larger window", "")]]
+    scales = view.scales()
+    cols, rows, cw, ch = grid_shape(len(view.keys), width, height)
+    canvas = Canvas(width, rows * ch)
+    chosen = view.best(best)
+    loss = scales[-1]
+    for k, scale in enumerate(scales[:-1]):
+        chart(
+            canvas, view, scale, loss, (k % cols) * cw, (k // cols) * ch, cw - 2, ch, chosen, cursor
+        )
+    return canvas.lines()
+
+
+def chart(
+    canvas: Canvas,
+    view: SweepView,
+    scale: Scale,
+    loss: Scale,
+    left: int,
+    top: int,
+    width: int,
+    height: int,
+    chosen: set[int],
+    cursor: int | None,
+) -> None:
+    """One slice: title row, the ✗ row, the plot, and the key's tick row under it."""
+    ticks = loss.ticks(max(2, (height - 4) // 2))
+    margin = min(7, max(len(t) for _, t in ticks) + 1)
+    x0, x1 = 2 * (left + margin) + 1, 2 * (left + width) - 2
+    y_top, y_bottom = 4 * (top + 2) + 1, 4 * (top + height - 1) - 2
+
+    def y_of(pos: float) -> int:
+        return round(y_top + (1.0 - pos) * (y_bottom - y_top))
+
+    def x_of(pos: float) -> int:
+        pad = 2 if scale.kind == "category" else 0  # categories off the frame's edges
+        return round(x0 + pad + pos * (x1 - x0 - 2 * pad))
+
+    canvas.put(left, top, f"loss by {scale.name}"[:width], "name")
+    for pos, text in ticks:
+        canvas.put(left, y_of(pos) // 4, text[: margin - 1].rjust(margin - 1), "tick")
+    for row in range(top + 1, top + height - 1):
+        canvas.fill(left + margin, row, "│", "axis")
+    order = sorted(
+        range(len(view.overrides)), key=lambda i: view.role(i, chosen, cursor) == "cursor"
+    )
+    for i in order:  # the cursor's mark last: on top of any ✗ at its place
+        pos = scale.place(view.overrides[i].get(scale.key))
+        if pos is None:
+            continue
+        role = view.role(i, chosen, cursor)
+        if view.diverged[i]:
+            canvas.put(x_of(pos) // 2, top + 1, "✗", "cursor" if role == "cursor" else "diverged")
+            continue
+        at = loss.place(view.losses[i])
+        if at is not None:
+            x, y = x_of(pos), y_of(at)
+            for dx, dy in (
+                ((0, 0), (1, 0), (0, 1), (1, 1)) if role in ("best", "cursor") else ((0, 0),)
+            ):
+                canvas.dot(x + dx, y + dy, role)
+    base = top + height - 1
+    for col in range(left + margin, left + width):
+        canvas.fill(col, base, "─", "axis")
+    canvas.put(left + margin, base, "└", "axis")
+    room = max(2, (width - margin) // 6)
+    labels = scale.ticks(room)
+    for j, (pos, text) in enumerate(labels):
+        col = x_of(pos) // 2
+        if j == len(labels) - 1 and len(labels) > 1:
+            col = min(col, left + width - len(text))
+        canvas.put(
+            max(left + margin, col - (len(text) // 2 if 0 < j < len(labels) - 1 else 0)),
+            base,
+            text,
+            "tick",
+        )
+
+
+def render_importance(rated: Importance, names: dict[str, str], width: int) -> list[list[Run]]:
+    """A bar per key, longest first, its share after it; the interactions' share and the
+    method on the last lines."""
+    items = rated.ranked()
+    label_w = min(24, max([len(names.get(k, k)) for k, _ in items] + [12]))
+    bar_w = max(4, width - label_w - 9)
+    out: list[list[Run]] = []
+    for key, share in items:
+        out.append(bar_line(names.get(key, key), share, label_w, bar_w, "bar"))
+    if rated.method == "anova":
+        out.append(bar_line("interactions", rated.interactions, label_w, bar_w, "axis"))
+    out.append([("", "")])
+    note = f"share of log10-loss variance · {METHODS[rated.method]} · {rated.members} members"
+    out.append([(note[:width], "axis")])
+    return out
+
+
+def bar_line(name: str, share: float, label_w: int, bar_w: int, role: str) -> list[Run]:
+    """``name  ███▌      0.42`` as runs."""
+    eighths = round(max(0.0, min(1.0, share)) * bar_w * 8)
+    bar = "█" * (eighths // 8) + (EIGHTHS[eighths % 8] if eighths % 8 else "")
+    text = name if len(name) <= label_w else name[: label_w - 1] + "…"
+    return [
+        (text.ljust(label_w) + " ", "name"),
+        (bar.ljust(bar_w), role),
+        (f" {share:5.2f}", ""),
+    ]
