@@ -120,37 +120,42 @@ class SmallMultiples(Contained, Widget):
             )
         curves = [(title, list(points)) for title, points in self.curves]
         self.building = True
-        build = partial(self._build, curves, width, self.styles_used)
+        build = partial(self._build, curves, width, self.size.height, self.styles_used)
         # A description: run_worker would otherwise repr() the partial, points and all.
         worker = {"name": "curves", "description": "curves", "group": f"curves-{id(self)}"}
         self.run_worker(build, thread=True, **worker)
 
-    def _build(self, curves: list[Curve], width: int, styles: tuple[Style, ...]) -> None:
-        """Every line at ``width`` cells (a worker thread: touches no widget state); a
-        drawing error gives the placeholder line instead (logged)."""
+    def _build(
+        self, curves: list[Curve], width: int, height: int, styles: tuple[Style, ...]
+    ) -> None:
+        """Every line at ``width`` cells, in ``height`` rows (a worker thread: touches no
+        widget state); a drawing error gives the placeholder line instead (logged)."""
         try:
             fault(self.where)
-            lines = self._lines(curves, width, styles)
+            lines = self._lines(curves, width, height, styles)
         except Exception as exc:  # the widget's error stays in the widget
             lines = failed_lines(record(self.where, exc), width, 1)
         self.post_message(self.Built(lines, Strip.blank(width, styles[0])))
 
-    def _lines(self, curves: list[Curve], width: int, styles: tuple[Style, ...]) -> list[Strip]:
+    def _lines(
+        self, curves: list[Curve], width: int, height: int, styles: tuple[Style, ...]
+    ) -> list[Strip]:
         base, title_style, best, worst = styles
         gutter = self.gap
         cols = fitting_columns([title for title, _ in curves], width, self.n_columns, gutter)
         cell = max(1, (width - gutter * (cols - 1)) // cols)
         half = (len(curves) + 1) // 2
+        bar_rows = fitting_rows(-(-len(curves) // cols), height, self.bar_rows)
         lines: list[Strip] = []
         for first in range(0, len(curves), cols):
-            block: list[list[Segment]] = [[] for _ in range(self.bar_rows + 2)]
+            block: list[list[Segment]] = [[] for _ in range(bar_rows + 2)]
             for i, (title, points) in enumerate(curves[first : first + cols]):
                 sep = [Segment(" " * gutter)] if i else []
                 style = best if first + i < half else worst
                 values = columns(curve([(p[0], p[1]) for p in points], 2 * cell), cell)
-                rows = [fit(title, cell)] + bars(values, self.bar_rows) + [""]
+                rows = [fit(title, cell)] + bars(values, bar_rows) + [""]
                 for line, text, seg_style in zip(
-                    block, rows, [title_style] + [style] * self.bar_rows + [None], strict=True
+                    block, rows, [title_style] + [style] * bar_rows + [None], strict=True
                 ):
                     line.extend(sep + [Segment(text.ljust(cell), seg_style)])
             lines.extend(
@@ -169,6 +174,15 @@ class SmallMultiples(Contained, Widget):
 
     def render_line(self, y: int) -> Strip:
         return self.lines[y] if y < len(self.lines) else self.blank
+
+
+def fitting_rows(blocks: int, height: int, most: int) -> int:
+    """Bar rows per curve (up to ``most``, at least one) so that ``blocks`` rows of curves,
+    each a title, its bars and a blank line (none under the last), fit ``height`` lines:
+    at 80x24 a 3x2 grid's last curves lost their bottom row (where each curve ends)."""
+    if blocks <= 0:
+        return most
+    return max(1, min(most, (height + 1) // blocks - 2))
 
 
 def fitting_columns(titles: list[str], width: int, most: int, gutter: int) -> int:
