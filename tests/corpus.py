@@ -135,7 +135,9 @@ SPEC_FIELDS = [
     ("training.patience", -1),
     ("training.patience", 1.5),
     ("training.min_delta", -1.0),
-    ("data.features", ["x1", "cosx1"]),
+    ("data.features", ["x1", "tanx1"]),
+    ("data.test_split", "sideways"),
+    ("data.test_split", 1),
     ("data.features", "x1sq,x2sq"),  # the regression default is 1-D
     ("data.features", 3),
     ("data.points", [[0.0, 1.0], [0.5]]),

@@ -22,6 +22,8 @@ FEATURES: dict[str, int] = {
     "x1x2": 2,
     "sinx1": 1,
     "sinx2": 2,
+    "cosx1": 1,
+    "cosx2": 2,
 }
 """Feature names, each with the number of raw inputs it needs (``x2`` needs two)."""
 

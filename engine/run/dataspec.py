@@ -11,13 +11,22 @@ from torchplay.engine.run.errors import SpecError
 from torchplay.engine.run.fieldinfo import INTEGER, NUMBER, POINTS, fieldinfo, letters
 from torchplay.engine.run.validate import choice, integer, number
 
-REGRESSION_DATASETS = ("square", "quadratic", "sine", "cubic", "abs")
-"""Synthetic regression datasets: one input, one output."""
+REGRESSION_1D_DATASETS = ("square", "quadratic", "sine", "cubic", "abs")
+"""Synthetic regression datasets with one input."""
+REGRESSION_2D_DATASETS = ("plane", "gauss2d")
+"""Synthetic regression datasets with two inputs (TF Playground's plane and Gaussian):
+drawn as a heatmap of the prediction (:mod:`torchplay.engine.train.synthetic`)."""
+REGRESSION_DATASETS = REGRESSION_1D_DATASETS + REGRESSION_2D_DATASETS
+"""Synthetic regression datasets: one output."""
 CLASSIFICATION_DATASETS = ("clouds", "blobs", "moons", "circles", "xor", "spiral")
 """Synthetic classification datasets: two inputs, one class label."""
 DATASETS = REGRESSION_DATASETS + CLASSIFICATION_DATASETS
 """Every built-in dataset name."""
 TASKS = ("auto", "regression", "classification")
+TEST_SPLITS = ("random", "outside")
+"""How the test points are chosen: at random, or ``outside`` the training region."""
+CLASS_DATASETS = ("blobs", "spiral")
+"""The datasets whose number of classes ``data.classes`` sets (the others have two)."""
 
 MAX_SAMPLES = 1_000_000
 MAX_CLASSES = 20
@@ -30,6 +39,11 @@ def task_of(dataset: str) -> str:
     if dataset in CLASSIFICATION_DATASETS:
         return "classification"
     raise SpecError("data.dataset", dataset, "not a built-in dataset")
+
+
+def inputs_of(dataset: str) -> int:
+    """How many raw inputs a built-in dataset has: 1 for 1-D regression, else 2."""
+    return 1 if dataset in REGRESSION_1D_DATASETS else 2
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,21 @@ class DataSpec:
         parse=float,
     )
     """Fraction of the points held out for the test loss (0 = train on all, as the tutorial)."""
+    test_split: str = fieldinfo(
+        "random",
+        flag="--test-split",
+        metavar="HOW",
+        help="which points the test fraction holds out: random, or outside (beyond the "
+        "training region, to show extrapolation)",
+        label="test split",
+        chars=letters(*TEST_SPLITS),
+        parse=str,
+        choices=TEST_SPLITS,
+    )
+    """``random``: a seeded random sample. ``outside``: the points farthest from the centre
+    of the inputs' box, by ``max_i |x_i - c_i| / h_i`` (``c_i`` the middle and ``h_i`` the
+    half-width of input ``i``'s range): training keeps the inner box, the test set lies
+    beyond it (ties keep the data's order). Needs ``test_fraction`` above 0."""
     seed: int = fieldinfo(
         1,
         flag="--seed",
@@ -91,7 +120,7 @@ class DataSpec:
         2,
         flag="--classes",
         metavar="N",
-        help="blobs/spiral classes",
+        help="blobs/spiral classes (2-20)",
         label="classes",
         chars=INTEGER,
         parse=int,
@@ -134,20 +163,21 @@ class DataSpec:
         flag="--features",
         metavar="F[,F...]",
         help=f"input features the network sees: {','.join(datafields.FEATURES)} "
-        "(1-D data: x1,x1sq,sinx1); raw: the inputs as they are",
+        "(1-D data: x1,x1sq,sinx1,cosx1); raw: the inputs as they are",
         label="features",
         chars=letters(*datafields.FEATURES, "raw", extra=","),
         parse=datafields.parse_features,
         show=lambda names: ",".join(names) or "raw",
     )
     """Input features the network sees, e.g. ("x1sq", "x2sq"); () = the raw inputs.
-    Names: x1, x2, x1sq, x2sq, x1x2, sinx1, sinx2 (1-D data: x1, x1sq, sinx1)."""
+    Names: x1, x2, x1sq, x2sq, x1x2, sinx1, sinx2, cosx1, cosx2 (1-D data: x1, x1sq,
+    sinx1, cosx1)."""
     points: tuple[tuple[float, ...], ...] = fieldinfo(
         (),
         flag="--points",
         metavar="P",
         help="painted data instead of the dataset's: x,y points (regression) or "
-        "x1,x2,class (classification); at most 10,000",
+        "x1,x2,class (classification; not plane or gauss2d); at most 10,000",
         label="points",
         chars=POINTS,
         parse=datafields.parse_point,
@@ -170,6 +200,11 @@ class DataSpec:
         object.__setattr__(self, "noise", number("data.noise", self.noise, 0.0, 100.0))
         tf = number("data.test_fraction", self.test_fraction, 0.0, 0.9)
         object.__setattr__(self, "test_fraction", tf)
+        choice("data.test_split", self.test_split, TEST_SPLITS)
+        if self.test_split == "outside" and tf == 0:
+            raise SpecError(
+                "data.test_fraction", tf, "test split outside needs a test fraction above 0"
+            )
         integer("data.seed", self.seed, 0, 2**63 - 1)
         integer("data.classes", self.classes, 2, MAX_CLASSES)
         if self.target is not None and (not isinstance(self.target, str) or not self.target):
@@ -182,12 +217,14 @@ class DataSpec:
         features = datafields.parse_features(self.features)
         object.__setattr__(self, "features", features)
         if not ds.startswith("csv:"):
-            datafields.check_features(features, 1 if task_of(ds) == "regression" else 2)
+            datafields.check_features(features, inputs_of(ds))
         if self.points:
             if ds.startswith("csv:"):
                 raise SpecError(
                     "data.points", ds, "painted points replace a built-in dataset, not csv:PATH"
                 )
+            if ds in REGRESSION_2D_DATASETS:
+                raise SpecError("data.points", ds, "paint x,y points on a 1-D regression dataset")
             points = datafields.parse_points(self.points, task_of(ds))
             object.__setattr__(self, "points", points)
         elif not isinstance(self.points, list | tuple):

@@ -21,6 +21,7 @@ from torchplay.engine.run.dataspec import (
     REGRESSION_DATASETS,
     TASKS,
     DataSpec,
+    inputs_of,
     task_of,
 )
 from torchplay.engine.run.errors import SpecError
@@ -143,7 +144,7 @@ class Spec:
         n_out = 1 if task == "regression" else self.data.classes
         if self.data.dataset not in ("blobs", "spiral") and task == "classification":
             n_out = 2
-        check_memory(self, 1 if task == "regression" else 2, n_out, n)
+        check_memory(self, inputs_of(self.data.dataset), n_out, n)
 
     @property
     def task(self) -> str:

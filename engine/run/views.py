@@ -17,7 +17,8 @@ class Samples:
     """The training points, as the data chart scatters them.
 
     Regression: ``x`` the input, ``y`` the target. Classification: ``x`` and ``y`` the two
-    inputs and ``labels`` the class of each point.
+    inputs and ``labels`` the class of each point. 2-D regression (``plane``, ``gauss2d``,
+    a CSV of two inputs): ``x`` and ``y`` the two inputs and ``targets`` each point's target.
     """
 
     task: str
@@ -36,6 +37,15 @@ class Samples:
     """The test points, as ``y``."""
     test_labels: list[int] | None = None
     """Classification: each test point's class."""
+    targets: list[float] | None = None
+    """2-D regression: each point's target (None: the data is not 2-D regression)."""
+    test_targets: list[float] | None = None
+    """2-D regression: each test point's target."""
+
+    @property
+    def two_inputs(self) -> bool:
+        """Whether ``x`` and ``y`` are two inputs (classification, 2-D regression)."""
+        return self.task != "regression" or self.targets is not None
 
 
 @dataclass(frozen=True)
@@ -71,10 +81,30 @@ class DecisionGrid:
         return len(self.x), len(self.y)
 
 
+@dataclass(frozen=True)
+class HeatGrid:
+    """A 2-D regression network's prediction on a ``cols`` x ``rows`` grid (a heatmap).
+
+    Cell ``i`` lies at ``(x[i % cols], y[i // cols])``, as in :class:`DecisionGrid`.
+    """
+
+    x: list[float]
+    """Column centres, left to right."""
+    y: list[float]
+    """Row centres, bottom to top."""
+    values: list[float]
+    """The prediction in each cell, row by row."""
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(columns, rows)."""
+        return len(self.x), len(self.y)
+
+
 DEFAULT_GRID = (60, 20)
 """Decision-grid cells (columns, rows) until a chart says how big it is."""
 
-Fit = FitLine | DecisionGrid | None
+Fit = FitLine | DecisionGrid | HeatGrid | None
 """What the data chart draws over the samples (None for data it cannot draw in 2-D)."""
 
 

@@ -1,8 +1,5 @@
-"""Datasets: the tutorial's generators, more synthetic ones, and numeric CSV files.
-
-Generators draw from torch's global RNG, in the tutorial's order, so that after
-``torch.manual_seed(S)`` they produce the tutorial's exact numbers. Callers seed and
-isolate the RNG (see :class:`torchplay.engine.train.trainer.Trainer`).
+"""Datasets: numeric CSV files, painted points, the synthetic sets of
+:mod:`~torchplay.engine.train.synthetic`, and the test split (random or outside).
 """
 
 from __future__ import annotations
@@ -18,6 +15,7 @@ import numpy as np
 import torch
 from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.spec import MAX_CLASSES, MAX_SAMPLES, DataSpec, task_of
+from torchplay.engine.train.synthetic import generate
 
 
 class DataError(InputError):
@@ -45,97 +43,6 @@ class Dataset:
     @property
     def n_outputs(self) -> int:
         return self.n_classes if self.task == "classification" else self.y_train.shape[1]
-
-
-_DOMAINS = {
-    "square": (-1.0, 1.0),
-    "quadratic": (-2.0, 2.0),
-    "sine": (-math.pi, math.pi),
-    "cubic": (-1.5, 1.5),
-    "abs": (-1.0, 1.0),
-}
-
-
-def _regression(name: str, n: int, noise: float) -> tuple[torch.Tensor, torch.Tensor]:
-    lo, hi = _DOMAINS[name]
-    x = torch.unsqueeze(torch.linspace(lo, hi, n), dim=1)
-    if name == "square":  # tutorial section 1
-        y = x.pow(2) + noise * torch.rand(x.size())
-    elif name == "quadratic":  # tutorial section 4.5, same operation order
-        y = x.pow(2) + 3 * x - 2 + noise * torch.rand(x.size())
-    elif name == "sine":
-        y = torch.sin(x) + noise * torch.rand(x.size())
-    elif name == "cubic":
-        y = x.pow(3) + noise * torch.rand(x.size())
-    else:
-        y = x.abs() + noise * torch.rand(x.size())
-    return x, y
-
-
-def _clouds(n: int, noise: float) -> tuple[torch.Tensor, torch.Tensor]:
-    # Tutorial section 2, generalised to an odd count.
-    n0 = n // 2
-    n_data = torch.ones(n0, 2)
-    x0 = torch.normal(2 * n_data, noise)
-    y0 = torch.zeros(n0)
-    x1 = torch.normal(-2 * torch.ones(n - n0, 2), noise)
-    y1 = torch.ones(n - n0)
-    x = torch.cat((x0, x1), 0).type(torch.FloatTensor)
-    y = torch.cat((y0, y1)).type(torch.LongTensor)
-    return x, y
-
-
-def _split_counts(n: int, k: int) -> list[int]:
-    return [n // k + (1 if i < n % k else 0) for i in range(k)]
-
-
-def _classification(name: str, n: int, noise: float, k: int):
-    if name == "clouds":
-        return _clouds(n, noise)
-    if name == "blobs":
-        xs, ys = [], []
-        for c, m in enumerate(_split_counts(n, k)):
-            angle = 2 * math.pi * c / k
-            center = torch.tensor([3 * math.cos(angle), 3 * math.sin(angle)])
-            xs.append(center + noise * torch.randn(m, 2))
-            ys.append(torch.full((m,), c))
-        return torch.cat(xs), torch.cat(ys).long()
-    if name == "moons":
-        n0, n1 = _split_counts(n, 2)
-        t0 = torch.rand(n0) * math.pi
-        t1 = torch.rand(n1) * math.pi
-        a = torch.stack((torch.cos(t0), torch.sin(t0)), 1)
-        b = torch.stack((1 - torch.cos(t1), 0.5 - torch.sin(t1)), 1)
-        x = torch.cat((a, b)) + noise * 0.1 * torch.randn(n, 2)
-        return x, torch.cat((torch.zeros(n0), torch.ones(n1))).long()
-    if name == "circles":
-        n0, n1 = _split_counts(n, 2)
-        t = torch.rand(n) * 2 * math.pi
-        r = torch.cat((torch.full((n0,), 1.0), torch.full((n1,), 0.5)))
-        x = torch.stack((r * torch.cos(t), r * torch.sin(t)), 1) + noise * 0.1 * torch.randn(n, 2)
-        return x, torch.cat((torch.zeros(n0), torch.ones(n1))).long()
-    if name == "xor":
-        x = torch.rand(n, 2) * 2 - 1
-        y = ((x[:, 0] > 0) ^ (x[:, 1] > 0)).long()
-        return x + noise * 0.1 * torch.randn(n, 2), y
-    # spiral: k arms
-    xs, ys = [], []
-    for c, m in enumerate(_split_counts(n, k)):
-        r = torch.linspace(0.0, 1.0, m)
-        t = torch.linspace(c * 4.0, (c + 1) * 4.0, m) + noise * 0.2 * torch.randn(m)
-        xs.append(torch.stack((r * torch.sin(t * 2.5 / k), r * torch.cos(t * 2.5 / k)), 1))
-        ys.append(torch.full((m,), c))
-    return torch.cat(xs), torch.cat(ys).long()
-
-
-def generate(spec: DataSpec) -> tuple[torch.Tensor, torch.Tensor, str]:
-    """Draw ``spec``'s synthetic data from the global RNG: x, y and the task."""
-    task = task_of(spec.dataset)
-    if task == "regression":
-        x, y = _regression(spec.dataset, spec.samples, spec.noise)
-    else:
-        x, y = _classification(spec.dataset, spec.samples, spec.noise, spec.classes)
-    return x.float().contiguous(), y.contiguous(), task
 
 
 def _parse_float(text: str) -> float | None:
@@ -308,19 +215,33 @@ def read_csv(
     return x, y.float().unsqueeze(1), task, cols
 
 
-def split(x: torch.Tensor, y: torch.Tensor, fraction: float, seed: int):
-    """Hold out ``fraction`` of the rows for testing, using a dedicated generator."""
+def split(x: torch.Tensor, y: torch.Tensor, fraction: float, seed: int, how: str = "random"):
+    """Hold out ``fraction`` of the rows for testing: a seeded random sample (its own
+    generator), or with ``how="outside"`` the rows farthest out (:func:`outside_order`)."""
     n = x.shape[0]
     n_test = int(round(n * fraction))
     if n_test == 0:
         return x, y, x[:0], y[:0]
     if n_test >= n:
         raise DataError(f"test fraction {fraction} leaves no training data from {n} rows")
-    g = torch.Generator().manual_seed(seed + 7919)
-    perm = torch.randperm(n, generator=g)
-    test_idx, _ = perm[:n_test].sort()
-    train_idx, _ = perm[n_test:].sort()
+    if how == "outside":
+        order = outside_order(x)
+    else:
+        order = torch.randperm(n, generator=torch.Generator().manual_seed(seed + 7919))
+    test_idx, _ = order[:n_test].sort()
+    train_idx, _ = order[n_test:].sort()
     return x[train_idx], y[train_idx], x[test_idx], y[test_idx]
+
+
+def outside_order(x: torch.Tensor) -> torch.Tensor:
+    """Row indices from the farthest out to the innermost: by ``max_i |x_i - c_i| / h_i``,
+    with ``c_i`` the middle and ``h_i`` the half-width of column ``i``'s range (a constant
+    column counts 0); equal distances keep the rows' order. The first ``k`` rows lie outside
+    the box that holds the others: held out, they show how the network extrapolates."""
+    lo, hi = x.min(0).values, x.max(0).values
+    half = (hi - lo) / 2
+    scaled = (x - (lo + half)).abs() / torch.where(half > 0, half, torch.ones_like(half))
+    return torch.sort(scaled.max(1).values, descending=True, stable=True).indices
 
 
 def painted(spec: DataSpec) -> tuple[torch.Tensor, torch.Tensor, str]:
@@ -342,7 +263,7 @@ def load(spec: DataSpec) -> Dataset:
     else:
         x, y, task = generate(spec)
         cols = []
-    xt, yt, xs, ys = split(x, y, spec.test_fraction, spec.seed)
+    xt, yt, xs, ys = split(x, y, spec.test_fraction, spec.seed, spec.test_split)
     n_classes = int(y.max().item()) + 1 if task == "classification" else 0
     if spec.points and task == "classification":
         n_classes = max(2, n_classes)  # one painted class still gets a two-class network

@@ -18,7 +18,9 @@ _CODES = {name: i for i, name in enumerate(FEATURES)}
 
 class FeatureMap(nn.Module):
     """Columns ``x1``, ``x2``, ``x1sq`` (x1*x1), ``x2sq``, ``x1x2`` (x1*x2), ``sinx1``,
-    ``sinx2`` of a ``[batch, inputs]`` tensor, in the order named."""
+    ``sinx2``, ``cosx1``, ``cosx2`` of a ``[batch, inputs]`` tensor, in the order named.
+    The codes follow :data:`~torchplay.engine.run.datafields.FEATURES`' order: new names go
+    last, so a saved TorchScript keeps its meaning."""
 
     # TorchScript reads this annotation at run time (a string under __future__ annotations).
     __annotations__ = {"codes": typing.List[int]}  # noqa: UP006, RUF012
@@ -45,8 +47,12 @@ class FeatureMap(nn.Module):
                 cols.append(x[:, 0] * x[:, 1])
             elif code == 5:
                 cols.append(torch.sin(x[:, 0]))
-            else:
+            elif code == 6:
                 cols.append(torch.sin(x[:, 1]))
+            elif code == 7:
+                cols.append(torch.cos(x[:, 0]))
+            else:
+                cols.append(torch.cos(x[:, 1]))
         return torch.stack(cols, 1)
 
     def extra_repr(self) -> str:
@@ -63,6 +69,8 @@ def source(names: tuple[str, ...]) -> str:
         "x1x2": "x[:, 0] * x[:, 1]",
         "sinx1": "torch.sin(x[:, 0])",
         "sinx2": "torch.sin(x[:, 1])",
+        "cosx1": "torch.cos(x[:, 0])",
+        "cosx2": "torch.cos(x[:, 1])",
     }
     if not names:
         return "def features(x):\n    return x  # the raw inputs\n"

@@ -14,6 +14,7 @@ from torchplay.engine.run.views import (
     DecisionGrid,
     Fit,
     FitLine,
+    HeatGrid,
     RunView,
     Samples,
     StepView,
@@ -33,6 +34,16 @@ def samples(trainer) -> Samples:
     stride = max(1, x.shape[0] // MAX_CHART_POINTS)
     x, y = x[::stride], y[::stride]
     tx, ty = d.x_test[::stride], d.y_test[::stride]
+    if trainer.task == "regression" and d.n_inputs == 2:
+        return Samples(
+            "regression",
+            x[:, 0].tolist(),
+            x[:, 1].tolist(),
+            test_x=tx[:, 0].tolist(),
+            test_y=tx[:, 1].tolist(),
+            targets=y[:, 0].tolist(),
+            test_targets=ty[:, 0].tolist(),
+        )
     if trainer.task == "regression":
         return Samples(
             "regression",
@@ -68,26 +79,44 @@ def fit_line(trainer, points: int = FIT_POINTS) -> FitLine:
     return FitLine(xs[:, 0].tolist(), net(xs)[:, 0].tolist(), x_ext, y_ext)
 
 
-@torch.no_grad()
-def decision_grid(trainer, cols: int, rows: int) -> DecisionGrid:
-    """Classification with two inputs: predicted class and confidence on a grid that
-    covers the training points with a 10% margin."""
-    x = trainer.data.x_train
+def _mesh(trainer, cols: int, rows: int, with_test: bool):
+    """Grid columns, rows and the cells' inputs (row by row from the bottom), covering the
+    training points (``with_test``: the test points too) with a 10% margin."""
+    d = trainer.data
+    x = torch.cat((d.x_train, d.x_test)) if with_test else d.x_train
     lo, hi = x.min(0).values, x.max(0).values
     pad = (hi - lo) * 0.1 + 1e-6
     lo, hi = lo - pad, hi + pad
     gx = torch.linspace(float(lo[0]), float(hi[0]), cols)
     gy = torch.linspace(float(lo[1]), float(hi[1]), rows)
-    mesh = torch.cartesian_prod(gy, gx)[:, [1, 0]]
+    return gx, gy, torch.cartesian_prod(gy, gx)[:, [1, 0]]
+
+
+@torch.no_grad()
+def decision_grid(trainer, cols: int, rows: int) -> DecisionGrid:
+    """Classification with two inputs: predicted class and confidence on a grid that
+    covers the training points (with an ``outside`` test split, the test points too)."""
+    outside = trainer.spec.data.test_split == "outside"
+    gx, gy, mesh = _mesh(trainer, cols, rows, outside)
     conf, cls = torch.softmax(trainer.forward(mesh), 1).max(1)
     return DecisionGrid(gx.tolist(), gy.tolist(), cls.tolist(), conf.tolist())
 
 
+@torch.no_grad()
+def heat_grid(trainer, cols: int, rows: int) -> HeatGrid:
+    """Regression with two inputs: the prediction on a grid over the training and test
+    points (the heatmap shows where the network extrapolates)."""
+    gx, gy, mesh = _mesh(trainer, cols, rows, True)
+    return HeatGrid(gx.tolist(), gy.tolist(), trainer.forward(mesh)[:, 0].tolist())
+
+
 def fit(trainer, grid: tuple[int, int] = DEFAULT_GRID) -> Fit:
-    """What the data chart draws over the samples: a fit line, a decision grid of
-    ``grid`` = (columns, rows) cells, or None for data with more inputs."""
+    """What the data chart draws over the samples: a fit line, a decision grid or a heat
+    grid of ``grid`` = (columns, rows) cells, or None for data with more inputs."""
     if trainer.task == "regression" and trainer.data.n_inputs == 1:
         return fit_line(trainer)
+    if trainer.task == "regression" and trainer.data.n_inputs == 2:
+        return heat_grid(trainer, *grid)
     if trainer.task == "classification" and trainer.data.n_inputs == 2:
         return decision_grid(trainer, *grid)
     return None

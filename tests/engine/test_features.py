@@ -22,6 +22,8 @@ FORMULAS = {
     "x1x2": lambda a, b: a * b,
     "sinx1": lambda a, b: math.sin(a),
     "sinx2": lambda a, b: math.sin(b),
+    "cosx1": lambda a, b: math.cos(a),
+    "cosx2": lambda a, b: math.cos(b),
 }
 
 
