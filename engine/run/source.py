@@ -57,6 +57,9 @@ def from_dict(raw: dict[str, Any], base: Spec | None = None) -> Spec:
 
 SWEEP = "sweep"
 """The TOML table holding a sweep's grid, beside the spec's sections."""
+SEARCH_KEYS = ("search", "trials", "search_seed", "parallel", "space")
+"""The ``[sweep]`` keys that describe a search (:mod:`torchplay.engine.run.searchplan`),
+not a grid axis: :class:`Source` hands them over apart."""
 
 
 def _parse(text: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -96,7 +99,10 @@ class Source:
     checkpoint: str | None = None
     """A checkpoint path to load, when the SOURCE was one."""
     sweep: dict[str, Any] = field(default_factory=dict)
-    """The file's ``[sweep]`` table, as TOML read it (checked where a sweep uses it)."""
+    """The file's ``[sweep]`` table, as TOML read it (checked where a sweep uses it),
+    less its search keys."""
+    search: dict[str, Any] = field(default_factory=dict)
+    """The ``[sweep]`` table's :data:`SEARCH_KEYS` (a search's method, trials, space)."""
 
 
 def resolve(source: str, checkpoints: bool = False) -> Source:
@@ -141,4 +147,5 @@ def _read_toml(path: Path, source: str) -> Source:
         raise InputError(f"{source}: {exc}") from None
     if spec.name in SCENARIOS and spec != get_scenario(spec.name):
         spec = dataclasses.replace(spec, name=path.stem)  # no longer that scenario
-    return Source(spec, sweep=sweep)
+    search = {k: sweep.pop(k) for k in SEARCH_KEYS if k in sweep}
+    return Source(spec, sweep=sweep, search=search)

@@ -66,10 +66,13 @@ def _default_text(key: str) -> str:
     return f"(default: the SOURCE's; regression: {INFO[key].default_text(value)})"
 
 
-def add_spec_flags(parser: argparse.ArgumentParser) -> None:
-    """Add a flag for every spec field (default None: keep the SOURCE's value)."""
+def add_spec_flags(parser: argparse.ArgumentParser, skip: tuple[str, ...] = ()) -> None:
+    """Add a flag for every spec field (default None: keep the SOURCE's value), less the
+    flags in ``skip`` (a command's own flag of that name)."""
     group = parser.add_argument_group("spec fields (override the SOURCE's)")
     for flag, key, kwargs in SPEC_FLAGS:
+        if flag in skip:
+            continue
         kw = dict(kwargs)
         kw["help"] = f"{kw['help']} {_default_text(key)}"
         group.add_argument(flag, dest=_dest(flag), default=None, **kw)

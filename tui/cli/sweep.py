@@ -16,6 +16,8 @@ from torchplay.engine.run.errors import EXIT_BUG, EXIT_DIVERGED, EXIT_OK, UserEr
 from torchplay.engine.run.grid import Axis, members, parse_grid
 from torchplay.engine.run.source import resolve
 from torchplay.engine.run.spec import SpecError
+from torchplay.tui.cli import search as searching
+from torchplay.tui.cli.flags import add_spec_flags, spec_overrides
 from torchplay.tui.cli.interrupts import Interrupts
 from torchplay.tui.cli.raysweep import add_arguments as add_ray_arguments
 from torchplay.tui.draw.plotting import for_stream, log_range, shade
@@ -58,6 +60,8 @@ def add_arguments(s: argparse.ArgumentParser) -> None:
         help="local: in this process; ray: on a Ray cluster through Ray Tune",
     )
     s.add_argument("--quiet", action="store_true", help="print only the result")
+    searching.add_arguments(s)
+    add_spec_flags(s, skip=("--steps",))  # every member's spec; --seed stays the data seed
     add_ray_arguments(s)
 
 
@@ -168,29 +172,37 @@ def _text(value) -> str:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run ``torchplay sweep``; returns the exit code."""
     from torchplay.engine.files.atomic import check_folder, make_folder
+    from torchplay.engine.sweeps.search import run_search
     from torchplay.engine.sweeps.sweep import check_device, check_memory, run_local, write_outputs
     from torchplay.tui.cli import raysweep
 
     if args.out is not None:
         check_folder(args.out, "--out")  # before any member trains
+    searching.check_backend(args.search, args.backend)  # before Ray is imported
     raysweep.check_arguments(args)
     source = resolve(args.source)
-    base = source.spec
+    base = source.spec.with_overrides(spec_overrides(args))
     if args.steps is not None:
         try:
             base = base.with_overrides({"training.steps": args.steps})
         except SpecError as exc:
             raise UserError(f"--steps {args.steps}: {exc.allowed}") from None
     where = f"{args.source} [sweep]" if args.source.endswith(".toml") else "[sweep]"
-    axes = parse_grid(args.grid or [], base, source.sweep, where)
-    grid = members(axes, base)
-    check_memory(grid, args.out is not None)
+    search = searching.plan(args, source, base, where)
+    if search is None:
+        axes = parse_grid(args.grid or [], base, source.sweep, where)
+        grid = members(axes, base)
+        check_memory(grid, args.out is not None)
+        total, count = sum(m.spec.training.steps for m in grid), len(grid)
+    else:  # a search: its batches are checked as they come
+        axes, grid = searching.axes_of(search), []
+        total, count = searching.model_steps(search, base), search.trials
     device = check_device(args.device)
 
     def make_bar(file):
         if args.json or args.quiet or not file.isatty():
             return None
-        return _Bar(sum(m.spec.training.steps for m in grid), len(grid), file)
+        return _Bar(total, count, file)
 
     ray_info, failures = None, []
     with Interrupts() as interrupts:
@@ -199,11 +211,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         else:
             bar = make_bar(sys.stderr)
             try:
-                result = run_local(grid, device, args.out is not None, bar, interrupts.stop)
+                keep = args.out is not None
+                if search is None:
+                    result = run_local(grid, device, keep, bar, interrupts.stop)
+                else:
+                    result = run_search(search, base, device, keep, bar, interrupts.stop)
             finally:
                 if bar is not None:
                     bar.close()
         extra = {"ray": ray_info} if ray_info else {}
+        if search is not None:
+            extra["search"] = search.to_json()
         paths = {}
         if args.out:
             with interrupts.saving(args.out):
@@ -217,9 +235,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print(for_stream(table(result, axes), sys.stdout))
         diverged = sum(r.diverged for r in result.rows)
         print(
-            f"{len(result.rows)} members, {diverged} diverged, "
+            f"{len(result.rows)} {'trials' if search else 'members'}, {diverged} diverged, "
             f"{result.model_steps_per_s:,.0f} model-steps/s, {result.wall_s:.2f} s "
-            f"({result.backend}, {result.device})"
+            f"({result.backend}, {result.device}"
+            + (f", {searching.summary(search)})" if search else ")")
         )
         if args.out:
             print(f"saved {len(paths)} checkpoints and {Path(args.out) / 'sweep.json'}")
@@ -227,7 +246,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             from torchplay.tui.cli.sweepplots import plots
 
             print(for_stream(plots(result, [a.key for a in axes]), sys.stdout))
-            if len(axes) == 2:
+            if len(axes) == 2 and search is None:  # a search's values are not a grid
                 print(for_stream(heatmap(result, axes), sys.stdout))
     if interrupts.code is not None:
         return interrupts.code
