@@ -34,9 +34,11 @@ class RunState(StrEnum):
     """The loss went non-finite; the last finite weights are kept."""
     STOPPED_EARLY = "stopped_early"
     """Early stopping ended it (``training.patience``); the best weights are restored."""
+    PRUNED = "pruned"
+    """A sweep's pruner stopped it at a rung (``sweep --prune``); its weights are kept."""
 
 
-ENDED = (RunState.FINISHED, RunState.DIVERGED, RunState.STOPPED_EARLY)
+ENDED = (RunState.FINISHED, RunState.DIVERGED, RunState.STOPPED_EARLY, RunState.PRUNED)
 """The states a run ends in: it trains no further unless told to, and a loaded run keeps
 them (any other comes back paused)."""
 

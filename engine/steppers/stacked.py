@@ -77,8 +77,9 @@ class Stacked:
         ]
         self.P = torch.stack([m.flat for m in trainers]).to(dev)
         self.G = torch.zeros_like(self.P)
-        self.backups = [self.P.clone(), self.P.clone()]
-        """The weights before the last two steps (by step parity), for divergence."""
+        self.backups = [torch.stack([m.backup_rows[i] for m in trainers]).to(dev) for i in (0, 1)]
+        """The weights before the last two steps (by step parity), for divergence: the
+        trainers' own (a member that goes on from step k can still go back to k - 1)."""
         self.neg_lr = _shared([-m.lr for m in trainers], dev)
         self.lr = _shared([m.lr for m in trainers], dev)
         self.momentum = _shared([s.momentum for s in tr], dev)

@@ -30,8 +30,10 @@ class CompiledPopulation:
     chunk = 1
     """Steps :meth:`advance` is asked for next (adapted to ~5-10 ms a call)."""
 
-    def __init__(self, trainers: list) -> None:
+    def __init__(self, trainers: list, until: int | None = None) -> None:
         first = trainers[0]
+        self.until = until
+        """Members stop (paused) at this step if their own step count is further."""
         if any(t.step_count != first.step_count for t in trainers):
             raise ValueError("population members must start at the same step")
         self.rows = list(trainers)
@@ -59,7 +61,7 @@ class CompiledPopulation:
         if self.size and rows[0].batches.perm is not None:  # resumed mid-epoch
             self.perms = np.stack([t.batches.perm.numpy() for t in rows])
         self.state[:, 2] = [t.batches.pos for t in rows]
-        self.targets = np.array([t.spec.training.steps for t in rows])
+        self.targets = np.array([min(t.spec.training.steps, self.until or 2**62) for t in rows])
         self.out: tuple = ()
         self.res = (
             np.zeros(n, dtype=np.int64),

@@ -49,24 +49,31 @@ def group_key(trainer: Trainer) -> tuple | None:
     )
 
 
-def population(trainers: list[Trainer], device: str | torch.device = "cpu"):
+def population(
+    trainers: list[Trainer], device: str | torch.device = "cpu", until: int | None = None
+):
     """The population for one group: on the compiled kernel for compiled members on the
-    CPU (:mod:`.compiledpop`), else in stacked tensors (:class:`Population`)."""
+    CPU (:mod:`.compiledpop`), else in stacked tensors (:class:`Population`). With
+    ``until``, members stop there (paused) if their step count is further."""
     if str(device) == "cpu" and trainers[0].kernel == "compiled":
         from torchplay.engine.sweeps.compiledpop import CompiledPopulation
 
-        return CompiledPopulation(trainers)
-    return Population(trainers, device)
+        return CompiledPopulation(trainers, until)
+    return Population(trainers, device, until)
 
 
 class Population:
     """Train trainers that share a :func:`group_key` as one batched program."""
 
-    def __init__(self, trainers: list[Trainer], device: str | torch.device = "cpu") -> None:
+    def __init__(
+        self, trainers: list[Trainer], device: str | torch.device = "cpu", until: int | None = None
+    ) -> None:
         keys = {group_key(t) for t in trainers}
         if len(keys) != 1 or None in keys:
             raise ValueError("a population needs trainers of one batchable architecture")
         self.device = torch.device(device)
+        self.until = until
+        """Members stop (paused) at this step if their own step count is further."""
         self.rows = list(trainers)
         """The trainers still training, in stacking order."""
         first = trainers[0]
@@ -97,7 +104,7 @@ class Population:
         if self.has_test:
             self.Xt = torch.stack([t.inputs_test for t in rows]).to(dev)
             self.Yt = torch.stack([t.data.y_test for t in rows]).to(dev)
-        self.targets = [t.spec.training.steps for t in rows]
+        self.targets = [min(t.spec.training.steps, self.until or 2**62) for t in rows]
         self.first_target = min(self.targets)
         self.scaled = self.Y * (1.0 / self.n) if self.loss == "cross_entropy" else None
 
@@ -202,6 +209,7 @@ class Population:
             t = self.rows[r]
             optim = net.optim_state(r, bool(t.spec.training.momentum))
             at = self.count if step is None else step
+            t.backup_rows.copy_(torch.stack([b[r] for b in net.backups]))
             hand_back(t, p[r], at, optim, self.pos, rate, diverged_at.get(r))
         gone = set(rows)
         keep = [r for r in range(len(self.rows)) if r not in gone]

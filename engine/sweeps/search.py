@@ -32,6 +32,7 @@ from torchplay.engine.run.searchplan import Search
 from torchplay.engine.run.space import CHOICE, FLOAT, Dim, random_trials
 from torchplay.engine.run.spec import Spec, SpecError
 from torchplay.engine.sweeps.population import Progress
+from torchplay.engine.run.sweepplan import SweepPlan
 from torchplay.engine.sweeps.sweep import MemberResult, SweepResult, check_memory, run_local
 
 Trial = dict[str, Any]
@@ -165,9 +166,10 @@ def run_search(
     keep_checkpoints: bool = False,
     progress: Progress | None = None,
     stop=None,
+    plan: SweepPlan | None = None,
 ) -> SweepResult:
     """Train ``search``'s trials over ``base``, batch by batch; one row per trial, in
-    trial order, as a grid's rows.
+    trial order, as a grid's rows (each batch pruned or PBT-trained by ``plan``).
 
     Raises:
         InputError: optuna missing for TPE, a trial the spec refuses, a batch over the
@@ -180,7 +182,7 @@ def run_search(
     def evaluate(batch: list[Trial], start: int) -> list[float | None]:
         members = trial_members(batch, base, start)
         check_memory(members, keep_checkpoints)
-        result = run_local(members, device, keep_checkpoints, progress, stop)
+        result = run_local(members, device, keep_checkpoints, progress, stop, plan=plan)
         rows.extend(result.rows)
         return [_loss(r) for r in result.rows]
 

@@ -9,6 +9,7 @@ before any work starts; :func:`write_outputs` writes checkpoints and ``sweep.jso
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -18,21 +19,24 @@ from typing import Any
 
 import torch
 from torchplay.engine.files import checkpoint as _checkpoint
-from torchplay.engine.run.datafields import width
-from torchplay.engine.run.describe import param_counts
+from torchplay.engine.process.events import RunState
 from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.grid import Member
 from torchplay.engine.run.spec import Spec
 from torchplay.engine.sweeps.importance import Importance, importance
+from torchplay.engine.run.sweepplan import Fork, SweepPlan, forks_of
 from torchplay.engine.sweeps.population import Progress, group_key, population
+from torchplay.engine.sweeps.sizing import (  # noqa: F401  (their home before sizing.py)
+    CHUNK,
+    MAX_BYTES,
+    check_memory,
+    chunks,
+    estimate_bytes,
+    member_bytes,
+)
 from torchplay.engine.train import confusion
 from torchplay.engine.train.threads import configure_threads_for, step_work
 from torchplay.engine.train.trainer import DIVERGED, Trainer
-
-CHUNK = 4096
-"""The most members trained at once by one :func:`train_chunk` call."""
-MAX_BYTES = 4 * 1024**3
-"""Sweeps whose estimated memory is above this are refused."""
 
 
 class DeviceError(InputError):
@@ -62,6 +66,10 @@ class MemberResult:
     per_class_accuracy: list[float | None] | None = None
     """Classification: each class's share of points predicted right, on the set
     ``accuracy`` is measured on (test, else train; engine/train/confusion.py)."""
+    pruned_at: int | None = None
+    """``--prune`` stopped it at this step (a rung), its weights kept."""
+    forks: list[dict[str, Any]] | None = None
+    """``--pbt``: each fork on its way, ``{"step", "from", "values"}`` (engine/sweeps/cohort.py)."""
 
     @property
     def loss(self) -> float | None:
@@ -79,6 +87,8 @@ class MemberResult:
             "diverged": self.diverged,
             "diverged_at": self.diverged_at,
             "stopped_early": self.stopped_early,
+            "pruned": self.pruned_at is not None,
+            "pruned_at": self.pruned_at,
             "weights_sha256": self.weights_sha256,
             "checkpoint": checkpoint,
         }
@@ -87,11 +97,16 @@ class MemberResult:
             out["per_class_accuracy"] = self.per_class_accuracy
         if self.r2 is not None:
             out["r2"] = self.r2
+        if self.forks is not None:
+            out["forks"] = self.forks
         return out
 
 
-def result_of(member: Member, trainer: Trainer, keep_checkpoint: bool) -> MemberResult:
-    """The row for ``member``, from its trained :class:`Trainer` (the single run's code)."""
+def result_of(
+    member: Member, trainer: Trainer, keep_checkpoint: bool, forks: list[Fork] | None = None
+) -> MemberResult:
+    """The row for ``member``, from its trained :class:`Trainer` (the single run's code);
+    ``forks``: PBT's forks of the sweep (this member's are on its row)."""
     snap = trainer.snapshot()
     return MemberResult(
         index=member.index,
@@ -108,6 +123,8 @@ def result_of(member: Member, trainer: Trainer, keep_checkpoint: bool) -> Member
         checkpoint_bytes=_checkpoint.to_bytes(trainer) if keep_checkpoint else None,
         stopped_early=snap.state == "stopped_early",
         per_class_accuracy=_per_class_accuracy(trainer),
+        pruned_at=snap.step if snap.state == RunState.PRUNED else None,
+        forks=None if forks is None else forks_of(member.index, forks),
     )
 
 
@@ -138,11 +155,14 @@ def train_members(
     device: str = "cpu",
     progress: Progress | None = None,
     stop=None,
-) -> None:
+    plan: SweepPlan | None = None,
+) -> list[Fork]:
     """Train ``trainers`` to their step counts: batchable ones grouped by architecture,
-    one population per group; others (autograd-only optimizers) one by one."""
-    groups: dict[tuple, list[Trainer]] = {}
-    for t in trainers:
+    one population per group; others (autograd-only optimizers) one by one. With an
+    active ``plan``, each population prunes or forks at its rungs (:mod:`.cohort`; a PBT
+    fork replaces its trainer in ``trainers``); returns PBT's forks."""
+    groups: dict[tuple, list[int]] = {}
+    for i, t in enumerate(trainers):
         key = group_key(t)
         if key is None and device != "cpu":
             if t.spec.training.l1 or t.spec.training.l2:
@@ -159,9 +179,18 @@ def train_members(
             if progress is not None:
                 progress(t.step_count)
             continue
-        groups.setdefault(key, []).append(t)
+        groups.setdefault(key, []).append(i)
+    forks: list[Fork] = []
     for group in groups.values():
-        population(group, device).run(progress, stop)
+        if plan is not None and plan.active:
+            from torchplay.engine.sweeps.cohort import Cohort
+
+            cohort = Cohort(trainers, group, plan, device)
+            cohort.run(progress, stop)
+            forks += cohort.forks
+        else:
+            population([trainers[i] for i in group], device).run(progress, stop)
+    return forks
 
 
 def train_chunk(
@@ -170,94 +199,21 @@ def train_chunk(
     keep_checkpoints: bool = False,
     progress: Progress | None = None,
     stop=None,
+    plan: SweepPlan | None = None,
 ) -> list[MemberResult]:
     """Build each member's :class:`Trainer` (its single run's data and weights), train
-    them together, and return one row per member, in the order given."""
+    them together (with ``plan``'s pruning or PBT), and return one row per member, in
+    the order given."""
     trainers = [Trainer(m.spec) for m in members]
     configure_threads_for(sum(step_work(t) for t in trainers))
-    train_members(trainers, device, progress, stop)
-    return [result_of(m, t, keep_checkpoints) for m, t in zip(members, trainers, strict=True)]
-
-
-def _shape_key(spec: Spec) -> tuple:
-    d, m, t = spec.data, spec.model, spec.training
-    return (
-        spec.task,
-        d.n_points,
-        d.features,
-        d.test_fraction,
-        d.classes,
-        m,
-        t.optimizer,
-        t.nesterov,
-    )
-
-
-def chunks(members: list[Member], size: int = CHUNK) -> list[list[Member]]:
-    """Split ``members`` into lists of at most ``size``, keeping architectures together."""
-    ordered = sorted(members, key=lambda m: (repr(_shape_key(m.spec)), m.index))
-    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
-
-
-def _shape(spec: Spec) -> tuple[int, int, int]:
-    """Inputs, outputs and rows of ``spec``'s data, without generating it."""
-    if spec.data.is_csv:
-        path = spec.data.dataset[4:]
-        try:
-            size = os.path.getsize(path)
-            with open(path, encoding="utf-8", errors="replace") as fh:
-                cols = len(fh.readline().split(","))
-        except OSError:
-            return 1, 20, 1  # the run itself reports the missing file
-        return max(1, cols - 1), 20, max(1, size // max(1, 2 * cols))
-    if spec.task == "regression":
-        return width(spec.data.features, 1), 1, spec.data.n_points
-    n_out = spec.data.classes if spec.data.dataset in ("blobs", "spiral") else 2
-    return (
-        width(spec.data.features, 2),
-        max(n_out, 20 if spec.data.points else 0),
-        spec.data.n_points,
-    )
-
-
-def member_bytes(spec: Spec, keep_checkpoint: bool) -> int:
-    """A generous estimate of one member's memory while it trains, in bytes."""
-    n_in, n_out, rows = _shape(spec)
-    params = sum(param_counts(spec.model, n_in, n_out))
-    batch = spec.training.batch_size or rows
-    widths = sum(spec.model.hidden) + n_out
-    floats = (
-        params * 8  # flat, grad, two backups, two moments, stacked copies
-        + rows * (n_in + n_out) * 4  # data, targets, stacked and shuffled copies
-        + batch * widths * 4  # activations, pre-activations, deltas
-    )
-    overhead = 64 * 1024  # the Trainer, its nn.Sequential and history
-    return floats * 4 + overhead + (params * 16 + 64 * 1024 if keep_checkpoint else 0)
-
-
-def estimate_bytes(members: list[Member], keep_checkpoints: bool) -> tuple[int, Member | None]:
-    """Memory of the largest chunk (what is held at once), and the hungriest member."""
-    if not members:
-        return 0, None
-    size = {m.index: member_bytes(m.spec, keep_checkpoints) for m in members}
-    largest = max(sum(size[m.index] for m in c) for c in chunks(members))
-    return largest, max(members, key=lambda m: size[m.index])
-
-
-def check_memory(members: list[Member], keep_checkpoints: bool) -> None:
-    """Refuse a sweep estimated above :data:`MAX_BYTES`, naming the hungriest member.
-
-    Raises:
-        InputError: over the limit.
-    """
-    total, worst = estimate_bytes(members, keep_checkpoints)
-    if total > MAX_BYTES and worst is not None:
-        where = ", ".join(f"{k}={v}" for k, v in worst.overrides.items()) or "each member"
-        raise InputError(
-            f"--grid: estimated memory {total / 1024**3:.1f} GB is over the 4 GB limit "
-            f"({where} needs {member_bytes(worst.spec, keep_checkpoints) / 1024**2:.0f} MB); "
-            "use fewer members, fewer samples or smaller widths"
-        )
+    forks = train_members(trainers, device, progress, stop, plan)
+    # Fork records name chunk positions; rows name members.
+    named = [
+        dataclasses.replace(f, child=members[f.child].index, parent=members[f.parent].index)
+        for f in forks
+    ]
+    pbt = named if plan is not None and plan.pbt else None
+    return [result_of(m, t, keep_checkpoints, pbt) for m, t in zip(members, trainers, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -323,15 +279,17 @@ def run_local(
     progress: Progress | None = None,
     stop=None,
     clock: Callable[[], float] | None = None,
+    plan: SweepPlan | None = None,
 ) -> SweepResult:
-    """The local backend: every chunk in this process, one after another."""
+    """The local backend: every chunk in this process, one after another (with
+    ``plan``'s pruning or PBT in each population)."""
     import time
 
     clock = clock or time.perf_counter
     start = clock()
     rows: list[MemberResult] = []
     for chunk in chunks(members):
-        rows += train_chunk(chunk, device, keep_checkpoints, progress, stop)
+        rows += train_chunk(chunk, device, keep_checkpoints, progress, stop, plan)
     wall = clock() - start
     rows.sort(key=lambda r: r.index)
     steps = sum(r.step for r in rows)
@@ -339,5 +297,14 @@ def run_local(
 
 
 def ranked(rows: Iterable[MemberResult]) -> list[MemberResult]:
-    """Rows by loss (test, else train), best first; diverged and lossless rows last."""
-    return sorted(rows, key=lambda r: (r.diverged or r.loss is None, r.loss or 0.0, r.index))
+    """Rows by loss (test, else train), best first; pruned rows (judged at an earlier
+    step) after the others, diverged and lossless rows last."""
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.diverged or r.loss is None,
+            r.pruned_at is not None,
+            r.loss or 0.0,
+            r.index,
+        ),
+    )

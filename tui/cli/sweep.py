@@ -20,6 +20,8 @@ from torchplay.tui.cli import search as searching
 from torchplay.tui.cli.flags import add_spec_flags, spec_overrides
 from torchplay.tui.cli.interrupts import Interrupts
 from torchplay.tui.cli.raysweep import add_arguments as add_ray_arguments
+from torchplay.tui.cli.sweepplan import add_arguments as add_plan_arguments
+from torchplay.tui.cli.sweepplan import plan_of, state_text
 from torchplay.tui.draw.plotting import for_stream, log_range, shade
 from torchplay.tui.draw.progress import fmt
 
@@ -63,6 +65,7 @@ def add_arguments(s: argparse.ArgumentParser) -> None:
     searching.add_arguments(s)
     add_spec_flags(s, skip=("--steps",))  # every member's spec; --seed stays the data seed
     add_ray_arguments(s)
+    add_plan_arguments(s)
 
 
 class _Bar:
@@ -124,7 +127,7 @@ def table(result, axes: list[Axis]) -> str:
             if r.diverged
             else f"stopped early at {r.step}"
             if r.stopped_early
-            else r.state
+            else state_text(r)
         )
         t.add_row(*cells)
     console = Console(width=max(80, 12 * (len(axes) + 5)), record=True, force_terminal=False)
@@ -197,6 +200,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     else:  # a search: its batches are checked as they come
         axes, grid = searching.axes_of(search), []
         total, count = searching.model_steps(search, base), search.trials
+    plan = plan_of(args, count)
     device = check_device(args.device)
 
     def make_bar(file):
@@ -213,15 +217,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             try:
                 keep = args.out is not None
                 if search is None:
-                    result = run_local(grid, device, keep, bar, interrupts.stop)
+                    result = run_local(grid, device, keep, bar, interrupts.stop, plan=plan)
                 else:
-                    result = run_search(search, base, device, keep, bar, interrupts.stop)
+                    result = run_search(search, base, device, keep, bar, interrupts.stop, plan=plan)
             finally:
                 if bar is not None:
                     bar.close()
         extra = {"ray": ray_info} if ray_info else {}
         if search is not None:
             extra["search"] = search.to_json()
+        if plan.active:
+            extra["plan"] = plan.describe()
         paths = {}
         if args.out:
             with interrupts.saving(args.out):
