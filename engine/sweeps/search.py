@@ -31,8 +31,8 @@ from torchplay.engine.run.grid import Member
 from torchplay.engine.run.searchplan import Search
 from torchplay.engine.run.space import CHOICE, FLOAT, Dim, random_trials
 from torchplay.engine.run.spec import Spec, SpecError
-from torchplay.engine.sweeps.population import Progress
 from torchplay.engine.run.sweepplan import SweepPlan
+from torchplay.engine.sweeps.population import Progress
 from torchplay.engine.sweeps.sweep import MemberResult, SweepResult, check_memory, run_local
 
 Trial = dict[str, Any]

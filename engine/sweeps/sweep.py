@@ -22,9 +22,8 @@ from torchplay.engine.files import checkpoint as _checkpoint
 from torchplay.engine.process.events import RunState
 from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.grid import Member
-from torchplay.engine.run.spec import Spec
-from torchplay.engine.sweeps.importance import Importance, importance
 from torchplay.engine.run.sweepplan import Fork, SweepPlan, forks_of
+from torchplay.engine.sweeps.importance import Importance, importance
 from torchplay.engine.sweeps.population import Progress, group_key, population
 from torchplay.engine.sweeps.sizing import (  # noqa: F401  (their home before sizing.py)
     CHUNK,
