@@ -121,3 +121,15 @@ def test_bad_dimensions_name_the_key(text: str, words: list[str]) -> None:
     with pytest.raises(SpaceError) as info:
         parse_dim(text, BASE)
     assert all(w in str(info.value) for w in words), str(info.value)
+
+
+def test_a_stopped_search_keeps_the_rows_of_the_batch_it_stopped_in() -> None:
+    from torchplay.engine.run.searchplan import parse_search
+    from torchplay.engine.sweeps.search import run_search
+
+    base = BASE.with_overrides({"training.steps": 400})
+    search = parse_search(base, "random", 6, ["training.lr=0.01:0.5:log"], seed=1, parallel=3)
+    stop = threading.Event()
+    result = run_search(search, base, progress=lambda _done: stop.set(), stop=stop)
+    assert [r.index for r in result.rows] == [0, 1, 2]
+    assert all(0 < r.step < 400 for r in result.rows), [r.step for r in result.rows]

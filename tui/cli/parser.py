@@ -45,7 +45,8 @@ EXAMPLES = {
     "export": "torchplay export runs/a.safetensors --format onnx --out net.onnx",
     "completion": "torchplay completion bash > ~/.local/share/bash-completion/completions/torchplay",
     "sweep": "torchplay sweep regression --grid training.lr=0.05,0.1,0.2,0.4 "
-    "--grid data.seed=1..4 --steps 300 --plot",
+    "--grid data.seed=1..4 --steps 300 --plot\n"
+    "  torchplay sweep classification --search tpe --trials 32 --space training.lr=1e-3:1:log",
     "tui": "torchplay tui classification",
     "serve": "torchplay serve classification --port 8000   (then open http://127.0.0.1:8000)",
     "compare": "torchplay compare runs/a.safetensors runs/b.safetensors",
