@@ -11,7 +11,8 @@ training left to a callable, so a synthetic objective goes through the same code
   (:func:`torchplay.engine.run.space.random_trials`); telling it changes nothing.
 - :class:`TpeSearcher` asks optuna's seeded ``TPESampler`` (the optional extra
   ``torchplay[optuna]``) through its ask/tell interface, with ``constant_liar`` so the
-  trials of one batch spread out. A diverged trial is told ``inf``: the worst.
+  trials of one batch spread out. A diverged trial is told ``inf``: the worst; a pruned
+  one (``--prune``) is told as optuna's pruned trials are, its loss at the step it stopped.
 
 The same seed gives the same trials, so the same weights: a sampled value is rounded
 (:meth:`~torchplay.engine.run.space.Dim.value`) before it trains, and every loss told
@@ -24,6 +25,7 @@ import math
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from torchplay.engine.run.errors import InputError
@@ -37,9 +39,21 @@ from torchplay.engine.sweeps.sweep import MemberResult, SweepResult, check_memor
 
 Trial = dict[str, Any]
 """One trial's sampled values: KEY -> value, as a member's overrides."""
-Evaluate = Callable[[list[Trial], int], list[float | None]]
+
+
+@dataclass(frozen=True)
+class Told:
+    """What a searcher is told of one trial."""
+
+    loss: float | None
+    """Its final loss (None: diverged, or no loss)."""
+    pruned_at: int | None = None
+    """The step it was pruned at (``--prune``): ``loss`` is its loss there."""
+
+
+Evaluate = Callable[[list[Trial], int], list["float | None | Told"]]
 """Train (or score) a batch of trials whose first index is the int; their final losses
-(None: diverged or none)."""
+(None: diverged or none), or :class:`Told` for a pruned one."""
 
 OPTUNA_HINT = "pip install 'torchplay[optuna]'"
 
@@ -54,7 +68,7 @@ class RandomSearcher:
         batch, self.pending = self.pending[:count], self.pending[count:]
         return batch
 
-    def tell(self, losses: list[float | None]) -> None:
+    def tell(self, told: list[Told]) -> None:
         pass
 
 
@@ -109,10 +123,18 @@ class TpeSearcher:
             self.asked = [self.study.ask(self.dists) for _ in range(count)]
         return [{d.key: d.value(t.params[d.key]) for d in self.space} for t in self.asked]
 
-    def tell(self, losses: list[float | None]) -> None:
-        for trial, loss in zip(self.asked, losses, strict=True):
-            ok = loss is not None and math.isfinite(loss)
-            self.study.tell(trial, loss if ok else math.inf)
+    def tell(self, told: list[Told]) -> None:
+        """Each trial's final loss; a pruned trial as optuna's pruned ones (its loss at the
+        step it stopped, ranked below every completed trial)."""
+        from optuna.trial import TrialState
+
+        for trial, t in zip(self.asked, told, strict=True):
+            ok = t.loss is not None and math.isfinite(t.loss)
+            if t.pruned_at is not None and ok:
+                trial.report(t.loss, t.pruned_at)
+                self.study.tell(trial, state=TrialState.PRUNED)
+            else:
+                self.study.tell(trial, t.loss if ok else math.inf)
         self.asked = []
 
 
@@ -133,7 +155,7 @@ def drive(searcher, trials: int, parallel: int, evaluate: Evaluate, stop=None) -
         losses = evaluate(batch, done)
         if stop is not None and stop.is_set():
             break
-        searcher.tell(losses)
+        searcher.tell([x if isinstance(x, Told) else Told(x) for x in losses])
         done += len(batch)
 
 
@@ -155,8 +177,8 @@ def trial_members(batch: list[Trial], base: Spec, start: int) -> list[Member]:
     return out
 
 
-def _loss(row: MemberResult) -> float | None:
-    return None if row.diverged else row.loss
+def _told(row: MemberResult) -> Told:
+    return Told(None if row.diverged else row.loss, row.pruned_at)
 
 
 def run_search(
@@ -179,12 +201,12 @@ def run_search(
     searcher = searcher_for(search)
     rows: list[MemberResult] = []
 
-    def evaluate(batch: list[Trial], start: int) -> list[float | None]:
+    def evaluate(batch: list[Trial], start: int) -> list[Told]:
         members = trial_members(batch, base, start)
         check_memory(members, keep_checkpoints)
         result = run_local(members, device, keep_checkpoints, progress, stop, plan=plan)
         rows.extend(result.rows)
-        return [_loss(r) for r in result.rows]
+        return [_told(r) for r in result.rows]
 
     drive(searcher, search.trials, search.parallel, evaluate, stop)
     wall = time.perf_counter() - begun  # the searcher's own time too

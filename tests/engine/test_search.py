@@ -133,3 +133,15 @@ def test_a_stopped_search_keeps_the_rows_of_the_batch_it_stopped_in() -> None:
     result = run_search(search, base, progress=lambda _done: stop.set(), stop=stop)
     assert [r.index for r in result.rows] == [0, 1, 2]
     assert all(0 < r.step < 400 for r in result.rows), [r.step for r in result.rows]
+
+
+def test_tpe_is_told_a_pruned_trial_as_optunas_pruned_ones() -> None:
+    from optuna.trial import TrialState
+    from torchplay.engine.sweeps.search import Told
+
+    searcher = TpeSearcher(BOWL, seed=1)
+    drive(searcher, 3, 3, lambda batch, _: [Told(4.0, 20), None, 2.5])
+    trials = searcher.study.get_trials()
+    assert [t.state for t in trials] == [TrialState.PRUNED, *[TrialState.COMPLETE] * 2]
+    assert trials[0].intermediate_values == {20: 4.0}
+    assert [t.value for t in trials[1:]] == [float("inf"), 2.5]
