@@ -11,7 +11,9 @@ Layout:
   (the run's id) and, for a forked run, ``forked_from`` (``{"run": id, "step": k}``);
   with the plateau schedule ``schedule`` (its drops, best loss and last improvement);
   with early stopping ``best`` (``{"loss", "step"}``) and the tensor ``best.flat``, the
-  best weights so far (so a resumed run stops where the straight one would).
+  best weights so far (so a resumed run stops where the straight one would); with
+  neuron surgery ``surgery`` (the frozen and killed units, and the outgoing weights a
+  kill zeroed; the entries themselves are the spec's ``training.surgery``).
   The spec's ``data.features`` say what the network's inputs are; the network's first
   layer takes that many features.
 """
@@ -63,6 +65,8 @@ class Checkpoint:
     """The plateau schedule's state (:meth:`torchplay.engine.run.schedule.Schedule.state`)."""
     best: tuple[float, int, torch.Tensor] | None = None
     """Early stopping: the best loss, its step and its flat weights."""
+    surgery: dict | None = None
+    """The frozen and killed units (``Surgeon.state``; the entries are in the spec)."""
     kernel: str = "exact"
     """The kernel that trained it (``training.kernel``, ``auto`` resolved): a compiled
     run resumes compiled."""
@@ -95,6 +99,8 @@ def to_bytes(trainer) -> bytes:
     if trainer.forked_from is not None:
         run, step = trainer.forked_from
         meta["forked_from"] = json.dumps({"run": run, "step": step})
+    if trainer.surgeon.state() is not None:
+        meta["surgery"] = json.dumps(trainer.surgeon.state())
     if trainer.schedule.state() is not None:
         meta["schedule"] = json.dumps(trainer.schedule.state())
     best = trainer.best
@@ -225,6 +231,7 @@ def load(path: str | os.PathLike) -> Checkpoint:
         batch=batch,
         schedule=schedule,
         best=best,
+        surgery=_check.surgery(meta_raw, name),
         kernel=kernel,
         **meta,
     )
@@ -265,6 +272,7 @@ def trainer_from(ckpt: Checkpoint, name: str):
             batch=ckpt.batch,
             schedule=ckpt.schedule,
             best=ckpt.best,
+            surgery=ckpt.surgery,
         )
     except (RuntimeError, ValueError, KeyError, IndexError) as exc:
         raise CheckpointError(f"{name!r}: optimizer or minibatch state unusable ({exc})") from None

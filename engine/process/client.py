@@ -186,6 +186,17 @@ class EngineClient:
         """One point's backprop through the weights in view (``Inspected``)."""
         self._send(c.Inspect(point))
 
+    def show_unit(self, layer: int, unit: int) -> None:
+        """One hidden unit's numbers (``UnitShown``), with each progress event;
+        ``show_unit(0, 0)`` stops them."""
+        self._send(c.ShowUnit(layer, unit))
+
+    def operate(
+        self, layer: int, unit: int, action: str, index: int = 0, value: float = 0.0
+    ) -> None:
+        """Neuron surgery on one hidden unit now (``UnitShown`` with what it did)."""
+        self._send(c.Operate(layer, unit, action, index, value))
+
     def health(self, on: bool) -> None:
         """The health view of the weights in view (``HealthShown``), now, with each
         progress event and each time-travel step; ``health(False)`` stops it."""

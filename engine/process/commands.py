@@ -189,6 +189,30 @@ class Inspect(Command):
 
 
 @dataclass(frozen=True)
+class ShowUnit(Command):
+    """One hidden unit's numbers (``UnitShown``), now and with each progress event; layer
+    0 stops them. Layers and units count from 1."""
+
+    mid_run: ClassVar[MidRun] = MidRun.APPLY
+    layer: int
+    unit: int
+
+
+@dataclass(frozen=True)
+class Operate(Command):
+    """Neuron surgery on one hidden unit now (kill, freeze, revive; bias, in, out set a
+    value: ``index`` the weight, from 1), recorded in the run's ``training.surgery``. On
+    a snapshot in view, a fork from it is operated on (the run becomes its baseline)."""
+
+    mid_run: ClassVar[MidRun] = MidRun.APPLY
+    layer: int
+    unit: int
+    action: str
+    index: int = 0
+    value: float = 0.0
+
+
+@dataclass(frozen=True)
 class Travel(Command):
     """Show the snapshot before (``delta`` -1) or after (+1) the one in view."""
 

@@ -41,6 +41,7 @@ class DiagCommands:
         if self.neuron_grid is not None:
             self._send_neurons()
         self.send_health()
+        self.send_unit()  # type: ignore[attr-defined]  # SurgeryCommands
 
     def send_health(self) -> None:
         """The health view of the weights in view, when the app shows it."""

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 
 from torchplay.engine.run.history import Point
 from torchplay.engine.run.spec import Spec
-from torchplay.engine.run.views import Fit, HealthView, NeuronView, RunView, Samples, StepView
+from torchplay.engine.run.views import (
+    Fit,
+    HealthView,
+    NeuronView,
+    RunView,
+    Samples,
+    StepView,
+    UnitView,
+)
 
 if TYPE_CHECKING:
     from torchplay.engine.process.commands import Command
@@ -137,6 +145,17 @@ class NeuronsShown:
     nothing to show: more than two inputs, or no hidden layer)."""
 
     view: NeuronView | None
+
+
+@dataclass(frozen=True)
+class UnitShown:
+    """One hidden unit's numbers, for surgery: when asked, with each progress event while
+    the app shows it, and after a surgery (``operated``: the entry done,
+    ``STEP:LAYER:UNIT:ACTION``; ``before``: the loss and metric just before it)."""
+
+    view: UnitView
+    operated: str = ""
+    before: tuple[float | None, float | None] | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from torchplay.engine.process.events import RunState
 from torchplay.engine.process.lastsave import LastSave
 from torchplay.engine.process.rescue import RescueCommand
 from torchplay.engine.process.sharecmds import ShareCommands
+from torchplay.engine.process.surgerycmds import SurgeryCommands
 from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.spec import Spec
 from torchplay.engine.run.views import DEFAULT_GRID
@@ -44,7 +45,9 @@ def _warm() -> None:
     gc.freeze()  # long-lived torch objects out of the collector's way
 
 
-class Engine(LineageCommands, LastSave, ShareCommands, RescueCommand, DiagCommands):
+class Engine(
+    LineageCommands, LastSave, ShareCommands, RescueCommand, DiagCommands, SurgeryCommands
+):
     """Command handlers over one trainer; :func:`serve` feeds it commands.
 
     Training runs in :meth:`torchplay.engine.train.trainer.Trainer.run`, the loop the command line uses;
@@ -290,6 +293,8 @@ HANDLERS: dict[type[c.Command], Callable[[Engine, Any], None]] = {
     c.Neurons: lambda e, cmd: e.neurons(cmd.cols, cmd.rows),
     c.Health: lambda e, cmd: e.health(cmd.on),
     c.Inspect: lambda e, cmd: e.inspect(cmd.point),
+    c.ShowUnit: lambda e, cmd: e.show_unit(cmd.layer, cmd.unit),
+    c.Operate: lambda e, cmd: e.operate(cmd.layer, cmd.unit, cmd.action, cmd.index, cmd.value),
     c.Travel: lambda e, cmd: e.travel(cmd.delta),
     c.BackToLive: lambda e, cmd: e.back_to_live(),
     c.Fork: lambda e, cmd: e.fork(cmd.spec),

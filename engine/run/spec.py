@@ -165,6 +165,8 @@ class Spec:
                 for k, v in values.items()
                 if v is not None and not (k in _OMIT_EMPTY and v == ())
             }
+        if self.training.surgery:  # as text: STEP:LAYER:UNIT:ACTION
+            out["training"]["surgery"] = [s.text for s in self.training.surgery]
         return out
 
     def to_toml(self) -> str:
@@ -195,7 +197,7 @@ class Spec:
         return dataclasses.replace(self, **new, **top)
 
 
-_OMIT_EMPTY = ("features", "points")
+_OMIT_EMPTY = ("features", "points", "surgery")
 """Fields left out of TOML and JSON while empty, so older specs read the same."""
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from torchplay.engine.run import schedule
+from torchplay.engine.run import schedule, surgery
 from torchplay.engine.run.dataspec import MAX_SAMPLES
 from torchplay.engine.run.errors import SpecError
 from torchplay.engine.run.fieldinfo import BOOL, INTEGER, NUMBER, fieldinfo, letters, parse_bool
@@ -239,6 +239,23 @@ class TrainingSpec:
     """exact: torch, bit for bit the tutorial's numbers; compiled: the numba kernel (the
     extra ``compiled``), many steps a call, equal to exact within float32 rounding; auto:
     compiled where it runs and is faster, else exact."""
+    surgery: tuple[surgery.Surgery, ...] = fieldinfo(
+        (),
+        flag="--surgery",
+        metavar="STEP:LAYER:UNIT:ACTION",
+        help="neuron surgery after STEP (layers and units from 1): kill, freeze, revive, "
+        "bias=V, inI=V, outJ=V; e.g. 200:1:3:kill",
+        label="surgery",
+        chars=letters(*surgery.ACTIONS, "freeze", "revive", extra="0123456789:=.-+eE"),
+        parse=surgery.parse_surgery,
+        show=surgery.show,
+        nargs="+",
+    )
+    """Neuron surgery, each entry applied right after its step (0: before training):
+    ``STEP:LAYER:UNIT:ACTION[=VALUE]`` (:mod:`torchplay.engine.run.surgery`). A kill zeroes a
+    hidden unit's outgoing weights and holds them there; a freeze stops updates to its
+    incoming weights and bias; a revive undoes both; ``bias=V``, ``inI=V``, ``outJ=V`` set
+    one value. The app's neuron view records its surgery here."""
 
     def __post_init__(self) -> None:
         choice("training.optimizer", self.optimizer, OPTIMIZERS)
@@ -261,3 +278,4 @@ class TrainingSpec:
         md = number("training.min_delta", self.min_delta, 0.0, 1e6)
         object.__setattr__(self, "min_delta", md)
         choice("training.kernel", self.kernel, KERNELS)
+        object.__setattr__(self, "surgery", surgery.parse_surgeries(self.surgery))

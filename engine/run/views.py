@@ -186,3 +186,31 @@ class HealthView:
     step: int
     layers: list[LayerBar]
     confusion: list[list[int]] | None = None
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """One hidden unit's numbers, for neuron surgery (the neuron view's Enter)."""
+
+    step: int
+    layer: int
+    """The hidden layer, from 1."""
+    unit: int
+    """The unit in its layer, from 1."""
+    status: str
+    """alive, killed, frozen, or killed, frozen."""
+    bias: float
+    incoming: list[float]
+    """Its weights from each unit of the layer before (layer 1: each input feature)."""
+    outgoing: list[float]
+    """Its weights to each unit of the layer after (the last hidden layer: each output)."""
+    in_names: list[str]
+    """What each incoming weight comes from: ``x1``, ``x2sq``, ``h1.3``."""
+    out_names: list[str]
+    """What each outgoing weight goes to: ``h2.1``, ``out1``."""
+    loss: float | None
+    """The training set's loss with these weights."""
+    metric: float | None
+    """Accuracy (classification) or R² (regression), as the status line measures it."""
+    live: bool = True
+    """Whether these are the live weights (False: a time-travel snapshot's)."""

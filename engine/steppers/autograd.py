@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 from torchplay.engine.run.spec import TrainingSpec
+from torchplay.engine.steppers.freeze import Frozen
 from torchplay.engine.train import penalty
 from torchplay.engine.train.model import linears
 
@@ -39,6 +40,8 @@ class AutogradStepper:
         self.optimizer = make_optimizer(net.parameters(), training, lr)
         self.rates = (training.l1, training.l2)
         self.penalised = [m.weight for m in linears(net)] if any(self.rates) else []
+        self.frozen: Frozen | None = None
+        """Entries no step changes (neuron surgery: :mod:`.freeze`)."""
 
     def reset_state(self) -> None:
         lr = self.optimizer.param_groups[0]["lr"]
@@ -59,7 +62,13 @@ class AutogradStepper:
             (loss + penalty.total(self.penalised, *self.rates)).backward()
         else:
             loss.backward()
+        frozen = self.frozen
+        if frozen is None:
+            self.optimizer.step()
+            return loss.item()
+        kept = frozen.hold_params(list(self.net.parameters()))
         self.optimizer.step()
+        frozen.release(kept)
         return loss.item()
 
     def state_tensors(self) -> dict[str, torch.Tensor]:

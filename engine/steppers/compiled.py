@@ -76,6 +76,8 @@ def choose(spec: Spec, n_params: int, n_rows: int) -> tuple[str, str]:
     want = spec.training.kernel
     if want == "exact":
         return "exact", "asked for"
+    if spec.training.surgery:  # the kernel has no frozen entries (engine/train/surgery.py)
+        return "exact", "neuron surgery runs on the exact kernel"
     reason = unavailable(spec)
     if want == "compiled":
         if reason is not None:

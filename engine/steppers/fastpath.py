@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torchplay.engine.run.spec import TrainingSpec
+from torchplay.engine.steppers.freeze import Frozen
 from torchplay.engine.train import penalty
 from torchplay.engine.train.model import linears
 
@@ -95,6 +96,8 @@ class FusedStepper:
         # Cross-entropy scratch, reused while the batch size stays: log-probabilities and
         # their gradient, with the views the step reads (fewer allocations and view ops).
         self._logp = self._logp_flat = self._delta = self._delta_t = self._one
+        self.frozen: Frozen | None = None
+        """Entries no step changes (neuron surgery: :mod:`.freeze`)."""
         self.reset_state()
 
     def _grad_view(self, param: torch.Tensor) -> torch.Tensor:
@@ -169,7 +172,13 @@ class FusedStepper:
         if self.rates[0] or self.rates[1]:
             for w, gw in zip(self.weights, self.grad_w, strict=True):
                 gw.add_(penalty.gradient(w, *self.rates))
+        frozen = self.frozen
+        if frozen is None:
+            self._update()
+            return loss
+        kept = frozen.hold(self.grad)
         self._update()
+        frozen.release(kept)
         return loss
 
     def _update(self) -> None:

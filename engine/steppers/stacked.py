@@ -99,6 +99,13 @@ class Stacked:
         cpu = dev.type == "cpu"
         self.narrow = [cpu and o == 1 for _, (o, _), _ in layout]
         self._outputs: dict[int, torch.Tensor] = {}
+        # Frozen entries (neuron surgery) of every member, as positions in P.view(-1).
+        held = [
+            m.stepper.frozen.rows(r, self.P.shape[1])
+            for r, m in enumerate(trainers)
+            if getattr(m.stepper, "frozen", None) is not None
+        ]
+        self.frozen = torch.cat(held).to(dev) if held else None
 
     def _state(self, trainers: list, name: str) -> torch.Tensor | None:
         values = [getattr(m.stepper, name, None) for m in trainers]
@@ -180,7 +187,17 @@ class Stacked:
         return torch.baddbmm(self.B[-1], h, self.Wt[-1], out=buf)
 
     def update(self) -> None:
-        """The fused path's SGD / Adam / AdamW update, per member (see fastpath.py)."""
+        """The fused path's SGD / Adam / AdamW update, per member (see fastpath.py);
+        frozen entries keep their values (see freeze.py)."""
+        if self.frozen is None:
+            self._update()
+            return
+        self.G.view(-1).index_fill_(0, self.frozen, 0.0)
+        kept = self.P.view(-1).index_select(0, self.frozen)
+        self._update()
+        self.P.view(-1).index_copy_(0, self.frozen, kept)
+
+    def _update(self) -> None:
         p, g = self.P, self.G
         if self.optimizer == "sgd":
             if self.use_wd:

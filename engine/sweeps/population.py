@@ -27,10 +27,13 @@ Progress = Callable[[int], None]
 
 def group_key(trainer: Trainer) -> tuple | None:
     """Members with equal keys train as one batched program; None: not batchable
-    (optimizers only autograd runs; L1/L2 regularization, lr schedules and early stopping,
-    which the stacked update leaves out: those members train as single runs)."""
+    (optimizers only autograd runs; L1/L2 regularization, lr schedules, early stopping and
+    surgery after step 0, which the stacked update leaves out: those members train as
+    single runs; units frozen or killed at step 0 stay so in the stack)."""
     tr = trainer.spec.training
     if not trainer.stepper.fused or tr.l1 or tr.l2 or trainer.schedule.varies or tr.patience:
+        return None
+    if trainer.surgeon.cut >= 0:  # surgery still to come: a single run applies it at its step
         return None
     s, d = trainer.spec, trainer.data
     return (

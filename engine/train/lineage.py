@@ -61,6 +61,7 @@ def _load(child: Trainer, parent: Trainer, step: int, *, optimizer_state: bool) 
     if snap.best is not None and child.best is not None:
         child.best.load(*snap.best)
     child.patience_from = snap.patience_from
+    child.surgeon.load(snap.surgery, step)
     child.step_count = step
     child.snapshots.take(child, snap.loss)
 
@@ -164,6 +165,7 @@ class LineageCommands:
             self.view_step = None
             self.conn.send(ev.Travelled(None))
             self.send_health()  # type: ignore[attr-defined]  # DiagCommands: the live end
+            self.send_unit()  # type: ignore[attr-defined]  # SurgeryCommands
 
     def resend_view(self) -> None:
         """The snapshot in view again (its decision grid at a new chart size)."""
@@ -178,6 +180,7 @@ class LineageCommands:
         first = step == t.snapshots.steps[0]
         self.conn.send(ev.Travelled(view, first, self.baseline_at(step)))
         self.send_health()  # type: ignore[attr-defined]  # DiagCommands: the step in view
+        self.send_unit()  # type: ignore[attr-defined]  # SurgeryCommands
 
     def fork(self, spec: Spec) -> None:
         """A new run from the snapshot in view (or the live end) with ``spec``'s training

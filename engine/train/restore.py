@@ -22,14 +22,16 @@ def load_state(
     batch: dict[str, torch.Tensor] | None = None,
     schedule: dict | None = None,
     best: tuple[float, int, torch.Tensor] | None = None,
+    surgery: dict | None = None,
 ) -> None:
     """Put this fresh trainer exactly where a saved run left it (a checkpoint, an
     imported net). A run saved mid-way comes back paused; a finished or diverged one
     stays so. ``schedule``: the plateau schedule's state (``Schedule.state``);
-    ``best``: early stopping's (``Best.state``), kept when this run stops early too.
+    ``best``: early stopping's (``Best.state``), kept when this run stops early too;
+    ``surgery``: the frozen and killed units (``Surgeon.state``).
 
     Raises:
-        ValueError: ``schedule`` is not what ``Schedule.state`` writes.
+        ValueError: ``schedule`` or ``surgery`` is not what its ``state`` writes.
     """
     self.load_weights(weights)
     self.schedule.load(schedule)
@@ -41,6 +43,7 @@ def load_state(
         self.batches.load_state_tensors(batch)
     if lr is not None:
         self.set_lr(lr)
+    self.surgeon.load(surgery, step)
     self.step_count = step
     self.history = history or History()
     self.last_loss = None

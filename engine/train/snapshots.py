@@ -50,6 +50,8 @@ class Snapshot:
     loss: float | None = None
     """The train loss reported at ``step`` (its batch's, before its update: see
     :func:`torchplay.engine.train.evaluate.step_loss`); None where it was not at hand."""
+    surgery: dict | None = None
+    """The frozen and killed units at ``step`` (``Surgeon.state``; None: none)."""
 
     @property
     def nbytes(self) -> int:
@@ -84,6 +86,7 @@ class Snapshots:
             self._best(trainer.best),
             trainer.patience_from,
             loss,
+            trainer.surgeon.state(),
         )
         self.drop_after(step - 1)
         self.items.append(snap)

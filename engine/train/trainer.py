@@ -29,6 +29,7 @@ from torchplay.engine.train.evaluate import loss_on, predict, snapshot
 from torchplay.engine.train.parts import build
 from torchplay.engine.train.snapshots import Snapshots
 from torchplay.engine.train.stopping import Best
+from torchplay.engine.train.surgery import Surgeon
 
 IDLE, RUNNING, PAUSED = RunState.IDLE, RunState.RUNNING, RunState.PAUSED
 FINISHED, DIVERGED = RunState.FINISHED, RunState.DIVERGED
@@ -76,6 +77,9 @@ class Trainer:
         """Early stopping counts from here at least (a stopped run trained on)."""
         if spec.training.patience:
             self.track_best()
+        self.surgeon = Surgeon(self)
+        """The run's neuron surgery (``training.surgery``, the app's neuron view)."""
+        self.surgeon.start(0)
         self.snapshots = Snapshots()
         self.snapshots.take(self)
 
@@ -127,6 +131,7 @@ class Trainer:
         base, set_lr = self.lr, self.stepper.set_lr
         net, loss_kind = self.net, self.loss
         watching = self.best is not None or self.schedule.kind == "plateau"
+        cut = self.surgeon.cut
         for _ in range(n):
             if stop is not None and stop.is_set():
                 break
@@ -141,6 +146,9 @@ class Trainer:
                 return done
             count += 1
             done += 1
+            if count == cut:  # neuron surgery after this step (training.surgery)
+                self.step_count = count
+                cut = self.surgeon.due(count)
             if count % history.stride == 0:
                 self.step_count = count
                 test = loss_on(net, loss_kind, x_test, y_test) if has_test else None

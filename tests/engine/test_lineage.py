@@ -38,6 +38,11 @@ def test_snapshots_stay_bounded_in_count() -> None:
             def state_tensors():
                 return {}
 
+        class surgeon:  # noqa: N801
+            @staticmethod
+            def state():
+                return None
+
         class schedule:  # noqa: N801
             @staticmethod
             def state():

@@ -142,5 +142,6 @@ RECEIVERS: dict[type, Callable[[Receivers, object], None]] = {
     ev.NeuronsShown: LabKeys.receive_neurons_shown,
     ev.HealthShown: LabKeys.receive_health_shown,
     ev.Inspected: LabKeys.receive_inspected,
+    ev.UnitShown: LabKeys.receive_unit_shown,
 }
 """Every event the engine sends, and the app's method that takes it."""

@@ -193,6 +193,7 @@ def cmd_info(args) -> int:
         "run": ckpt.run,
         "kernel": ckpt.kernel,
         "forked_from": {"run": fork[0], "step": fork[1]} if fork else None,
+        "surgery": _surgery(ckpt),
         **(classes or {}),
     }
     if args.json:
@@ -208,10 +209,36 @@ def cmd_info(args) -> int:
     print(describe(ckpt.spec.model, n_in, n_out))
     print(f"lr {ckpt.lr:g} now (the spec's: {ckpt.spec.training.lr:g}); kernel {ckpt.kernel}")
     print("\n".join(printable(line) for line in ckpt.spec.to_toml().rstrip().splitlines()))
+    for line in _surgery_lines(res["surgery"]):
+        print(line)
     print(f"weights_sha256 {res['weights_sha256']}")
     if classes is not None:
         _print_confusion(classes)
     return EXIT_OK
+
+
+def _surgery(ckpt) -> dict:
+    """The run's neuron surgery: its entries (the spec's ``training.surgery``, as text)
+    and the units frozen and killed at the checkpoint's step."""
+    state = ckpt.surgery or {"frozen": [], "killed": []}
+    return {
+        "entries": [s.text for s in ckpt.spec.training.surgery],
+        "frozen": state["frozen"],
+        "killed": [k[:2] for k in state["killed"]],
+    }
+
+
+def _surgery_lines(surgery: dict) -> list[str]:
+    if not surgery["entries"]:
+        return []
+    from torchplay.engine.run.surgery import parse_surgery
+
+    lines = ["surgery (training.surgery; layers and units from 1):"]
+    lines += [f"  {parse_surgery(t).describe()}" for t in surgery["entries"]]
+    now = [f"layer {a} unit {b} killed" for a, b in surgery["killed"]]
+    now += [f"layer {a} unit {b} frozen" for a, b in surgery["frozen"]]
+    lines.append(f"  now: {', '.join(now) or 'every unit alive'}")
+    return lines
 
 
 def _print_confusion(classes: dict) -> None:

@@ -20,6 +20,7 @@ from torchplay.tui.app.widgets.inspectview import InspectScreen
 from torchplay.tui.app.widgets.neurons import CARD, NeuronScreen
 from torchplay.tui.app.widgets.paint import PaintChart, painted
 from torchplay.tui.app.widgets.panel import ControlPanel
+from torchplay.tui.app.widgets.surgery import SurgeryScreen
 from torchplay.tui.draw.progress import fmt
 
 
@@ -147,3 +148,22 @@ class LabKeys:
         # The panel's spec is the one space and a sweep train: it holds the points too.
         self.query_one(ControlPanel).show(spec)
         self.rebuild(spec)
+
+    def receive_unit_shown(self, event: ev.UnitShown) -> None:
+        if isinstance(self.screen, SurgeryScreen):
+            self.screen.show(event)
+
+    def on_neuron_screen_chosen(self, message: NeuronScreen.Chosen) -> None:
+        """Enter on a unit in the neuron view: surgery on it."""
+        metric = (
+            "R²" if self.run_info is not None and self.run_info.task == "regression" else "accuracy"
+        )
+        self.client.show_unit(message.layer, message.unit)
+        self.push_screen(
+            SurgeryScreen(message.layer, message.unit, metric),
+            lambda _: self.client.show_unit(0, 0),
+        )
+
+    def on_surgery_screen_operated(self, message: SurgeryScreen.Operated) -> None:
+        m = message
+        self.client.operate(m.layer, m.unit, m.action, m.index, m.value)

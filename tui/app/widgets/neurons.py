@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from torchplay.engine.run.views import Neuron, NeuronView
@@ -29,9 +30,9 @@ GAP = 2
 """Columns between two cards."""
 
 
-def _title(i: int, n: Neuron, width: int) -> Text:
+def _title(i: int, n: Neuron, width: int, chosen: bool = False) -> Text:
     sign, style = ("▲", POSITIVE) if n.out_sum >= 0 else ("▼", NEGATIVE)
-    text = Text(f"{i:>2}", style="bold")
+    text = Text(f"{i:>2}", style="bold reverse" if chosen else "bold")
     text.append(f" {sign}{n.out_norm:.2f}"[: width - 2], style=style)
     text.pad_right(width - len(text))
     return text
@@ -69,8 +70,9 @@ def _axes(view: NeuronView, layer: list[Neuron]) -> tuple[str, float, float]:
     return f"x across, activation up from {lo:.3g} to {hi:.3g}", lo, hi
 
 
-def render(view: NeuronView | None, width: int) -> Text:
-    """The whole view as text ``width`` columns wide (at least one card a row)."""
+def render(view: NeuronView | None, width: int, cursor: tuple[int, int] | None = None) -> Text:
+    """The whole view as text ``width`` columns wide (at least one card a row); the
+    ``cursor``'s unit (layer, unit, from 0) has its number reversed."""
     if view is None:
         return Text(
             "No neurons to show: the network has no hidden layer, or the data more than two inputs."
@@ -84,7 +86,9 @@ def render(view: NeuronView | None, width: int) -> Text:
         out.append(f" · {note}\n", style="dim")
         for start in range(0, len(layer), per_row):
             chunk = list(enumerate(layer[start : start + per_row], start + 1))
-            lines = [Text(" " * GAP).join(_title(i, n, cols) for i, n in chunk)]
+            lines = [
+                Text(" " * GAP).join(_title(i, n, cols, cursor == (li, i - 1)) for i, n in chunk)
+            ]
             cards = [
                 [_heat_row(n, view, r) for r in range(view.rows)]
                 + [Text("─" * view.cols, style="dim")]  # the x1 axis
@@ -102,9 +106,25 @@ def render(view: NeuronView | None, width: int) -> Text:
 
 
 class NeuronScreen(Screen[None]):
-    """Every hidden neuron of the live run; ``v`` or Escape returns to the charts."""
+    """Every hidden neuron of the live run; ``v`` or Escape returns to the charts. The
+    arrows move a cursor over the units; Enter opens surgery on the one under it."""
 
-    BINDINGS = [Binding("escape,v", "close", "Close")]
+    BINDINGS = [
+        Binding("escape,v", "close", "Close"),
+        # Priority: the scrolling body would take the arrows (and scroll) otherwise.
+        Binding("left", "move(0, -1)", "Unit", show=False, priority=True),
+        Binding("right", "move(0, 1)", "Unit", show=False, priority=True),
+        Binding("up", "move(-1, 0)", "Layer", show=False, priority=True),
+        Binding("down", "move(1, 0)", "Layer", show=False, priority=True),
+        Binding("enter", "choose", "Surgery", priority=True),
+    ]
+
+    class Chosen(Message):
+        """Enter on a unit: open surgery on it (layer and unit from 1)."""
+
+        def __init__(self, layer: int, unit: int) -> None:
+            super().__init__()
+            self.layer, self.unit = layer, unit
 
     DEFAULT_CSS = """
     NeuronScreen #neurons-head { height: auto; background: $boost; padding: 0 1; }
@@ -115,6 +135,8 @@ class NeuronScreen(Screen[None]):
         super().__init__()
         self.view: NeuronView | None = None
         self.received = False
+        self.cursor = (0, 0)
+        """The unit under the cursor: (layer, unit), from 0."""
 
     def compose(self) -> ComposeResult:
         yield Static("neurons: waiting for the engine", id="neurons-head")
@@ -133,7 +155,7 @@ class NeuronScreen(Screen[None]):
         body = self.query_one("#neurons-body", Static)
         try:
             fault("neurons-body")
-            body.update(render(self.view, max(1, self.size.width - 2)))
+            body.update(render(self.view, max(1, self.size.width - 2), self.cursor))
         except Exception as exc:  # a drawing error stays in the view
             body.update(Text(record("neurons-body", exc)))
         head = "neurons"
@@ -141,12 +163,25 @@ class NeuronScreen(Screen[None]):
             n = sum(len(layer) for layer in self.view.layers)
             head = (
                 f"neurons at step {self.view.step:,}: {n} in {len(self.view.layers)} layers · "
-                "shade = activation (blue +, orange -) · ▲▼ outgoing weights' sign, size"
+                "shade = activation (blue +, orange -) · ▲▼ outgoing weights' sign, size · "
+                f"Enter: surgery on {self.cursor[0] + 1}.{self.cursor[1] + 1} (arrows move)"
             )
         self.query_one("#neurons-head", Static).update(head)
 
     def on_resize(self) -> None:
         self.redraw()
+
+    def action_move(self, layers: int, units: int) -> None:
+        if self.view is None or not self.view.layers:
+            return
+        layer = max(0, min(len(self.view.layers) - 1, self.cursor[0] + layers))
+        unit = max(0, min(len(self.view.layers[layer]) - 1, self.cursor[1] + units))
+        self.cursor = (layer, unit)
+        self.redraw()
+
+    def action_choose(self) -> None:
+        if self.view is not None and self.view.layers:
+            self.post_message(self.Chosen(self.cursor[0] + 1, self.cursor[1] + 1))
 
     def action_close(self) -> None:
         self.dismiss()
