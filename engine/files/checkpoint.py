@@ -8,7 +8,9 @@ Layout:
 * ``batch.*``: the minibatch generator's state, the epoch's permutation and position;
 * metadata (JSON strings): ``torchplay.format``, ``spec``, ``step``, ``state``, ``lr``,
   ``history`` (bounded), ``shape`` (raw inputs, outputs, classes), ``versions``, ``run``
-  (the run's id) and, for a forked run, ``forked_from`` (``{"run": id, "step": k}``);
+  (the run's id) and, for a forked run, ``forked_from`` (``{"run": id, "step": k}``) and,
+  when its chain of specs is known, ``lineage`` (``[[step, spec], ...]``: each fork's
+  step and the spec trained up to it, which ``torchplay share`` turns into a replay);
   with the plateau schedule ``schedule`` (its drops, best loss and last improvement);
   with early stopping ``best`` (``{"loss", "step"}``) and the tensor ``best.flat``, the
   best weights so far (so a resumed run stops where the straight one would); with
@@ -61,6 +63,9 @@ class Checkpoint:
     """The run's id (None in checkpoints written before runs had ids)."""
     forked_from: tuple[str, int] | None = None
     """(run id, step) of the run this one was forked from."""
+    lineage: tuple[tuple[int, Spec], ...] = ()
+    """Each fork on the way here: its step and the spec trained up to it (a share string
+    and ``torchplay open`` replay it)."""
     schedule: dict | None = None
     """The plateau schedule's state (:meth:`torchplay.engine.run.schedule.Schedule.state`)."""
     best: tuple[float, int, torch.Tensor] | None = None
@@ -101,6 +106,8 @@ def to_bytes(trainer) -> bytes:
         meta["forked_from"] = json.dumps({"run": run, "step": step})
     if trainer.surgeon.state() is not None:
         meta["surgery"] = json.dumps(trainer.surgeon.state())
+    if trainer.lineage:
+        meta["lineage"] = json.dumps([[step, spec.to_dict()] for step, spec in trainer.lineage])
     if trainer.schedule.state() is not None:
         meta["schedule"] = json.dumps(trainer.schedule.state())
     best = trainer.best
@@ -278,6 +285,7 @@ def trainer_from(ckpt: Checkpoint, name: str):
         raise CheckpointError(f"{name!r}: optimizer or minibatch state unusable ({exc})") from None
     trainer.run_id = ckpt.run or trainer.run_id
     trainer.forked_from = ckpt.forked_from
+    trainer.lineage = ckpt.lineage
     return trainer
 
 

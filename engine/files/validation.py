@@ -92,7 +92,8 @@ def _history(raw: Any, name: str) -> History:
 
 
 def metadata(meta: Any, name: str) -> dict:
-    """The checked metadata: spec, shape, step, state, lr, history, run, forked_from.
+    """The checked metadata: spec, shape, step, state, lr, history, run, forked_from,
+    lineage.
 
     Raises:
         CheckpointError: a field missing, of the wrong type or out of range.
@@ -149,7 +150,30 @@ def metadata(meta: Any, name: str) -> dict:
         "history": _history(_json(meta, "history", name), name),
         "run": _run_id(meta.get("run"), "run", name),
         "forked_from": _forked_from(meta, name),
+        "lineage": _lineage(meta, name),
     }
+
+
+def _lineage(meta: dict, name: str) -> tuple:
+    """Each fork on a run's way (``lineage``: ``[[step, spec], ...]``, oldest first)."""
+    if "lineage" not in meta:
+        return ()
+    raw = _json(meta, "lineage", name)
+    bad = CheckpointError(
+        f"{name!r} has corrupt torchplay metadata (lineage must list [step, spec] pairs)"
+    )
+    if not isinstance(raw, list) or len(raw) > 10_000:
+        raise bad
+    out = []
+    for item in raw:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[1], dict)):
+            raise bad
+        try:
+            spec = from_dict(item[1])
+        except (SpecError, RecursionError):
+            raise bad from None
+        out.append((_int(item[0], "lineage step", name, 0, MAX_STEP), spec))
+    return tuple(out)
 
 
 def _run_id(value: Any, key: str, name: str) -> str | None:

@@ -84,6 +84,10 @@ class Stacked:
         self.lr = _shared([m.lr for m in trainers], dev)
         self.momentum = _shared([s.momentum for s in tr], dev)
         self.wd = _shared([s.weight_decay for s in tr], dev)
+        self.lrs = [m.lr for m in trainers]
+        self.wds = [s.weight_decay for s in tr]
+        """Each member's lr and weight decay as Python floats: Adam's per-member step
+        sizes are computed in double, as the fused path's scalars are (see :meth:`update`)."""
         self.use_momentum = any(s.momentum for s in tr)
         self.use_wd = any(s.weight_decay for s in tr)
         self.t = t
@@ -210,8 +214,12 @@ class Stacked:
                 g = _plus(g, self.buf, self.momentum) if self.nesterov else self.buf
             _axpy(p, g, self.neg_lr)
             return
+        shared = isinstance(self.lr, float)
         if self.optimizer == "adamw":
-            p.mul_(1 - self.lr * self.wd)
+            if shared and isinstance(self.wd, float):
+                p.mul_(1 - self.lr * self.wd)
+            else:  # the fused path's factor, a double rounded once to float32
+                p.mul_(self._column([1 - lr * wd for lr, wd in zip(self.lrs, self.wds)]))
         elif self.use_wd:
             g = _plus(g, p, self.wd)
         if self.exp_avg is None:
@@ -220,13 +228,21 @@ class Stacked:
         self.t += 1
         self.exp_avg.lerp_(g, 1 - BETA1)
         self.exp_avg_sq.mul_(BETA2).addcmul_(g, g, value=1 - BETA2)
-        step_size = self.lr / (1 - BETA1**self.t)
         bias_correction2_sqrt = (1 - BETA2**self.t) ** 0.5
         denom = (self.exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(EPS)
-        if isinstance(step_size, float):
-            p.addcdiv_(self.exp_avg, denom, value=-step_size)
+        if shared:
+            p.addcdiv_(self.exp_avg, denom, value=-(self.lr / (1 - BETA1**self.t)))
         else:
-            p.addcmul_(self.exp_avg / denom, -step_size)
+            # The fused path's addcdiv_(exp_avg, denom, value=-lr / bc1) computes
+            # p + (f32(value) * exp_avg) / denom: the same products, then the same
+            # division (step sizes in double, rounded once, as the scalar is).
+            bc1 = 1 - BETA1**self.t
+            scaled = self.exp_avg * self._column([-(lr / bc1) for lr in self.lrs])
+            p.addcdiv_(scaled, denom)
+
+    def _column(self, values: list[float]) -> torch.Tensor:
+        """``[K, 1]`` float32 from Python floats (each rounded once)."""
+        return torch.tensor(values, dtype=torch.float32, device=self.device).unsqueeze(1)
 
     @torch.no_grad()
     def losses_on(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

@@ -62,3 +62,22 @@ def test_pruning_a_sweep_of_one_member_is_refused(cli) -> None:
     code, _, err = cli("sweep", "classification", "--grid", "training.lr=0.1", "--prune", "median")
     assert code == 2
     assert "--prune median: a sweep of 1 member has no peers to compare with" in err
+
+
+def test_a_pbt_winner_replays_headless_from_its_checkpoint(cli, tmp_path) -> None:
+    out = tmp_path / "pbt"
+    code, text, err = cli("sweep", "classification", *LRS, "--optimizer", "adam", "--pbt",
+                          "--pbt-every", "20", "--out", str(out), "--json")  # fmt: skip
+    assert code == 0, err
+    res = json.loads(text)
+    assert res["plan"] == "pbt every 20 quantile 0.25"
+    forked = [r for r in res["runs"] if r["forks"]]
+    assert forked and all(r["pruned"] is False for r in res["runs"])
+    winner = min(forked, key=lambda r: r["train_loss"])
+    code, string, err = cli("share", winner["checkpoint"])
+    assert code == 0, err
+    code, verdict, err = cli("open", string.strip(), "--json")
+    assert code == 0, err
+    verdict = json.loads(verdict)
+    assert verdict["verified"] and verdict["weights_sha256"] == winner["weights_sha256"]
+    assert verdict["forks"] == [f["step"] for f in winner["forks"]]

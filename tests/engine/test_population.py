@@ -171,3 +171,18 @@ def test_a_member_diverging_at_the_first_step_keeps_its_initial_weights(tmp_path
     for m, flat in zip(members, initial, strict=True):
         assert (m.state, m.step_count, m.diverged_at) == ("diverged", 0, 1)
         assert torch.equal(m.flat, flat)
+
+
+def test_adam_and_adamw_members_with_their_own_lr_and_decay_are_bit_exact() -> None:
+    # Per-member step sizes are doubles rounded once, as the fused path's scalars (a
+    # float32 lr tensor divided by the bias correction rounded apart within 10 steps).
+    base = get_scenario("classification").with_overrides({"training.steps": 40})
+    for opt in ("adam", "adamw"):
+        specs = [
+            base.with_overrides(
+                {"training.optimizer": opt, "training.lr": lr, "training.weight_decay": wd}
+            )
+            for lr in (0.01, 0.3)
+            for wd in (0.0, 0.05)
+        ]
+        _assert_equal_runs(_pair(specs), exact=True)

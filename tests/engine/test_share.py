@@ -63,12 +63,26 @@ def test_a_forked_run_round_trips_with_its_fork():
     assert verify(shared).verified
 
 
-def test_a_forked_checkpoint_is_refused_with_the_way_that_works(tmp_path):
+def test_a_forked_checkpoint_holds_its_lineage_and_replays(tmp_path):
+    from torchplay.engine.files import checkpoint
+
+    parent = _trained(get_scenario("regression"), 10)
+    spec = parent.spec.with_overrides({"training.lr": parent.spec.training.lr * 0.8})
+    child = lineage.fork(parent, 5, spec)
+    child.run(steps=7)
+    checkpoint.save(child, tmp_path / "c.safetensors")
+    loaded = checkpoint.restore(tmp_path / "c.safetensors")
+    assert loaded.lineage == child.lineage == ((5, parent.spec),)
+    assert verify(shared_of(loaded)).verified
+
+
+def test_a_forked_checkpoint_without_its_lineage_is_refused_with_the_way_that_works(tmp_path):
     from torchplay.engine.files import checkpoint
     from torchplay.engine.run.errors import InputError
 
     parent = _trained(get_scenario("regression"), 10)
     child = lineage.fork(parent, 5)
+    child.lineage = ()  # as checkpoints written before they held the lineage
     checkpoint.save(child, tmp_path / "c.safetensors")
     with pytest.raises(InputError, match=r"forked run .* copy the share string in the app \(y\)"):
         shared_of(checkpoint.restore(tmp_path / "c.safetensors"))
