@@ -219,7 +219,9 @@ class Stacked:
             if shared and isinstance(self.wd, float):
                 p.mul_(1 - self.lr * self.wd)
             else:  # the fused path's factor, a double rounded once to float32
-                p.mul_(self._column([1 - lr * wd for lr, wd in zip(self.lrs, self.wds)]))
+                p.mul_(
+                    self._column([1 - lr * wd for lr, wd in zip(self.lrs, self.wds, strict=True)])
+                )
         elif self.use_wd:
             g = _plus(g, p, self.wd)
         if self.exp_avg is None:
