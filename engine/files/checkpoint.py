@@ -40,7 +40,7 @@ from torchplay.engine.files.ckheader import parse_header, read_file
 from torchplay.engine.files.validation import FORMAT, CheckpointError
 from torchplay.engine.run.datafields import width
 from torchplay.engine.run.history import History
-from torchplay.engine.run.layers import plan
+from torchplay.engine.run.layers import model_plan, state_shapes
 from torchplay.engine.run.spec import Spec
 
 __all__ = ["FORMAT", "Checkpoint", "CheckpointError", "load", "restore", "save", "to_bytes"]
@@ -172,14 +172,17 @@ def best_to_bytes(trainer) -> bytes:
 
 
 def expected_shapes(spec: Spec, n_in: int, n_out: int) -> dict[str, tuple[int, ...]]:
-    """The ``state_dict`` names and shapes the spec's network has, for ``n_in`` raw inputs."""
-    shapes: dict[str, tuple[int, ...]] = {}
-    n_features = width(spec.data.features, n_in)
-    for x in plan(spec.model.hidden, spec.model.activation, n_features, n_out):
-        if not x.activation:
-            shapes[f"{x.index}.weight"] = (x.n_out, x.n_in)
-            shapes[f"{x.index}.bias"] = (x.n_out,)
-    return shapes
+    """The ``state_dict`` names and shapes the spec's network has, for ``n_in`` raw inputs
+    (batch norm's running statistics included: see :data:`BUFFERS`)."""
+    return state_shapes(model_plan(spec.model, width(spec.data.features, n_in), n_out))
+
+
+BUFFERS = ("running_mean", "running_var", "num_batches_tracked")
+"""The ``state_dict`` entries that are buffers, not parameters (batch norm's)."""
+
+
+def _dtype(key: str) -> torch.dtype:
+    return torch.int64 if key.endswith("num_batches_tracked") else torch.float32
 
 
 def load(path: str | os.PathLike) -> Checkpoint:
@@ -212,12 +215,16 @@ def load(path: str | os.PathLike) -> Checkpoint:
             f"network {sorted(want)[:8]}"
         )
     for key, expected in want.items():
-        if tuple(weights[key].shape) != expected or weights[key].dtype != torch.float32:
+        dtype = _dtype(key)
+        if tuple(weights[key].shape) != expected or weights[key].dtype != dtype:
             raise CheckpointError(
                 f"{name!r}: tensor {key} has shape {tuple(weights[key].shape)} "
-                f"({weights[key].dtype}); the spec needs {expected} float32"
+                f"({weights[key].dtype}); the spec needs {expected} {str(dtype)[6:]}"
             )
-        if not bool(torch.isfinite(weights[key]).all()):
+        if dtype == torch.int64:
+            if int(weights[key]) < 0:
+                raise CheckpointError(f"{name!r}: tensor {key} is negative")
+        elif not bool(torch.isfinite(weights[key]).all()):
             raise CheckpointError(
                 f"{name!r}: tensor {key} holds non-finite values (NaN or inf); "
                 "use an earlier checkpoint"
@@ -227,11 +234,12 @@ def load(path: str | os.PathLike) -> Checkpoint:
     kernel = meta_raw.get("kernel", "exact")
     if kernel not in ("exact", "compiled"):
         raise CheckpointError(f"{name!r}: kernel {str(kernel)[:40]!r} must be exact or compiled")
-    fused = supports(spec.training) or kernel == "compiled"
-    _check.optim(optim, spec, list(want.values()), fused, name)
+    fused = supports(spec.training, spec) or kernel == "compiled"
+    params = [v for k, v in want.items() if not k.endswith(BUFFERS)]
+    _check.optim(optim, spec, params, fused, name)
     _check.batch(batch, name, spec.training.batch_size or 0)
     schedule = _check.schedule(meta_raw, spec, name, meta["step"])
-    best = _check.best(meta_raw, tensors, list(want.values()), name, meta["step"])
+    best = _check.best(meta_raw, tensors, params, name, meta["step"])
     return Checkpoint(
         weights={k: weights[k] for k in want},
         optim=optim,

@@ -150,7 +150,7 @@ def export(trainer, fmt: str, out: str | os.PathLike) -> None:
     import safetensors.torch
     import torch
     from torchplay.engine.files.atomic import write_atomic
-    from torchplay.engine.files.interop import script_source
+    from torchplay.engine.files.script import script_source
 
     fmt = ALIASES.get(fmt, fmt)
     features = ",".join(trainer.spec.data.features)

@@ -1,5 +1,6 @@
-"""Interop with the tutorial's files: import its ``torch.save`` outputs safely, and write
-its style of runnable script (exports live in :mod:`torchplay.engine.files.exporting`).
+"""Interop with the tutorial's files: import its ``torch.save`` outputs safely (its style
+of runnable script is :mod:`torchplay.engine.files.script`; exports live in
+:mod:`torchplay.engine.files.exporting`).
 
 Imports never unpickle arbitrary objects: ``torch.load(..., weights_only=True)``, with
 an explicit allowlist of standard ``torch.nn`` layers for whole ``nn.Sequential`` models.
@@ -112,21 +113,68 @@ def _layers_from_state_dict(sd: dict[str, torch.Tensor], path: str):
 
 
 def _layers_from_sequential(net: nn.Sequential, path: str):
-    layers, activations = [], set()
+    """The (name, weight, bias) of each Linear layer and the activation name: one, or
+    one per hidden layer joined by commas where they differ."""
+    layers, activations = [], []
     for index, module in enumerate(net):
         if isinstance(module, nn.Linear):
             if module.bias is None:
                 raise InteropError(f"{path!r}: Linear layers without bias are not supported")
             layers.append((str(index), module.weight.detach(), module.bias.detach()))
         elif type(module) in _ACTIVATION_NAMES:
-            activations.add(_ACTIVATION_NAMES[type(module)])
+            activations.append(_ACTIVATION_NAMES[type(module)])
         else:
             raise InteropError(f"{path!r}: layer {type(module).__name__} is not supported")
-    if len(activations) > 1:
-        raise InteropError(f"{path!r}: mixed activations {sorted(activations)} are not supported")
     if not layers:
         raise InteropError(f"{path!r} holds no Linear layers")
-    return layers, activations.pop() if activations else "identity"
+    if len(set(activations)) > 1:
+        if len(activations) != len(layers) - 1:
+            raise InteropError(
+                f"{path!r}: activations {activations} do not follow each hidden layer once"
+            )
+        return layers, ",".join(activations)
+    return layers, activations[0] if activations else "identity"
+
+
+NORM_KEYS = ("weight", "bias", "running_mean", "running_var", "num_batches_tracked")
+"""What a norm layer's state_dict entries end in."""
+
+
+def _split_norms(sd: dict[str, torch.Tensor], path: str) -> dict[str, torch.Tensor]:
+    """The Linear layers' entries of a state_dict with norm layers: the groups whose
+    weight is 2-D; the others must be norm entries (1-D weights, running statistics)."""
+    groups: dict[str, dict[str, torch.Tensor]] = {}
+    for key, value in sd.items():
+        prefix, _, leaf = str(key).rpartition(".")
+        if leaf not in NORM_KEYS:
+            raise InteropError(
+                f"{path!r}: key {str(key)!r} is no Linear or norm layer entry "
+                "(torchplay imports Linear layers with norms between them)"
+            )
+        groups.setdefault(prefix, {})[leaf] = value
+    linear = {p for p, g in groups.items() if "weight" in g and g["weight"].dim() == 2}
+    return {k: v for k, v in sd.items() if str(k).rpartition(".")[0] in linear}
+
+
+def _by_order(trainer, sd: dict[str, torch.Tensor], path: str) -> dict[str, torch.Tensor]:
+    """The file's tensors, in its order, under the network's state_dict names (as
+    ``load_state_dict`` of an equivalent module with other names would need)."""
+    want = trainer.net.state_dict()
+    if len(sd) != len(want):
+        raise InteropError(
+            f"{path!r} holds {len(sd)} tensors; the network (--norm, --residual) has "
+            f"{len(want)}: {', '.join(list(want)[:6])}..."
+        )
+    out = {}
+    for (key, value), (name, target) in zip(sd.items(), want.items(), strict=True):
+        _check_plain(value, f"{path!r}: tensor {key}")
+        if tuple(value.shape) != tuple(target.shape):
+            raise InteropError(
+                f"{path!r}: tensor {key} has shape {tuple(value.shape)}; the network's "
+                f"{name} in that place needs {tuple(target.shape)}"
+            )
+        out[name] = value.detach().to(target.dtype)
+    return out
 
 
 def _check_plain(t: torch.Tensor, where: str) -> None:
@@ -185,17 +233,29 @@ def check_layers(layers: list, path: str) -> list[tuple[torch.Tensor, torch.Tens
     return out
 
 
-def import_file(path: str, activation: str = "relu", base: Spec | None = None):
+def import_file(
+    path: str,
+    activation: str = "relu",
+    base: Spec | None = None,
+    model: dict | None = None,
+):
     """A :class:`torchplay.engine.train.trainer.Trainer` holding the weights of a tutorial file.
 
     The architecture comes from the Linear shapes; the task from the widths (one input
-    and output: regression; two inputs: classification). ``base`` overrides the data.
+    and output: regression; two inputs: classification). ``base`` overrides the data;
+    ``model`` sets other ``model.*`` keys (dropout, norm, residual), which a state_dict
+    does not show: its tensors are then taken in order, as the network lists them.
     """
     from torchplay.engine.train.trainer import Trainer
 
     obj = read_torch_file(path)
+    model = dict(model or {})
+    ordered = None
     if isinstance(obj, nn.Sequential):
         named, activation = _layers_from_sequential(obj, path)
+    elif model.get("model.norm", "none") != "none":
+        ordered = obj
+        named = _layers_from_state_dict(_split_norms(obj, path), path)
     else:
         named = _layers_from_state_dict(obj, path)
     layers = check_layers(named, path)
@@ -217,6 +277,7 @@ def import_file(path: str, activation: str = "relu", base: Spec | None = None):
         {
             "model.hidden": hidden,
             "model.activation": activation,
+            **model,
             "name": f"imported {Path(path).name}",
         }
     )
@@ -226,73 +287,14 @@ def import_file(path: str, activation: str = "relu", base: Spec | None = None):
             f"{path!r}: the network is {n_in}-in/{n_out}-out but the data is "
             f"{trainer.data.n_inputs}-in/{trainer.data.n_outputs}-out"
         )
-    keys = list(trainer.net.state_dict())
-    flat = [t for pair in layers for t in pair]
-    weights = dict(zip(keys, flat, strict=True))
+    if ordered is not None:
+        weights = _by_order(trainer, ordered, path)
+    else:
+        keys = list(trainer.net.state_dict())
+        flat = [t for pair in layers for t in pair]
+        weights = dict(zip(keys, flat, strict=True))
     for k, t in weights.items():
-        if not bool(torch.isfinite(t).all()):
+        if t.is_floating_point() and not bool(torch.isfinite(t).all()):
             raise InteropError(f"{path!r}: tensor {k} holds non-finite values")
     trainer.load_state(weights)
     return trainer
-
-
-def script_source(trainer) -> str:
-    """A tutorial-style script: build the Sequential, load these weights, print predictions."""
-    from torchplay.engine.run.describe import sequential_code
-    from torchplay.engine.train import features
-
-    spec, d = trainer.spec, trainer.data
-    values = {k: v.tolist() for k, v in trainer.weights().items()}
-    lines = [
-        '"""Exported by torchplay: the network of the tutorial\'s section 3.2, with trained',
-        'weights. Run: python THIS_FILE [x ...]  (classification: x1,x2 pairs)."""',
-        "import math",
-        "import sys",
-        "",
-        "import torch",
-        "",
-        sequential_code(spec.model, trainer.n_features, d.n_outputs),
-        "",
-        features.source(spec.data.features),
-        f"state = {values!r}",
-        "net.load_state_dict({k: torch.tensor(v) for k, v in state.items()})",
-        "",
-        _USAGE.format(n=d.n_inputs, form="x1,x2 pairs" if d.n_inputs == 2 else "x values"),
-        "args = sys.argv[1:] or " + repr(_default_inputs(trainer)),
-        "x = torch.tensor(rows(args))",
-        "with torch.no_grad():",
-        "    out = net(features(x))",
-    ]
-    if d.task == "regression":
-        lines.append("for a, y in zip(args, out[:, 0].tolist()):\n    print(a, repr(y))")
-    else:
-        lines.append(
-            "for a, p in zip(args, torch.softmax(out, 1).tolist()):\n"
-            "    print(a, max(range(len(p)), key=p.__getitem__), [repr(v) for v in p])"
-        )
-    return "\n".join(lines) + "\n"
-
-
-_USAGE = """
-def rows(args):
-    \"\"\"The inputs, {n} finite numbers each (joined by commas); else a usage line.\"\"\"
-    out = []
-    for a in args:
-        try:
-            row = [float(v) for v in a.split(",")]
-        except ValueError:
-            row = []
-        if len(row) != {n} or not all(math.isfinite(v) for v in row):
-            print(f"usage: python {{sys.argv[0]}} [INPUT ...]  (each INPUT: {n} number(s)"
-                  f" joined by commas, {form}; {{a!r}} is not)", file=sys.stderr)
-            sys.exit(2)
-        out.append(row)
-    return out
-"""
-
-
-def _default_inputs(trainer) -> list[str]:
-    if trainer.data.task == "regression":
-        lo, hi = trainer.data.domain
-        return [repr(lo + (hi - lo) * i / 4) for i in range(5)]
-    return ["2.0,2.0", "-2.0,-2.0", "0.0,0.0"]

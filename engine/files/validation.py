@@ -281,6 +281,9 @@ def optim(tensors: dict, spec: Spec, shapes: list[tuple[int, ...]], fused: bool,
         keys.add("momentum_buffer")
     seen: dict[int, set] = {}
     for key in tensors:
+        if key == "optim.rng" and spec.model.modal:  # dropout's RNG (AutogradStepper)
+            _expect(tensors, key, torch.uint8, (GENERATOR_BYTES,), name)
+            continue
         m = re.fullmatch(r"optim\.(\d{1,4})\.(\w+)", key)
         if not m or int(m.group(1)) >= len(shapes) or m.group(2) not in keys:
             raise CheckpointError(f"{name!r}: tensor {key} is not {t.optimizer} state here")

@@ -5,30 +5,60 @@ The UI process shows the model view from these; a test checks them against torch
 
 from __future__ import annotations
 
-from torchplay.engine.run.layers import ACTIVATION_TABLE, Layer, plan, widths
+from torchplay.engine.run.layers import (
+    ACTIVATION_TABLE,
+    NORM_TABLE,
+    RESIDUAL,
+    Layer,
+    blocks,
+    model_plan,
+    walk,
+    widths,
+)
 from torchplay.engine.run.spec import ModelSpec
 
 
 def _plan(model: ModelSpec, n_in: int, n_out: int) -> list[Layer]:
-    return plan(model.hidden, model.activation, n_in, n_out)
+    return model_plan(model, n_in, n_out)
 
 
 def param_counts(model: ModelSpec, n_in: int, n_out: int) -> list[int]:
-    """Parameters per Linear layer (weights + biases)."""
-    return [x.n_in * x.n_out + x.n_out for x in _plan(model, n_in, n_out) if not x.activation]
+    """Parameters per Linear layer (weights + biases; a norm's count with the Linear
+    layer before it)."""
+    out: list[int] = []
+    for _, x in walk(_plan(model, n_in, n_out)):
+        if x.kind == "linear":
+            out.append(x.n_in * x.n_out + x.n_out)
+        elif x.kind == "norm":
+            out[-1] += 2 * x.n_out
+    return out
+
+
+def _shown(x: Layer) -> str:
+    if x.kind == "linear":
+        return f"Linear(in_features={x.n_in}, out_features={x.n_out}, bias=True)"
+    if x.kind == "activation":
+        return ACTIVATION_TABLE[x.activation].shown
+    if x.kind == "norm":
+        return NORM_TABLE[x.norm][1].format(w=x.n_out)
+    return f"Dropout(p={x.dropout}, inplace=False)"
+
+
+def _repr_lines(layers, indent: str) -> list[str]:
+    lines = []
+    for x in layers:
+        if x.block:
+            lines.append(f"{indent}({x.index}): {RESIDUAL}(")
+            lines += _repr_lines(x.block, indent + "  ")
+            lines.append(f"{indent})")
+        else:
+            lines.append(f"{indent}({x.index}): {_shown(x)}")
+    return lines
 
 
 def sequential_repr(model: ModelSpec, n_in: int, n_out: int) -> str:
     """Exactly what ``print(net)`` prints for the ``nn.Sequential`` built from ``model``."""
-    lines = ["Sequential("]
-    for x in _plan(model, n_in, n_out):
-        shown = (
-            ACTIVATION_TABLE[x.activation].shown
-            if x.activation
-            else f"Linear(in_features={x.n_in}, out_features={x.n_out}, bias=True)"
-        )
-        lines.append(f"  ({x.index}): {shown}")
-    lines.append(")")
+    lines = ["Sequential(", *_repr_lines(_plan(model, n_in, n_out), "  "), ")"]
     return "\n".join(lines)
 
 
@@ -39,31 +69,74 @@ def describe(model: ModelSpec, n_in: int, n_out: int) -> str:
     return f"{sequential_repr(model, n_in, n_out)}\nparameters: {sum(counts):,} ({per})"
 
 
+RESIDUAL_CODE = """class Residual(torch.nn.Sequential):
+    def forward(self, x):
+        h = x
+        for module in self:
+            h = module(h)
+        return x + h
+"""
+"""The residual block's class, as tutorial code (:class:`torchplay.engine.train.model.Residual`)."""
+
+
+def _code(x: Layer) -> str:
+    if x.kind == "linear":
+        return f"torch.nn.Linear({x.n_in}, {x.n_out})"
+    if x.kind == "activation":
+        return f"torch.nn.{ACTIVATION_TABLE[x.activation].module}()"
+    if x.kind == "norm":
+        return f"torch.nn.{NORM_TABLE[x.norm][0]}({x.n_out})"
+    return f"torch.nn.Dropout({x.dropout})"
+
+
+def _code_lines(layers, indent: str) -> list[str]:
+    lines = []
+    for x in layers:
+        if x.block:
+            lines += [f"{indent}{RESIDUAL}(", *_code_lines(x.block, indent + "    "), f"{indent}),"]
+        else:
+            lines.append(f"{indent}{_code(x)},")
+    return lines
+
+
 def sequential_code(model: ModelSpec, n_in: int, n_out: int) -> str:
-    """Tutorial section 3.2 style: the network as one ``torch.nn.Sequential`` call."""
-    parts = [
-        f"    torch.nn.{ACTIVATION_TABLE[x.activation].module}(),"
-        if x.activation
-        else f"    torch.nn.Linear({x.n_in}, {x.n_out}),"
-        for x in _plan(model, n_in, n_out)
-    ]
-    return "net = torch.nn.Sequential(\n" + "\n".join(parts) + "\n)"
+    """Tutorial section 3.2 style: the network as one ``torch.nn.Sequential`` call (after
+    the :data:`RESIDUAL_CODE` class with residual blocks; then ``net.eval()`` where
+    dropout or batch norm make train and eval mode differ)."""
+    layers = _plan(model, n_in, n_out)
+    head = RESIDUAL_CODE + "\n\n" if any(x.block for x in layers) else ""
+    code = "net = torch.nn.Sequential(\n" + "\n".join(_code_lines(layers, "    ")) + "\n)"
+    return head + code + ("\nnet.eval()" if model.modal else "")
 
 
 def subclass_code(model: ModelSpec, n_in: int, n_out: int) -> str:
-    """Tutorial section 3.1 style: the same network as a subclassed ``Net``."""
+    """Tutorial section 3.1 style: the same network as a subclassed ``Net`` (its modules
+    registered in the order they run, so its ``state_dict`` lists tensors in the order of
+    the Sequential's)."""
     w = widths(model.hidden, n_in, n_out)
-    fn = ACTIVATION_TABLE[model.activation].function
-    names = [f"hidden{i + 1}" if len(w) > 3 else "hidden" for i in range(len(w) - 2)]
-    names.append("predict")
-    init = [
-        f"        self.{n} = torch.nn.Linear({a}, {b})"
-        for n, a, b in zip(names, w, w[1:], strict=False)
-    ]
-    fwd = [
-        f"        x = {fn}(self.{n}(x))" if fn else f"        x = self.{n}(x)" for n in names[:-1]
-    ]
-    fwd.append(f"        x = self.{names[-1]}(x)")
+    many = len(w) > 3
+    starts = dict(blocks(model.hidden)) if model.residual else {}
+    ends = set(starts.values())
+    init, fwd = [], []
+    for j, (fn_name, p) in enumerate(zip(model.activations, model.dropouts, strict=True)):
+        n = f"{{}}{j + 1}" if many else "{}"
+        init.append(f"        self.{n.format('hidden')} = torch.nn.Linear({w[j]}, {w[j + 1]})")
+        call = f"self.{n.format('hidden')}(x)"
+        if model.norm != "none":
+            cls = NORM_TABLE[model.norm][0]
+            init.append(f"        self.{n.format('norm')} = torch.nn.{cls}({w[j + 1]})")
+            call = f"self.{n.format('norm')}({call})"
+        if j in starts:
+            fwd.append("        skip = x")
+        fn = ACTIVATION_TABLE[fn_name].function
+        fwd.append(f"        x = {fn}({call})" if fn else f"        x = {call}")
+        if p:
+            init.append(f"        self.{n.format('drop')} = torch.nn.Dropout({p})")
+            fwd.append(f"        x = self.{n.format('drop')}(x)")
+        if j in ends:
+            fwd.append("        x = x + skip")
+    init.append(f"        self.predict = torch.nn.Linear({w[-2]}, {w[-1]})")
+    fwd.append("        x = self.predict(x)")
     return "\n".join(
         [
             "class Net(torch.nn.Module):",

@@ -25,20 +25,32 @@ from torchplay.engine.run.dataspec import (
     task_of,
 )
 from torchplay.engine.run.errors import SpecError
-from torchplay.engine.run.fieldinfo import WIDTHS, FieldInfo, fieldinfo, info_of, letters
-from torchplay.engine.run.layers import ACTIVATION_TABLE
+from torchplay.engine.run.fieldinfo import FieldInfo, info_of
+from torchplay.engine.run.modelspec import (
+    ACTIVATIONS,
+    MAX_LAYERS,
+    MAX_WIDTH,
+    ModelSpec,
+    check_batch_norm,
+    parse_hidden,
+)
 from torchplay.engine.run.trainspec import LOSSES, MAX_STEPS, OPTIMIZERS, TrainingSpec
-from torchplay.engine.run.validate import check_batch_size, choice, integer
+from torchplay.engine.run.validate import check_batch_size
 
-# Defined in errors, budget, validate, dataspec and trainspec; imported from here too.
+# Defined in errors, budget, validate, dataspec, modelspec and trainspec; imported from
+# here too.
 __all__ = [
+    "ACTIVATIONS",
     "CLASSIFICATION_DATASETS",
     "DATASETS",
     "DataSpec",
     "LOSSES",
     "MAX_CLASSES",
+    "MAX_LAYERS",
     "MAX_SAMPLES",
     "MAX_STEPS",
+    "MAX_WIDTH",
+    "ModelSpec",
     "OPTIMIZERS",
     "REGRESSION_DATASETS",
     "RUN_BYTES",
@@ -47,72 +59,12 @@ __all__ = [
     "TrainingSpec",
     "check_batch_size",
     "check_memory",
+    "parse_hidden",
     "task_of",
 ]
 
-ACTIVATIONS = tuple(ACTIVATION_TABLE)
-"""Activation names (:data:`torchplay.engine.run.layers.ACTIVATION_TABLE`)."""
-
-MAX_WIDTH = 4096
-MAX_LAYERS = 16
 MAX_NAME = 200
 """Characters in a spec's ``name``."""
-
-
-def parse_hidden(text: str) -> tuple[int, ...]:
-    """Hidden widths from text: ``10`` or ``32,16``; ``none`` for a linear model.
-
-    Raises:
-        SpecError: anything else, naming ``model.hidden`` and the text.
-    """
-    if text.strip().lower() == "none":
-        return ()
-    try:
-        widths = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise SpecError("model.hidden", text, "use widths like 10 or 32,16, or none") from None
-    return ModelSpec(widths).hidden  # range checks
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """The network: an MLP of Linear layers with one activation between them."""
-
-    hidden: tuple[int, ...] = fieldinfo(
-        (10,),
-        flag="--hidden",
-        metavar="W[,W...]",
-        help="hidden widths (none: linear)",
-        label="hidden",
-        chars=WIDTHS,
-        parse=parse_hidden,
-        blank=("none", ()),
-    )
-    """Hidden layer widths, e.g. (10,) or (32, 16); () is a linear model."""
-    activation: str = fieldinfo(
-        "relu",
-        flag="--activation",
-        metavar="NAME",
-        help=", ".join(ACTIVATIONS),
-        label="activation",
-        chars=letters(*ACTIVATIONS),
-        parse=str,
-        choices=ACTIVATIONS,
-    )
-    """Activation after each hidden layer."""
-
-    def __post_init__(self) -> None:
-        hidden = self.hidden
-        if isinstance(hidden, list):
-            hidden = tuple(hidden)
-        if not isinstance(hidden, tuple) or len(hidden) > MAX_LAYERS:
-            raise SpecError(
-                "model.hidden", self.hidden, f"must be a list of up to {MAX_LAYERS} widths"
-            )
-        for width in hidden:
-            integer("model.hidden", width, 1, MAX_WIDTH)
-        object.__setattr__(self, "hidden", hidden)
-        choice("model.activation", self.activation, ACTIVATIONS)
 
 
 @dataclass(frozen=True)
@@ -141,6 +93,7 @@ class Spec:
         n = self.data.n_points
         n_train = n - int(round(n * self.data.test_fraction))
         check_batch_size(self.training.batch_size, n_train)
+        check_batch_norm(self.model, self.training.batch_size, n_train)
         n_out = 1 if task == "regression" else self.data.classes
         if self.data.dataset not in ("blobs", "spiral") and task == "classification":
             n_out = 2
@@ -163,7 +116,9 @@ class Spec:
             out[section] = {
                 k: _plain(v)
                 for k, v in values.items()
-                if v is not None and not (k in _OMIT_EMPTY and v == ())
+                if v is not None
+                and not (k in _OMIT_EMPTY and v == ())
+                and not (f"{section}.{k}" in _OMIT_DEFAULT and v == _OMIT_DEFAULT[f"{section}.{k}"])
             }
         if self.training.surgery:  # as text: STEP:LAYER:UNIT:ACTION
             out["training"]["surgery"] = [s.text for s in self.training.surgery]
@@ -199,6 +154,14 @@ class Spec:
 
 _OMIT_EMPTY = ("features", "points", "surgery")
 """Fields left out of TOML and JSON while empty, so older specs read the same."""
+_OMIT_DEFAULT = {
+    "model.dropout": (0.0,),
+    "model.norm": "none",
+    "model.residual": False,
+    "model.init": "default",
+}
+"""Fields left out of TOML and JSON while they hold their defaults: a spec without them
+writes the same file, checkpoint metadata and share string as before they existed."""
 
 
 def _plain(value: Any) -> Any:

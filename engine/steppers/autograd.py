@@ -1,4 +1,9 @@
-"""The autograd path: the tutorial's loop with ``torch.optim``, for any optimizer."""
+"""The autograd path: the tutorial's loop with ``torch.optim``, for any optimizer and any
+layer plan. A network with dropout or batch norm (:func:`~torchplay.engine.train.model.is_modal`)
+is switched to train mode for each step only, and dropout draws its masks from a stream of
+its own (seeded by the run's data seed, kept in checkpoints as ``optim.rng``), so a run
+resumed from a checkpoint draws the masks the straight run draws.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from torch import nn
 from torchplay.engine.run.spec import TrainingSpec
 from torchplay.engine.steppers.freeze import Frozen
 from torchplay.engine.train import penalty
-from torchplay.engine.train.model import linears
+from torchplay.engine.train.model import is_modal, linears
 
 
 def make_optimizer(params, training: TrainingSpec, lr: float) -> torch.optim.Optimizer:
@@ -33,8 +38,15 @@ class AutogradStepper:
 
     fused = False
 
-    def __init__(self, net: nn.Module, training: TrainingSpec, loss: str, lr: float) -> None:
+    def __init__(
+        self, net: nn.Module, training: TrainingSpec, loss: str, lr: float, seed: int = 0
+    ) -> None:
         self.net = net
+        self.modal = is_modal(net)
+        self.rng: torch.Tensor | None = None
+        """Dropout's RNG state between steps (torch's CPU generator state)."""
+        if self.modal:
+            self.rng = torch.Generator().manual_seed(seed).get_state()
         self.training = training
         self.loss_func = nn.MSELoss() if loss == "mse" else nn.CrossEntropyLoss()
         self.optimizer = make_optimizer(net.parameters(), training, lr)
@@ -55,6 +67,23 @@ class AutogradStepper:
         return y
 
     def step(self, x: torch.Tensor, y: torch.Tensor) -> float:
+        if self.modal:
+            return self._modal_step(x, y)
+        return self._step(x, y)
+
+    def _modal_step(self, x: torch.Tensor, y: torch.Tensor) -> float:
+        """A step in train mode, with dropout's own RNG; the net is left in eval mode
+        (predictions, test losses and exports read it there)."""
+        with torch.random.fork_rng(devices=[]):
+            torch.set_rng_state(self.rng)
+            self.net.train()
+            try:
+                return self._step(x, y)
+            finally:
+                self.net.eval()
+                self.rng = torch.get_rng_state()
+
+    def _step(self, x: torch.Tensor, y: torch.Tensor) -> float:
         prediction = self.net(x)
         loss = self.loss_func(prediction, y)
         self.optimizer.zero_grad()
@@ -72,7 +101,7 @@ class AutogradStepper:
         return loss.item()
 
     def state_tensors(self) -> dict[str, torch.Tensor]:
-        out = {}
+        out = {} if self.rng is None else {"optim.rng": self.rng.clone()}
         for idx, entry in self.optimizer.state_dict()["state"].items():
             for key, value in entry.items():
                 if isinstance(value, torch.Tensor):
@@ -82,6 +111,10 @@ class AutogradStepper:
     def load_state_tensors(self, tensors: dict[str, torch.Tensor]) -> None:
         state: dict[int, dict[str, torch.Tensor]] = {}
         for name, value in tensors.items():
+            if name == "optim.rng":
+                if self.rng is not None:
+                    self.rng = value.clone()
+                continue
             _, idx, key = name.split(".", 2)
             state.setdefault(int(idx), {})[key] = value.clone()
         sd = self.optimizer.state_dict()

@@ -61,6 +61,8 @@ def unavailable(spec: Spec) -> str | None:
     tr = spec.training
     if tr.optimizer not in OPTIMIZERS:
         return f"optimizer {tr.optimizer} runs on the exact path only"
+    if not spec.model.plain:
+        return "per-layer activations, residual links, dropout and norms run on the exact path only"
     if kernel() is None:
         return "numba is not installed (pip install 'torchplay[compiled]')"
     return None

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torchplay.engine.run.spec import TrainingSpec
+from torchplay.engine.run.spec import Spec, TrainingSpec
 from torchplay.engine.steppers.freeze import Frozen
 from torchplay.engine.train import penalty
 from torchplay.engine.train.model import linears
@@ -52,9 +52,19 @@ elementwise kernels as the out-of-place ones, one allocation fewer per layer).""
 SUPPORTED_OPTIMIZERS = ("sgd", "adam", "adamw")
 
 
-def supports(training: TrainingSpec) -> bool:
-    """Whether the fused path can run this training spec (otherwise autograd runs it)."""
-    return training.fast_path and training.optimizer in SUPPORTED_OPTIMIZERS
+def supports(training: TrainingSpec, spec: Spec | None = None) -> bool:
+    """Whether the fused path can run this training spec (and ``spec``'s network, when
+    given; otherwise autograd runs it)."""
+    return why_not(training, spec) is None
+
+
+def why_not(training: TrainingSpec, spec: Spec | None = None) -> str | None:
+    """Why autograd runs ``training`` (and ``spec``'s network), or None: the fused path."""
+    if not training.fast_path:
+        return "asked for (fast_path false)"
+    if training.optimizer not in SUPPORTED_OPTIMIZERS:
+        return f"optimizer {training.optimizer} trains on autograd"
+    return None if spec is None else spec.model.autograd_reason
 
 
 class FusedStepper:
@@ -169,17 +179,21 @@ class FusedStepper:
                 z = zs[i - 1] if keep_z else None
                 delta = backward(delta.mm(self.weights[i]), z, acts[i])
                 delta_t = delta.t()
+        self._finish()
+        return loss
+
+    def _finish(self) -> None:
+        """After the gradients: the L1/L2 terms, then the update (frozen units held)."""
         if self.rates[0] or self.rates[1]:
             for w, gw in zip(self.weights, self.grad_w, strict=True):
                 gw.add_(penalty.gradient(w, *self.rates))
         frozen = self.frozen
         if frozen is None:
             self._update()
-            return loss
+            return
         kept = frozen.hold(self.grad)
         self._update()
         frozen.release(kept)
-        return loss
 
     def _update(self) -> None:
         tr, p, g, lr = self.training, self.flat, self.grad, self.lr

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import torch
 from torchplay.engine.steppers.fastpath import ACTIVATIONS
+from torchplay.engine.steppers.fusedlayers import layer_functions, skips
 from torchplay.engine.train.model import linears
 
 BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
@@ -64,8 +65,13 @@ class Stacked:
         self.loss = first.loss
         tr = [m.spec.training for m in trainers]
         self.optimizer, self.nesterov = tr[0].optimizer, tr[0].nesterov
-        self.act, self.act_backward = ACTIVATIONS[first.spec.model.activation]
+        self.act, self.act_backward = ACTIVATIONS[first.spec.model.activation.split(",")[0]]
         self.keep_z = first.spec.model.activation not in ("relu", "tanh", "sigmoid", "identity")
+        model = first.spec.model
+        # Per-layer activations or residual blocks: the layered walk (fusedlayers.py).
+        self.layered = not model.plain
+        if self.layered:
+            self.layer_fns, self.skips = layer_functions(model), skips(model)
         base = first.flat.storage_offset()
         layout = [
             (
@@ -148,6 +154,8 @@ class Stacked:
 
     def forward_backward(self, x: torch.Tensor, target: torch.Tensor, scaled) -> torch.Tensor:
         """Gradients into :attr:`G`; returns each member's batch loss, ``[K]``."""
+        if self.layered:
+            return self._layered(x, target, scaled)
         act, keep_z = self.act, self.keep_z
         acts, zs, h = [x], [], x
         for wt, b in zip(self.Wt[:-1], self.B[:-1], strict=True):
@@ -176,6 +184,52 @@ class Stacked:
             if i:
                 z = zs[i - 1] if keep_z else None
                 delta = backward(torch.bmm(delta, self.W[i]), z, acts[i])
+        return losses
+
+    def _loss_delta(self, out, target, scaled):
+        if self.loss == "mse":
+            diff = out - target
+            losses = diff.square().mean((1, 2))
+            return losses, diff.mul_(2.0 / (out.shape[1] * out.shape[2]))
+        logp = torch._log_softmax(out, 2, False)
+        losses = (logp * target).sum((1, 2)) / out.shape[1]
+        return losses, torch._log_softmax_backward_data(scaled, logp, 2, logp.dtype)
+
+    def _hidden(self, x: torch.Tensor, keep: bool):
+        """The layered forward through the hidden layers: (each layer's input and the
+        last output, pre-activations, activations)."""
+        fns, skip = self.layer_fns, self.skips
+        ins, zs, acts, h = [x], [], [], x
+        for j, (wt, b) in enumerate(zip(self.Wt[:-1], self.B[:-1], strict=True)):
+            fwd, _, keep_z = fns[j]
+            z = torch.baddbmm(b, h, wt)
+            zs.append(z if keep and keep_z else None)
+            a = fwd(z)
+            acts.append(a)
+            h = a + ins[skip[j] + 1] if j in skip else a
+            ins.append(h)
+        return ins, zs, acts
+
+    def _layered(self, x, target, scaled) -> torch.Tensor:
+        """:meth:`forward_backward` for per-layer activations and residual blocks (as
+        ``LayeredStepper.step``, batched)."""
+        ins, zs, acts = self._hidden(x, True)
+        losses, delta = self._loss_delta(self.output(ins[-1]), target, scaled)
+        pending: dict[int, torch.Tensor] = {}
+        for i in range(len(ins) - 1, -1, -1):
+            if self.narrow[i]:
+                torch.bmm(delta.transpose(1, 2), ins[i], out=self.GW[i])
+            else:
+                self.GW[i].copy_(torch.bmm(delta.transpose(1, 2), ins[i]))
+            torch.sum(delta, 1, out=self.GB[i])
+            if i:
+                j = i - 1
+                g = torch.bmm(delta, self.W[i])
+                if j in pending:
+                    g = g + pending.pop(j)
+                if j in self.skips:
+                    pending[self.skips[j]] = g
+                delta = self.layer_fns[j][1](g, zs[j], acts[j])
         return losses
 
     def output(self, h: torch.Tensor) -> torch.Tensor:
@@ -250,9 +304,12 @@ class Stacked:
     def losses_on(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Each member's loss on its own ``x``, ``y`` (``[K, N, ...]``; class labels for
         cross-entropy), ``[K]``: the test losses."""
-        h = x
-        for wt, b in zip(self.Wt[:-1], self.B[:-1], strict=True):
-            h = self.act(torch.baddbmm(b, h, wt))
+        if self.layered:
+            h = self._hidden(x, False)[0][-1]
+        else:
+            h = x
+            for wt, b in zip(self.Wt[:-1], self.B[:-1], strict=True):
+                h = self.act(torch.baddbmm(b, h, wt))
         out = self.output(h)
         if self.loss == "mse":
             return (out - y).square().mean((1, 2))

@@ -27,9 +27,10 @@ Progress = Callable[[int], None]
 
 def group_key(trainer: Trainer) -> tuple | None:
     """Members with equal keys train as one batched program; None: not batchable
-    (optimizers only autograd runs; L1/L2 regularization, lr schedules, early stopping and
-    surgery after step 0, which the stacked update leaves out: those members train as
-    single runs; units frozen or killed at step 0 stay so in the stack)."""
+    (optimizers only autograd runs, dropout and norms; L1/L2 regularization, lr
+    schedules, early stopping and surgery after step 0, which the stacked update leaves
+    out: those members train as single runs; units frozen or killed at step 0 stay so in
+    the stack). Per-layer activations and residual blocks stack."""
     tr = trainer.spec.training
     if not trainer.stepper.fused or tr.l1 or tr.l2 or trainer.schedule.varies or tr.patience:
         return None
@@ -42,7 +43,8 @@ def group_key(trainer: Trainer) -> tuple | None:
         trainer.n_features,
         d.n_outputs,
         s.model.hidden,
-        s.model.activation,
+        s.model.activations,
+        s.model.residual,
         s.training.optimizer,
         s.training.nesterov,
         trainer.batches.size,

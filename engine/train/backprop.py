@@ -108,7 +108,28 @@ def _apply(name: str, z: torch.Tensor) -> torch.Tensor:
 
 def _layers(net: nn.Sequential, activation: str) -> list[tuple[nn.Linear, str]]:
     lins = linears(net)
-    return [(lin, activation if k < len(lins) - 1 else "identity") for k, lin in enumerate(lins)]
+    names = activation.split(",")
+    if len(names) != len(lins) - 1:
+        names = names[:1] * (len(lins) - 1)
+    return [(lin, names[k] if k < len(lins) - 1 else "identity") for k, lin in enumerate(lins)]
+
+
+def check_plain(net: nn.Module) -> None:
+    """The inspector writes out Linear layers and activations only.
+
+    Raises:
+        InputError: ``net`` holds a norm, a dropout or a residual block.
+    """
+    from torchplay.engine.run.errors import InputError
+
+    if any(isinstance(m, nn.Sequential) for m in list(net.modules())[1:]) or any(
+        "norm" in type(m).__name__.lower() or isinstance(m, nn.Dropout) for m in net.modules()
+    ):
+        raise InputError(
+            "the backprop inspector writes out Linear layers and activations only; this "
+            "network has norms, dropout or residual links (model.norm, model.dropout, "
+            "model.residual)"
+        )
 
 
 def _forward(params, x: torch.Tensor) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
@@ -144,12 +165,14 @@ def inspect(
 
     Args:
         net: the network (its weights are read, never changed).
-        activation: the hidden layers' activation (the spec's ``model.activation``).
+        activation: the hidden layers' activation, or one per layer joined by commas
+            (the spec's ``model.activation``).
         inputs: what the first layer sees (the point's features).
         target: a class index (``cross_entropy``) or a value (``mse``).
         loss: ``"mse"`` or ``"cross_entropy"``.
         lr: the learning rate of the SGD step to preview.
     """
+    check_plain(net)
     with torch.no_grad():
         params = [(lin.weight, lin.bias, act) for lin, act in _layers(net, activation)]
         x = torch.tensor(inputs, dtype=params[0][0].dtype)

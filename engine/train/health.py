@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
-from torchplay.engine.train.model import linears
+from torchplay.engine.train.model import Residual, linears
 
 VANISHING = 0.05
 """A layer whose gradient norm is below this fraction of the output layer's vanishes."""
@@ -90,15 +90,27 @@ def _flow(grad: float, reference: float) -> str:
 
 
 def layer_outputs(net: nn.Sequential, x: torch.Tensor) -> tuple[list[torch.Tensor], ...]:
-    """Each Linear layer's z and a (a = z for the last) on inputs ``x``."""
-    zs, acts, h = [], [], x
-    for m in net:
-        h = m(h)
-        if isinstance(m, nn.Linear):
-            zs.append(h)
-            acts.append(h)
-        else:
-            acts[-1] = h
+    """Each Linear layer's z and its layer's output a on inputs ``x``: for a hidden layer
+    what the next Linear layer reads (after its norm, activation and dropout, and for the
+    last layer of a residual block with the block's input added); a = z for the last."""
+    zs: list[torch.Tensor] = []
+    acts: list[torch.Tensor] = []
+
+    def walk(seq, h: torch.Tensor) -> torch.Tensor:
+        for m in seq:
+            if isinstance(m, Residual):
+                h = h + walk(m, h)
+                acts[-1] = h
+                continue
+            h = m(h)
+            if isinstance(m, nn.Linear):
+                zs.append(h)
+                acts.append(h)
+            else:
+                acts[-1] = h
+        return h
+
+    walk(net, x)
     return zs, acts
 
 
@@ -120,6 +132,7 @@ def health(
     """The health of each Linear layer of ``net`` on training inputs ``x`` (features) and
     targets ``y``, in order."""
     lins = linears(net)
+    activations = activation.split(",") * (len(lins) if "," not in activation else 1)
     norms = grad_norms(net, loss, x, y)
     with torch.no_grad():
         zs, acts = layer_outputs(net, x)
@@ -127,7 +140,7 @@ def health(
     for k, (lin, g) in enumerate(zip(lins, norms, strict=True)):
         hidden = k < len(lins) - 1
         dead = []
-        if hidden and activation in RELU_FAMILY and x.shape[0]:
+        if hidden and activations[k] in RELU_FAMILY and x.shape[0]:
             dead = [int(i) for i in torch.nonzero((zs[k] <= 0).all(0)).reshape(-1)]
         w = float(lin.weight.detach().norm())
         out.append(

@@ -1,10 +1,12 @@
-"""The network: an ``nn.Sequential`` MLP built from a :class:`ModelSpec`."""
+"""The network: an ``nn.Sequential`` MLP built from a :class:`ModelSpec`, following its
+layer plan (:func:`torchplay.engine.run.layers.model_plan`), with residual blocks as
+:class:`Residual` entries and the spec's initialization."""
 
 from __future__ import annotations
 
 import torch
 from torch import nn
-from torchplay.engine.run.layers import ACTIVATION_TABLE, plan
+from torchplay.engine.run.layers import ACTIVATION_TABLE, Layer, model_plan
 from torchplay.engine.run.spec import ModelSpec
 
 ACTIVATION_MODULES: dict[str, type[nn.Module]] = {
@@ -13,19 +15,67 @@ ACTIVATION_MODULES: dict[str, type[nn.Module]] = {
 """Spec activation names to the ``torch.nn`` modules the Sequential holds."""
 
 
+class Residual(nn.Sequential):
+    """A residual block: its entries in order, plus the block's input (``x + f(x)``)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = x
+        for module in self:
+            h = module(h)
+        return x + h
+
+
+def _module(x: Layer) -> nn.Module:
+    if x.kind == "linear":
+        return nn.Linear(x.n_in, x.n_out)
+    if x.kind == "activation":
+        return ACTIVATION_MODULES[x.activation]()
+    if x.kind == "norm":
+        return nn.BatchNorm1d(x.n_out) if x.norm == "batch" else nn.LayerNorm(x.n_out)
+    if x.kind == "dropout":
+        return nn.Dropout(x.dropout)
+    return Residual(*(_module(y) for y in x.block))
+
+
 def build(model: ModelSpec, n_in: int, n_out: int) -> nn.Sequential:
-    """Build the network; its initial weights draw from torch's global RNG, layer by layer."""
-    return nn.Sequential(
-        *(
-            ACTIVATION_MODULES[x.activation]() if x.activation else nn.Linear(x.n_in, x.n_out)
-            for x in plan(model.hidden, model.activation, n_in, n_out)
-        )
-    )
+    """Build the network; its initial weights draw from torch's global RNG, layer by
+    layer (torch's own init), then, for another ``model.init``, once more in the same
+    order (:func:`initialize`). A network with dropout or batch norm is left in eval mode:
+    only a training step switches it to train mode (``AutogradStepper``)."""
+    net = nn.Sequential(*(_module(x) for x in model_plan(model, n_in, n_out)))
+    if model.init != "default":
+        initialize(net, model.init)
+    if model.modal:
+        net.eval()
+    return net
 
 
-def linears(net: nn.Sequential) -> list[nn.Linear]:
-    """The Linear layers of ``net``, in order."""
-    return [m for m in net if isinstance(m, nn.Linear)]
+def initialize(net: nn.Module, init: str) -> None:
+    """Set every Linear layer's weights by ``init`` (xavier: Glorot uniform; he: Kaiming
+    normal for relu; zero; normal:STD) and its bias to zero, drawing from torch's global
+    RNG layer by layer. Norm layers keep torch's ones and zeros."""
+    with torch.no_grad():
+        for lin in linears(net):
+            if init == "xavier":
+                nn.init.xavier_uniform_(lin.weight)
+            elif init == "he":
+                nn.init.kaiming_normal_(lin.weight, nonlinearity="relu")
+            elif init == "zero":
+                nn.init.zeros_(lin.weight)
+            else:  # normal:STD
+                std = float(init.partition(":")[2])
+                nn.init.normal_(lin.weight, 0.0, std) if std else nn.init.zeros_(lin.weight)
+            nn.init.zeros_(lin.bias)
+
+
+def linears(net: nn.Module) -> list[nn.Linear]:
+    """The Linear layers of ``net``, in order (inside residual blocks too)."""
+    return [m for m in net.modules() if isinstance(m, nn.Linear)]
+
+
+def is_modal(net: nn.Module) -> bool:
+    """Whether ``net`` computes differently in train and eval mode (dropout, batch norm)."""
+    return any(isinstance(m, nn.Dropout | nn.BatchNorm1d) for m in net.modules())
 
 
 ALIGN = 16

@@ -2,14 +2,17 @@
 
 For two raw inputs, every hidden neuron's output on a ``cols`` x ``rows`` grid over the
 training points' range (TF Playground's mini-heatmaps); for one input, its output along
-x (a curve). Each neuron also carries the sign and size of its outgoing weights.
+x (a curve). Each neuron also carries the sign and size of its outgoing weights. A hidden
+layer's neurons are its outputs as the next layer reads them (after its norm, activation
+and dropout in eval mode; a residual block's last layer with the block's input added).
 """
 
 from __future__ import annotations
 
 import torch
-from torch import nn
 from torchplay.engine.run.views import Neuron, NeuronView
+from torchplay.engine.train.health import layer_outputs
+from torchplay.engine.train.model import linears
 
 
 def _inputs(trainer, cols: int, rows: int) -> tuple[torch.Tensor, int, int]:
@@ -32,20 +35,17 @@ def neuron_view(trainer, cols: int, rows: int) -> NeuronView | None:
         return None
     h, cols, rows = _inputs(trainer, max(2, cols), max(2, rows))
     h = trainer.features(h)
-    modules = list(trainer.net)
-    linear = [i for i, m in enumerate(modules) if isinstance(m, nn.Linear)]
+    lins = linears(trainer.net)
+    _, outs = layer_outputs(trainer.net, h)
     layers: list[list[Neuron]] = []
-    for i, module in enumerate(modules):
-        h = module(h)
-        if isinstance(module, nn.Linear) or i == len(modules) - 1:
-            continue
-        following = modules[min(j for j in linear if j > i)].weight  # (out, this width)
+    for k, out in enumerate(outs[:-1]):
+        following = lins[k + 1].weight  # (out, this width)
         layers.append(
             [
                 Neuron(
-                    h[:, k].tolist(), float(following[:, k].sum()), float(following[:, k].norm())
+                    out[:, i].tolist(), float(following[:, i].sum()), float(following[:, i].norm())
                 )
-                for k in range(h.shape[1])
+                for i in range(out.shape[1])
             ]
         )
     return NeuronView(trainer.step_count, cols, rows, layers, trainer.spec.model.activation)

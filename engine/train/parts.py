@@ -15,11 +15,13 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torchplay.engine.run.datafields import check_features, width
+from torchplay.engine.run.modelspec import check_batch_norm
 from torchplay.engine.run.spec import Spec, SpecError, check_batch_size, check_memory
 from torchplay.engine.steppers import compiled
 from torchplay.engine.steppers.autograd import AutogradStepper
 from torchplay.engine.steppers.compiled import CompiledStepper
-from torchplay.engine.steppers.fastpath import FusedStepper, supports
+from torchplay.engine.steppers.fastpath import FusedStepper, why_not
+from torchplay.engine.steppers.fusedlayers import LayeredStepper
 from torchplay.engine.train import data as _data
 from torchplay.engine.train import model as _model
 from torchplay.engine.train.batches import Batches
@@ -48,6 +50,8 @@ class Parts:
     """Which kernel steps: ``exact`` (torch) or ``compiled`` (numba)."""
     kernel_why: str = "asked for"
     """Why: asked for, or ``auto``'s reason."""
+    autograd_why: str | None = None
+    """Why autograd steps (None: the fused path or the compiled kernel does)."""
 
 
 def build(spec: Spec) -> Parts:
@@ -67,6 +71,7 @@ def build(spec: Spec) -> Parts:
         net = _model.build(spec.model, width(spec.data.features, d.n_inputs), d.n_outputs)
     inputs_train, inputs_test = features(d.x_train), features(d.x_test)
     check_batch_size(spec.training.batch_size, d.x_train.shape[0])  # CSV: known only now
+    check_batch_norm(spec.model, spec.training.batch_size, d.x_train.shape[0])
     loss = loss_name(spec, d.task)
     if d.task == "regression" and loss != "mse":
         raise SpecError("training.loss", spec.training.loss, "regression needs mse")
@@ -79,13 +84,26 @@ def build(spec: Spec) -> Parts:
         )
         rows = tr.batch_size if 0 < tr.batch_size < inputs_train.shape[0] else 0
         stepper.bind(inputs_train, d.y_train, inputs_test, d.y_test, rows)
-    elif supports(tr):
+    elif why_not(tr, spec) is not None:
+        stepper = AutogradStepper(net, tr, loss, tr.lr, seed=spec.data.seed)
+    elif spec.model.plain:
         stepper = FusedStepper(net, flat, tr, loss, spec.model.activation, tr.lr)
     else:
-        stepper = AutogradStepper(net, tr, loss, tr.lr)
+        stepper = LayeredStepper(net, flat, tr, loss, spec.model, tr.lr)
     batches = Batches(
         inputs_train, stepper.prepare_targets(d.y_train), tr.batch_size, spec.data.seed
     )
     return Parts(
-        d, features, net, inputs_train, inputs_test, loss, flat, stepper, batches, kernel, why
+        d,
+        features,
+        net,
+        inputs_train,
+        inputs_test,
+        loss,
+        flat,
+        stepper,
+        batches,
+        kernel,
+        why,
+        None if kernel == "compiled" else why_not(tr, spec),
     )

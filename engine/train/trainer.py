@@ -51,6 +51,8 @@ class Trainer:
         self.loss, self.flat = parts.loss, parts.flat
         self.stepper, self.batches = parts.stepper, parts.batches
         self.kernel, self.kernel_why = parts.kernel, parts.kernel_why
+        self.autograd_why = parts.autograd_why
+        """Why autograd steps (``fast_path: false``), or None."""
         self.backup_rows = torch.stack([self.flat, self.flat])
         self._backups = list(self.backup_rows)
         """The weights before the last two steps (by step parity), for divergence."""

@@ -52,6 +52,7 @@ def result(trainer, checkpoint: str | None) -> dict:
         "stopped_early": snap.state == "stopped_early",
         "best_step": trainer.best.step if trainer.best is not None else None,
         "fast_path": trainer.stepper.fused,
+        "fast_path_why": trainer.autograd_why,
         "kernel": trainer.kernel,
         "kernel_why": trainer.kernel_why,
     }
@@ -313,13 +314,24 @@ def cmd_resume(args) -> int:
 
 def cmd_import(args) -> int:
     from torchplay.engine.files import checkpoint, interop
+    from torchplay.engine.run.modelspec import parse_dropout
     from torchplay.engine.run.scenarios import get_scenario
 
     check_outputs(args, "--save")
     base = get_scenario(args.scenario) if args.scenario else None
-    if args.activation not in ACTIVATIONS:
-        raise UserError(f"--activation {args.activation!r}: use one of {', '.join(ACTIVATIONS)}")
-    trainer = interop.import_file(args.file, args.activation, base)
+    if any(a not in ACTIVATIONS for a in args.activation.split(",")):
+        raise UserError(
+            f"--activation {args.activation!r}: use one of {', '.join(ACTIVATIONS)}, "
+            "or one per hidden layer: relu,tanh"
+        )
+    model = {}
+    if args.dropout is not None:
+        model["model.dropout"] = parse_dropout(args.dropout)
+    if args.norm is not None:
+        model["model.norm"] = args.norm
+    if args.residual is not None:
+        model["model.residual"] = args.residual
+    trainer = interop.import_file(args.file, args.activation, base, model)
     checkpoint.save(trainer, args.save, "--save")
     print(
         f"imported {args.file} as {trainer.spec.name}: "

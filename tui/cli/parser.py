@@ -160,8 +160,19 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument(
         "--activation",
         default="relu",
-        metavar="NAME",
-        help=f"for state_dicts: {', '.join(ACTIVATIONS)}",
+        metavar="NAME[,NAME...]",
+        help=f"for state_dicts: {', '.join(ACTIVATIONS)}, or one per hidden layer: relu,tanh",
+    )
+    im.add_argument(
+        "--dropout", metavar="P[,P...]", help="the network's dropout (default: 0, none)"
+    )
+    im.add_argument(
+        "--norm", metavar="NAME", help="the network's norm: none, batch, layer (default: none)"
+    )
+    im.add_argument(
+        "--residual",
+        action=argparse.BooleanOptionalAction,
+        help="the network has residual blocks (model.residual; default: off)",
     )
     im.add_argument(
         "--scenario",

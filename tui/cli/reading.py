@@ -169,6 +169,7 @@ def cmd_info(args) -> int:
     from torchplay.engine.files import checkpoint
     from torchplay.engine.run.datafields import width
     from torchplay.engine.run.describe import describe
+    from torchplay.engine.steppers.fastpath import why_not
     from torchplay.engine.train import confusion
 
     ckpt = checkpoint.load(args.checkpoint)
@@ -176,12 +177,15 @@ def cmd_info(args) -> int:
     last = ckpt.history.points[-1] if ckpt.history.points else (0, None, None)
     n_in, n_out = width(ckpt.spec.data.features, ckpt.shape["inputs"]), ckpt.shape["outputs"]
     fork = ckpt.forked_from
+    autograd = None if ckpt.kernel == "compiled" else why_not(ckpt.spec.training, ckpt.spec)
     res = {
         "step": ckpt.step,
         "state": ckpt.state,
         "train_loss": last[1],
         "test_loss": last[2],
-        "params": sum(t.numel() for t in ckpt.weights.values()),
+        "params": sum(
+            t.numel() for k, t in ckpt.weights.items() if not k.endswith(checkpoint.BUFFERS)
+        ),
         "checkpoint": args.checkpoint,
         "weights_sha256": checkpoint.weights_sha256(ckpt.weights),
         "diverged": ckpt.state == "diverged",
@@ -192,6 +196,8 @@ def cmd_info(args) -> int:
         "features": list(ckpt.spec.data.features),
         "run": ckpt.run,
         "kernel": ckpt.kernel,
+        "fast_path": autograd is None,
+        "fast_path_why": autograd,
         "forked_from": {"run": fork[0], "step": fork[1]} if fork else None,
         "surgery": _surgery(ckpt),
         **(classes or {}),
@@ -208,6 +214,8 @@ def cmd_info(args) -> int:
         print(f"input features: {', '.join(ckpt.spec.data.features)} (predict takes raw inputs)")
     print(describe(ckpt.spec.model, n_in, n_out))
     print(f"lr {ckpt.lr:g} now (the spec's: {ckpt.spec.training.lr:g}); kernel {ckpt.kernel}")
+    if autograd is not None:
+        print(f"fast path: no ({autograd})")
     print("\n".join(printable(line) for line in ckpt.spec.to_toml().rstrip().splitlines()))
     for line in _surgery_lines(res["surgery"]):
         print(line)

@@ -82,7 +82,9 @@ def render(view: NeuronView | None, width: int, cursor: tuple[int, int] | None =
     out = Text()
     for li, layer in enumerate(view.layers):
         note, lo, hi = _axes(view, layer)
-        out.append(f"layer {li + 1}: {len(layer)} neurons, {view.activation}", style="bold")
+        names = view.activation.split(",")
+        act = names[li] if len(names) == len(view.layers) else names[0]
+        out.append(f"layer {li + 1}: {len(layer)} neurons, {act}", style="bold")
         out.append(f" · {note}\n", style="dim")
         for start in range(0, len(layer), per_row):
             chunk = list(enumerate(layer[start : start + per_row], start + 1))
