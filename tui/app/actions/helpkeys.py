@@ -97,8 +97,14 @@ class HelpKeys:
 
     def action_help(self) -> None:
         from torchplay.tui.app.screens.sweepscreen import SWEEP_KEYS
+        from torchplay.tui.app.widgets.neurons import NeuronScreen
+        from torchplay.tui.app.widgets.surgery import SurgeryScreen
 
-        screens = {"Sweep screen (s)": SWEEP_KEYS}
+        screens = {
+            "Sweep screen (s)": SWEEP_KEYS,
+            "Neuron view (v)": NeuronScreen.BINDINGS,
+            "Surgery (Enter on a unit in the neuron view)": SurgeryScreen.BINDINGS,
+        }
         self.push_screen(HelpScreen(help_text(self, BINDINGS, screens)))
 
     def action_screenshot(self) -> None:
