@@ -20,6 +20,7 @@ import platformdirs
 from torchplay.engine.process import commands as c
 from torchplay.engine.process import events as ev
 from torchplay.engine.run.spec import Spec
+from torchplay.engine.run.sweepplan import SweepPlan
 
 LOG_BYTES = 1 << 20
 """An engine log larger than this at launch moves to ``engine.log.1`` (one old log kept)."""
@@ -164,10 +165,13 @@ class EngineClient:
         rows) in ``grids``: one per chart."""
         self._send(c.Compare(tuple(paths), tuple(tuple(g) for g in grids)))
 
-    def sweep(self, spec: Spec, grid: list[str], address: str = "") -> None:
+    def sweep(
+        self, spec: Spec, grid: list[str], address: str = "", plan: SweepPlan | None = None
+    ) -> None:
         """Train the grid (``KEY=V1,V2`` texts) over ``spec``: here, or with ``address``
-        on that Ray cluster (``local``: a Ray started on this machine)."""
-        self._send(c.Sweep(spec, tuple(grid), address))
+        on that Ray cluster (``local``: a Ray started on this machine); ``plan``: pruning
+        or PBT (here only)."""
+        self._send(c.Sweep(spec, tuple(grid), address, plan or SweepPlan()))
 
     def lr_find(self, spec: Spec) -> None:
         """Run the lr range test on ``spec``; an ``LrFound`` event answers."""

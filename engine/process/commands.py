@@ -16,6 +16,7 @@ from enum import Enum
 from typing import ClassVar
 
 from torchplay.engine.run.spec import Spec
+from torchplay.engine.run.sweepplan import SweepPlan
 
 
 class MidRun(Enum):
@@ -142,6 +143,8 @@ class Sweep(Command):
     spec: Spec
     grid: tuple[str, ...]
     address: str = ""
+    plan: SweepPlan = SweepPlan()
+    """Pruning or population-based training (:mod:`torchplay.engine.run.sweepplan`)."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from torchplay.engine.run.history import Point
 from torchplay.engine.run.spec import Spec
+from torchplay.engine.run.sweepplan import Fork
 from torchplay.engine.run.views import (
     Fit,
     HealthView,
@@ -244,6 +245,8 @@ class SweepStepsCompleted:
     model_steps_per_s: float
     state: RunState
     """The sweep's own state: ``RUNNING``, ``FINISHED`` or ``PAUSED`` (stopped)."""
+    forks: list[Fork] = field(default_factory=list)
+    """PBT's forks since the previous event (``sweep --pbt``; member indices)."""
 
 
 @dataclass(frozen=True)

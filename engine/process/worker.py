@@ -22,6 +22,7 @@ from torchplay.engine.process.sharecmds import ShareCommands
 from torchplay.engine.process.surgerycmds import SurgeryCommands
 from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.spec import Spec
+from torchplay.engine.run.sweepplan import SweepPlan
 from torchplay.engine.run.views import DEFAULT_GRID
 from torchplay.engine.train.lineage import LineageCommands
 
@@ -166,11 +167,14 @@ class Engine(
             observers=[self._observe], interval=EMIT_INTERVAL, stop=self.stop, again=True
         )
 
-    def sweep(self, base: Spec, grid: tuple[str, ...], address: str = "") -> None:
+    def sweep(
+        self, base: Spec, grid: tuple[str, ...], address: str = "", plan: SweepPlan | None = None
+    ) -> None:
         """Train the grid ``grid`` over ``base`` here (or on the Ray at ``address``),
         with :class:`~torchplay.engine.process.events.SweepStepsCompleted` events as it goes. The
         last sweep, stopped here, goes on where it stopped when it is asked for again
-        unchanged (:meth:`~torchplay.engine.sweeps.livesweep.LiveSweep.goes_on`)."""
+        unchanged (:meth:`~torchplay.engine.sweeps.livesweep.LiveSweep.goes_on`). ``plan``:
+        pruning or PBT, here only (with an address: refused)."""
         from torchplay.engine.sweeps.livesweep import LiveSweep
 
         def emit(event) -> None:
@@ -179,9 +183,11 @@ class Engine(
 
         try:
             live = self.live
-            resumed = live is not None and not address and live.goes_on(base, grid)
+            if address and plan is not None and plan.active:
+                raise InputError("pruning and PBT train here: leave the Ray address blank")
+            resumed = live is not None and not address and live.goes_on(base, grid, plan)
             if not resumed:
-                live = self.live = LiveSweep(base, grid)
+                live = self.live = LiveSweep(base, grid, plan)
             where = f"Ray at {address}" if address else "this machine"
             self.conn.send(live.started(where, resumed))
             self.stop.clear()
@@ -194,7 +200,7 @@ class Engine(
             raise
         except Exception as exc:  # a bug in a sweep: the sweep screen says so, the
             self.live = None  # playground's run and the engine go on
-            failed = c.Sweep(base, tuple(grid), address)
+            failed = c.Sweep(base, tuple(grid), address, plan or SweepPlan())
             self.conn.send(ev.CommandFailed(failed, f"{type(exc).__name__}: {exc}"))
 
     def open_member(self, index: int) -> None:
@@ -287,7 +293,7 @@ HANDLERS: dict[type[c.Command], Callable[[Engine, Any], None]] = {
     c.Save: lambda e, cmd: e.save(cmd.path),
     c.Load: lambda e, cmd: e.load(cmd.path),
     c.Compare: lambda e, cmd: e.compare(cmd.paths, cmd.grids),
-    c.Sweep: lambda e, cmd: e.sweep(cmd.spec, cmd.grid, cmd.address),
+    c.Sweep: lambda e, cmd: e.sweep(cmd.spec, cmd.grid, cmd.address, cmd.plan),
     c.LrFind: lambda e, cmd: e.lr_find(cmd.spec),
     c.OpenMember: lambda e, cmd: e.open_member(cmd.index),
     c.Neurons: lambda e, cmd: e.neurons(cmd.cols, cmd.rows),

@@ -26,6 +26,8 @@ from torchplay.engine.process.events import RunState
 from torchplay.engine.run.grid import GridError, Member, members, parse_grid
 from torchplay.engine.run.history import History, Point
 from torchplay.engine.run.spec import Spec
+from torchplay.engine.run.sweepplan import Fork, SweepPlan
+from torchplay.engine.sweeps.cohort import Cohort
 from torchplay.engine.sweeps.population import Population, group_key, population
 from torchplay.engine.sweeps.raycluster import LOCAL
 from torchplay.engine.sweeps.sweep import check_memory
@@ -48,10 +50,16 @@ class LiveSweep:
         InputError: a grid over the memory limit.
     """
 
-    def __init__(self, base: Spec, grid: list[str]) -> None:
+    def __init__(self, base: Spec, grid: list[str], plan: SweepPlan | None = None) -> None:
         self.axes = parse_grid(grid, base)
         self.members: list[Member] = members(self.axes, base)
         check_memory(self.members, False)
+        self.plan = plan or SweepPlan()
+        """Pruning or PBT at the populations' rungs (default: neither)."""
+        self.plan.check(len(self.members))
+        self.forks: list[Fork] = []
+        """PBT's forks so far (member indices); each event carries those it has not sent."""
+        self.forks_sent = 0
         self.trainers: list[Trainer | None] = [None] * len(self.members)
         self.sent = [0] * len(self.members)
         """The last step whose loss point each member's events carried."""
@@ -62,7 +70,7 @@ class LiveSweep:
         self.here = False
         """Its members trained in this process (:meth:`run`), not on Ray."""
 
-    def goes_on(self, base: Spec, grid: list[str]) -> bool:
+    def goes_on(self, base: Spec, grid: list[str], plan: SweepPlan | None = None) -> bool:
         """Whether ``grid`` over ``base`` is this sweep (the same members: grid, step
         count and every other setting), trained here and stopped short of its end: then
         :meth:`run` goes on with it where it stopped. (A base that differs only in the
@@ -74,7 +82,8 @@ class LiveSweep:
         except GridError:
             return False
         ended = all(t is not None and t.state in ev.ENDED for t in self.trainers)
-        return specs == [m.spec for m in self.members] and not ended
+        same = specs == [m.spec for m in self.members] and (plan or SweepPlan()) == self.plan
+        return same and not ended
 
     def started(self, where: str, resumed: bool = False) -> ev.SweepStarted:
         return ev.SweepStarted(
@@ -106,6 +115,8 @@ class LiveSweep:
             if new:
                 self.sent[i] = new[-1][0]
             points.append(_thinned(self.shown[i], new))
+        forks = [*self.forks, *getattr(live, "forks", [])]
+        fresh, self.forks_sent = forks[self.forks_sent :], len(forks)
         wall = time.perf_counter() - self.start
         return ev.SweepStepsCompleted(
             steps=steps,
@@ -114,6 +125,7 @@ class LiveSweep:
             points=points,
             model_steps_per_s=self.done / wall if wall > 0 else 0.0,
             state=state,
+            forks=fresh,
         )
 
     # -- training here -----------------------------------------------------------------
@@ -130,16 +142,19 @@ class LiveSweep:
         todo = [t for t in self.trainers if t.state not in ev.ENDED]
         configure_threads_for(sum(step_work(t) for t in todo))
         self.start, self.done = time.perf_counter(), 0
-        groups: dict[tuple, list[Trainer]] = {}
+        groups: dict[tuple, list[int]] = {}
         alone: list[Trainer] = []
-        for t in todo:  # a population's members start at one step: stopped groups are
-            key = group_key(t)  # at theirs, groups not reached yet at step 0
-            (alone if key is None else groups.setdefault((key, t.step_count), [])).append(t)
+        for i, t in enumerate(self.trainers):  # a population's members start at one step:
+            if t.state in ev.ENDED:  # stopped groups are at theirs, others at step 0
+                continue
+            key = group_key(t)
+            if key is None:
+                alone.append(t)
+            else:
+                groups.setdefault((key, t.step_count), []).append(i)
         last = time.perf_counter()
         for group in groups.values():
-            pop = population(group)
-            for t in group:  # Trainer.settle ends a running run when it is written back
-                t.state = RUNNING
+            pop = self._population(group)
             while pop.rows and not stop.is_set():
                 self.done += pop.advance(pop.chunk)
                 now = time.perf_counter()
@@ -148,6 +163,7 @@ class LiveSweep:
                     emit(self.progress(RUNNING, pop))
                     last = now
             pop.finish()
+            self.forks += getattr(pop, "forks", [])
         for t in alone:
             if stop.is_set():
                 break
@@ -158,6 +174,16 @@ class LiveSweep:
             self.done += t.step_count - before
         done = all(t.state in ev.ENDED for t in self.trainers)
         emit(self.progress(FINISHED if done else PAUSED))
+
+    def _population(self, group: list[int]):
+        """Members ``group`` as one population, with the plan's rungs (a
+        :class:`~torchplay.engine.sweeps.cohort.Cohort`) when it prunes or forks."""
+        if self.plan.active:
+            return Cohort(self.trainers, group, self.plan)
+        trainers = [self.trainers[i] for i in group]
+        for t in trainers:  # Trainer.settle ends a running run when it is written back
+            t.state = RUNNING
+        return population(trainers)
 
     def trainer(self, index: int) -> Trainer:
         """Member ``index``'s trainer, where it stands (built at step 0 if it never ran).

@@ -15,6 +15,7 @@ from torchplay.engine.process import events as ev
 from torchplay.engine.process.client import EngineClient
 from torchplay.engine.process.worker import HANDLERS, Engine
 from torchplay.engine.run.scenarios import get_scenario
+from torchplay.engine.run.sweepplan import SweepPlan
 from torchplay.tui.app.receivers import RECEIVERS
 
 from tests.tui.fake_engine import ANSWERS, FakeEngine
@@ -31,6 +32,8 @@ EXAMPLES = {
     "list[tuple[int, int]]": [(2, 2)],
     "tuple[str, ...]": ("a",),
     "tuple[tuple[int, int], ...]": ((2, 2),),
+    "SweepPlan | None": SweepPlan(prune="median"),
+    "SweepPlan": SweepPlan(prune="median"),
 }
 """An example value for each annotation the client's methods and the commands use."""
 NOT_COMMANDS = {"launch", "events", "close", "in_process"}
