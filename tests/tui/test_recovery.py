@@ -148,7 +148,10 @@ async def test_no_discards_the_run_and_the_app_goes_on(tmp_path) -> None:
 
 
 async def test_an_app_ended_by_a_bug_keeps_its_run(tmp_path, monkeypatch) -> None:
-    from torchplay.tui.app.widgets.chartpane import ChartPane
+    """A screen whose compose fails still ends the app (the net, tui/app/net.py, leaves
+    compose and mount alone: tests/tui/test_appnet.py has what it survives), and the
+    engine keeps the run first."""
+    from torchplay.tui.app.screens.sweepscreen import SweepScreen
 
     def broken(_self) -> None:
         raise ZeroDivisionError("a bug")
@@ -159,8 +162,8 @@ async def test_an_app_ended_by_a_bug_keeps_its_run(tmp_path, monkeypatch) -> Non
             await wait_for(pilot, lambda: app.run_info is not None, 60)
             await pilot.press("space")
             await wait_for(pilot, lambda: app.last is not None and app.last.step > 0)
-            monkeypatch.setattr(ChartPane, "switch_log_scale", broken)
-            await pilot.press("l")
+            monkeypatch.setattr(SweepScreen, "compose", broken)
+            await pilot.press("s")
             await wait_for(pilot, lambda: not app.is_running)
     (left,) = recovery.pending()
     assert left.step > 0 and left.name == "long"

@@ -33,6 +33,7 @@ from torchplay.tui.app.actions.rescue import RescueOffer
 from torchplay.tui.app.actions.runkeys import RunKeys
 from torchplay.tui.app.keys import BINDINGS, BUTTONS, FOCUS_KEYS, KEY_ACTIONS, palette_commands
 from torchplay.tui.app.layout import STEP
+from torchplay.tui.app.net import AppNet
 from torchplay.tui.app.receivers import Receivers
 from torchplay.tui.app.screens.lrfindscreen import LrFindKey
 from torchplay.tui.app.screens.screens import CompareScreen
@@ -59,6 +60,7 @@ class PlaygroundApp(
     RecoveryOffer,
     RescueOffer,
     FieldJump,
+    AppNet,
     App[None],
 ):
     """torchplay: train small networks and watch them learn."""
@@ -205,10 +207,12 @@ class PlaygroundApp(
         async for event in self.client.events():
             try:
                 self.receive(event)
-            except NoMatches:
-                if self.is_running:
+            except Exception as error:  # noqa: BLE001 - the next event is received (net.py)
+                if isinstance(error, NoMatches) and not self.is_running:
+                    return  # the app is shutting down and its widgets are gone
+                if not self.net_open:
                     raise
-                return  # the app is shutting down and its widgets are gone
+                self.survive(error, f"receiving {type(event).__name__}")
 
     def update_status(self) -> None:
         line = status_line(

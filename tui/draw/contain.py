@@ -9,7 +9,9 @@ The run goes on; the next redraw tries again.
 (``loss``, ``data``, ``base``, ``heatmap``, ``sweep-curves``, ``neurons-body``,
 ``lrfind-chart``, ``cmp-loss``, ``cmp-0``...) or ``all``, whose drawing raises
 :class:`ForcedFault`, so tests (and a person in tmux) can see the containment work. No
-Textual here: the widgets wrap their own drawing with it.
+Textual here: the widgets wrap their own drawing with it. The app's net
+(:mod:`torchplay.tui.app.net`) takes any other widget's id (``status``) and the app's
+handlers' names (``on_key``) too.
 """
 
 from __future__ import annotations
@@ -50,9 +52,12 @@ def fault(where: str) -> None:
         raise ForcedFault(f"forced by {FAULT_ENV}={where}")
 
 
-def record(where: str, exc: BaseException) -> str:
-    """Log ``exc`` (raised drawing ``where``) with its traceback, once per distinct error,
-    and return the one-line placeholder to draw instead."""
+def record(
+    where: str, exc: BaseException, label: str = "chart error", doing: str = "drawing"
+) -> str:
+    """Log ``exc`` (raised ``doing`` ``where``) with its traceback, once per distinct error,
+    and return the one-line placeholder to draw instead, ``LABEL: ...; details in LOG``
+    (the app's net, :mod:`torchplay.tui.app.net`, logs handlers' errors here too)."""
     path = log_path()
     message = f"{type(exc).__name__}: {exc}".replace("\n", " ")
     key = (where, message)
@@ -65,10 +70,10 @@ def record(where: str, exc: BaseException) -> str:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("a", encoding="utf-8") as out:
-                out.write(f"--- {stamp} drawing {where}\n{text}\n")
+                out.write(f"--- {stamp} {doing} {where}\n{text}\n")
         except OSError as err:
-            return f"chart error: {message}; not logged ({err.strerror or err})"
-    return f"chart error: {message}; details in {path}"
+            return f"{label}: {message}; not logged ({err.strerror or err})"
+    return f"{label}: {message}; details in {path}"
 
 
 def placeholder(line: str, width: int) -> str:
