@@ -62,8 +62,8 @@ class AppNet:
         SURVIVED.append(line)
         try:
             self.notify(line, severity="error", timeout=10)
-        except Exception:  # noqa: BLE001 - the toast itself failed: the log has it
-            pass
+        except Exception as failed:  # noqa: BLE001 - the toast itself failed: log that
+            record("toast", failed, label="error", doing="showing")
 
     def _handle_exception(self, error: Exception) -> None:
         """Textual's last resort: survive what the net can, else save the run and end."""
