@@ -21,6 +21,7 @@ from torchplay.engine.train.trainer import Trainer
 
 from bench import compiled as compiled_bench
 from bench import population as population_bench
+from bench import pruning as pruning_bench
 from bench import serve as serve_bench
 from bench import tui as tui_bench
 from bench import tuisweep, workflow
@@ -143,6 +144,9 @@ def main() -> None:
     pop_res, pop_rows = population_bench.rows((64, 1024))
     res.update(pop_res)
     rows += pop_rows
+    prune_res, prune_rows = pruning_bench.rows()
+    res.update(prune_res)
+    rows += prune_rows
     tut_sr = tutorial_loop("save-restore")
     t_tut = 5000 / rate(tut_sr, 5000) * 10  # 50,000 steps, extrapolated from 5,000
     t0 = time.perf_counter()
