@@ -201,6 +201,11 @@ class EngineClient:
         """Neuron surgery on one hidden unit now (``UnitShown`` with what it did)."""
         self._send(c.Operate(layer, unit, action, index, value))
 
+    def warp(self, layer: int, x: int = 1, y: int = 2) -> None:
+        """The representation view of hidden layer ``layer``'s units ``x``, ``y``
+        (``Warped``), with each progress event and time-travel step; layer 0 stops it."""
+        self._send(c.Warp(layer, x, y))
+
     def health(self, on: bool) -> None:
         """The health view of the weights in view (``HealthShown``), now, with each
         progress event and each time-travel step; ``health(False)`` stops it."""

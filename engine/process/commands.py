@@ -216,6 +216,18 @@ class Operate(Command):
 
 
 @dataclass(frozen=True)
+class Warp(Command):
+    """The representation view: hidden layer ``layer``'s units ``x`` and ``y`` (from 1)
+    over the data and the input plane's grid (``Warped``), now, with each progress event
+    and each time-travel step; layer 0 stops it."""
+
+    mid_run: ClassVar[MidRun] = MidRun.APPLY
+    layer: int
+    x: int = 1
+    y: int = 2
+
+
+@dataclass(frozen=True)
 class Travel(Command):
     """Show the snapshot before (``delta`` -1) or after (+1) the one in view."""
 

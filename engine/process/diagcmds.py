@@ -22,6 +22,8 @@ class DiagCommands:
     """Each hidden neuron's grid (columns, rows) while the app shows them; None: off."""
     health_on: bool = False
     """Whether the app shows the health view."""
+    warp_at: tuple[int, int, int] | None = None
+    """(layer, x unit, y unit) of the representation view the app shows; None: off."""
 
     def neurons(self, cols: int, rows: int) -> None:
         """Send every hidden neuron's output on a ``cols`` x ``rows`` grid with each
@@ -40,8 +42,36 @@ class DiagCommands:
         """The views the app shows, of the live end (with each progress event)."""
         if self.neuron_grid is not None:
             self._send_neurons()
+        self.send_views()
+
+    def send_views(self) -> None:
+        """The views that follow the weights in view: the health view, the representation
+        view and the surgery screen's unit (each when the app shows it)."""
         self.send_health()
+        self.send_warp()
         self.send_unit()  # type: ignore[attr-defined]  # SurgeryCommands
+
+    def warp(self, layer: int, x: int, y: int) -> None:
+        """Raises:
+        InputError: no such layer or unit, or data of more than two inputs."""
+        if layer <= 0 or self.trainer is None:
+            self.warp_at = None
+            return
+        from torchplay.engine.train.warp import check_warp
+
+        check_warp(self.trainer, layer, (x, y))
+        self.warp_at = (layer, x, y)
+        self.send_warp()
+
+    def send_warp(self) -> None:
+        """The representation view of the weights in view, when the app shows it."""
+        t = self.trainer
+        if self.warp_at is None or t is None:
+            return
+        from torchplay.engine.train.warp import warp_view
+
+        layer, x, y = self.warp_at
+        self.conn.send(ev.Warped(warp_view(t, layer, (x, y), self.view_step)))
 
     def send_health(self) -> None:
         """The health view of the weights in view, when the app shows it."""

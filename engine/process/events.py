@@ -22,6 +22,7 @@ from torchplay.engine.run.views import (
     Samples,
     StepView,
     UnitView,
+    WarpView,
 )
 
 if TYPE_CHECKING:
@@ -157,6 +158,13 @@ class UnitShown:
     view: UnitView
     operated: str = ""
     before: tuple[float | None, float | None] | None = None
+
+
+@dataclass(frozen=True)
+class Warped:
+    """The representation view of the weights in view (the live end or a snapshot)."""
+
+    view: WarpView
 
 
 @dataclass(frozen=True)

@@ -300,6 +300,7 @@ HANDLERS: dict[type[c.Command], Callable[[Engine, Any], None]] = {
     c.Health: lambda e, cmd: e.health(cmd.on),
     c.Inspect: lambda e, cmd: e.inspect(cmd.point),
     c.ShowUnit: lambda e, cmd: e.show_unit(cmd.layer, cmd.unit),
+    c.Warp: lambda e, cmd: e.warp(cmd.layer, cmd.x, cmd.y),
     c.Operate: lambda e, cmd: e.operate(cmd.layer, cmd.unit, cmd.action, cmd.index, cmd.value),
     c.Travel: lambda e, cmd: e.travel(cmd.delta),
     c.BackToLive: lambda e, cmd: e.back_to_live(),

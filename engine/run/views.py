@@ -214,3 +214,27 @@ class UnitView:
     """Accuracy (classification) or R² (regression), as the status line measures it."""
     live: bool = True
     """Whether these are the live weights (False: a time-travel snapshot's)."""
+
+
+@dataclass(frozen=True)
+class WarpView:
+    """The representation view (ConvNetJS's warped space): the training points and a grid
+    of lines over the input plane, as two units of one hidden layer map them."""
+
+    step: int
+    layer: int
+    """The hidden layer, from 1."""
+    units: tuple[int, int]
+    """The units on the x and y axes, from 1."""
+    widths: list[int]
+    """Every hidden layer's width (to choose others)."""
+    x: list[float]
+    """Each training point's value of the x unit."""
+    y: list[float]
+    """Each training point's value of the y unit."""
+    labels: list[int] | None
+    """Classification: each point's class; regression: None."""
+    lines: list[tuple[list[float], list[float]]]
+    """The input plane's grid lines (1-D data: the x axis), each mapped point by point."""
+    activation: str = ""
+    """The layer's activation, for the title."""

@@ -164,8 +164,7 @@ class LineageCommands:
         if self.view_step is not None:
             self.view_step = None
             self.conn.send(ev.Travelled(None))
-            self.send_health()  # type: ignore[attr-defined]  # DiagCommands: the live end
-            self.send_unit()  # type: ignore[attr-defined]  # SurgeryCommands
+            self.send_views()  # type: ignore[attr-defined]  # DiagCommands: the live end
 
     def resend_view(self) -> None:
         """The snapshot in view again (its decision grid at a new chart size)."""
@@ -179,8 +178,7 @@ class LineageCommands:
         view = probes.step_view(t, step, self.grid)
         first = step == t.snapshots.steps[0]
         self.conn.send(ev.Travelled(view, first, self.baseline_at(step)))
-        self.send_health()  # type: ignore[attr-defined]  # DiagCommands: the step in view
-        self.send_unit()  # type: ignore[attr-defined]  # SurgeryCommands
+        self.send_views()  # type: ignore[attr-defined]  # DiagCommands: the step in view
 
     def fork(self, spec: Spec) -> None:
         """A new run from the snapshot in view (or the live end) with ``spec``'s training

@@ -28,6 +28,13 @@ BINDINGS = [
     Binding("v", "neurons", "Neurons", show=False, tooltip="Every hidden neuron, live"),
     Binding("g", "health", "Health", show=False, tooltip="Gradient flow, dead units, confusion"),
     Binding("i", "inspect", "Inspect", show=False, tooltip="Backprop of the paint cursor's point"),
+    Binding(
+        "w",
+        "warp",
+        "Warp",
+        show=False,
+        tooltip="Representation: the data as a hidden layer maps it",
+    ),
     Binding("m", "model", "Model", show=False, tooltip="Show the network as PyTorch code"),
     Binding("L", "lr_find", "LR find", show=False, tooltip="Suggest a learning rate and offer it"),
     Binding("c", "compare", "Compare", tooltip="Compare up to 3 saved checkpoints"),

@@ -143,5 +143,6 @@ RECEIVERS: dict[type, Callable[[Receivers, object], None]] = {
     ev.HealthShown: LabKeys.receive_health_shown,
     ev.Inspected: LabKeys.receive_inspected,
     ev.UnitShown: LabKeys.receive_unit_shown,
+    ev.Warped: LabKeys.receive_warped,
 }
 """Every event the engine sends, and the app's method that takes it."""

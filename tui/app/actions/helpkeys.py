@@ -17,7 +17,7 @@ from torchplay.tui.app.keys import BINDINGS
 GROUPS = {
     "Training": ("toggle", "step", "reset", "lr_find", "sweep"),
     "Charts": (
-        "log_scale", "test_points", "discrete", "back", "forward", "neurons", "health", "inspect", "paint",
+        "log_scale", "test_points", "discrete", "back", "forward", "neurons", "warp", "health", "inspect", "paint",
         "model",
     ),
     "Runs and files": ("fork", "baseline", "save", "load", "compare", "screenshot"),

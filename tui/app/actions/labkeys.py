@@ -21,6 +21,7 @@ from torchplay.tui.app.widgets.neurons import CARD, NeuronScreen
 from torchplay.tui.app.widgets.paint import PaintChart, painted
 from torchplay.tui.app.widgets.panel import ControlPanel
 from torchplay.tui.app.widgets.surgery import SurgeryScreen
+from torchplay.tui.app.widgets.warpview import WarpScreen
 from torchplay.tui.draw.progress import fmt
 
 
@@ -163,6 +164,20 @@ class LabKeys:
             SurgeryScreen(message.layer, message.unit, metric),
             lambda _: self.client.show_unit(0, 0),
         )
+
+    def action_warp(self) -> None:
+        """The representation view (needs a hidden layer and data of one or two inputs)."""
+        if self.run_info is None:
+            return
+        hidden = self.run_info.spec.model.hidden
+        if not hidden or self.run_info.n_inputs > 2:
+            self.notify("the representation view needs a hidden layer and 1-2 inputs")
+            return
+        self.push_screen(WarpScreen(hidden, self.client.warp), lambda _: self.client.warp(0))
+
+    def receive_warped(self, event: ev.Warped) -> None:
+        if isinstance(self.screen, WarpScreen):
+            self.screen.show(event.view)
 
     def on_surgery_screen_operated(self, message: SurgeryScreen.Operated) -> None:
         m = message
