@@ -38,3 +38,7 @@ async def test_the_footer_paints_its_last_column() -> None:
             assert "-command-palette" in widget.classes, widget
             key_end = widget.region.right
             assert key_end == columns
+        await pilot.press("p")  # painting: where tmux showed '^p paletteo' without the fix
+        await pilot.pause()
+        widget, _ = app.screen.get_widget_at(79, 23)
+        assert "-command-palette" in widget.classes and widget.region.right == 80, widget
