@@ -22,6 +22,8 @@ class DiagCommands:
     """Each hidden neuron's grid (columns, rows) while the app shows them; None: off."""
     health_on: bool = False
     """Whether the app shows the health view."""
+    strip_cache: object = None
+    """The health view's strips over the snapshots, kept while they stay the same."""
     warp_at: tuple[int, int, int] | None = None
     """(layer, x unit, y unit) of the representation view the app shows; None: off."""
 
@@ -79,8 +81,11 @@ class DiagCommands:
         if not self.health_on or t is None:
             return
         from torchplay.engine.train.healthview import health_view
+        from torchplay.engine.train.strips import StripCache
 
-        self.conn.send(ev.HealthShown(health_view(t, self.view_step)))
+        if self.strip_cache is None:
+            self.strip_cache = StripCache()
+        self.conn.send(ev.HealthShown(health_view(t, self.view_step, self.strip_cache)))
 
     def inspect(self, point: list[float]) -> None:
         """Raises:

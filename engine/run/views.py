@@ -179,6 +179,26 @@ class LayerBar:
 
 
 @dataclass(frozen=True)
+class Strip:
+    """One quantity of one layer over the snapshots: ``counts[c]`` is column ``c``'s
+    histogram (bins from ``low`` up to ``high``, shared by every column)."""
+
+    low: float
+    high: float
+    counts: list[list[int]]
+
+
+@dataclass(frozen=True)
+class Strips:
+    """The health view over time (:mod:`torchplay.engine.train.strips`): a column per
+    snapshot in ``steps``, each Linear layer's weights and outputs."""
+
+    steps: list[int]
+    weights: list[Strip]
+    outputs: list[Strip]
+
+
+@dataclass(frozen=True)
 class HealthView:
     """The health view of the weights in view: a bar per Linear layer and, for
     classification, the training set's confusion matrix (rows true, columns predicted)."""
@@ -186,6 +206,8 @@ class HealthView:
     step: int
     layers: list[LayerBar]
     confusion: list[list[int]] | None = None
+    strips: Strips | None = None
+    """Each layer's weights and outputs over the snapshots (None: not computed)."""
 
 
 @dataclass(frozen=True)

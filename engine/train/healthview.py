@@ -10,11 +10,13 @@ from torchplay.engine.run.views import HealthView, LayerBar
 from torchplay.engine.train import confusion, health
 from torchplay.engine.train.model import linears
 from torchplay.engine.train.snapshots import viewing
+from torchplay.engine.train.strips import StripCache
 
 
-def health_view(trainer, step: int | None = None) -> HealthView:
+def health_view(trainer, step: int | None = None, cache: StripCache | None = None) -> HealthView:
     """The health of ``trainer``'s network now, or (``step``) of its snapshot nearest that
-    step; the confusion matrix of its training set for classification."""
+    step; the confusion matrix of its training set for classification; with ``cache``,
+    the layers over the snapshots too (:mod:`.strips`)."""
     with viewing(trainer, step) if step is not None else nullcontext(trainer.step_count) as at:
         layers = health.of_trainer(trainer)
         matrix = confusion.of_trainer(trainer) if trainer.task == "classification" else None
@@ -31,7 +33,7 @@ def health_view(trainer, step: int | None = None) -> HealthView:
         )
         for h, n in zip(layers, widths, strict=True)
     ]
-    return HealthView(at, bars, matrix)
+    return HealthView(at, bars, matrix, cache.get(trainer) if cache is not None else None)
 
 
 def inspect_point(trainer, point: list[float], step: int | None = None) -> tuple[int, dict]:

@@ -1,6 +1,8 @@
 """The health view (``g``): per Linear layer a gradient-flow bar (the full-batch weight
 gradient's norm, on a log scale shared by the layers), vanishing and exploding layers
-marked, dead units named; each layer's weights and outputs as histograms; for classification the training set's confusion matrix.
+marked, dead units named; each layer's weights and outputs as histograms, and the same
+over the snapshots as heat-strips (step across, value bins up, the step in view
+reversed); for classification the training set's confusion matrix.
 
 The engine computes it from the weights in view (:mod:`torchplay.engine.train.healthview`)
 and sends it at each progress event and each time-travel step while this screen is
@@ -19,10 +21,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from torchplay.engine.run.views import HealthView
+from torchplay.engine.run.views import HealthView, Strip
 
 FLOW_STYLE = {"ok": "green", "vanishing": "dark_orange", "exploding": "red"}
 """How each flow mark is coloured."""
+LABEL = 8
+"""Columns of a strip's value labels."""
+SHADES = " ░▒▓█"
+"""A strip's cell, from an empty bin to its column's fullest."""
 SPARKS = " ▁▂▃▄▅▆▇█"
 """An empty bin, then bins by height."""
 DECADES = 3
@@ -71,6 +77,8 @@ def render(view: HealthView, width: int) -> Text:
         )
         out.append(f" outputs {_spark(b.activations[2])} ")
         out.append(f"{b.activations[0]:>7.3g}..{b.activations[1]:<7.3g}\n")
+    if view.strips is not None and view.strips.steps:
+        _over_time(out, view, width)
     if view.confusion is not None:
         out.append("\nconfusion", style="bold")
         out.append(" · training set, rows true class, columns predicted\n", style="dim")
@@ -82,6 +90,53 @@ def render(view: HealthView, width: int) -> Text:
                 out.append(f"{c:>{cell}}", style="bold green" if i == j else "")
             out.append("\n")
     return out
+
+
+def _column(steps: list[int], step: int) -> int:
+    """The column of the snapshot nearest ``step``."""
+    return min(range(len(steps)), key=lambda c: (abs(steps[c] - step), steps[c]))
+
+
+def _strip_rows(strip: Strip, mark: int) -> list[Text]:
+    """A strip's rows, top bin first: each column's bins shaded by their share of the
+    column's largest; the marked column (the step in view) in reverse."""
+    rows = []
+    for b in range(len(strip.counts[0]) - 1, -1, -1):
+        line = Text()
+        for c, counts in enumerate(strip.counts):
+            top = max(counts) or 1
+            shade = SHADES[min(len(SHADES) - 1, math.ceil(counts[b] / top * (len(SHADES) - 1)))]
+            line.append(shade, style="reverse" if c == mark else "")
+        rows.append(line)
+    return rows
+
+
+def _over_time(out: Text, view: HealthView, width: int) -> None:
+    """Each layer's weights and outputs over the snapshots, side by side when they fit."""
+    s = view.strips
+    mark = _column(s.steps, view.step)
+    cols = len(s.steps)
+    out.append("\nover time", style="bold")
+    out.append(
+        f" · step {s.steps[0]:,} to {s.steps[-1]:,} across ({cols} snapshots), value bins up, "
+        "the step in view reversed\n",
+        style="dim",
+    )
+    side = width >= 2 * (cols + LABEL + 1) + 2
+    for k, (w, a) in enumerate(zip(s.weights, s.outputs, strict=True)):
+        blocks = [(f"L{k} weights", w), (f"L{k} outputs", a)]
+        parts = [(name, strip, _strip_rows(strip, mark)) for name, strip in blocks]
+        for group in [parts] if side else [[p] for p in parts]:
+            heads = [f"{' ' * LABEL} {name:<{cols}}" for name, _, _ in group]
+            out.append("  ".join(heads).rstrip() + "\n")
+            height = len(group[0][2])
+            for r in range(height):
+                for i, (_, strip, rows) in enumerate(group):
+                    label = f"{strip.high:.3g}" if r == 0 else ""
+                    label = f"{strip.low:.3g}" if r == height - 1 else label
+                    out.append(f"{'  ' if i else ''}{label:>{LABEL}} ", style="dim")
+                    out.append_text(rows[r])
+                out.append("\n")
 
 
 class HealthScreen(Screen[None]):
