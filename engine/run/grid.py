@@ -4,7 +4,8 @@ An axis names any dotted spec key that :meth:`Spec.with_overrides` accepts. Valu
 typed by the field they set: integers also take ranges ``a..b`` (inclusive), floats also
 take log ranges ``lo:hi:n`` (n values from lo to hi, evenly spaced in log), and
 ``model.hidden`` takes ``none`` or widths joined by ``x`` (``32x16``), since the comma
-separates values. Every value is validated against the base spec before any work starts.
+separates values; ``model.activation`` and ``model.dropout`` take one value per hidden
+layer joined by ``/`` (``relu/tanh``, ``0.1/0``). Every value is validated against the base spec before any work starts.
 
 A spec file's ``[sweep]`` table gives axes too (:func:`parse_grid`'s ``table``): each entry
 is a key and a TOML list of values (``"training.lr" = [0.05, 0.1]``, ``model.hidden =
@@ -20,10 +21,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from torchplay.engine.run.errors import InputError
+from torchplay.engine.run.modelspec import parse_activation, parse_dropout
 from torchplay.engine.run.spec import SECTIONS, Spec, SpecError, parse_hidden
 
 MAX_MEMBERS = 100_000
 """The most members a sweep may have."""
+
+
+PER_LAYER = {"model.activation": parse_activation, "model.dropout": parse_dropout}
+"""Keys whose values may give one entry per hidden layer, joined by ``/`` in a grid
+(the comma separates values)."""
 
 
 class GridError(InputError):
@@ -111,6 +118,11 @@ def _float_values(key: str, token: str) -> list[float]:
 
 
 def _typed(key: str, token: str, default: Any) -> list[Any] | range:
+    if key in PER_LAYER:  # one value per hidden layer joined by "/": relu/tanh, 0.1/0
+        try:
+            return [PER_LAYER[key](token.replace("/", ","))]
+        except SpecError as exc:
+            raise GridError(f"--grid {key}: {exc} (write relu/tanh for one per layer)") from None
     if key == "model.hidden":
         try:
             return [parse_hidden(token.replace("x", ","))]
@@ -226,7 +238,9 @@ def _token(key: str, value: Any, where: str) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):
-        return value
+        return value.replace(",", "/") if key in PER_LAYER else value
+    if key in PER_LAYER and isinstance(value, list) and value:  # [0.1, 0]: one per layer
+        return "/".join(_token(key, v, where) for v in value)
     if isinstance(value, list) and all(
         isinstance(v, int) and not isinstance(v, bool) for v in value
     ):

@@ -119,3 +119,29 @@ def test_population_members_with_layer_plans_equal_their_single_runs() -> None:
         assert not torch.equal(m.flat, Trainer(s).flat)  # it trained
     dropout = Trainer(base.with_overrides({"model.dropout": 0.1}))
     assert group_key(dropout) is None and not dropout.stepper.fused
+
+
+def test_sweep_keys_take_the_layer_options() -> None:
+    from torchplay.engine.run.grid import parse_grid
+
+    base = Spec(model=ModelSpec((4, 4)))
+    axes = parse_grid(
+        [
+            "model.activation=relu/tanh,gelu",
+            "model.dropout=0,0.1/0.2",
+            "model.norm=none,layer",
+            "model.residual=true,false",
+            "model.init=zero,normal:0.1,he",
+        ],
+        base,
+    )
+    assert [a.values for a in axes] == [
+        ("relu,tanh", "gelu"),
+        ((0.0,), (0.1, 0.2)),
+        ("none", "layer"),
+        (True, False),
+        ("zero", "normal:0.1", "he"),
+    ]
+    table = {"model": {"activation": ["relu,tanh"], "dropout": [[0.1, 0.0], 0.3]}}
+    axes = parse_grid([], base, table)
+    assert [a.values for a in axes] == [("relu,tanh",), ((0.1, 0.0), (0.3,))]
