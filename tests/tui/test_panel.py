@@ -230,6 +230,9 @@ TYPED = {
     "min_delta": ("1e-3", 0.001),
     "batch_size": ("16", 16),
     "seed": ("7", 7),
+    "dropout": ("0.25", (0.25,)),
+    "residual": ("true", True),
+    "init": ("normal:1e-2", "normal:1e-2"),
 }
 """For every text field, a value typed as a person would, with the letters, commas and
 exponents its values need, and what the spec then holds."""

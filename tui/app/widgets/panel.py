@@ -24,6 +24,7 @@ LAYOUT = (
     *("schedule_period", "schedule_min_lr", "schedule_patience"),
     *("momentum", "weight_decay", "l1", "l2", "steps", "patience", "min_delta", "batch_size"),
     "seed",
+    *("dropout", "norm", "residual", "init"),
 )
 """The panel's spec fields, top to bottom: a list where the field has choices, else a text
 field; labels, characters and parsers are the fields' own (:class:`FieldInfo`)."""
