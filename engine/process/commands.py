@@ -28,13 +28,15 @@ class MidRun(Enum):
     REPLACE = "stops the run, then is carried out (a new run, or the engine's end)"
 
 
-LIVE_FIELDS = ("training.lr", "training.steps")
-"""The spec fields a run takes as it stands, without a rebuild."""
+LIVE_FIELDS = ("training.lr", "training.steps", "training.surgery")
+"""The spec fields a run takes as it stands, without a rebuild. Surgery is the run's own
+(the neuron view records it in the run's spec): a ``Start`` keeps the run's."""
 
 
 def same_run(old: Spec, new: Spec) -> bool:
     """Whether ``new`` differs from ``old`` only in :data:`LIVE_FIELDS` (the learning
-    rate and the step count): then the run goes on with them, rather than a new run.
+    rate, the step count, the surgery): then the run goes on with them (its own
+    surgery), rather than a new run.
 
     The one rule for both processes: the app asks it before a rebuild, the engine
     before a ``Start`` builds anew."""

@@ -85,6 +85,7 @@ def fork(parent: Trainer, step: int, spec: Spec | None = None) -> Trainer:
             f"a fork keeps the data and the model; {', '.join(changed)} changed: "
             "start a new run instead"
         )
+    spec = _surgery_kept(parent.spec, spec, step)
     child = Trainer(spec)
     old, new = parent.spec.training, spec.training
     same_optimizer = (old.optimizer, parent.stepper.fused) == (new.optimizer, child.stepper.fused)
@@ -97,6 +98,17 @@ def fork(parent: Trainer, step: int, spec: Spec | None = None) -> Trainer:
     child.lineage = (*parent.lineage, (step, parent.spec))
     child.state = ev.RunState.PAUSED
     return child
+
+
+def _surgery_kept(parent: Spec, spec: Spec, step: int) -> Spec:
+    """``spec`` with the parent's surgery up to ``step`` (it made the snapshot's weights:
+    the child's spec trains them again headless), then its own entries after ``step``."""
+    done = [s for s in parent.training.surgery if s.step <= step]
+    ahead = [s for s in spec.training.surgery if s.step > step]
+    if done + ahead == list(spec.training.surgery):
+        return spec
+    training = dataclasses.replace(spec.training, surgery=tuple(done + ahead))
+    return dataclasses.replace(spec, training=training)
 
 
 def beside(baseline: Trainer, spec: Spec) -> Trainer:

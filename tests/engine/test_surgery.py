@@ -167,6 +167,19 @@ def test_a_resumed_or_forked_run_goes_on_with_its_surgery(tmp_path) -> None:
     assert torch.equal(child.flat, straight.flat)
 
 
+def test_a_fork_with_the_panels_spec_keeps_the_surgery_that_made_its_weights() -> None:
+    parent = Trainer(_spec(surgery=["5:1:2:freeze", "8:1:6:kill", "40:1:6:revive"]))
+    parent.step(20)
+    panel = parent.spec.with_overrides({"training.surgery": [], "training.steps": 50})
+    child = fork(parent, 20, panel)
+    assert [s.text for s in child.spec.training.surgery] == ["5:1:2:freeze", "8:1:6:kill"]
+    child.run()
+    assert child.surgeon.status(1, 6) == "killed"  # no revive at 40 in the panel's spec
+    again = Trainer(child.spec)  # the child's spec alone trains its weights again
+    again.run()
+    assert torch.equal(again.flat, child.flat)
+
+
 @pytest.mark.parametrize(
     "entry,words",
     [

@@ -53,6 +53,11 @@ def test_operate_kills_revives_and_sets_at_once_recorded_in_the_spec() -> None:
     assert view.status == "alive" and view.outgoing == [outgoing[0], 0.5]
     texts = [s.text for s in engine.trainer.spec.training.surgery]
     assert texts == ["300:1:5:kill", "300:1:5:revive", "300:1:5:out2=0.5"]
+    # Space again with the panel's spec (no surgery in it): the same run trains on.
+    run, panel = engine.trainer, engine.trainer.spec.with_overrides({"training.surgery": []})
+    engine.dispatch(c.Start(panel.with_overrides({"training.steps": 310})))
+    assert engine.trainer is run and run.step_count == 310
+    assert [s.text for s in run.spec.training.surgery] == texts
 
 
 def test_operate_on_a_snapshot_in_view_forks_from_it() -> None:
