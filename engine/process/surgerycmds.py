@@ -11,8 +11,6 @@ it and the run it came from stays as the baseline.
 
 from __future__ import annotations
 
-import dataclasses
-
 from torchplay.engine.process import events as ev
 
 
@@ -64,12 +62,7 @@ class SurgeryCommands:
         was = unit_view(self.trainer, layer, unit, self.view_step)
         if self.view_step is not None:
             self.fork(self.trainer.spec)  # type: ignore[attr-defined]  # LineageCommands
-        t = self.trainer
-        entry = t.surgeon.operate(layer, unit, action, index, value)
+        entry = self.trainer.surgeon.operate(layer, unit, action, index, value)
         self.unit_shown = (layer, unit)
-        # The boundary and the metrics now; the train loss too: the training set's with
-        # the new weights (the step's own batch loss was computed before the surgery).
-        snap = t.snapshot(since=self.sent_step)  # type: ignore[attr-defined]
-        now = unit_view(t, layer, unit)
-        self._emit(dataclasses.replace(snap, train_loss=now.loss))  # type: ignore[attr-defined]
+        self._emit()  # type: ignore[attr-defined]  # the boundary and metrics, now
         self.send_unit(entry.text, (was.loss, was.metric))

@@ -236,8 +236,6 @@ class UnitView:
     """Accuracy (classification) or R² (regression), as the status line measures it."""
     live: bool = True
     """Whether these are the live weights (False: a time-travel snapshot's)."""
-    entries: list[str] = field(default_factory=list)
-    """The run's surgery so far (``training.surgery``, as text)."""
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,6 @@ def _view(trainer, layer: int, unit: int, step: int, state, live: bool) -> UnitV
         loss=loss_on(trainer.net, trainer.loss, trainer.inputs_train, d.y_train),
         metric=metric_on(trainer.net, d.task, *_metric_set(trainer)),
         live=live,
-        entries=[s.text for s in trainer.spec.training.surgery if s.step <= step],
     )
 
 

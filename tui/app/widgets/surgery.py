@@ -58,12 +58,6 @@ def render(event: UnitShown, selected: int, metric_name: str) -> Text:
     for i, (_, _, label, value) in enumerate(rows(v)):
         line = f"{'▶' if i == selected else ' '} {label:<12} {value:>+12.6f}\n"
         out.append(line, style="reverse" if i == selected else "")
-    out.append(
-        "\nk kills (outgoing weights to 0, held) · f freezes (no updates to its incoming ", "dim"
-    )
-    out.append("weights and bias) · r revives · Enter edits the selected value\n", "dim")
-    out.append("the run's surgery (training.surgery): ", "bold")
-    out.append(" ".join(v.entries) or "none yet")
     return out
 
 
