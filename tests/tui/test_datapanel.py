@@ -1,5 +1,5 @@
 """The panel's data controls (issue 27): the noise slider (``+``/``-`` in the noise field
-redraw the data before training), the classes field (blobs and spiral only, 2-8 with the
+redraw the data before training; then ``i`` inspects a point of both inputs), the classes field (blobs and spiral only, 2-8 with the
 keys), the test split list, and ``dataset = csv``'s picker choosing a file and its target.
 Keys pressed as a person does; never a widget's value set."""
 
@@ -51,6 +51,9 @@ async def test_noise_keys_redraw_the_data_before_training(tmp_path) -> None:
         await pilot.press(*["minus"] * 6)  # stops at 0
         assert field.value == "0"
         await wait_for(pilot, lambda: app.run_info.spec.data.noise == 0.0)
+        await pilot.press("escape", "i")  # the inspector takes both inputs of the point
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "InspectScreen")
+        assert app.inspecting == [after.x[0], after.y[0]]
 
 
 async def test_classes_field_shows_for_blobs_and_redraws_the_data() -> None:

@@ -40,14 +40,17 @@ def value_range(samples: Samples) -> tuple[float, float]:
     if not values:
         return 0.0, 1.0
     lo, hi = min(values), max(values)
-    if not hi > lo:  # one value: a scale around it
-        lo, hi = lo - 0.5, hi + 0.5
+    if not hi > lo:  # one value: a scale around it (wide enough to change a large value)
+        pad = max(0.5, abs(lo) * 1e-3)
+        lo, hi = lo - pad, hi + pad
     return lo, hi
 
 
 def band(value: float, lo: float, hi: float) -> int:
     """Which colour band of :data:`HEAT_SCALE` ``value`` falls in (clamped to the ends)."""
     n = len(HEAT_SCALE)
+    if not hi > lo:
+        return 0
     if not math.isfinite(value):
         return 0 if value < 0 else n - 1
     return max(0, min(n - 1, int((value - lo) / (hi - lo) * n)))

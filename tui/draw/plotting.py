@@ -301,8 +301,9 @@ def draw_data(
         limits = (*x_span, *y_span)
     plt.title(fit_title(title, width, label_width))
     if samples is not None:
-        plt.xlabel("x1" if samples.two_inputs else "x")
-        plt.ylabel("x2" if samples.two_inputs else "y")
+        x_name, y_name = samples.axes or (("x1", "x2") if samples.two_inputs else ("x", "y"))
+        plt.xlabel(x_name)
+        plt.ylabel(y_name)
     return limits
 
 
