@@ -171,6 +171,20 @@ class Fork:
         return {"step": self.step, "from": self.parent, "values": self.values}
 
 
+def panel_plan(text: str, members: int, address: str = "") -> SweepPlan:
+    """The plan of the sweep screen's field, checked for ``members`` members and the
+    panel's Ray ``address`` (pruning and PBT train here).
+
+    Raises:
+        PlanError: a bad text or plan, one line.
+    """
+    plan = from_text(text)
+    plan.check(members)
+    if plan.active and address.strip():
+        raise PlanError("prune or PBT trains here: leave the Ray address blank")
+    return plan
+
+
 def forks_of(index: int, forks: list[Fork]) -> list[dict]:
     """The forks on member ``index``'s way, oldest first: its last fork, the fork of the
     member it copied before that step, and so on (JSON-ready)."""

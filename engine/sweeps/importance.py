@@ -3,8 +3,9 @@
 Pure Python, no torch and no new dependency. The response is ``log10`` of each member's
 final loss (losses spread over decades; the charts draw them on log axes too). A diverged
 member counts as a loss ten times the worst finite one of the sweep (:data:`DIVERGED_PENALTY`
-decades), so that a key that makes members diverge is found important; a member with no
-loss yet (the live screen) is left out.
+decades), so that a key that makes members diverge is found important, and a loss of
+exactly 0 as a tenth of the best positive one; a member with no loss yet (the live
+screen) is left out.
 
 Two estimators, chosen by the design of the rows (:func:`importance` says which ran):
 
@@ -77,14 +78,23 @@ def is_number(value: Any) -> bool:
 
 def response(losses: Sequence[float | None], diverged: Sequence[bool]) -> list[float | None]:
     """log10 of each loss; a diverged member's is :data:`DIVERGED_PENALTY` above the worst
-    finite one (0 when none is finite); None: no loss."""
+    finite one (0 when none is finite), a loss of 0 as far below the best; None: no loss."""
     logs = [
         math.log10(x) if x is not None and not d and x > 0 and math.isfinite(x) else None
         for x, d in zip(losses, diverged, strict=True)
     ]
     finite = [v for v in logs if v is not None]
     worst = (max(finite) if finite else 0.0) + DIVERGED_PENALTY
-    return [worst if d else v for v, d in zip(logs, diverged, strict=True)]
+    best = (min(finite) if finite else 0.0) - DIVERGED_PENALTY
+    out: list[float | None] = []
+    for x, v, d in zip(losses, logs, diverged, strict=True):
+        if d:
+            out.append(worst)
+        elif v is None and x is not None and x == 0:  # a perfect fit: below the best
+            out.append(best)
+        else:
+            out.append(v)
+    return out
 
 
 def importance(

@@ -28,14 +28,14 @@ def test_lives_follow_the_forks() -> None:
 def test_rows_draw_the_winners_family_first_with_schedules() -> None:
     rows = [(r.kind, r.text) for r in family_lines(LRS, FORKS, LOSSES, NAMES)]
     assert rows == [
-        ("live", "#5 lr 1 · 0.011"),
-        ("live", "└─ #0 lr 1 → 1.2@20 · 0.02"),
-        ("best", "   └─ #1 lr 1 → 1.2@20 → 0.96@40 · 0.01 ★"),
-        ("live", "      └─ #3 lr 1 → 1.2@20 → 0.96@40 → 1.15@60 · 0.015"),
-        ("live", "#2 lr 0.03 · 0.03"),
-        ("live", "#6 lr 3 · 0.05"),
-        ("live", "└─ #7 lr 3 → 2.4@20 · 0.04"),
-        ("live", "#4 lr 0.3 · 0.2"),
+        ("live", "#5 0.011 · lr 1"),
+        ("live", "└─ #0 0.02 · lr 1 → 1.2@20"),
+        ("best", "   └─ #1 0.01 ★ · lr 1 → 1.2@20 → 0.96@40"),
+        ("live", "      └─ #3 0.015 · lr 1 → 1.2@20 → 0.96@40 → 1.15@60"),
+        ("live", "#2 0.03 · lr 0.03"),
+        ("live", "#6 0.05 · lr 3"),
+        ("live", "└─ #7 0.04 · lr 3 → 2.4@20"),
+        ("live", "#4 0.2 · lr 0.3"),
         ("note", "✗ replaced without heirs: #0@20, #1@40, #3@60, #7@20"),
     ]
 
@@ -44,8 +44,8 @@ def test_a_replaced_life_with_heirs_stays_in_the_tree_dimmed() -> None:
     forks = [Fork(10, 1, 0, {"training.lr": 0.8}), Fork(20, 0, 2, {"training.lr": 0.5})]
     rows = [(r.kind, r.text) for r in family_lines([1.0, 2.0, 0.4], forks, [0.3, 0.1, 0.2], NAMES)]
     assert rows[0] == ("replaced", "#0 lr 1 ✗ replaced @20")
-    assert rows[1] == ("best", "└─ #1 lr 1 → 0.8@10 · 0.1 ★")
-    assert ("live", "└─ #0 lr 0.4 → 0.5@20 · 0.3") in rows
+    assert rows[1] == ("best", "└─ #1 0.1 ★ · lr 1 → 0.8@10")
+    assert ("live", "└─ #0 0.3 · lr 0.4 → 0.5@20") in rows
 
 
 def test_a_long_schedule_keeps_its_first_and_last_lrs() -> None:

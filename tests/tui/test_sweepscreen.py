@@ -31,13 +31,15 @@ async def open_sweep_screen(pilot, app) -> SweepScreen:
 
 
 async def start_sweep(pilot, app, steps: int, grid=GRID) -> SweepScreen:
-    """Open the sweep screen with ``s``, type the grid and the steps (key by key), press
-    Enter."""
+    """Open the sweep screen with ``s``, type the grid (a field a key: typing into the
+    last adds one) and the steps (key by key), tabbing past the empty field, press Enter."""
     screen = await open_sweep_screen(pilot, app)
-    await type_in_dialog(pilot, grid[0], "axis-0")  # the screen opens with the focus here
-    await pilot.press("tab")
-    await type_in_dialog(pilot, grid[1], "axis-1")
-    await pilot.press("tab")
+    steps_field = screen.query_one("#sweep-steps")
+    for i, text in enumerate(grid):  # the screen opens with the focus on axis-0
+        await type_in_dialog(pilot, text, f"axis-{i}")
+        await pilot.press("tab")
+    while app.focused is not steps_field:  # the empty fields left
+        await pilot.press("tab")
     await type_in_dialog(pilot, str(steps), "sweep-steps")
     await pilot.press("enter")
     return screen

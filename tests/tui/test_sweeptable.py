@@ -19,8 +19,8 @@ async def test_a_spec_files_sweep_table_fills_the_axes(tmp_path) -> None:
     app = PlaygroundApp(source=str(path), in_process=True)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_sweep_screen(pilot, app)
-        fields = [screen.query_one(f"#axis-{i}").value for i in (0, 1)]
-        assert fields == ["data.seed=3,4", "model.activation=tanh,relu"]
+        fields = [field.value for field in screen.query("Input.axis")]
+        assert fields == ["data.seed=3,4", "model.activation=tanh,relu", ""]
         screen.query_one("#sweep-steps").focus()
         await pilot.press("enter")
         await finished(pilot, screen)
@@ -34,8 +34,9 @@ async def test_a_spec_files_sweep_table_fills_the_axes(tmp_path) -> None:
     ("table", "axes", "note"),
     [
         ({}, list(DEFAULT_AXES), ""),
-        ({"training": {"lr": [0.1, 0.2]}}, ["training.lr=0.1,0.2", ""], ""),
-        ({"a.b": [1], "c.d": "x", "e.f": [True]}, ["a.b=1", "c.d=x"], "has 3 keys"),
+        ({"training": {"lr": [0.1, 0.2]}}, ["training.lr=0.1,0.2"], ""),
+        ({"a.b": [1], "c.d": "x", "e.f": [True]}, ["a.b=1", "c.d=x", "e.f=true"], ""),
+        ({f"k.a{i}": [i] for i in range(9)}, [f"k.a{i}={i}" for i in range(8)], "has 9 keys"),
         ({"training.lr": []}, list(DEFAULT_AXES), "training.lr: empty list"),
     ],
 )
@@ -64,7 +65,10 @@ async def test_a_sweep_tables_hidden_axis_trains(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("table", "shown"),
     [
-        ('"a.b" = [1]\n"c.d" = [2]\n"e.f" = [3]\n', "the file's [sweep] has 3 keys"),
+        (
+            "".join(f'"k.a{i}" = [{i}]\n' for i in range(9)),
+            "the file's [sweep] has 9 keys: the first 8 are here",
+        ),
         ('"training.lr" = []\n', "the file's [sweep] training.lr: empty list"),
     ],
 )

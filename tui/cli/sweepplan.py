@@ -80,9 +80,11 @@ def plan_of(args: argparse.Namespace, members: int) -> SweepPlan:
 
 
 def state_text(row) -> str:
-    """A row's state in the ranked table: ``pruned at 20``, ``forked at 40`` (PBT), ..."""
+    """A row's state in the ranked table: ``pruned at 20``; a PBT member that forked:
+    ``finished ← #5@1800`` (the member it copied last, and when)."""
     if row.pruned_at is not None:
         return f"pruned at {row.pruned_at}"
-    if row.forks:
-        return f"{row.state}, forked at {','.join(str(f['step']) for f in row.forks)}"
+    if row.forks:  # its own fork: the last on its way
+        last = row.forks[-1]
+        return f"{row.state} ← #{last['from']}@{last['step']}"
     return row.state

@@ -4,7 +4,7 @@ schedule each member ended up with (``sweep --pbt``, the sweep screen's tree).
 A member's *life* starts at step 0 (a root) or at a fork, where it became a copy of
 another member's current life; it ends when PBT replaces it. :func:`family_lines` draws
 the lives as a tree under their roots, the family of the best member first; a live member
-shows its lr schedule (``lr 0.1 → 0.12@20 → 0.096@40``) and its loss. Roots replaced
+shows its loss and its lr schedule (``#3 0.012 · lr 0.1 → 0.12@20 → 0.096@40``). Roots replaced
 without heirs are listed on one line at the end. Plain data in, plain text out: the
 widget (``tui/app/widgets/familytree.py``) styles and shows it.
 """
@@ -105,10 +105,11 @@ def family_lines(
         name = names[life.slot] if life.slot < len(names) else f"#{life.slot}"
         if id(life) in alive:
             loss = losses[life.slot] if life.slot < len(losses) else None
-            shown = f" · {loss:.3g}" if loss is not None else ""
+            shown = f" {loss:.3g}" if loss is not None else ""
             star = " ★" if life.slot == best and loss is not None else ""
             kind = "best" if star else "live"
-            out.append(Line(f"{lead}{branch}{name} {schedule_text(life)}{shown}{star}", kind))
+            # The loss before the schedule: a narrow screen cuts the row's end.
+            out.append(Line(f"{lead}{branch}{name}{shown}{star} · {schedule_text(life)}", kind))
         else:
             at = f"@{life.start} " if life.start else ""
             text = f"{lead}{branch}{name} {at}lr {_num(life.lr)} ✗ replaced @{life.end}"

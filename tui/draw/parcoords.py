@@ -14,6 +14,9 @@ from torchplay.tui.draw.braille import Canvas, Run
 from torchplay.tui.draw.scales import Scale, SweepView
 
 MIN_WIDTH, MIN_HEIGHT = 12, 5
+MAX_LINES = 400
+"""The most members drawn (spread over the ranking; the best and the cursor always): a
+4,096-member sweep would cost a second a frame and draw a solid block anyway."""
 BEST = 3
 """How many of the best members are highlighted."""
 
@@ -51,7 +54,8 @@ def render(
         return round(top + (1.0 - pos) * (bottom - top))
 
     chosen = view.best(best)
-    for i, over in enumerate(view.overrides):
+    for i in view.shown(MAX_LINES, chosen | {cursor} - {None}):
+        over = view.overrides[i]
         role = view.role(i, chosen, cursor)
         points: list[tuple[int, int] | None] = []
         for scale, x in zip(scales[:-1], xs, strict=False):
@@ -85,19 +89,19 @@ def render(
 
 
 def describe(view: SweepView, i: int) -> str:
-    """One line about member ``i``: its values, its loss and rank (``#4 lr 0.1, act
-    tanh: loss 0.0123, 2nd of 27``)."""
+    """One line about member ``i``: its loss and rank, then its values (``#4 loss
+    0.0123 (2nd of 27): lr 0.1, act tanh``), the values last: a narrow view cuts them."""
     from torchplay.tui.draw.scales import label
 
     values = ", ".join(f"{view.name(k)} {label(view.overrides[i].get(k))}" for k in view.keys)
     if view.diverged[i]:
-        tail = "diverged"
+        head = "diverged"
     elif view.losses[i] is None:
-        tail = "no loss yet"
+        head = "no loss yet"
     else:
         rank = view.ranked().index(i) + 1
-        tail = f"loss {view.losses[i]:.3g}, {ordinal(rank)} of {len(view.overrides)}"
-    return f"#{i} {values}: {tail}"
+        head = f"loss {view.losses[i]:.3g} ({ordinal(rank)} of {len(view.overrides)})"
+    return f"#{i} {head}: {values}"
 
 
 def ordinal(n: int) -> str:

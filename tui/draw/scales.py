@@ -73,8 +73,8 @@ class Scale:
             return None
         v = float(value)
         if self.kind in ("log", "loss"):
-            if v <= 0:
-                return None
+            if v <= 0:  # a loss of exactly 0 is the lowest there is
+                return 0.0 if self.kind == "loss" else None
             v = math.log10(v)
         if self.hi <= self.lo:
             return 0.5
@@ -155,6 +155,15 @@ class SweepView:
     def best(self, k: int) -> set[int]:
         """The ``k`` members with the lowest finite losses."""
         return {i for i in self.ranked()[:k] if self.losses[i] is not None and not self.diverged[i]}
+
+    def shown(self, limit: int, keep: set[int]) -> list[int]:
+        """At most about ``limit`` members to draw, spread evenly over the ranking, and
+        every member in ``keep`` (the best, the cursor); all of them when few."""
+        n = len(self.overrides)
+        if n <= limit:
+            return list(range(n))
+        ranked = self.ranked()
+        return sorted({ranked[j * n // limit] for j in range(limit)} | keep)
 
     def scales(self) -> list[Scale]:
         """One axis per key, then the loss axis."""

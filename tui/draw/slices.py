@@ -9,6 +9,8 @@ return rows of ``(text, role)`` runs (:mod:`torchplay.tui.draw.braille`); no Tex
 
 from __future__ import annotations
 
+import textwrap
+
 from torchplay.engine.sweeps.importance import Importance
 from torchplay.tui.draw.braille import Canvas, Run
 from torchplay.tui.draw.parcoords import BEST
@@ -27,8 +29,10 @@ METHODS = {
 
 
 def grid_shape(n: int, width: int, height: int) -> tuple[int, int, int, int]:
-    """(columns, rows, chart width, chart height) for ``n`` charts in ``width`` x ``height``."""
-    cols = max(1, min(n, width // CHART_WIDTH))
+    """(columns, rows, chart width, chart height) for ``n`` charts in ``width`` x ``height``:
+    as many columns as :data:`CHART_WIDTH` allows, more when the rows would not fit."""
+    fit = max(1, height // CHART_HEIGHT[0])  # rows of charts that fit at the lowest
+    cols = max(1, min(n, max(width // CHART_WIDTH, -(-n // fit))))
     rows = -(-n // cols)
     return cols, rows, width // cols, max(CHART_HEIGHT[0], min(CHART_HEIGHT[1], height // rows))
 
@@ -66,7 +70,7 @@ def chart(
 ) -> None:
     """One slice: title row, the ✗ row, the plot, and the key's tick row under it."""
     ticks = loss.ticks(max(2, (height - 4) // 2))
-    margin = min(7, max(len(t) for _, t in ticks) + 1)
+    margin = min(9, max(len(t) for _, t in ticks) + 2)
     x0, x1 = 2 * (left + margin) + 1, 2 * (left + width) - 2
     y_top, y_bottom = 4 * (top + 2) + 1, 4 * (top + height - 1) - 2
 
@@ -131,7 +135,7 @@ def render_importance(rated: Importance, names: dict[str, str], width: int) -> l
         out.append(bar_line("interactions", rated.interactions, label_w, bar_w, "axis"))
     out.append([("", "")])
     note = f"share of log10-loss variance · {METHODS[rated.method]} · {rated.members} members"
-    out.append([(note[:width], "axis")])
+    out.extend([(line, "axis")] for line in textwrap.wrap(note, max(10, width)))
     return out
 
 

@@ -1,18 +1,22 @@
 """The sweep screen (``s``): train a grid of runs live, watch their losses, open one.
 
-Pick one or two ``KEY=V1,V2,...`` axes (the grammar of ``torchplay sweep --grid``,
-checked here by :func:`torchplay.engine.run.grid.parse_grid` before anything is sent; a spec
-file's ``[sweep]`` table fills them first), a step count and, optionally, a Ray address; Start sends the sweep to the app's engine
-process (:meth:`torchplay.engine.process.client.EngineClient.sweep`), which trains it and
-reports :class:`~torchplay.engine.process.events.SweepStepsCompleted` events. This screen only
-presents them: a heatmap of each member's current loss (one cell per member, shaded by
-log loss, diverged cells marked) and small multiples of the best and worst members' loss
-curves. Enter on a cell opens that member in the playground, paused where it stands.
+Pick ``KEY=V1,V2,...`` axes, one a field, as many as the grid has (the grammar of
+``torchplay sweep --grid``, checked here by :func:`torchplay.engine.run.grid.parse_grid`
+before anything is sent; a spec file's ``[sweep]`` table fills them first,
+:mod:`~torchplay.tui.app.screens.sweepfields`), a step count and, optionally, a Ray address;
+Start sends the sweep to the app's engine process
+(:meth:`torchplay.engine.process.client.EngineClient.sweep`), which trains it and reports
+:class:`~torchplay.engine.process.events.SweepStepsCompleted` events. This screen only
+presents them, in one of four views (``v`` cycles): a heatmap of each member's current
+loss (the first key across, the others down), parallel coordinates, slice plots and
+importance bars (:class:`~torchplay.tui.app.widgets.sweepchart.SweepChart`); small
+multiples of the best and worst members' loss curves under them. Enter on a cell, or on
+the member chosen in the parallel coordinates or slices, opens it in the playground,
+paused where it stands.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from rich.text import Text
@@ -26,24 +30,35 @@ from torchplay.engine.process import commands as c
 from torchplay.engine.process import events as ev
 from torchplay.engine.process.events import RunState
 from torchplay.engine.run.errors import InputError
-from torchplay.engine.run.grid import GridError, members, parse_grid, table_texts
+from torchplay.engine.run.grid import members, parse_grid
 from torchplay.engine.run.history import History
 from torchplay.engine.run.spec import Spec, SpecError
-from torchplay.engine.sweeps.raycluster import LOCAL, parse_address
-from torchplay.tui.app.screens.sweeplabels import member_label, member_title, short_names
+from torchplay.engine.run.sweepplan import panel_plan
+from torchplay.tui.app.screens.sweepfields import (  # noqa: F401 (the screen's API)
+    DEFAULT_AXES,
+    MAX_KEYS,
+    check_address,
+    first_axes,
+    problems,
+)
+from torchplay.tui.app.screens.sweeplabels import member_title
+from torchplay.tui.app.screens.sweepviews import STOPPED_MARK, SweepViews
+from torchplay.tui.app.widgets.familytree import FamilyTree
 from torchplay.tui.app.widgets.heatmap import Heatmap
 from torchplay.tui.app.widgets.smallmultiples import SmallMultiples
+from torchplay.tui.app.widgets.sweepchart import SweepChart
 from torchplay.tui.draw.plotting import DIVERGED_STYLE, heat_style, log_range
 
-DEFAULT_AXES = ("training.lr=0.05,0.1,0.2,0.4", "data.seed=1..4")
 TICK = 0.5
 """Seconds between redraws of the heatmap and the curves (events come 20 times a second)."""
 FEW = 3
 """How many of the best, and of the worst, members the small multiples show."""
-STOPPED_MARK = "▪"
-"""After an early-stopped member's loss in its cell (a diverged one shows ``✗ div``)."""
+PRUNED_MARK = "▫"
+"""After a pruned member's loss (the panel's ``median N``, ``halving N``)."""
 SWEEP_EVENTS = (ev.SweepStarted, ev.SweepStepsCompleted)
 SWEEP_COMMANDS = (c.Sweep, c.OpenMember)
+AXIS_HINT = "+ KEY=V1,V2,..."
+"""The empty axis field's placeholder."""
 
 
 def is_sweep_event(event: object) -> bool:
@@ -53,42 +68,14 @@ def is_sweep_event(event: object) -> bool:
     )
 
 
-def first_axes(table: dict) -> tuple[list[str], str]:
-    """The axis fields' first texts: the spec file's ``[sweep]`` table (its first two
-    keys), else :data:`DEFAULT_AXES`; and a note for the error line (a bad table, or one
-    with more keys than the screen shows)."""
-    try:
-        texts = table_texts(table, "the file's [sweep]")
-    except GridError as exc:
-        return list(DEFAULT_AXES), str(exc)
-    if not texts:
-        return list(DEFAULT_AXES), ""
-    note = ""
-    if len(texts) > 2:
-        note = f"the file's [sweep] has {len(texts)} keys: the first two are here"
-    return (texts + [""])[:2], note
-
-
-def check_address(text: str) -> str:
-    """The Ray address typed in the panel: blank (train here), ``local`` (a Ray started
-    here) or ``HOST:PORT`` of a running cluster.
-
-    Raises:
-        InputError: anything else, with what to type.
-    """
-    text = text.strip()
-    if text and text != LOCAL:
-        parse_address(text)
-    return text
-
-
-class SweepScreen(Screen[None]):
+class SweepScreen(SweepViews, Screen[None]):
     """A live sweep over the playground's spec; the app feeds it engine events."""
 
     CSS_PATH = Path(__file__).with_name("sweepscreen.tcss")
     BINDINGS = [
         Binding("escape", "close", "Close", tooltip="Back to the playground"),
         Binding("space", "toggle", "Start/Stop", tooltip="Start the sweep, or stop it"),
+        Binding("v", "view", "View", tooltip="Heatmap, parallel coordinates, slices, importance"),
         Binding("question_mark,f1", "help", "Help", show=False, tooltip="Every key"),
     ]
 
@@ -116,24 +103,46 @@ class SweepScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="sweep-main"):
             with Vertical(id="sweep-panel"):
-                yield Label("grid: one or two KEY=V1,V2,...")
-                yield Input(self.axes[0], id="axis-0", compact=True)
-                yield Input(self.axes[1], id="axis-1", compact=True)
-                yield Label("steps per member")
+                yield Label("grid: a KEY=V1,V2,... a field")
+                for i, text in enumerate([*self.axes, ""][:MAX_KEYS]):
+                    yield Input(
+                        text, id=f"axis-{i}", classes="axis", placeholder=AXIS_HINT, compact=True
+                    )
+                yield Label("steps per member", id="steps-label")
                 yield Input(str(self.base.training.steps), id="sweep-steps", compact=True)
                 yield Label("Ray address (blank: no Ray)")
                 yield Input("", id="sweep-address", placeholder="HOST:PORT or local", compact=True)
+                yield Label("prune or PBT (blank: neither)")
+                yield Input(
+                    "", id="sweep-plan", placeholder="median N, halving N, pbt N", compact=True
+                )
                 yield Static(Text(self.note), id="sweep-error", classes="error")
                 yield Button("Start", id="sweep-start", variant="primary", compact=True)
                 yield Static("", id="sweep-info")
             with Vertical(id="sweep-view"):
+                yield Static(self._tabs(), id="sweep-tabs")
                 yield Static("Start trains the grid; Enter on a cell opens it", id="heat-title")
                 yield Heatmap(id="heatmap")
+                yield SweepChart(id="sweep-chart")
+                yield FamilyTree(id="sweep-family")
                 yield SmallMultiples(id="sweep-curves")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.set_interval(TICK, self.draw)
+        self.query_one(SweepChart).display = False
+
+    # -- the axis fields and the views ---------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Typing into the last axis field adds an empty one after it."""
+        fields = list(self.query("Input.axis"))
+        last = fields[-1]
+        if event.input is last and last.value.strip() and len(fields) < MAX_KEYS:
+            field = Input(
+                "", id=f"axis-{len(fields)}", classes="axis", placeholder=AXIS_HINT, compact=True
+            )
+            self.query_one("#sweep-panel").mount(field, after=last)
 
     # -- starting and stopping -------------------------------------------------------
 
@@ -141,7 +150,7 @@ class SweepScreen(Screen[None]):
         """The spec, grid texts and address of the panel, or None (each field's problem
         is shown, one a line)."""
         value = {i.id: i.value for i in self.query(Input)}
-        texts = [value[k].strip() for k in ("axis-0", "axis-1") if value[k].strip()]
+        texts = [f.value.strip() for f in self.query("Input.axis") if f.value.strip()]
         errors: list[str] = []
         base, steps = self.base, value["sweep-steps"].strip()
         if not steps.isdigit():
@@ -152,13 +161,19 @@ class SweepScreen(Screen[None]):
             except SpecError as exc:
                 errors.append(f"steps: {exc}")
         for text in texts:  # each axis alone first: every bad field is named at once
-            errors += _problems(lambda text=text: parse_grid([text], base))
+            errors += problems(lambda text=text: parse_grid([text], base))
         if not errors:  # together: a key given twice, too many members, a bad member
-            errors += _problems(lambda: members(parse_grid(texts, base), base))
+            errors += problems(lambda: members(parse_grid(texts, base), base))
         address = value["sweep-address"]
-        errors += _problems(lambda: check_address(address))
+        errors += problems(lambda: check_address(address))
+        count = len(members(parse_grid(texts, base), base)) if not errors else 2
+        plan = None
+        try:
+            plan = panel_plan(value["sweep-plan"], count, address)
+        except InputError as exc:
+            errors.append(str(exc))
         self.query_one("#sweep-error", Static).update(Text("\n".join(errors)))
-        return None if errors else (base, texts, address.strip())
+        return None if errors else (base, texts, address.strip(), plan)
 
     @property
     def running(self) -> bool:
@@ -200,12 +215,14 @@ class SweepScreen(Screen[None]):
             if self.fresh:  # a new sweep (Ray sends a second one naming its cluster)
                 if not (event.resumed and self.cells):  # going on: keep cells and curves
                     self._layout(event)
+                    self.query_one(FamilyTree).reset()
                 self.fresh = False
             self.started = event
             if self.asked:  # not Ray's second one, sent once it has finished
                 self.asked, self.told = False, RunState.RUNNING
         elif isinstance(event, ev.SweepStepsCompleted):
             self.last = event
+            self.query_one(FamilyTree).add(event.forks)
             for history, points in zip(self.histories, event.points, strict=False):
                 for step, loss in points:
                     if history.due(step):  # halves its resolution as the engine's does
@@ -223,34 +240,6 @@ class SweepScreen(Screen[None]):
         if self.last is None or self.started is None:  # nothing trained: no progress line
             self.query_one("#sweep-info", Static).update("")
         self.query_one("#sweep-start", Button).label = "Start"
-
-    def _layout(self, event: ev.SweepStarted) -> None:
-        """One cell per member: the first key across, the second down."""
-        table = self.query_one(Heatmap)
-        self.histories = [History(capacity=ev.SWEEP_POINTS) for _ in event.overrides]
-        self.last = None
-        (k0, v0), rest = event.axes[0], event.axes[1:]
-        self.names = short_names([key for key, _ in event.axes])
-        k0 = self.names[k0]
-        if rest:
-            k1, v1 = rest[0]
-            k1 = self.names[k1]
-            table.reset(
-                [(member_label(v), max(8, len(member_label(v)))) for v in v0],
-                list(map(member_label, v1)),
-            )
-            self.cells = [
-                Coordinate(i % len(v1), i // len(v1)) for i in range(len(event.overrides))
-            ]
-            title = f"loss by {k0} (across) and {k1} (down)"
-        else:
-            table.reset([("loss", 10)], list(map(member_label, v0)))
-            self.cells = [Coordinate(i, 0) for i in range(len(v0))]
-            title = f"loss by {k0} (down)"
-        legend = f" · {STOPPED_MARK} stopped early" if self.base.training.patience else ""
-        self.query_one("#heat-title", Static).update(
-            Text(f"{title} · greener is lower · ✗ diverged{legend}")
-        )
 
     # -- drawing -------------------------------------------------------------------------
 
@@ -270,10 +259,13 @@ class SweepScreen(Screen[None]):
             elif loss is None:
                 text = Text("·")
             else:
-                mark = STOPPED_MARK if state == "stopped_early" else ""
+                mark = {"stopped_early": STOPPED_MARK, "pruned": PRUNED_MARK}.get(state, "")
                 text = Text(f"{loss:.3g}{mark}", style=heat_style(loss, lo, hi))
             table.set_cell(self.cells[i], text)
         self._curves()
+        if self.view != "heatmap":
+            self.query_one(SweepChart).show(self.sweep_view())
+        self.query_one(FamilyTree).follow(started, last, self.base.training.lr)
         done = sum(
             t if state in ev.ENDED else min(s, t)
             for s, t, state in zip(last.steps, started.targets, last.states, strict=True)
@@ -286,6 +278,8 @@ class SweepScreen(Screen[None]):
         ]
         if "stopped_early" in last.states:
             parts.append(f"{last.states.count('stopped_early')} stopped early {STOPPED_MARK}")
+        if "pruned" in last.states:
+            parts.append(f"{last.states.count('pruned')} pruned {PRUNED_MARK}")
         if self.show_rate:  # off in snapshot tests: the only clock-dependent text
             parts.append(f"{last.model_steps_per_s:,.0f} model-steps/s")
         self.query_one("#sweep-info", Static).update(Text("\n".join(parts)), layout=False)
@@ -322,7 +316,10 @@ class SweepScreen(Screen[None]):
 
     def open(self, cell: Coordinate) -> None:
         """Open the member in ``cell`` in the playground (the engine stops the sweep)."""
-        index = self.member_at(cell)
+        self.open_member(self.member_at(cell))
+
+    def open_member(self, index: int | None) -> None:
+        """Open member ``index`` in the playground (the engine stops the sweep)."""
         if index is None or self.started is None:
             return
         self.client.open_member(index)  # the sweep's last progress event says it stopped
@@ -332,17 +329,13 @@ class SweepScreen(Screen[None]):
 SWEEP_KEYS = [
     *SweepScreen.BINDINGS,
     Binding("enter", "", tooltip="In a field: start the sweep. On the heatmap: open that member"),
-    Binding("tab", "", tooltip="The next field, the Start button, the heatmap"),
-    Binding("up,down,left,right", "", tooltip="Move over the heatmap's cells"),
+    Binding("tab", "", tooltip="The next field, the Start button, the heatmap or chart"),
+    Binding(
+        "up,down,left,right",
+        "",
+        tooltip="Move over the heatmap's cells; in the "
+        "parallel coordinates and slices: the next better (up) or worse (down) member",
+    ),
+    Binding("home,end", "", tooltip="Parallel coordinates and slices: the best, the worst member"),
 ]
 """The sweep screen's keys as the help screen lists them."""
-
-
-def _problems(check) -> list[str]:
-    """What ``check()`` refuses (an :class:`InputError`), worded for this screen: the
-    ``--grid`` of the CLI's messages left out."""
-    try:
-        check()
-    except InputError as exc:
-        return [re.sub(r"^--grid:? ", "", str(exc))]
-    return []

@@ -47,6 +47,14 @@ class FamilyTree(VerticalScroll):
         """Forks that arrived with an event (shown at the next :meth:`show`)."""
         self.forks += forks
 
+    def follow(self, started, last, base_lr: float) -> None:
+        """Redraw from the sweep's ``SweepStarted`` and latest ``SweepStepsCompleted``
+        (each member's lr: its grid value, else ``base_lr``; its label: ``#index``)."""
+        if started is None or last is None:
+            return
+        lrs = [o.get("training.lr", base_lr) for o in started.overrides]
+        self.show(lrs, last.losses, [f"#{i}" for i in range(len(lrs))])
+
     def show(self, lrs: list[float], losses: list[float | None], names: list[str]) -> None:
         """Redraw: each member's starting lr, current loss and label."""
         if not self.forks:
