@@ -4,7 +4,7 @@ the input plane bent the same way, so one sees the layer pull the classes apart 
 to). A layer of two units shows its whole space; ``x`` and ``y`` pick other units of a
 wider one, ``l`` another layer; ``[`` and ``]`` travel in time and the view follows. The
 engine computes the points (:mod:`torchplay.engine.train.warp`); this draws them on a
-braille canvas (:mod:`torchplay.tui.draw.braille`).
+braille canvas (:mod:`torchplay.tui.draw.braille`) in a thread worker, off the UI thread.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -139,13 +140,22 @@ class WarpScreen(Screen[None]):
             f"representation at step {v.step:,}: the data and the input plane's grid as hidden "
             f"layer {v.layer} ({v.activation}) maps them, {whole} · l layer · x y units · [ ] travel"
         )
-        body = self.query_one("#warp-body", Static)
+        size = self.query_one("#warp-body", Static).content_region.size
+        self._draw(v, max(20, size.width), max(6, size.height))
+
+    @work(thread=True, exclusive=True, group="warp")
+    def _draw(self, view: WarpView, width: int, height: int) -> None:
+        """The canvas off the UI thread (tens of ms for a wide one); the newest view wins."""
         try:
             fault("warp-body")
-            size = body.content_region.size
-            body.update(render(v, max(20, size.width), max(6, size.height)))
+            text = render(view, width, height)
         except Exception as exc:  # a drawing error stays in the view
-            body.update(Text(record("warp-body", exc)))
+            text = Text(record("warp-body", exc))
+        self.app.call_from_thread(self._swap, view, text)
+
+    def _swap(self, view: WarpView, text: Text) -> None:
+        if view is self.view and self.is_mounted:
+            self.query_one("#warp-body", Static).update(text)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.redraw)
