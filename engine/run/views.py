@@ -41,6 +41,8 @@ class Samples:
     """2-D regression: each point's target (None: the data is not 2-D regression)."""
     test_targets: list[float] | None = None
     """2-D regression: each test point's target."""
+    axes: tuple[str, str] = ()
+    """The chart's x and y axis names: a CSV's columns; () = x1/x2 (two inputs) or x/y."""
 
     @property
     def two_inputs(self) -> bool:

@@ -13,13 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from torchplay.engine.run.errors import InputError
+from torchplay.engine.files.csvheader import DataError, header, parse_float
 from torchplay.engine.run.spec import MAX_CLASSES, MAX_SAMPLES, DataSpec, task_of
 from torchplay.engine.train.synthetic import generate
 
-
-class DataError(InputError):
-    """The data cannot be read or used; the message names the file, the value and the fix."""
+__all__ = ["DataError", "Dataset", "load", "read_csv", "split"]
+"""DataError lives in :mod:`~torchplay.engine.files.csvheader` (the app reads headers too)."""
 
 
 @dataclass
@@ -45,13 +44,6 @@ class Dataset:
         return self.n_classes if self.task == "classification" else self.y_train.shape[1]
 
 
-def _parse_float(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
 FLOAT32_MAX = 3.4028234663852886e38
 MAX_COLUMNS = 1_000
 """The most columns a CSV may have (inputs and the target), checked on its first row
@@ -70,7 +62,7 @@ def _explain(p: Path, path: str, names: list[str], skip: int) -> None:
                     f"csv file {path!r} line {line} has {len(row)} columns, expected {len(names)}"
                 )
             for col, cell in zip(names, row, strict=True):
-                v = _parse_float(cell)
+                v = parse_float(cell)
                 if v is None:
                     raise DataError(
                         f"csv file {path!r} line {line}, column {col}: {cell!r} is not a number"
@@ -84,21 +76,6 @@ def _explain(p: Path, path: str, names: list[str], skip: int) -> None:
                         f"csv file {path!r} line {line}, column {col}: {cell!r} overflows "
                         "float32 (at most 3.4e38): rescale the column"
                     )
-
-
-def _header(p: Path, path: str) -> tuple[list[str], bool, int]:
-    """The column names, whether the first row is a header, and the lines before the data."""
-    lines = 0
-    with p.open(newline="", encoding="utf-8-sig") as fh:
-        for text in fh:
-            lines += 1
-            if text.strip():
-                first = next(csv.reader([text]))
-                has_header = any(_parse_float(c) is None for c in first)
-                if has_header:
-                    return [c.strip() for c in first], True, lines
-                return [f"c{i}" for i in range(len(first))], False, lines - 1
-    raise DataError(f"csv file {path!r} is empty: it needs numeric rows")
 
 
 def _data_lines(fh, skip: int) -> Iterator[str]:
@@ -134,7 +111,7 @@ def read_csv(
     if p.stat().st_size > 512 * 1024 * 1024:
         raise DataError(f"csv file {path!r} is larger than 512 MiB: use a smaller sample")
     try:
-        names, has_header, skip = _header(p, path)
+        names, has_header, skip = header(p, path)
         if len(names) < 2:
             raise DataError(f"csv file {path!r} has one column: it needs inputs and a target")
         if len(names) > MAX_COLUMNS:

@@ -34,6 +34,7 @@ def samples(trainer) -> Samples:
     stride = max(1, x.shape[0] // MAX_CHART_POINTS)
     x, y = x[::stride], y[::stride]
     tx, ty = d.x_test[::stride], d.y_test[::stride]
+    axes = _axes(d.columns, d.n_inputs)
     if trainer.task == "regression" and d.n_inputs == 2:
         return Samples(
             "regression",
@@ -43,6 +44,7 @@ def samples(trainer) -> Samples:
             test_y=tx[:, 1].tolist(),
             targets=y[:, 0].tolist(),
             test_targets=ty[:, 0].tolist(),
+            axes=axes,
         )
     if trainer.task == "regression":
         return Samples(
@@ -51,6 +53,7 @@ def samples(trainer) -> Samples:
             y[:, 0].tolist(),
             test_x=tx[:, 0].tolist(),
             test_y=ty[:, 0].tolist(),
+            axes=axes,
         )
     return Samples(
         "classification",
@@ -61,7 +64,16 @@ def samples(trainer) -> Samples:
         tx[:, 0].tolist(),
         tx[:, 1].tolist(),
         ty.tolist(),
+        axes=axes,
     )
+
+
+def _axes(columns: list[str], n_inputs: int) -> tuple[str, str]:
+    """A CSV's column names for the chart's axes: its two inputs, or (1-D) the input and
+    the target; () for generated data (the chart names them x1/x2 or x/y)."""
+    if not columns or n_inputs > 2:
+        return ()
+    return (columns[0], columns[1]) if n_inputs == 2 else (columns[0], columns[-1])
 
 
 @torch.no_grad()

@@ -38,6 +38,8 @@ class Surgeon:
         """Killed units and their outgoing weights when killed (a revive puts them back)."""
         self.cut = -1
         """The step whose entries apply next (-1: none to come)."""
+        self.before: dict[int, dict | None] = {}
+        """The state just before the entries of each recent step (:meth:`rewind`)."""
 
     @property
     def entries(self) -> tuple[Surgery, ...]:
@@ -56,6 +58,7 @@ class Surgeon:
 
     def due(self, step: int) -> int:
         """Apply the entries of ``step`` (the run just reached it); returns :attr:`cut`."""
+        self._remember(step)
         for entry in self.entries:
             if entry.step == step:
                 self.apply(entry)
@@ -127,10 +130,28 @@ class Surgeon:
         kept = tuple(s for s in training.surgery if s.step <= t.step_count)
         surgery = dataclasses.replace(training, surgery=(*kept, entry))
         t.spec = dataclasses.replace(t.spec, training=surgery)
+        self._remember(t.step_count)
         self.apply(entry)
         self.cut = -1
         t.snapshots.take(t)  # the snapshot of this step holds the surgery, as a replay's would
         return entry
+
+    def _remember(self, step: int) -> None:
+        """Keep the state before ``step``'s surgery (the last few steps': a divergence
+        rolls back at most two)."""
+        if step not in self.before:
+            self.before[step] = self.state()
+            for old in sorted(self.before)[:-4]:
+                del self.before[old]
+
+    def rewind(self, step: int) -> None:
+        """The run went back to ``step`` (a divergence kept earlier weights): the surgery
+        after it is undone here too and comes again when the run gets there."""
+        later = [s for s in self.before if s > step]
+        if later:
+            self.load(self.before[min(later)], step)
+            for s in later:
+                del self.before[s]
 
     # -- state --------------------------------------------------------------------------
 

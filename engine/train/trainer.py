@@ -200,6 +200,7 @@ class Trainer:
             self.flat.copy_(self._backups[0])
         self.snapshots.drop_after(self.step_count)
         self.schedule.forget_after(self.step_count)
+        self.surgeon.rewind(self.step_count)  # surgery after that step: to come again
         self.state = DIVERGED
 
     def target(self, steps: int | None = None, again: bool = False) -> int:

@@ -77,3 +77,9 @@ def test_bad_entries_exit_2_naming_the_entry(cli, tmp_path, entry, words) -> Non
     assert entry in err and words in err and "training.surgery" in err
     assert len(err.strip().splitlines()) == 1
     assert not path.exists()
+
+
+def test_the_compiled_kernel_falls_back_for_surgery_saying_so(cli) -> None:
+    code, _, err = cli("train", *BASE, "--kernel", "compiled", "--surgery", "0:1:1:freeze")
+    assert code == 0, err
+    assert "kernel compiled: exact (neuron surgery runs on the exact kernel)" in err

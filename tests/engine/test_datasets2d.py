@@ -120,3 +120,19 @@ def test_a_2d_regression_run_learns_and_draws_a_heat_grid() -> None:
     with torch.no_grad():
         corner = t.forward(torch.tensor([[grid.x[0], grid.y[0]]]))[0, 0].item()
     assert grid.values[0] == corner  # cell 0: first column, bottom row
+
+
+def test_a_csv_of_two_inputs_is_drawn_as_2d_regression_named_by_its_columns(tmp_path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text("rooms,age,price\n" + "".join(f"{i},{i % 7},{i * 0.5}\n" for i in range(20)))
+    spec = get_scenario("regression").with_overrides(
+        {"data.dataset": f"csv:{path}", "data.target": "age", "data.task": "regression"}
+    )
+    t = Trainer(spec)
+    s = probes.samples(t)
+    assert s.axes == ("rooms", "price") and s.targets == [float(i % 7) for i in range(20)]
+    assert isinstance(probes.fit(t, (4, 3)), type(probes.heat_grid(t, 4, 3)))
+    path.write_text("rooms,price\n1,2\n3,4\n5,7.5\n")
+    one = get_scenario("regression").with_overrides({"data.dataset": f"csv:{path}"})
+    assert probes.samples(Trainer(one)).axes == ("rooms", "price")  # 1-D: input, target
+    assert probes.samples(Trainer(get_scenario("regression"))).axes == ()

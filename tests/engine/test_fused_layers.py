@@ -145,3 +145,40 @@ def test_sweep_keys_take_the_layer_options() -> None:
     table = {"model": {"activation": ["relu,tanh"], "dropout": [[0.1, 0.0], 0.3]}}
     axes = parse_grid([], base, table)
     assert [a.values for a in axes] == [("relu,tanh",), ((0.1, 0.0), (0.3,))]
+
+
+def _spread(t: Trainer) -> list[float]:
+    """Per hidden layer: how far its units' incoming weights and biases are from its
+    first unit's, relative to their size."""
+    from torchplay.engine.train.model import linears
+
+    out = []
+    for lin in linears(t.net)[:-1]:
+        w = torch.cat([lin.weight, lin.bias[:, None]], 1).detach()
+        out.append(float((w - w[:1]).abs().max() / w.abs().max().clamp_min(1e-30)))
+    return out
+
+
+def test_zero_init_units_stay_identical_and_the_neuron_view_shows_it() -> None:
+    """The zero-init lesson: units that start equal get equal gradients, so they stay
+    equal while they learn; a random start makes them differ. Equal to float rounding:
+    BLAS may round one column of a product differently from another (a vector lane and a
+    scalar tail), and an unstable symmetry grows that. At the lesson's widths (8) they
+    are equal bit for bit on the x86 CPUs we know; the bound allows another BLAS."""
+    from torchplay.engine.run.lessons import load
+    from torchplay.engine.train.neurons import neuron_view
+
+    spec = load("zero-init").spec.with_overrides({"training.steps": 100})
+    assert (spec.model.init, spec.model.activation) == ("zero", "sigmoid")
+    t = Trainer(spec)
+    t.run()
+    assert not torch.equal(t.flat, Trainer(spec).flat)  # it did learn
+    assert max(_spread(t)) <= 1e-3
+    view = neuron_view(t, 12, 6)
+    for layer in view.layers:
+        first = torch.tensor(layer[0].values)
+        for n in layer[1:]:
+            assert torch.allclose(torch.tensor(n.values), first, rtol=1e-3, atol=1e-4)
+    other = Trainer(spec.with_overrides({"model.init": "xavier"}))
+    other.run()
+    assert min(_spread(other)) > 0.1

@@ -23,6 +23,7 @@ SOLUTIONS = {
     "l2-overfit": {"training.l2": 0.003},
     "seed": {"data.seed": 2},
     "early-stopping": {"training.patience": 50},
+    "zero-init": {"model.init": "xavier"},
 }
 
 

@@ -217,3 +217,17 @@ def test_malformed_entries_are_refused_naming_them(entry) -> None:
 def test_the_compiled_kernel_falls_back_for_surgery_and_says_so() -> None:
     t = Trainer(_spec(kernel="auto", surgery=["0:1:1:freeze"]))
     assert (t.kernel, t.kernel_why) == ("exact", "neuron surgery runs on the exact kernel")
+
+
+def test_a_divergence_right_after_surgery_rolls_the_surgery_back_too() -> None:
+    # An edit that blows the loss up: step 6 diverges, the run goes back to step 4,
+    # before the surgery of step 5, which comes again at step 5.
+    t = Trainer(_spec(surgery=["5:1:2:kill", "5:1:3:freeze", "5:1:1:out1=1e38"]))
+    t.run()
+    assert t.state == "diverged" and t.step_count == 4
+    assert t.surgeon.status(1, 2) == "alive" and t.surgeon.status(1, 3) == "alive"
+    assert t.stepper.frozen is None and t.surgeon.cut == 5
+    assert bool((linears(t.net)[1].weight[:, 1] != 0).all())
+    twin = Trainer(_spec())
+    twin.step(4)
+    assert torch.equal(t.flat, twin.flat)

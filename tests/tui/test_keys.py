@@ -43,6 +43,7 @@ async def test_a_focused_field_keeps_every_printable_key_and_escape_leaves_it() 
     app = PlaygroundApp(client=FakeEngine())
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
+        await choose(pilot, "dataset", "blobs")  # the classes field shows
         tried = set()
         for schedule in USES:  # each schedule shows its own parameter fields
             await choose(pilot, "schedule", schedule)

@@ -209,6 +209,7 @@ async def test_early_stopping_and_divergence_fit_80_columns(tmp_path) -> None:
 
 
 TYPED = {
+    "classes": ("5", 5),
     "samples": ("150", 150),
     "noise": ("0.35", 0.35),
     "test_fraction": ("0.25", 0.25),
@@ -241,11 +242,12 @@ exponents its values need, and what the spec then holds."""
 async def test_every_text_field_takes_the_keys_its_values_need() -> None:
     """Each of the panel's text fields, typed into key by key (never assigned), shows what
     was typed and sets its spec field; the schedule's parameters are typed while a
-    schedule that shows them is chosen."""
+    schedule that shows them is chosen, the classes while blobs is."""
     assert set(TYPED) == set(TEXT_FIELDS)  # a new field needs a typed example here
     app = PlaygroundApp("classification", client=FakeEngine("classification"))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
+        await choose(pilot, "dataset", "blobs")  # the classes field shows
         for schedule in ("plateau", "step", "cosine", "exponential"):
             await choose(pilot, "schedule", schedule)
             await wait_for(pilot, lambda s=schedule: app.spec.training.schedule == s)

@@ -34,6 +34,41 @@ class TextField(Input):
         self.chars = chars
 
 
+class SteppedField(TextField):
+    """A number field that ``+`` and ``-`` step: the noise slider (each press redraws the
+    data before training) and the classes count. Typing works too; ``+`` and ``-`` are
+    keys here, not characters (the values are never negative)."""
+
+    # priority: before Input's own key handler, which takes (or refuses) printable keys
+    BINDINGS = [
+        Binding(
+            "plus,equals_sign",
+            "nudge(1)",
+            "More",
+            priority=True,
+            tooltip="one step up: the data redraws",
+        ),
+        Binding("minus", "nudge(-1)", "Less", priority=True, tooltip="one step down"),
+    ]
+
+    def __init__(
+        self, value: str, chars: frozenset[str] | None, step: float, lo: float, hi: float, **kw
+    ) -> None:
+        super().__init__(value, (chars or frozenset()) - {"+", "-"}, **kw)
+        self.step, self.lo, self.hi = step, lo, hi
+
+    def action_nudge(self, sign: int) -> None:
+        """One step up (``sign`` 1) or down, within the field's range; text that is no
+        number starts from the low end."""
+        try:
+            now = float(self.value)
+        except ValueError:
+            now = self.lo
+        value = min(self.hi, max(self.lo, round(now + sign * self.step, 6)))
+        self.value = str(int(value)) if float(self.step).is_integer() else f"{value:g}"
+        self.cursor_position = len(self.value)
+
+
 class Choice(Select):
     """A select whose footer entry says that space opens it. Escape closes its open list
     and leaves the field too, so escape then space always runs (the app's space)."""

@@ -208,8 +208,9 @@ def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
     from torchplay.engine.train.threads import configure_threads
 
     configure_threads(trainer)
-    if trainer.spec.training.kernel == "auto" and not args.quiet:
-        print(f"kernel auto: {trainer.kernel} ({trainer.kernel_why})", file=sys.stderr)
+    asked = trainer.spec.training.kernel
+    if asked != "exact" and not args.quiet and (asked == "auto" or trainer.kernel != asked):
+        print(f"kernel {asked}: {trainer.kernel} ({trainer.kernel_why})", file=sys.stderr)
     total = trainer.target(steps)
     health = _health_every(args)
     observers = _loggers(trainer, args, health.norms)

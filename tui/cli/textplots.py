@@ -36,11 +36,14 @@ def lr_find_chart(test, width: int = 80, height: int = 18) -> str:
 
 
 def fit_chart(trainer, width: int = 80, height: int = 20) -> str:
-    """The trainer's data with its fit line or decision regions (one cell per character)."""
+    """The trainer's data with its fit line, decision regions or heatmap (a grid cell for
+    every character of the figure, as the app's: the plot area, smaller, gets no gaps)."""
     from torchplay.engine.train import probes
 
-    fit = probes.fit(trainer, grid=(max(2, width - 10), max(2, height - 4)))
+    fit = probes.fit(trainer, grid=(max(2, width), max(2, height)))
     title = "regression fit" if trainer.task == "regression" else "classification"
+    if trainer.task == "regression" and trainer.data.n_inputs == 2:
+        title = "regression: the prediction as a heatmap"
     draw_data(_figure(width, height), probes.samples(trainer), fit, width, title, height=height)
     return plt.build()
 

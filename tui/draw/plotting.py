@@ -20,6 +20,7 @@ from torchplay.engine.run.history import Point
 from torchplay.engine.run.views import DecisionGrid, Fit, FitLine, Samples
 from torchplay.tui.draw.decimate import decimate, downsample, drawable
 from torchplay.tui.draw.glyphs import UNICODE, Glyphs, ascii_terminal, to_ascii
+from torchplay.tui.draw.heat import draw_heat
 from torchplay.tui.draw.ticks import Axes, compact_ticks, log_decades
 
 CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
@@ -223,7 +224,8 @@ def draw_data(
     height: int = 0,
     base_fit: Fit = None,
 ) -> tuple[float, float, float, float] | None:
-    """The regression data and fit, or the classes over their decision regions; returns
+    """The regression data and fit, the classes over their decision regions, or 2-D
+    regression's points over the prediction's heatmap (:mod:`.heat`); returns
     the axes' limits (x min, x max, y min, y max), None when nothing was drawn.
 
     ``show_test`` adds the test points (class digits / ``T``, in :data:`TEST_COLOR`); ``discrete``
@@ -243,7 +245,11 @@ def draw_data(
         if x and style.get("label"):
             legend.append(style["label"])
 
-    if samples is not None and samples.task == "regression":
+    if samples is not None and samples.targets is not None:  # 2-D regression
+        cells_x, cells_y = draw_heat(plt, samples, fit, draw, glyphs, show_test)
+        all_x.extend(cells_x)
+        all_y.extend(cells_y)
+    elif samples is not None and samples.task == "regression":
         draw("scatter", samples.x, samples.y, marker=glyphs.data, label="data", color="blue")
         if show_test and samples.test_x:
             style = {"marker": "T", "label": "test", "color": TEST_COLOR}
@@ -295,9 +301,9 @@ def draw_data(
         limits = (*x_span, *y_span)
     plt.title(fit_title(title, width, label_width))
     if samples is not None:
-        two_inputs = samples.task != "regression"
-        plt.xlabel("x1" if two_inputs else "x")
-        plt.ylabel("x2" if two_inputs else "y")
+        x_name, y_name = samples.axes or (("x1", "x2") if samples.two_inputs else ("x", "y"))
+        plt.xlabel(x_name)
+        plt.ylabel(y_name)
     return limits
 
 

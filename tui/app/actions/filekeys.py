@@ -1,5 +1,5 @@
 """The app's file keys: save, load and compare ask for paths, then send the engine its
-command; the model key shows the network. A mixin of :class:`~torchplay.tui.app.app.PlaygroundApp`
+command; the panel's ``dataset = csv`` opens the CSV picker; the model key shows the network. A mixin of :class:`~torchplay.tui.app.app.PlaygroundApp`
 (kept apart so the app module stays about the run), using the app's state below."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from torchplay.engine.process import events as ev
 from torchplay.engine.process.client import EngineClient
 from torchplay.engine.run import share
 from torchplay.engine.run.spec import Spec
+from torchplay.tui.app.screens.csvpicker import CsvPicker
 from torchplay.tui.app.screens.picker import PickerDialog
 from torchplay.tui.app.screens.screens import (
     CompareScreen,
@@ -18,6 +19,7 @@ from torchplay.tui.app.screens.screens import (
     save_target_error,
 )
 from torchplay.tui.app.widgets.charts import LossChart
+from torchplay.tui.app.widgets.panel import ControlPanel
 
 
 class FileKeys:
@@ -65,6 +67,15 @@ class FileKeys:
             self.pending_load = path  # the engine loads it once started, instead of a build
             return
         self.client.load(path)
+
+    def on_control_panel_csv_requested(self, _message: ControlPanel.CsvRequested) -> None:
+        """The panel's ``dataset = csv``: pick a file and its target, then train on it."""
+
+        def chosen(answer: tuple[str, str] | None) -> None:
+            if answer:
+                self.query_one(ControlPanel).use_csv(*answer)
+
+        self.push_screen(CsvPicker(), chosen)
 
     def action_compare(self) -> None:
         default = " ".join(self.saved[-3:]) or f"{self.settings.runs}/"

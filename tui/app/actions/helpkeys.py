@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 from torchplay.tui.app import settings as saved
+from torchplay.tui.app.fields import SteppedField
 from torchplay.tui.app.keys import BINDINGS
 
 GROUPS = {
@@ -101,6 +102,7 @@ class HelpKeys:
         from torchplay.tui.app.widgets.surgery import SurgeryScreen
 
         screens = {
+            "Noise and classes fields (the noise slider)": SteppedField.BINDINGS,
             "Sweep screen (s)": SWEEP_KEYS,
             "Neuron view (v)": NeuronScreen.BINDINGS,
             "Surgery (Enter on a unit in the neuron view)": SurgeryScreen.BINDINGS,

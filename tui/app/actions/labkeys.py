@@ -127,7 +127,7 @@ class LabKeys:
             return
         cursor = self.query_one(PaintChart).cursor
         s = self.run_info.samples
-        if s.task == "regression":
+        if not s.two_inputs:  # 1-D regression: the cursor's x
             point = [cursor[0] if cursor else s.x[0]]
         else:
             point = list(cursor) if cursor else [s.x[0], s.y[0]]

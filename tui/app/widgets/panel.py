@@ -9,17 +9,19 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Select
 from textual.widgets.select import InvalidSelectValueError
+from torchplay.engine.run.dataspec import CLASS_DATASETS
 from torchplay.engine.run.scenarios import SCENARIOS, get_scenario
 from torchplay.engine.run.schedule import USES
 from torchplay.engine.run.spec import Spec, SpecError, SpecField, spec_fields
-from torchplay.tui.app.fields import Choice, PanelButton, TextField
+from torchplay.tui.app.fields import Choice, PanelButton, SteppedField, TextField
 from torchplay.tui.app.layout import default_width, panel_width
 
 FIELDS: dict[str, SpecField] = {f.name: f for f in spec_fields()}
 """Every spec field by its name (``lr``), which is also its widget's id."""
 
 LAYOUT = (
-    *("dataset", "samples", "noise", "test_fraction", "features", "activation", "hidden"),
+    *("dataset", "classes", "samples", "noise", "test_fraction", "test_split", "features"),
+    *("activation", "hidden"),
     *("optimizer", "lr", "schedule", "schedule_every", "schedule_gamma", "schedule_decay"),
     *("schedule_period", "schedule_min_lr", "schedule_patience"),
     *("momentum", "weight_decay", "l1", "l2", "steps", "patience", "min_delta", "batch_size"),
@@ -31,13 +33,26 @@ field; labels, characters and parsers are the fields' own (:class:`FieldInfo`)."
 
 TEXT_FIELDS = {name: FIELDS[name] for name in LAYOUT if not FIELDS[name].info.choices}
 """The text fields by id."""
+TEXT_KEYS = frozenset(field.key for field in TEXT_FIELDS.values())
+"""The spec keys of the text fields (an error naming one is shown at that field)."""
 CHOICES = {name: FIELDS[name].key for name in LAYOUT if FIELDS[name].info.choices}
 """Choice id -> spec key, for the choices that are spec fields (not the scenario)."""
 IDS = {FIELDS[name].key: name for name in LAYOUT}
 """Spec key -> the id of its panel widget (a text field or a list), for every panel field."""
+STEPPED = {"noise": (0.05, 0.0, 100.0), "classes": (1, 2, 8)}
+"""Fields that ``+`` and ``-`` step, with (step, low, high): the noise slider, and the
+classes from 2 to 8 (the classes the charts colour apart; typing takes up to 20)."""
+CSV = "csv"
+"""The dataset list's last entry: opens the CSV picker (a ``csv:PATH`` is then a choice)."""
 SCHEDULE_FIELDS = frozenset(name for names in USES.values() for name in names)
 """The schedule parameter rows: each shown only while the schedule reads it
 (:data:`torchplay.engine.run.schedule.USES`)."""
+
+
+def _dataset_options(value: str) -> list[str]:
+    """The dataset list: the built-in sets, a ``csv:PATH`` in use, and ``csv`` (pick one)."""
+    named = FIELDS["dataset"].info.choices
+    return [*named, *([] if value in named else [value]), CSV]
 
 
 def _value(spec: Spec, key: str):
@@ -52,6 +67,9 @@ class ControlPanel(VerticalScroll, can_focus=False):
     Not focusable itself (no invisible Tab stop): Tab moves between its fields.
     """
 
+    class CsvRequested(Message):
+        """The dataset list's ``csv`` entry was chosen: the app opens the CSV picker."""
+
     class Changed(Message):
         """The fields now describe ``spec`` (None while a field is invalid)."""
 
@@ -64,6 +82,8 @@ class ControlPanel(VerticalScroll, can_focus=False):
         self.spec = spec
         self.base = spec
         self._loading = False
+        self._dataset = spec.data.dataset
+        """The dataset in use: the list goes back to it when the CSV picker is cancelled."""
         self.moved = 0
         """Columns the user added to the default width (the app's ``<`` and ``>``)."""
 
@@ -89,11 +109,15 @@ class ControlPanel(VerticalScroll, can_focus=False):
         yield from self._choice("scenario", "scenario", [*SCENARIOS, "custom"], scenario)
         for name in LAYOUT:
             info, value = FIELDS[name].info, _value(s, FIELDS[name].key)
-            if info.choices:  # a csv: dataset is none of the choices: shown as one more
-                options = [*info.choices, *([] if value in info.choices else [value])]
+            if info.choices:
+                options = _dataset_options(value) if name == "dataset" else info.choices
                 yield from self._choice(name, info.label, options, value)
                 continue
-            field = TextField(info.text(value), info.chars, id=name, compact=True)
+            if name in STEPPED:
+                text = info.text(value)
+                field = SteppedField(text, info.chars, *STEPPED[name], id=name, compact=True)
+            else:
+                field = TextField(info.text(value), info.chars, id=name, compact=True)
             field.placeholder = info.blank[0] if info.blank else ""
             yield from self._row(info.label, field, f"{name}-row")
             error = Label("", id=f"{name}-error", classes="error")
@@ -114,6 +138,11 @@ class ControlPanel(VerticalScroll, can_focus=False):
 
     def on_mount(self) -> None:
         self._show_schedule_fields(self.spec.training.schedule)
+        self._show_data_fields(self.spec.data.dataset)
+
+    def _show_data_fields(self, dataset: str) -> None:
+        """The classes row only for the datasets whose classes it sets."""
+        self.query_one("#classes-row").display = dataset in CLASS_DATASETS
 
     def _show_schedule_fields(self, schedule: str) -> None:
         """Show the parameter rows the schedule uses, hide the others."""
@@ -130,14 +159,18 @@ class ControlPanel(VerticalScroll, can_focus=False):
         """Set every field from ``spec`` (after a load or a scenario change)."""
         self._loading = True
         self.spec = self.base = spec
+        self._dataset = spec.data.dataset
         for name in TEXT_FIELDS:
             self.query_one(f"#{name}", Input).value = self._text(name, spec)
+        dataset = self.query_one("#dataset", Select)
+        dataset.set_options([(o, o) for o in _dataset_options(spec.data.dataset)])
         for sel, spec_key in CHOICES.items():
             try:
                 self.query_one(f"#{sel}", Select).value = _value(spec, spec_key)
-            except InvalidSelectValueError:  # e.g. a csv: dataset: not one of the choices
+            except InvalidSelectValueError:  # not one of the choices
                 pass
         self._show_schedule_fields(spec.training.schedule)
+        self._show_data_fields(spec.data.dataset)
         self.call_after_refresh(self._done_loading)
 
     def _done_loading(self) -> None:
@@ -155,6 +188,9 @@ class ControlPanel(VerticalScroll, can_focus=False):
                 self.base.with_overrides({**overrides, field.key: value})  # its own range
                 overrides[field.key] = value
             except SpecError as exc:
+                if exc.field != field.key and exc.field in TEXT_KEYS:
+                    overrides[field.key] = value  # a later field's error: that one shows it
+                    continue
                 errors[name] = str(exc)
             except ValueError:
                 errors[name] = f"{text!r} is not a valid {field.info.label} value"
@@ -216,7 +252,38 @@ class ControlPanel(VerticalScroll, can_focus=False):
         if event.select.id == "schedule":
             self._show_schedule_fields(str(event.value))
         if event.select.id == "dataset":
+            if event.value != event.select.value or event.value == self._dataset:
+                return  # stale (a list refilled), or the dataset in use (picker cancelled)
+            if event.value == CSV:
+                self._pick_csv(event.select)
+                return
+            self._dataset = str(event.value)
             # A dataset of the other task needs that task's loss and outputs; painted
-            # points replace a dataset, so choosing one drops them.
-            self.base = self.base.with_overrides({"training.loss": "auto", "data.points": []})
+            # points replace a dataset, so choosing one drops them; a built-in one has
+            # no CSV target or task.
+            reset = {"training.loss": "auto", "data.points": []}
+            if not str(event.value).startswith("csv:"):
+                reset |= {"data.target": None, "data.task": "auto"}
+            self.base = self.base.with_overrides(reset)
+            self._show_data_fields(str(event.value))
         self.post_message(self.Changed(self.validate_all(), event.select.id or ""))
+
+    # -- CSV data ----------------------------------------------------------------------
+
+    def _pick_csv(self, select: Select) -> None:
+        """Put the list back on the dataset in use and ask the app for the CSV picker
+        (:meth:`use_csv` takes its answer; a cancel leaves the data as it was)."""
+        select.value = self._dataset
+        self.post_message(self.CsvRequested())
+
+    def use_csv(self, path: str, target: str) -> None:
+        """Train on the CSV file ``path`` with the column ``target`` as the target."""
+        value = self._dataset = f"csv:{path}"  # the list's Changed is then no news
+        self.base = self.base.with_overrides(
+            {"training.loss": "auto", "data.points": [], "data.target": target, "data.task": "auto"}
+        )
+        select = self.query_one("#dataset", Select)
+        select.set_options([(o, o) for o in _dataset_options(value)])
+        select.value = value
+        self._show_data_fields(value)
+        self.post_message(self.Changed(self.validate_all(), "dataset"))
