@@ -109,17 +109,35 @@ def chart(
         canvas.fill(col, base, "─", "axis")
     canvas.put(left + margin, base, "└", "axis")
     room = max(2, (width - margin) // 6)
-    labels = scale.ticks(room)
-    for j, (pos, text) in enumerate(labels):
-        col = x_of(pos) // 2
-        if j == len(labels) - 1 and len(labels) > 1:
-            col = min(col, left + width - len(text))
-        canvas.put(
-            max(left + margin, col - (len(text) // 2 if 0 < j < len(labels) - 1 else 0)),
-            base,
-            text,
-            "tick",
-        )
+    x_labels(
+        canvas,
+        scale.ticks(room),
+        [x_of(p) // 2 for p, _ in scale.ticks(room)],
+        left + margin,
+        left + width,
+        base,
+    )
+
+
+def x_labels(
+    canvas: Canvas, labels: list[tuple[float, str]], cols: list[int], lo: int, hi: int, row: int
+) -> None:
+    """Tick labels along ``row`` between columns ``lo`` and ``hi``: the first from its
+    tick, the last ending at its tick (or the edge), the others centred; a label that would
+    touch the one before it is left out (the last is kept, its neighbour dropped)."""
+    placed: list[tuple[int, str]] = []
+    for j, ((_, text), col) in enumerate(zip(labels, cols, strict=True)):
+        last = j == len(labels) - 1 and j > 0
+        start = col if j == 0 else min(col, hi - len(text)) if last else col - len(text) // 2
+        start = max(lo, start)
+        while placed and start <= placed[-1][0] + len(placed[-1][1]):
+            if not last:
+                break
+            placed.pop()  # the last label wins over a middle one
+        else:
+            placed.append((start, text))
+    for start, text in placed:
+        canvas.put(start, row, text[: max(0, hi - start)], "tick")
 
 
 def render_importance(rated: Importance, names: dict[str, str], width: int) -> list[list[Run]]:
