@@ -10,7 +10,7 @@ saying so). No Textual here: the app's widget and ``sweep --plot`` both draw wit
 
 from __future__ import annotations
 
-from torchplay.tui.draw.braille import Canvas, Run
+from torchplay.tui.draw.braille import PRIORITY, Canvas, Run
 from torchplay.tui.draw.scales import Scale, SweepView
 
 MIN_WIDTH, MIN_HEIGHT = 12, 5
@@ -54,12 +54,17 @@ def render(
         return round(top + (1.0 - pos) * (bottom - top))
 
     chosen = view.best(best)
+    segments: dict[tuple, str] = {}  # members of a grid share segments: each drawn once
+    places: dict[tuple[int, str], float | None] = {}
     for i in view.shown(MAX_LINES, chosen | {cursor} - {None}):
         over = view.overrides[i]
         role = view.role(i, chosen, cursor)
         points: list[tuple[int, int] | None] = []
-        for scale, x in zip(scales[:-1], xs, strict=False):
-            pos = scale.place(over.get(scale.key))
+        for k, (scale, x) in enumerate(zip(scales[:-1], xs, strict=False)):
+            value = over.get(scale.key)
+            pos = places.get((k, repr(value)), -1.0)
+            if pos == -1.0:
+                pos = places[(k, repr(value))] = scale.place(value)
             points.append(None if pos is None else (2 * x, y_of(pos)))
         if view.diverged[i]:
             points.append((2 * xs[-1], 5))  # the div row
@@ -68,9 +73,15 @@ def render(
             points.append(None if pos is None else (2 * xs[-1], y_of(pos)))
         for a, b in zip(points, points[1:], strict=False):
             if a is not None and b is not None:
-                canvas.line(*a, *b, role)
+                old = segments.get((a, b))
+                if old is None or PRIORITY[role] > PRIORITY[old]:
+                    segments[(a, b)] = role
         if len(points) == 1 and points[0] is not None:
             canvas.dot(*points[0], role)
+    for order in sorted(PRIORITY.values()):  # higher roles last, as one colour per cell
+        for (a, b), role in segments.items():
+            if PRIORITY[role] == order:
+                canvas.line(*a, *b, role)
     for scale, x, gap in zip(scales, xs, gaps, strict=True):
         room = max(1, gap - 2)
         for pos, text in scale.ticks(plot_rows - 1):

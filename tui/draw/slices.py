@@ -9,13 +9,17 @@ return rows of ``(text, role)`` runs (:mod:`torchplay.tui.draw.braille`); no Tex
 
 from __future__ import annotations
 
+import math
 import textwrap
+from typing import Any
 
 from torchplay.engine.sweeps.importance import Importance
-from torchplay.tui.draw.braille import Canvas, Run
+from torchplay.tui.draw.braille import PRIORITY, Canvas, Run
 from torchplay.tui.draw.parcoords import BEST
 from torchplay.tui.draw.scales import Scale, SweepView
 
+MAX_POINTS = 1500
+"""The most members a slice plots (spread over the ranking; the best and the cursor always)."""
 CHART_WIDTH = 26
 """The narrowest slice chart, in cells (fewer columns of charts when narrower)."""
 CHART_HEIGHT = (6, 12)
@@ -49,26 +53,32 @@ def render_slices(
     canvas = Canvas(width, rows * ch)
     chosen = view.best(best)
     loss = scales[-1]
-    for k, scale in enumerate(scales[:-1]):
-        chart(
-            canvas, view, scale, loss, (k % cols) * cw, (k // cols) * ch, cw - 2, ch, chosen, cursor
+    members = [
+        (
+            view.overrides[i],
+            view.role(i, chosen, cursor),
+            math.inf if view.diverged[i] else loss.place(view.losses[i]),
         )
+        for i in view.shown(MAX_POINTS, chosen | {cursor} - {None})
+    ]
+    for k, scale in enumerate(scales[:-1]):
+        at = ((k % cols) * cw, (k // cols) * ch, cw - 2, ch)
+        chart(canvas, [(o.get(scale.key), role, y) for o, role, y in members], scale, loss, *at)
     return canvas.lines()
 
 
 def chart(
     canvas: Canvas,
-    view: SweepView,
+    points: list[tuple[Any, str, float | None]],
     scale: Scale,
     loss: Scale,
     left: int,
     top: int,
     width: int,
     height: int,
-    chosen: set[int],
-    cursor: int | None,
 ) -> None:
-    """One slice: title row, the ✗ row, the plot, and the key's tick row under it."""
+    """One slice: title row, the ✗ row, the plot, and the key's tick row under it;
+    ``points``: each member's value, role and place on the loss axis (inf: diverged)."""
     ticks = loss.ticks(max(2, (height - 4) // 2))
     margin = min(9, max(len(t) for _, t in ticks) + 2)
     x0, x1 = 2 * (left + margin) + 1, 2 * (left + width) - 2
@@ -86,24 +96,31 @@ def chart(
         canvas.put(left, y_of(pos) // 4, text[: margin - 1].rjust(margin - 1), "tick")
     for row in range(top + 1, top + height - 1):
         canvas.fill(left + margin, row, "│", "axis")
-    order = sorted(
-        range(len(view.overrides)), key=lambda i: view.role(i, chosen, cursor) == "cursor"
-    )
-    for i in order:  # the cursor's mark last: on top of any ✗ at its place
-        pos = scale.place(view.overrides[i].get(scale.key))
+    marks: dict[tuple[int, int], str] = {}  # each cell's ✗, each dot's highest role
+    cross: dict[int, str] = {}
+    places: dict[str, float | None] = {}
+    for value, role, at in points:
+        pos = places.get(repr(value), -1.0)
+        if pos == -1.0:
+            pos = places[repr(value)] = scale.place(value)
         if pos is None:
             continue
-        role = view.role(i, chosen, cursor)
-        if view.diverged[i]:
-            canvas.put(x_of(pos) // 2, top + 1, "✗", "cursor" if role == "cursor" else "diverged")
+        if at == math.inf:  # diverged
+            col = x_of(pos) // 2
+            if role == "cursor" or col not in cross:
+                cross[col] = role
             continue
-        at = loss.place(view.losses[i])
-        if at is not None:
-            x, y = x_of(pos), y_of(at)
-            for dx, dy in (
-                ((0, 0), (1, 0), (0, 1), (1, 1)) if role in ("best", "cursor") else ((0, 0),)
-            ):
-                canvas.dot(x + dx, y + dy, role)
+        if at is None:
+            continue
+        big = role in ("best", "cursor")
+        for dx, dy in ((0, 0), (1, 0), (0, 1), (1, 1)) if big else ((0, 0),):
+            dot = (x_of(pos) + dx, y_of(at) + dy)
+            if PRIORITY[role] >= PRIORITY[marks.get(dot, "line")]:
+                marks[dot] = role
+    for (x, y), role in marks.items():
+        canvas.dot(x, y, role)
+    for col, role in cross.items():
+        canvas.put(col, top + 1, "✗", role)
     base = top + height - 1
     for col in range(left + margin, left + width):
         canvas.fill(col, base, "─", "axis")
