@@ -29,3 +29,19 @@ async def test_digits_typed_in_the_burst_after_tab_land_in_the_field() -> None:
         assert app.focused.id == "steps" and app.query_one("#lr", Input).value == "0.2"
         await pilot.press("escape")  # the burst's keys all handled before the app ends
         await wait_for(pilot, lambda: app.focused is None)
+
+
+async def test_a_name_typed_in_the_burst_after_slash_jumps_there() -> None:
+    """``/steps Enter`` in one burst: the name went nowhere while the jump list had not
+    focused its field yet (tmux: the list opened empty, and the keys were lost)."""
+    app = PlaygroundApp("regression", in_process=True, show_rate=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None)
+        burst = [("slash", "/"), *[(c, c) for c in "steps"], ("enter", "\r")]
+        for key, char in [*burst, ("3", "3")]:  # queued at once, as the driver posts them
+            app.post_message(events.Key(key, char))
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "steps")
+        await wait_for(pilot, lambda: app.query_one("#steps", Input).value.endswith("3"))
+        assert app.screen.id == "_default" and app.query_one("#lr", Input).value == "0.2"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.focused is None)
