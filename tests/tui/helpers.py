@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+from textual import events
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.widgets import Input
 from textual.worker import WorkerState
 
@@ -78,6 +82,48 @@ def saved_runs(folder, scenario: str, runs: dict[str, int]) -> list[str]:
     return paths
 
 
+def key_event(key: str) -> events.Key:
+    """The event Pilot's ``press(key)`` sends (Textual's ``App._press_keys``)."""
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Press ``keys`` as ``pilot.press`` does, but a run of printable characters as a terminal
+    delivers typed text: the events ``press`` sends, queued at once (in order, as the driver
+    posts them), then a wait until every message queue of the app and its screens is empty.
+    ``pilot.press`` waits for an idle CPU after every key (two polls of 20 ms at least, up to
+    2 s while a run trains): a 60-character path cost seconds. Other keys (End, Ctrl+U,
+    Enter, Tab) go one at a time through ``pilot.press``: a field's bindings (Ctrl+U) run
+    when the key has bubbled up to the app, after the characters queued behind it have
+    been inserted, so in one burst ``End Ctrl+U 0.5`` would leave the field empty."""
+    run: list[str] = []
+    for key in [*keys, None]:
+        if key is not None and key_event(key).is_printable:
+            run.append(key)
+            continue
+        for char in run:
+            event = key_event(char)
+            event.set_sender(pilot.app)
+            pilot.app.post_message(event)
+        if run:
+            await wait_for(pilot, lambda: _drained(pilot.app))
+            await pilot.pause()
+            run = []
+        if key is not None:
+            await pilot.press(key)
+
+
+def _drained(app) -> bool:
+    nodes = [app, *(n for s in app.screen_stack for n in s.walk_children(with_self=True))]
+    return all(node._message_queue.empty() for node in nodes)
+
+
 async def type_into(pilot, field_id: str, text: str) -> None:
     """Type ``text`` into a field of the screen shown as a person does: click it (scrolled into view, as
     the mouse wheel would), clear it with End and Ctrl+U, press each character. The field
@@ -87,7 +133,7 @@ async def type_into(pilot, field_id: str, text: str) -> None:
     await pilot.pause()  # no delay: the scroll lands before the click
     await pilot.click(f"#{field_id}")
     assert pilot.app.focused is field, f"the click did not focus #{field_id}"
-    await pilot.press("end", "ctrl+u", *text)
+    await burst(pilot, "end", "ctrl+u", *text)
 
 
 async def choose(pilot, choice_id: str, value: str) -> None:
@@ -109,5 +155,5 @@ async def type_in_dialog(pilot, text: str, field_id: str = "path") -> None:
     No mouse: a snapshot after it shows no hover."""
     field = pilot.app.screen.query_one(f"#{field_id}")
     await wait_for(pilot, lambda: pilot.app.focused is field)
-    await pilot.press("end", "ctrl+u", *text)
+    await burst(pilot, "end", "ctrl+u", *text)
     assert field.value == text, (field.value, text)
