@@ -16,32 +16,33 @@ from tests.conftest import ROOT, run_cli
 pytest.importorskip("numba")
 
 
-def test_compiled_run_reports_its_kernel(tmp_path) -> None:
+def test_compiled_run_reports_its_kernel(cli, tmp_path) -> None:
     path = tmp_path / "a.safetensors"
-    code, out, err = run_cli(
+    code, out, err = cli(
         "train", "regression", "--kernel", "compiled", "--steps", "300", "--json",
         "--save", str(path),
     )  # fmt: skip
     assert code == 0, err
     res = json.loads(out)
     assert res["kernel"] == "compiled" and res["step"] == 300
-    code, out, err = run_cli("info", str(path), "--json")
+    code, out, err = cli("info", str(path), "--json")
     assert code == 0, err
     assert json.loads(out)["kernel"] == "compiled"
+    # The resume in a fresh process: the kernel comes from the file, not from this one.
     code, out, err = run_cli("resume", str(path), "--steps", "100", "--json")
     assert code == 0, err
     res = json.loads(out)
     assert (res["kernel"], res["step"]) == ("compiled", 400)
 
 
-def test_exact_is_the_default() -> None:
-    code, out, err = run_cli("train", "regression", "--steps", "10", "--json")
+def test_exact_is_the_default(cli) -> None:
+    code, out, err = cli("train", "regression", "--steps", "10", "--json")
     assert code == 0, err
     assert json.loads(out)["kernel"] == "exact"
 
 
-def test_a_bad_kernel_name_exits_2_with_one_line() -> None:
-    code, out, err = run_cli("train", "regression", "--kernel", "fast")
+def test_a_bad_kernel_name_exits_2_with_one_line(cli) -> None:
+    code, out, err = cli("train", "regression", "--kernel", "fast")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "training.kernel = 'fast'" in err
 
