@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Label
 from torchplay.engine.process import commands as c
+from torchplay.engine.run.views import HeatGrid
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.screens.csvpicker import CsvPicker
 
@@ -54,6 +55,20 @@ async def test_noise_keys_redraw_the_data_before_training(tmp_path) -> None:
         await pilot.press("escape", "i")  # the inspector takes both inputs of the point
         await wait_for(pilot, lambda: type(app.screen).__name__ == "InspectScreen")
         assert app.inspecting == [after.x[0], after.y[0]]
+
+
+async def test_a_pinned_baseline_draws_its_heatmap_beside_the_runs(tmp_path) -> None:
+    spec = tmp_path / "gauss.toml"
+    spec.write_text(GAUSS + "[training]\nsteps = 20\n")
+    app = PlaygroundApp(str(spec), in_process=True, show_rate=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.state == "finished")
+        await pilot.press("b", "n")  # pin it; the new run steps once beside it
+        base = app.query_one("#base")
+        await wait_for(pilot, lambda: base.display and isinstance(base.fit, HeatGrid))
+        assert isinstance(app.query_one("#data").fit, HeatGrid)
 
 
 async def test_classes_field_shows_for_blobs_and_redraws_the_data() -> None:

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from torchplay.engine.process import events as ev
-from torchplay.engine.run.views import DecisionGrid, StepView
+from torchplay.engine.run.views import DecisionGrid, HeatGrid, StepView
 from torchplay.tui.app.status import heading
 from torchplay.tui.app.widgets.charts import DataChart, LossChart
 from torchplay.tui.app.widgets.paint import PaintChart
@@ -89,9 +89,9 @@ class ChartPane(Vertical):
 
     def beside(self, view: StepView | None) -> None:
         """The baseline's fit: a second line on the regression chart, or its decision
-        boundary in ``#base`` beside the run's."""
+        boundary (2-D regression: its heatmap) in ``#base`` beside the run's."""
         data, base = self.query_one("#data", DataChart), self.query_one("#base", DataChart)
-        boundary = view is not None and isinstance(view.fit, DecisionGrid)
+        boundary = view is not None and isinstance(view.fit, DecisionGrid | HeatGrid)
         data.base_fit = None if view is None or boundary else view.fit
         base.display = boundary
         if boundary:  # half the width: the short headings (a long one is not drawn)
