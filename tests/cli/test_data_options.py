@@ -86,3 +86,15 @@ def test_bad_values_in_toml_exit_2_naming_the_field(cli, tmp_path) -> None:
     toml.write_text('scenario = "regression"\n[data]\ntest_split = 3\ntest_fraction = 0.2\n')
     code, _, err = cli("train", str(toml))
     assert code == 2 and "data.test_split = 3" in err and err.count("\n") == 1
+
+
+@pytest.mark.filterwarnings("ignore:`torch.jit:DeprecationWarning")
+def test_torchscript_export_applies_the_cos_features_as_predict_does(cli, tmp_path) -> None:
+    path, script = str(tmp_path / "p.safetensors"), str(tmp_path / "p.pt")
+    flags = ("--dataset", "plane", "--features", "x1,cosx1,cosx2", "--steps", "20")
+    assert cli("train", "regression", *flags, "--save", path)[0] == 0
+    assert cli("export", path, "--format", "torchscript", "--out", script)[0] == 0
+    code, out, _ = cli("predict", path, "--x", "0.5,-1.5", "2,0.25", "--json")
+    with torch.no_grad():
+        got = torch.jit.load(script)(torch.tensor([[0.5, -1.5], [2.0, 0.25]]))[:, 0].tolist()
+    assert code == 0 and json.loads(out)["predictions"] == got
