@@ -112,14 +112,16 @@ async def burst(pilot, *keys: str) -> None:
             event.set_sender(pilot.app)
             pilot.app.post_message(event)
         if run:
-            await wait_for(pilot, lambda: _drained(pilot.app))
-            await pilot.pause()
+            await wait_for(pilot, lambda: drained(pilot.app))
+            await pilot.pause()  # no delay: what the keys started runs, as after pilot.press
             run = []
         if key is not None:
             await pilot.press(key)
 
 
-def _drained(app) -> bool:
+def drained(app) -> bool:
+    """Every message queue of the app and of its screens' widgets is empty: the keys
+    posted before have all been handled (a bubbled key is posted again, so it counts)."""
     nodes = [app, *(n for s in app.screen_stack for n in s.walk_children(with_self=True))]
     return all(node._message_queue.empty() for node in nodes)
 

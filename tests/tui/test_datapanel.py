@@ -27,7 +27,7 @@ async def focus(pilot, field_id: str) -> None:
     """Click the field (scrolled into view first, as the wheel would)."""
     field = pilot.app.screen.query_one(f"#{field_id}")
     field.scroll_visible(animate=False, immediate=True)
-    await pilot.pause()
+    await pilot.pause()  # no delay: the scroll lands before the click
     await pilot.click(f"#{field_id}")
     assert pilot.app.focused is field
 

@@ -154,7 +154,11 @@ async def test_the_first_start_tells_about_the_lessons_once() -> None:
                 await wait_for(pilot, lambda app=app: "New here? Press O" in notices(app))
             else:
                 await wait_for(pilot, lambda app=app: app.settings.welcomed)
-                await pilot.pause()
+                # The notice would be sent after the first refresh (call_after_refresh
+                # from on_mount): a callback queued now runs after it.
+                refreshed: list[bool] = []
+                app.call_after_refresh(refreshed.append, True)
+                await wait_for(pilot, lambda r=refreshed: r)
                 assert "New here?" not in notices(app)
 
 

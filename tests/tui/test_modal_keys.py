@@ -14,7 +14,7 @@ from torchplay.tui.app.keys import BINDINGS
 from torchplay.tui.app.screens.screens import ConfirmDialog
 
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import saved_runs, wait_for
+from tests.tui.helpers import drained, saved_runs, wait_for
 
 # The main screen's keys a dialog does not answer itself (its own: y, n, escape; ctrl+q
 # quits at once anywhere, on purpose).
@@ -50,7 +50,7 @@ async def test_keys_under_the_recovery_offer_stay_with_it() -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await wait_for(pilot, lambda: app.last is not None)
         await pilot.press(*KEYS)
-        await pilot.pause()
+        await wait_for(pilot, lambda: drained(app))  # every key handled, then: none acted
         assert calls == [] and isinstance(app.screen, ConfirmDialog)
         # and the footer underneath no longer offers them
         assert not {"toggle", "reset", "step"} & shown(app.screen_stack[0])
@@ -75,7 +75,7 @@ async def test_keys_under_the_quit_and_reset_questions_stay_with_them() -> None:
             sent = list(engine.names())
             calls.clear()
             await pilot.press(*KEYS)
-            await pilot.pause()
+            await wait_for(pilot, lambda: drained(app))  # every key handled, then: none acted
             assert calls == [] and engine.names() == sent, key
             assert len(app.screen_stack) == 2
             assert not {"toggle", "reset", "step"} & shown(app.screen_stack[0])

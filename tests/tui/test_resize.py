@@ -39,6 +39,6 @@ async def test_the_footer_paints_its_last_column() -> None:
             key_end = widget.region.right
             assert key_end == columns
         await pilot.press("p")  # painting: where tmux showed '^p paletteo' without the fix
-        await pilot.pause()
+        await pilot.pause()  # no delay: the footer's new layout runs (a positive check next)
         widget, _ = app.screen.get_widget_at(79, 23)
         assert "-command-palette" in widget.classes and widget.region.right == 80, widget
