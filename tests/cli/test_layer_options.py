@@ -190,3 +190,29 @@ def test_resume_with_dropout_is_exact(cli, tmp_path) -> None:
     for k in a.weights:
         assert torch.equal(a.weights[k], b.weights[k]), k
     assert "optim.rng" in b.optim
+
+
+def test_model_view_text_is_what_torch_prints(modal) -> None:
+    from torchplay.engine.run.describe import sequential_code, sequential_repr
+    from torchplay.engine.run.spec import ModelSpec
+    from torchplay.engine.train.model import build
+
+    specs = [
+        checkpoint.load(modal).spec.model,
+        ModelSpec((5, 5, 5, 5, 3), "gelu", residual=True, norm="layer", dropout=(0, 0.5, 0, 0, 0)),
+        ModelSpec((4,), "elu", init="he"),
+    ]
+    for model in specs:
+        net = build(model, 2, 3)
+        assert sequential_repr(model, 2, 3) == str(net)
+        namespace = {"torch": torch}
+        exec(sequential_code(model, 2, 3), namespace)  # noqa: S102
+        assert str(namespace["net"]) == str(net)
+        assert [k for k in namespace["net"].state_dict()] == list(net.state_dict())
+
+
+def test_backprop_inspector_refuses_what_it_cannot_write_out(cli, modal) -> None:
+    code, _, err = cli("inspect", modal, "--point", "0.5,-1")
+    assert code == 2 and "model.residual" in err and "Traceback" not in err
+    code, out, _ = cli("info", modal)
+    assert code == 0 and "fast path: no (dropout trains on autograd)" in out

@@ -48,7 +48,7 @@ async def test_a_lesson_from_start_to_pass_by_keys() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         text = pane(app)
-        assert text.startswith("Lesson 6/12 · One hidden layer for xor\n1. xor: class 0 ")
+        assert text.startswith("Lesson 6/13 · One hidden layer for xor\n1. xor: class 0 ")
         await wait_for(pilot, lambda: "goal: ✗ accuracy >= 0.95 (0.51)" in pane(app))  # step 0
         assert "h: a hint (3 left)" in text
         # locked: shown, not editable; hidden: not shown; the scenario choice is locked too
@@ -172,7 +172,7 @@ async def test_O_picks_a_lesson_in_the_app_and_another_after_it() -> None:
         await pilot.press("down", "down", "enter")  # 1 regression -> 3 sequential
         await wait_for(pilot, lambda: app.query(LessonPane) and app.spec.name == "sequential")
         await wait_for(pilot, lambda: app.run_info.spec.name == "sequential")
-        assert pane(app).startswith("Lesson 3/12 · Sequential or a subclassed Net")
+        assert pane(app).startswith("Lesson 3/13 · Sequential or a subclassed Net")
         assert app.query_one("#dataset").disabled and not app.query_one("#hidden").disabled
         assert not app.query_one("#test_fraction-row").display
         await pilot.press("O")
@@ -180,7 +180,7 @@ async def test_O_picks_a_lesson_in_the_app_and_another_after_it() -> None:
         await pilot.press("down", "down", "enter")  # from 3 on to 5 circles-features
         await wait_for(pilot, lambda: app.run_info.spec.name == "circles-features")
         assert len(app.query(LessonPane)) == 1
-        assert pane(app).startswith("Lesson 5/12 · Features make circles linear")
+        assert pane(app).startswith("Lesson 5/13 · Features make circles linear")
         assert app.query_one("#hidden").disabled  # locked now
         assert app.query_one("#test_fraction-row").display is False
         assert not app.query_one("#optimizer").disabled  # lesson 3 locked it; 5 does not
