@@ -2,10 +2,14 @@
 layer plan. A network with dropout or batch norm (:func:`~torchplay.engine.train.model.is_modal`)
 is switched to train mode for each step only, and dropout draws its masks from a stream of
 its own (seeded by the run's data seed, kept in checkpoints as ``optim.rng``), so a run
-resumed from a checkpoint draws the masks the straight run draws.
+resumed from a checkpoint draws the masks the straight run draws. A step that leaves batch
+norm's running statistics non-finite (weights grown past float32's range) diverges like a
+non-finite loss, and the statistics go back with the weights.
 """
 
 from __future__ import annotations
+
+import math
 
 import torch
 from torch import nn
@@ -47,6 +51,10 @@ class AutogradStepper:
         """Dropout's RNG state between steps (torch's CPU generator state)."""
         if self.modal:
             self.rng = torch.Generator().manual_seed(seed).get_state()
+        self.stats = [b for b in net.buffers() if b.is_floating_point()]
+        """Batch norm's running statistics: a step that makes one non-finite diverges."""
+        self._stats_before: list[list[torch.Tensor]] = []
+        """Their values before the last two steps (the newest last)."""
         self.training = training
         self.loss_func = nn.MSELoss() if loss == "mse" else nn.CrossEntropyLoss()
         self.optimizer = make_optimizer(net.parameters(), training, lr)
@@ -74,14 +82,26 @@ class AutogradStepper:
     def _modal_step(self, x: torch.Tensor, y: torch.Tensor) -> float:
         """A step in train mode, with dropout's own RNG; the net is left in eval mode
         (predictions, test losses and exports read it there)."""
+        if self.stats:
+            self._stats_before = [*self._stats_before[-1:], [b.clone() for b in self.stats]]
         with torch.random.fork_rng(devices=[]):
             torch.set_rng_state(self.rng)
             self.net.train()
             try:
-                return self._step(x, y)
+                loss = self._step(x, y)
             finally:
                 self.net.eval()
                 self.rng = torch.get_rng_state()
+        if self.stats and not (
+            math.isfinite(loss) and all(bool(torch.isfinite(b).all()) for b in self.stats)
+        ):
+            # The trainer keeps the weights before the previous step (Trainer._diverge):
+            # the running statistics of that moment go with them.
+            with torch.no_grad():
+                for b, old in zip(self.stats, self._stats_before[0], strict=True):
+                    b.copy_(old)
+            return math.nan
+        return loss
 
     def _step(self, x: torch.Tensor, y: torch.Tensor) -> float:
         prediction = self.net(x)

@@ -216,3 +216,18 @@ def test_backprop_inspector_refuses_what_it_cannot_write_out(cli, modal) -> None
     assert code == 2 and "model.residual" in err and "Traceback" not in err
     code, out, _ = cli("info", modal)
     assert code == 0 and "fast path: no (dropout trains on autograd)" in out
+
+
+def test_batch_norm_statistics_past_float32_diverge_and_the_checkpoint_loads(cli, tmp_path):
+    """lr 1e5: batch norm keeps the loss finite while the weights grow until the running
+    variance overflows; that step diverges and the statistics go back with the weights."""
+    path = str(tmp_path / "d.safetensors")
+    code, out, _ = cli(
+        "train", "classification", "--norm", "batch", "--lr", "1e5", "--steps", "200",
+        "--save", path, "--json",
+    )  # fmt: skip
+    res = json.loads(out)
+    assert res["state"] == "diverged" and res["step"] < 200
+    ckpt = checkpoint.load(path)  # finite statistics: it loads
+    assert all(torch.isfinite(v).all() for v in ckpt.weights.values())
+    assert cli("predict", path, "--x", "1,1")[0] == 0
