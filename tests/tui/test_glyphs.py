@@ -100,3 +100,18 @@ async def test_the_ascii_app_writes_only_ascii(monkeypatch) -> None:
     cells = "".join(re.findall(r"<text [^>]*clip-path[^>]*>([^<]*)</text>", svg))
     cells = html.unescape(cells).replace("\xa0", " ")  # the SVG writes spaces as &#160;
     assert app.ascii and "+----" in cells and cells.isascii()
+
+
+def test_eight_classes_differ_by_colour_and_by_glyph() -> None:
+    """The panel's classes field goes up to 8: each class has a colour, a point marker and
+    (without colour) region glyphs of its own, none a test point's digit."""
+    from torchplay.tui.draw.glyphs import PLAIN_REGIONS, POINTS
+    from torchplay.tui.draw.plotting import CLASS_COLORS, TEST_COLOR
+
+    assert len({str(c) for c in CLASS_COLORS[:8]}) == 8 and TEST_COLOR not in CLASS_COLORS
+    mono = Glyphs(mono=True)
+    markers = [mono.point(k) for k in range(8)]
+    regions = [mono.region(k, p) for k in range(8) for p in (0.5, 0.9)]
+    assert len(set(markers)) == 8 and len(set(regions)) == 16
+    assert not set(markers) & set(regions) and not set(markers + regions) & set("01234567")
+    assert len(POINTS) == len(PLAIN_REGIONS) == 8

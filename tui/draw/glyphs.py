@@ -48,11 +48,15 @@ def ascii_terminal(environ: Mapping[str, str] | None = None) -> bool:
 SHADES = ("░", "▒", "▓", "█")
 """Region shades by confidence (below 0.75, below 0.95, surer), and the hard-region glyph."""
 ASCII_SHADES = (".", ":", "%", "#")
-PLAIN_REGIONS = ((".", ":"), ("-", "="), ("'", '"'), (",", ";"), ("`", "~"), ("_", "^"))
+PLAIN_REGIONS = (
+    *((".", ":"), ("-", "="), ("'", '"'), (",", ";"), ("`", "~"), ("_", "^")),
+    *(("(", ")"), ("<", ">")),
+)
 """Without colour: per class, a light glyph (confidence below 0.75) and a sure one, all
 different from every class's and every test point's marker."""
-POINTS = ("o", "x", "+", "*", "#", "@")
-"""Training points' markers, per class (test points: the class digit)."""
+POINTS = ("o", "x", "+", "*", "#", "@", "v", "&")
+"""Training points' markers, per class (test points: the class digit); eight, as the
+panel's classes field goes up to 8."""
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,10 @@ from torchplay.tui.draw.glyphs import UNICODE, Glyphs, ascii_terminal, to_ascii
 from torchplay.tui.draw.heat import draw_heat
 from torchplay.tui.draw.ticks import Axes, compact_ticks, log_decades
 
-CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan"]
-"""Colours per class (scatter and decision regions)."""
+CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan", (150, 100, 60), "gray"]
+"""Colours per class (scatter and decision regions): eight apart, as the panel's classes
+field goes up to 8 (the seventh an RGB brown: plotext names no eighth colour that is not
+the test points' yellow or the background's black or white)."""
 TEST_COLOR = "yellow"
 """Held-out test points: this colour (as the theme renders it), and the class digit as
 glyph (regression: ``T``)."""
@@ -267,7 +269,11 @@ def draw_data(
             _regions(plt, fit, discrete, glyphs)
             all_x.extend(fit.x)
             all_y.extend(fit.y)
-        for c in range(samples.n_classes or 2):
+        n_classes = samples.n_classes or 2
+        # A legend row per class: past a third of the height (8 classes at 80x24) it
+        # would hide the plot, so many classes go unnamed there (their colours remain).
+        named = n_classes <= max(2, height // 3) if height else True
+        for c in range(n_classes):
             sel = [
                 (a, b)
                 for a, b, k in zip(samples.x, samples.y, samples.labels or [], strict=False)
@@ -278,7 +284,7 @@ def draw_data(
                 [p[0] for p in sel],
                 [p[1] for p in sel],
                 marker=glyphs.point(c),
-                label=f"class {c}",
+                label=f"class {c}" if named else None,
                 color=CLASS_COLORS[c % len(CLASS_COLORS)],
             )
         if show_test and samples.test_x:
