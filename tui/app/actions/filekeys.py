@@ -4,6 +4,7 @@ command; the panel's ``dataset = csv`` opens the CSV picker; the model key shows
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from torchplay.engine.process import events as ev
@@ -45,7 +46,8 @@ class FileKeys:
 
     def action_save(self) -> None:
         step = self.last.step if self.last else 0
-        default = f"{self.settings.runs}/{self.spec.name.replace(' ', '-')}-step{step}.safetensors"
+        stem = f"{self.settings.runs}/{self.spec.name.replace(' ', '-')}-step{step}"
+        default = free_path(stem, ".safetensors")
         self.ask_path(
             PathDialog("save checkpoint to", default, save_target_error), self.client.save
         )
@@ -82,3 +84,14 @@ class FileKeys:
         title = "compare checkpoints (up to 3 paths)"
         dialog = PickerDialog(title, default, many=3, folder=self.settings.runs)
         self.ask_path(dialog, lambda paths: self.push_screen(CompareScreen(paths.split())))
+
+
+def free_path(stem: str, suffix: str) -> str:
+    """``STEM.SUFFIX``, or ``STEM-2.SUFFIX``, ``-3``... when taken: the save dialog's
+    default never names a checkpoint already there (a second run at the same step saved
+    over the first without a word); typing that path still replaces it, by choice."""
+    path, n = f"{stem}{suffix}", 1
+    while os.path.exists(path):
+        n += 1
+        path = f"{stem}-{n}{suffix}"
+    return path
