@@ -33,7 +33,7 @@ def stack(k: int, device: torch.device) -> tuple[Stacked, tuple]:
     base = Trainer(get_scenario("regression").with_overrides({"training.steps": 10**8}))
     member = types.SimpleNamespace(
         flat=base.flat, lr=base.lr, spec=base.spec, stepper=base.stepper, loss=base.loss,
-        net=base.net,
+        net=base.net, backup_rows=base.backup_rows,
     )  # fmt: skip
     net = Stacked([member], device)  # one member's layout and hyperparameters
     gen = torch.Generator().manual_seed(0)

@@ -9,13 +9,16 @@ It knows tensors, not trainers' runs: :mod:`.population` decides who is stacked,
 the batches and hands results back.
 
 Equality with the single run: the same kernels on the same numbers. Batched BLAS
-rounds like ``mm`` for most shapes, but not for a layer with one output unit: there the
-single run's ``addmm``/``mm`` (MKL's matrix-vector path) and a batched ``baddbmm``/``bmm``
-(MKL's batched gemm) sum in different orders. For such layers (the forward and the
-weight gradient) the stack writes into a non-contiguous ``out=``, which makes torch run
-the single run's own ``addmm`` per member, in C++ (no Python loop), so members are bit
-for bit equal to their single runs (tests/engine/test_population.py). On CUDA they stay
-batched.
+rounds like ``mm`` for most shapes, but not for a layer with one input or one output
+unit: there the single run's ``addmm``/``mm`` (MKL's matrix-vector or rank-1 paths) and a
+batched ``baddbmm``/``bmm`` (MKL's batched gemm) round differently. Which shapes differ
+depends on the CPU: on AMD EPYC only the one-output layer's forward and weight gradient
+did; on an AVX-512 Xeon the one-input layer's forward and the backward through a
+one-output layer did too. For such layers (forward, weight gradient and the gradient
+passed back) the stack writes into a non-contiguous ``out=``, which makes torch run the
+single run's own ``addmm``/``mm`` per member, in C++ (no Python loop), so members are
+bit for bit equal to their single runs on any CPU (tests/engine/test_population.py).
+On CUDA they stay batched.
 """
 
 from __future__ import annotations
@@ -105,10 +108,11 @@ class Stacked:
         self.B = [self.P[:, b : b + o].view(k, 1, o) for _, (o, _), b in layout]
         self.GW = [self.G[:, w : w + o * i].view(k, o, i) for w, (o, i), _ in layout]
         self.GB = [self.G[:, b : b + o] for _, (o, _), b in layout]
-        # Layers with one output unit: per-member BLAS calls on the CPU (module docstring).
+        # Layers with one input or one output unit: per-member BLAS calls on the CPU
+        # (module docstring).
         cpu = dev.type == "cpu"
-        self.narrow = [cpu and o == 1 for _, (o, _), _ in layout]
-        self._outputs: dict[int, torch.Tensor] = {}
+        self.narrow = [cpu and 1 in (o, i) for _, (o, i), _ in layout]
+        self._bufs: dict[tuple, torch.Tensor] = {}
         # Frozen entries (neuron surgery) of every member, as positions in P.view(-1).
         held = [
             m.stepper.frozen.rows(r, self.P.shape[1])
@@ -158,8 +162,8 @@ class Stacked:
             return self._layered(x, target, scaled)
         act, keep_z = self.act, self.keep_z
         acts, zs, h = [x], [], x
-        for wt, b in zip(self.Wt[:-1], self.B[:-1], strict=True):
-            z = torch.baddbmm(b, h, wt)
+        for j, (wt, b) in enumerate(zip(self.Wt[:-1], self.B[:-1], strict=True)):
+            z = self._linear(j, h, wt, b)
             h = act(z)
             acts.append(h)
             if keep_z:
@@ -183,7 +187,7 @@ class Stacked:
             torch.sum(delta, 1, out=self.GB[i])
             if i:
                 z = zs[i - 1] if keep_z else None
-                delta = backward(torch.bmm(delta, self.W[i]), z, acts[i])
+                delta = backward(self._back(i, delta), z, acts[i])
         return losses
 
     def _loss_delta(self, out, target, scaled):
@@ -202,7 +206,7 @@ class Stacked:
         ins, zs, acts, h = [x], [], [], x
         for j, (wt, b) in enumerate(zip(self.Wt[:-1], self.B[:-1], strict=True)):
             fwd, _, keep_z = fns[j]
-            z = torch.baddbmm(b, h, wt)
+            z = self._linear(j, h, wt, b)
             zs.append(z if keep and keep_z else None)
             a = fwd(z)
             acts.append(a)
@@ -224,7 +228,7 @@ class Stacked:
             torch.sum(delta, 1, out=self.GB[i])
             if i:
                 j = i - 1
-                g = torch.bmm(delta, self.W[i])
+                g = self._back(i, delta)
                 if j in pending:
                     g = g + pending.pop(j)
                 if j in self.skips:
@@ -233,16 +237,30 @@ class Stacked:
         return losses
 
     def output(self, h: torch.Tensor) -> torch.Tensor:
-        """The output layer's forward, ``[K, N, O]``. With one output unit, into a
-        buffer whose members are one row apart (not contiguous): torch then runs the
-        single run's ``addmm`` per member instead of a batched gemm."""
-        if not self.narrow[-1]:
-            return torch.baddbmm(self.B[-1], h, self.Wt[-1])
+        """The output layer's forward, ``[K, N, O]``."""
+        return self._linear(len(self.W) - 1, h, self.Wt[-1], self.B[-1])
+
+    def _buffer(self, key: tuple, k: int, n: int, m: int, like: torch.Tensor) -> torch.Tensor:
+        """A ``[k, n, m]`` buffer whose members are one row apart (not contiguous): torch
+        then runs the single run's ``addmm``/``mm`` per member instead of a batched gemm."""
+        buf = self._bufs.get(key)
+        if buf is None or buf.shape[0] != k:
+            buf = self._bufs[key] = like.new_empty(k, n + 1, m)[:, :n]
+        return buf
+
+    def _linear(self, i: int, h: torch.Tensor, wt: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        """Layer ``i``'s pre-activation ``h @ W.T + b``, ``[K, N, O]``."""
+        if not self.narrow[i]:
+            return torch.baddbmm(b, h, wt)
         k, n = h.shape[0], h.shape[1]
-        buf = self._outputs.get(n)
-        if buf is None:
-            buf = self._outputs[n] = h.new_empty(k, n + 1, 1)[:, :n]
-        return torch.baddbmm(self.B[-1], h, self.Wt[-1], out=buf)
+        return torch.baddbmm(b, h, wt, out=self._buffer(("f", i, n), k, n, wt.shape[2], h))
+
+    def _back(self, i: int, delta: torch.Tensor) -> torch.Tensor:
+        """The gradient passed back through layer ``i``: ``delta @ W``, ``[K, N, I]``."""
+        if not self.narrow[i]:
+            return torch.bmm(delta, self.W[i])
+        k, n, w = delta.shape[0], delta.shape[1], self.W[i]
+        return torch.bmm(delta, w, out=self._buffer(("b", i, n), k, n, w.shape[2], delta))
 
     def update(self) -> None:
         """The fused path's SGD / Adam / AdamW update, per member (see fastpath.py);
@@ -308,8 +326,8 @@ class Stacked:
             h = self._hidden(x, False)[0][-1]
         else:
             h = x
-            for wt, b in zip(self.Wt[:-1], self.B[:-1], strict=True):
-                h = self.act(torch.baddbmm(b, h, wt))
+            for j, (wt, b) in enumerate(zip(self.Wt[:-1], self.B[:-1], strict=True)):
+                h = self.act(self._linear(j, h, wt, b))
         out = self.output(h)
         if self.loss == "mse":
             return (out - y).square().mean((1, 2))
