@@ -32,3 +32,20 @@ async def test_layer_controls_build_the_run() -> None:
         await type_into(pilot, "dropout", "0.1,0.2")  # two values for three layers
         await wait_for(pilot, lambda: app.query_one("#dropout-error", Label).display)
         assert "model.dropout" in str(app.query_one("#dropout-error", Label).render())
+
+
+async def test_an_activation_per_layer_from_a_file_shows_in_its_list(tmp_path) -> None:
+    """A spec with ``relu,tanh`` (not one of the list's names) opens, shows it, and a
+    name chosen with the keys replaces it."""
+    from textual.widgets import Select
+
+    path = tmp_path / "s.toml"
+    path.write_text('[model]\nhidden = [4, 4]\nactivation = "relu,tanh"\n')
+    app = PlaygroundApp(source=str(path), in_process=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        select = app.query_one("#activation", Select)
+        assert select.value == "relu,tanh"
+        await choose(pilot, "activation", "gelu")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.run_info.spec.model.activation == "gelu")

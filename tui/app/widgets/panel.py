@@ -55,6 +55,15 @@ def _dataset_options(value: str) -> list[str]:
     return [*named, *([] if value in named else [value]), CSV]
 
 
+def _options(name: str, value) -> list[str]:
+    """A list's options: its field's choices, and the value in use where it is none of
+    them (an activation per layer, ``relu,tanh``, set by a flag or a TOML file)."""
+    if name == "dataset":
+        return _dataset_options(value)
+    named = FIELDS[name].info.choices
+    return [*named, *([] if value in named else [value])]
+
+
 def _value(spec: Spec, key: str):
     """The value of a dotted spec key (``training.schedule``)."""
     section, name = key.split(".")
@@ -110,8 +119,7 @@ class ControlPanel(VerticalScroll, can_focus=False):
         for name in LAYOUT:
             info, value = FIELDS[name].info, _value(s, FIELDS[name].key)
             if info.choices:
-                options = _dataset_options(value) if name == "dataset" else info.choices
-                yield from self._choice(name, info.label, options, value)
+                yield from self._choice(name, info.label, _options(name, value), value)
                 continue
             if name in STEPPED:
                 text = info.text(value)
@@ -164,6 +172,8 @@ class ControlPanel(VerticalScroll, can_focus=False):
             self.query_one(f"#{name}", Input).value = self._text(name, spec)
         dataset = self.query_one("#dataset", Select)
         dataset.set_options([(o, o) for o in _dataset_options(spec.data.dataset)])
+        activation = self.query_one("#activation", Select)
+        activation.set_options([(o, o) for o in _options("activation", spec.model.activation)])
         for sel, spec_key in CHOICES.items():
             try:
                 self.query_one(f"#{sel}", Select).value = _value(spec, spec_key)
