@@ -49,3 +49,17 @@ async def test_an_activation_per_layer_from_a_file_shows_in_its_list(tmp_path) -
         await choose(pilot, "activation", "gelu")
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.run_info.spec.model.activation == "gelu")
+
+
+async def test_the_kernel_list_runs_the_compiled_kernel() -> None:
+    """``kernel`` chosen in the panel with the keys: space trains on the numba kernel
+    (the engine's step events say which kernel ran; the status line shows it)."""
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.run_info is not None)
+        await choose(pilot, "kernel", "compiled")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.run_info.spec.training.kernel == "compiled")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.last is not None and app.last.step > 0, seconds=60)
+        assert app.last.kernel == "compiled"

@@ -27,6 +27,7 @@ LAYOUT = (
     *("momentum", "weight_decay", "l1", "l2", "steps", "patience", "min_delta", "batch_size"),
     "seed",
     *("dropout", "norm", "residual", "init"),
+    "kernel",
 )
 """The panel's spec fields, top to bottom: a list where the field has choices, else a text
 field; labels, characters and parsers are the fields' own (:class:`FieldInfo`)."""
