@@ -193,7 +193,7 @@ async def test_early_stopping_and_divergence_fit_80_columns(tmp_path) -> None:
         best = app.last.best_step
         assert best is not None and best < app.last.step
         line = status(app)
-        assert line.startswith(f"stopped early (best: step {best:,})"), line
+        assert line.startswith(f"stopped early (best: {best:,})"), line
         assert len(line) <= 78 and line.endswith(" steps/s"), line
         await type_into(pilot, "lr", "100")  # regression diverges at step 9
         await type_into(pilot, "patience", "0")

@@ -77,7 +77,7 @@ def test_the_long_states_fit_80_columns() -> None:
     wide = status_line("stopped_early", early, width=118)
     assert wide.startswith("stopped early: best weights (step 110) restored │ step 117/3,000")
     cases = [
-        (status_line("stopped_early", early, width=78), "stopped early (best: step 110)"),
+        (status_line("stopped_early", early, width=78), "stopped early (best: 110)"),
         (status_line("diverged", diverged, width=78), "diverged at step 6: lower lr"),
         (
             status_line(
@@ -102,3 +102,24 @@ def test_the_long_states_fit_80_columns() -> None:
         assert len(line) <= 78 and line.endswith(" steps/s") and state in line, line
     huge = status_line("error", None, error="x" * 200, width=78)
     assert len(huge) == 78 and huge.endswith("…"), huge
+
+
+def test_a_divergence_at_80_columns_keeps_the_spaces_around_the_separators() -> None:
+    """What a tester saw at 80 columns: ``lower lr│step 18/5,000│…``."""
+    last = dataclasses.replace(
+        _last(0.693120),
+        step=18,
+        target=5000,
+        train_loss=0.693147,
+        state=RunState.DIVERGED,
+        diverged_at=20,
+    )
+    line = status_line("diverged", last, width=78)
+    assert line.split(" │ ") == [
+        "diverged at step 20: lower lr",
+        "step 18/5,000",
+        "train 0.6931",
+        "4,184 steps/s",
+    ], line
+    wide = status_line("diverged", last, width=118)
+    assert "test 0.6931" in wide.split(" │ "), wide  # dropped only when it does not fit

@@ -74,10 +74,13 @@ def states(state: str, last: StepsCompleted | None, error: str = "") -> tuple[st
             f"{at}: lower lr"
         )
     if state == "stopped_early":
-        best = f"step {last.best_step:,}" if last and last.best_step is not None else ""
-        if not best:
+        if not last or last.best_step is None:
             return "stopped early: best weights restored", "stopped early"
-        return f"stopped early: best weights ({best}) restored", f"stopped early (best: {best})"
+        best = f"{last.best_step:,}"
+        return (
+            f"stopped early: best weights (step {best}) restored",
+            f"stopped early (best: {best})",
+        )
     if state == "error":
         return f"error: {error} (r restarts the engine)", f"error: {error} (r restarts)"
     return state, state
@@ -107,8 +110,9 @@ def status_line(
     Past ``width`` columns it drops what shows elsewhere or says nothing: an absent test
     loss (``test -``), then the accuracy or R² (the data chart's heading has it), then the
     scheduled lr (the loss chart's title has it); then it takes the short wording of the
-    state and of ``beside``, the spaces around the separators, and last cuts the longest
-    part but the steps/s with ``…``: the steps/s stay."""
+    state and of ``beside``, then drops the test loss (the loss chart draws it), then the
+    spaces around the separators, and last cuts the longest part but the steps/s with
+    ``…``: the steps/s stay."""
     shown, brief = states(state, last, error)
     if state == "starting":
         shown = brief = "starting... (the engine imports torch)"
@@ -117,6 +121,7 @@ def status_line(
     parts = [shown]
     optional: list[int] = []  # what goes first when the line is too long
     where = 0  # the index of ``beside`` in parts
+    spare: list[int] = []  # what goes after the short wordings
     if last is not None and state != "error":
         metric = (
             f"{_accuracy_on(last)} acc {fmt(last.accuracy, '.3f')}"
@@ -132,6 +137,8 @@ def status_line(
         optional = [len(parts) - 1]
         if last.test_loss is None:
             optional.insert(0, len(parts) - 2)
+        else:
+            spare = [len(parts) - 2]
         if lr is not None:
             parts.append(f"lr {lr:.3g}")
             optional.append(len(parts) - 1)
@@ -145,11 +152,19 @@ def status_line(
     if pending:
         parts.append("changed: Enter resets")
     shorter = {0: brief} | ({where + i: text for i, text in enumerate(short)} if where else {})
-    return _fit(parts, optional, width, shorter, rate=show_rate)
+    return _fit(parts, optional, width, shorter, spare, rate=show_rate)
 
 
-def _fit(parts: list[str], optional: list[int], width: int, shorter: dict[int, str], rate: bool):
+def _fit(
+    parts: list[str],
+    optional: list[int],
+    width: int,
+    shorter: dict[int, str],
+    spare: list[int],
+    rate: bool,
+) -> str:
     """``parts`` joined, made to fit ``width`` in the order :func:`status_line` says."""
+
     sep = " │ "
 
     def line() -> str:
@@ -162,6 +177,9 @@ def _fit(parts: list[str], optional: list[int], width: int, shorter: dict[int, s
             parts[index] = ""
     for index, short in shorter.items():
         parts[index] = short
+    for index in spare:
+        if len(line()) > width:
+            parts[index] = ""
     if len(line()) > width:
         sep = "│"
     over = len(line()) - width
