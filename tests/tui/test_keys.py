@@ -143,6 +143,25 @@ async def test_a_key_pressed_during_the_start_runs_once_ready(monkeypatch) -> No
         assert app.last.step == 100
 
 
+async def test_every_key_pressed_during_the_start_runs_in_order(monkeypatch) -> None:
+    ready = threading.Event()
+
+    def slow_start(conn) -> None:
+        ready.wait(10)
+        serve(conn)
+
+    monkeypatch.setattr(client, "_thread_main", slow_start)
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.state == "starting"
+        await pilot.press("n", "n", "n")
+        assert "then 3 steps" in status(app), status(app)
+        ready.set()
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 3)
+        await pilot.press("n")  # a positive event first: the fourth step lands after the three
+        await wait_for(pilot, lambda: app.last.step == 4)
+
+
 @pytest.mark.slow
 async def test_reset_asks_first_past_1000_unsaved_steps(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)

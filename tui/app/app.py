@@ -113,8 +113,9 @@ class PlaygroundApp(
         self.error = ""
         self.note = ""
         """Why the run paused without being asked to (shown until the next run)."""
-        self.queued: str | None = None
-        """A run key pressed while the engine was starting: done once the run is built."""
+        self.queued: list[str] = []
+        """The run keys pressed while the engine was starting, in order: done once the run is
+        built."""
         self.sync_lr = False
         """Show the run's own learning rate in the panel at the next snapshot (a load)."""
         self.saved_at: int | None = None

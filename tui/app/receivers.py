@@ -69,9 +69,9 @@ class Receivers:
         self.sync_lr = bool(event.source)
         if event.source and not self.recovered(event):  # actions/recovery.py
             self.notify(f"loaded {event.source} at step {event.step}")
-        if self.queued:
-            self.call_later(getattr(self, f"action_{self.queued}"))
-            self.queued = None
+        for action in self.queued:  # in the order pressed (actions/runkeys.py: queue)
+            self.call_later(getattr(self, f"action_{action}"))
+        self.queued = []
 
     def receive_steps_completed(self, event: ev.StepsCompleted) -> None:
         self.last = event

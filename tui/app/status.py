@@ -28,6 +28,20 @@ QUEUED = {"toggle": "run", "step": "one step", "sweep": "the sweep screen"}
 """Run keys that wait for the engine's start (action -> what the status calls it)."""
 
 
+def waiting(queued: list[str]) -> str:
+    """The run keys waiting for the engine, in order: ``run``, ``2 steps, run``."""
+    said: list[list] = []  # [what, how many times in a row]
+    for action in queued:
+        if said and said[-1][0] == action:
+            said[-1][1] += 1
+        else:
+            said.append([action, 1])
+    return ", ".join(
+        f"{n} steps" if action == "step" and n > 1 else ", ".join([QUEUED[action]] * n)
+        for action, n in said
+    )
+
+
 def duration(seconds: float) -> str:
     """``42s``, ``3m04s``, ``2h05m``."""
     s = round(seconds)
@@ -92,7 +106,7 @@ def status_line(
     *,
     error: str = "",
     note: str = "",
-    queued: str | None = None,
+    queued: list[str] = (),
     pending: bool = False,
     show_rate: bool = True,
     width: int = 0,
@@ -117,7 +131,7 @@ def status_line(
     if state == "starting":
         shown = brief = "starting... (the engine imports torch)"
         if queued:
-            shown = brief = f"{shown}; then {QUEUED[queued]}"
+            shown = brief = f"{shown}; then {waiting(queued)}"
     parts = [shown]
     optional: list[int] = []  # what goes first when the line is too long
     where = 0  # the index of ``beside`` in parts

@@ -80,10 +80,11 @@ class RunKeys:
         return spec
 
     def queue(self, action: str) -> bool:
-        """While the engine starts, remember ``action`` for when it is ready."""
+        """While the engine starts, remember ``action`` for when it is ready (after those
+        pressed before it: ``n n`` gives two steps)."""
         if self.state != "starting":
             return False
-        self.queued = action
+        self.queued.append(action)
         self.update_status()
         return True
 
