@@ -99,9 +99,8 @@ async def burst(pilot, *keys: str) -> None:
     posts them), then a wait until every message queue of the app and its screens is empty.
     ``pilot.press`` waits for an idle CPU after every key (two polls of 20 ms at least, up to
     2 s while a run trains): a 60-character path cost seconds. Other keys (End, Ctrl+U,
-    Enter, Tab) go one at a time through ``pilot.press``: a field's bindings (Ctrl+U) run
-    when the key has bubbled up to the app, after the characters queued behind it have
-    been inserted, so in one burst ``End Ctrl+U 0.5`` would leave the field empty."""
+    Enter, Tab) go one at a time through ``pilot.press``, as before (the app's fields
+    take ``End Ctrl+U 0.5`` in one burst too: tests/tui/test_sweepburst.py)."""
     run: list[str] = []
     for key in [*keys, None]:
         if key is not None and key_event(key).is_printable:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from textual import on
+from textual import events, on
 from textual.binding import Binding
 from textual.widgets import Button, Input, Select
 from textual.widgets._select import SelectOverlay
@@ -25,7 +25,24 @@ def restriction(chars: frozenset[str] | None) -> str | None:
     return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]*"
 
 
-class TextField(Input):
+class OrderedInput(Input):
+    """An input whose own keys (End, Ctrl+U, Backspace, Enter...) act in the order typed,
+    with the characters: in a burst (tmux send-keys, a quick hand) ``End ctrl+u 30`` makes
+    ``30``. Textual runs a focused input's bindings once the key has bubbled up to the app,
+    after the characters queued behind it were typed (Ctrl+U then cleared the ``30``); here
+    they run as the input takes the key, as they would first anyway (the focused widget's
+    bindings come before its screen's and the app's; priority ones ran before)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                event.stop()
+                event.prevent_default()
+                return
+        await super()._on_key(event)
+
+
+class TextField(OrderedInput):
     """An input that types only ``chars`` and keeps every printable key while focused
     (``Input.check_consume_key``: the app's bindings never see them)."""
 

@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from torchplay.engine.run.describe import describe, sequential_code, subclass_code
 from torchplay.engine.run.spec import ModelSpec
 from torchplay.engine.run.views import RunView
+from torchplay.tui.app.fields import OrderedInput
 from torchplay.tui.app.widgets.charts import Chart, DataChart
 from torchplay.tui.draw.plotting import draw_run_losses
 
@@ -38,7 +39,7 @@ class PathDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.title_text)
-            yield Input(self.default, id="path")
+            yield OrderedInput(self.default, id="path")
             yield Static("", id="path-error", classes="error")
             with Horizontal():
                 yield Button("OK", id="ok", variant="primary")

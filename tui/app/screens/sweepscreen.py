@@ -34,6 +34,7 @@ from torchplay.engine.run.grid import members, parse_grid
 from torchplay.engine.run.history import History
 from torchplay.engine.run.spec import Spec, SpecError
 from torchplay.engine.run.sweepplan import panel_plan
+from torchplay.tui.app.fields import OrderedInput
 from torchplay.tui.app.screens.sweepfields import (  # noqa: F401 (the screen's API)
     DEFAULT_AXES,
     MAX_KEYS,
@@ -105,15 +106,17 @@ class SweepScreen(SweepViews, Screen[None]):
             with Vertical(id="sweep-panel"):
                 yield Label("grid: a KEY=V1,V2,... a field")
                 for i, text in enumerate([*self.axes, ""][:MAX_KEYS]):
-                    yield Input(
+                    yield OrderedInput(
                         text, id=f"axis-{i}", classes="axis", placeholder=AXIS_HINT, compact=True
                     )
                 yield Label("steps per member", id="steps-label")
-                yield Input(str(self.base.training.steps), id="sweep-steps", compact=True)
+                yield OrderedInput(str(self.base.training.steps), id="sweep-steps", compact=True)
                 yield Label("Ray address (blank: no Ray)")
-                yield Input("", id="sweep-address", placeholder="HOST:PORT or local", compact=True)
+                yield OrderedInput(
+                    "", id="sweep-address", placeholder="HOST:PORT or local", compact=True
+                )
                 yield Label("prune or PBT (blank: neither)")
-                yield Input(
+                yield OrderedInput(
                     "", id="sweep-plan", placeholder="median N, halving N, pbt N", compact=True
                 )
                 yield Static(Text(self.note), id="sweep-error", classes="error")
@@ -139,7 +142,7 @@ class SweepScreen(SweepViews, Screen[None]):
         fields = list(self.query("Input.axis"))
         last = fields[-1]
         if event.input is last and last.value.strip() and len(fields) < MAX_KEYS:
-            field = Input(
+            field = OrderedInput(
                 "", id=f"axis-{len(fields)}", classes="axis", placeholder=AXIS_HINT, compact=True
             )
             self.query_one("#sweep-panel").mount(field, after=last)
