@@ -24,6 +24,10 @@ class History:
     points: list[Point] = field(default_factory=list)
     _encoded: tuple[list[Point], list[str]] | None = field(default=None, repr=False, compare=False)
     """:meth:`to_json`'s cache: the points list it encoded and the JSON of its first points."""
+    tap: list[Point] | None = field(default=None, repr=False, compare=False)
+    """Every point added since the last :meth:`tapped`, before any thinning (None: not
+    kept). The metric loggers read it: a fast run thins its history between two reports,
+    and a log of the history then lost steps 2-7 of the start."""
 
     def due(self, step: int) -> bool:
         """Whether ``step`` is one to record."""
@@ -31,6 +35,8 @@ class History:
 
     def add(self, point: Point) -> None:
         self.points.append(point)
+        if self.tap is not None:
+            self.tap.append(point)
         if len(self.points) > self.capacity:
             self.stride *= 2
             old = self.points
@@ -41,6 +47,11 @@ class History:
                 # new points (float repr is ~2 us a point, 2 ms for a full history).
                 parts = self._encoded[1]
                 self._encoded = (self.points, [parts[i] for i in keep if i < len(parts)])
+
+    def tapped(self) -> list[Point]:
+        """The points :attr:`tap` holds, taken out of it."""
+        points, self.tap = self.tap or [], []
+        return points
 
     def since(self, step: int) -> list[Point]:
         """Points recorded after ``step`` (a binary search: the steps only grow)."""

@@ -82,12 +82,19 @@ def reported_loss(trainer) -> float | None:
 def snapshot(trainer, since: int | None = None) -> Snapshot:
     """``trainer``'s current metrics: losses on the current weights; accuracy or R² on
     the test set when there is one, else on the training set; the history points
-    recorded after step ``since`` (none when None)."""
+    recorded after step ``since`` (none when None): with the history's ``tap`` on, every
+    point recorded since the last snapshot, even those thinned away since."""
     d = trainer.data
     has_test = d.x_test.shape[0] > 0
     mx, my = (trainer.inputs_test, d.y_test) if has_test else (trainer.inputs_train, d.y_train)
     metric = metric_on(trainer.net, d.task, mx, my)
-    points = trainer.history.since(since) if since is not None else []
+    history = trainer.history
+    if since is None:
+        points = []
+    elif history.tap is not None:  # a rolled-back divergence: not past the weights kept
+        points = [p for p in history.tapped() if since < p[0] <= trainer.step_count]
+    else:
+        points = history.since(since)
     schedule, lr = trainer.schedule, trainer.lr
     best = trainer.best.step if trainer.best is not None else -1
     test = loss_on(trainer.net, trainer.loss, trainer.inputs_test, d.y_test) if has_test else None

@@ -126,3 +126,20 @@ def test_json_says_stopped_early_with_the_best_step(cli) -> None:
     res = json.loads(out)
     assert res["stopped_early"] is True and res["state"] == "stopped_early"
     assert res["step"] - res["best_step"] == 100 and res["step"] < 20000
+
+
+def test_a_fast_run_logs_every_step_at_first(cli, tmp_path) -> None:
+    """A 3,000-step run thins its history between two reports: its log kept steps
+    1, 8, 9, 16, ... (752 rows). The docs promise every step at first, then a stride that
+    doubles as the history's does (each time it holds over 1,000 points)."""
+    jl, cs = tmp_path / "m.jsonl", tmp_path / "m.csv"
+    code, _, err = cli(
+        "train", "--steps", "3000", "--quiet", "--metrics", str(jl), "--csv", str(cs)
+    )
+    assert code == 0, err
+    steps = [r["step"] for r in _jsonl(jl)[1]]
+    assert steps[:1001] == list(range(1, 1002)), steps[:20]
+    assert steps[1001:1501] == list(range(1002, 2002, 2))
+    assert steps[1501:] == list(range(2004, 3001, 4))
+    with cs.open() as f:
+        assert [int(r["step"]) for r in csv.DictReader(f)] == steps

@@ -214,6 +214,8 @@ def _train(trainer, args, steps: int | None, interrupts: Interrupts) -> int:
     total = trainer.target(steps)
     health = _health_every(args)
     observers = _loggers(trainer, args, health.norms)
+    if observers:  # every recorded step logged, as the history records it, never thinned
+        trainer.history.tap = []
     if not args.quiet and not args.json:
         from torchplay.tui.draw.progress import PlainProgress, RichProgress
 
