@@ -127,12 +127,15 @@ def test_a_stopped_search_keeps_the_rows_of_the_batch_it_stopped_in() -> None:
     from torchplay.engine.run.searchplan import parse_search
     from torchplay.engine.sweeps.search import run_search
 
-    base = BASE.with_overrides({"training.steps": 400})
+    # A step count no batch can reach before its first progress report (every 0.1 s):
+    # with 400 steps a quiet machine finished the batch before the first report.
+    steps = 10**7
+    base = BASE.with_overrides({"training.steps": steps})
     search = parse_search(base, "random", 6, ["training.lr=0.01:0.5:log"], seed=1, parallel=3)
     stop = threading.Event()
     result = run_search(search, base, progress=lambda _done: stop.set(), stop=stop)
     assert [r.index for r in result.rows] == [0, 1, 2]
-    assert all(0 < r.step < 400 for r in result.rows), [r.step for r in result.rows]
+    assert all(0 < r.step < steps for r in result.rows), [r.step for r in result.rows]
 
 
 def test_tpe_is_told_a_pruned_trial_as_optunas_pruned_ones() -> None:

@@ -33,8 +33,11 @@ async def test_the_grid_leaves_no_blank_stripe(size) -> None:
             return fit is not None and fit.size == chart.grid_size and not chart.building
 
         await wait_for(pilot, drawn)
-        chart.replot()  # the frame of exactly that grid
-        await wait_for(pilot, lambda: not chart.building)
+        # The frame of exactly that grid: a build that ends after this replot (a replot
+        # can wait for another chart's build: then `building` is still False here).
+        before = chart.built
+        chart.replot()
+        await wait_for(pilot, lambda: chart.built > before and not chart.building)
         area = plot_area(chart.frame.plain)
         cols, rows = len(area[0]), len(area)
         assert cols > 20 and rows > 3

@@ -57,6 +57,8 @@ class Chart(Contained, PlotextPlot):
         """The shown frame's lines as plotext built them (ANSI)."""
         self.shown = 0
         """Frames that changed what the terminal shows (the bench counts them)."""
+        self.built = 0
+        """Builds finished, changed or not (a test waits for the build after a replot)."""
         self.building = False
         self.again = False
 
@@ -129,6 +131,7 @@ class Chart(Contained, PlotextPlot):
         bytes on the wire; an unchanged frame costs none)."""
         message.stop()
         self.building = False
+        self.built += 1
         if message.text is not None:
             self.frame, self.lines = message.text, message.lines
             self.shown += 1
