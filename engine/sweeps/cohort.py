@@ -25,7 +25,6 @@ import dataclasses
 import math
 import random
 import statistics
-import time
 
 import torch
 from torchplay.engine.process.events import RunState
@@ -33,6 +32,7 @@ from torchplay.engine.run.spec import SpecError
 from torchplay.engine.run.sweepplan import PERTURB, Fork, SweepPlan
 from torchplay.engine.sweeps.population import Progress, population
 from torchplay.engine.train import lineage
+from torchplay.engine.train.chunked import drive
 from torchplay.engine.train.evaluate import loss_on
 from torchplay.engine.train.trainer import PAUSED, RUNNING, Trainer
 
@@ -187,17 +187,4 @@ class Cohort:
     def run(self, progress: Progress | None = None, stop=None) -> None:
         """Train every member to its step count, a pruned one to its rung (or until
         ``stop`` is set), then write every member back into its trainer."""
-        start = last = time.perf_counter()
-        sent = done = 0
-        while self.rows:
-            if stop is not None and stop.is_set():
-                break
-            done += self.advance(self.chunk)
-            now = time.perf_counter()
-            self.elapsed = now - start
-            if progress is not None and now - last >= 0.1:
-                progress(done - sent)
-                sent, last = done, now
-        self.finish()
-        if progress is not None and done > sent:
-            progress(done - sent)
+        drive(self, progress, stop)

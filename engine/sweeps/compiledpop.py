@@ -21,7 +21,7 @@ import math
 import time
 
 import numpy as np
-from torchplay.engine.train.chunked import DIVERGED, next_chunk
+from torchplay.engine.train.chunked import DIVERGED, drive, next_chunk
 
 
 class CompiledPopulation:
@@ -173,20 +173,7 @@ class CompiledPopulation:
 
         for t in self.rows:
             t.state = RUNNING
-        start = last = time.perf_counter()
-        sent = done = 0
-        while self.rows:
-            if stop is not None and stop.is_set():
-                break
-            done += self.advance(self.chunk)
-            now = time.perf_counter()
-            self.elapsed = now - start
-            if progress is not None and now - last >= 0.1:
-                progress(done - sent)
-                sent, last = done, now
-        self.finish()
-        if progress is not None and done > sent:
-            progress(done - sent)
+        drive(self, progress, stop)
 
     def finish(self) -> None:
         """Write every member still training back (paused where it stands, or finished)."""

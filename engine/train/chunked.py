@@ -12,12 +12,14 @@ divergence inside a call rolls back exactly as the exact loop does.
 
 :func:`next_chunk` is the run loop's chunk rule: chunks of steps between the engine's
 checks grow or shrink to take 5-10 ms on the kernel (20 ms on the exact path).
+:func:`drive` is a population's run loop on those chunks.
 """
 
 from __future__ import annotations
 
 import math
 import threading
+import time
 
 import numpy as np
 
@@ -106,3 +108,24 @@ def step(trainer, n: int, stop: threading.Event | None = None) -> int:
     if done:
         trainer.last_loss = (count, loss)
     return done
+
+
+def drive(pop, progress=None, stop: threading.Event | None = None) -> None:
+    """Advance ``pop`` (a population with ``rows``, ``chunk``, ``advance(n)`` giving the
+    model-steps run, ``elapsed`` and ``finish()``) chunk by chunk until no member is
+    left or ``stop`` is set; ``progress(model_steps)`` at most every 0.1 s and once at
+    the end; then ``pop.finish()`` writes every member back."""
+    start = last = time.perf_counter()
+    sent = done = 0
+    while pop.rows:
+        if stop is not None and stop.is_set():
+            break
+        done += pop.advance(pop.chunk)
+        now = time.perf_counter()
+        pop.elapsed = now - start
+        if progress is not None and now - last >= 0.1:
+            progress(done - sent)
+            sent, last = done, now
+    pop.finish()
+    if progress is not None and done > sent:
+        progress(done - sent)
