@@ -34,6 +34,7 @@ import safetensors.numpy
 import safetensors.torch
 import torch
 from torchplay.engine import __version__
+from torchplay.engine.files import surgerymeta
 from torchplay.engine.files import validation as _check
 from torchplay.engine.files.atomic import write_atomic
 from torchplay.engine.files.ckheader import parse_header, read_file
@@ -246,7 +247,7 @@ def load(path: str | os.PathLike) -> Checkpoint:
         batch=batch,
         schedule=schedule,
         best=best,
-        surgery=_check.surgery(meta_raw, name),
+        surgery=surgerymeta.surgery(meta_raw, name),
         kernel=kernel,
         **meta,
     )

@@ -329,31 +329,3 @@ def rows(tensors: dict, n: int, name: str) -> None:
     perm = tensors.get("batch.perm")
     if perm is not None and perm.numel() != n:
         raise CheckpointError(f"{name!r}: batch.perm has {perm.numel()} rows, the data {n}")
-
-
-def surgery(meta: dict, name: str) -> dict | None:
-    """The frozen and killed units (metadata ``surgery``: ``Surgeon.state``), shaped as
-    it writes them: ``frozen`` [[layer, unit]...], ``killed`` [[layer, unit, [w...]]...];
-    whether those units exist the trainer checks when it loads them."""
-    if "surgery" not in meta:
-        return None
-    raw = _json(meta, "surgery", name)
-    bad = CheckpointError(f"{name!r}: metadata surgery is corrupt; use an older copy or retrain")
-    if not isinstance(raw, dict) or set(raw) != {"frozen", "killed"}:
-        raise bad
-    if not (isinstance(raw["frozen"], list) and isinstance(raw["killed"], list)):
-        raise bad
-    pairs = [*raw["frozen"], *(k[:2] for k in raw["killed"] if isinstance(k, list))]
-    whole = all(
-        isinstance(p, list) and len(p) == 2 and all(type(v) is int for v in p) for p in pairs
-    )
-    weights = all(
-        isinstance(k, list)
-        and len(k) == 3
-        and isinstance(k[2], list)
-        and all(type(w) in (int, float) and math.isfinite(w) for w in k[2])
-        for k in raw["killed"]
-    )
-    if not (whole and weights):
-        raise bad
-    return raw

@@ -23,7 +23,7 @@ from torchplay.engine.process.surgerycmds import SurgeryCommands
 from torchplay.engine.run.errors import InputError
 from torchplay.engine.run.spec import Spec
 from torchplay.engine.run.sweepplan import SweepPlan
-from torchplay.engine.run.views import DEFAULT_GRID
+from torchplay.engine.run.views import DEFAULT_GRID, grid_size
 from torchplay.engine.train.lineage import LineageCommands
 
 EMIT_INTERVAL = 0.05
@@ -234,7 +234,7 @@ class Engine(
 
     def set_grid(self, cols: int, rows: int) -> None:
         """The size of the app's data chart, for the decision grids of this run."""
-        self.grid = _grid_size(cols, rows)
+        self.grid = grid_size(cols, rows)
         self.base_view = None
         if self.trainer is not None and self.trainer.state != RunState.RUNNING:
             self._emit()
@@ -264,7 +264,7 @@ class Engine(
         from torchplay.engine.train import probes
 
         runs = [
-            probes.run_view(checkpoint.restore(p), p, _grid_size(*grid))
+            probes.run_view(checkpoint.restore(p), p, grid_size(*grid))
             for p, grid in zip(paths[:3], grids, strict=True)
         ]
         self.conn.send(ev.Compared(runs))
@@ -276,11 +276,6 @@ class Engine(
         test = lr_find(spec)
         found = (test.suggested_lr, test.lrs, test.losses, test.diverged, test.suggestions)
         self.conn.send(ev.LrFound(*found))
-
-
-def _grid_size(cols: int, rows: int) -> tuple[int, int]:
-    """One decision-grid cell per character of a chart: finer is wasted work."""
-    return max(2, min(cols, 400)), max(2, min(rows, 200))
 
 
 HANDLERS: dict[type[c.Command], Callable[[Engine, Any], None]] = {

@@ -262,3 +262,8 @@ class WarpView:
     """The input plane's grid lines (1-D data: the x axis), each mapped point by point."""
     activation: str = ""
     """The layer's activation, for the title."""
+
+
+def grid_size(cols: int, rows: int) -> tuple[int, int]:
+    """One decision-grid cell per character of a chart: finer is wasted work."""
+    return max(2, min(cols, 400)), max(2, min(rows, 200))

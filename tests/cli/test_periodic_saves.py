@@ -18,8 +18,8 @@ import pytest
 from torchplay.engine.files import checkpoint
 from torchplay.engine.run.scenarios import get_scenario
 from torchplay.engine.train.trainer import Trainer
-from torchplay.tui.cli.commands import PeriodicSaver
 from torchplay.tui.cli.interrupts import Interrupts
+from torchplay.tui.cli.periodic import PeriodicSaver
 
 from tests.conftest import ROOT, SERIAL
 
