@@ -162,15 +162,7 @@ class FusedStepper:
             if keep_z:
                 zs.append(z)
         out = torch.addmm(self.out_b, h, self.out_wt)
-        # The same aten kernels autograd runs for MSELoss and CrossEntropyLoss.
-        # .item() is a sync point; on CPU it is a plain read.
-        if self.loss == "mse":
-            loss = aten.mse_loss(out, target, 1).item()
-            delta = aten.mse_loss_backward(self._one, out, target, 1)
-            delta_t = delta.t()
-        else:
-            loss = self._cross_entropy(out, target)
-            delta, delta_t = self._delta, self._delta_t
+        loss, delta, delta_t = self._loss_delta(out, target)
         backward = self.act_backward
         for i in range(len(acts) - 1, -1, -1):
             torch.mm(delta_t, acts[i], out=self.grad_w[i])
@@ -181,6 +173,14 @@ class FusedStepper:
                 delta_t = delta.t()
         self._finish()
         return loss
+
+    def _loss_delta(self, out: torch.Tensor, target: torch.Tensor):
+        """(the batch loss, dL/d(out), its transpose), with the same aten kernels autograd
+        runs for MSELoss and CrossEntropyLoss (.item() is a sync point; on CPU a plain read)."""
+        if self.loss == "mse":
+            delta = aten.mse_loss_backward(self._one, out, target, 1)
+            return aten.mse_loss(out, target, 1).item(), delta, delta.t()
+        return self._cross_entropy(out, target), self._delta, self._delta_t
 
     def _finish(self) -> None:
         """After the gradients: the L1/L2 terms, then the update (frozen units held)."""

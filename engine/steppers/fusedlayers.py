@@ -17,7 +17,7 @@ import torch
 from torch import nn
 from torchplay.engine.run.layers import blocks
 from torchplay.engine.run.spec import ModelSpec, TrainingSpec
-from torchplay.engine.steppers.fastpath import ACTIVATIONS, IN_PLACE, FusedStepper, aten
+from torchplay.engine.steppers.fastpath import ACTIVATIONS, IN_PLACE, FusedStepper
 
 
 def layer_functions(model: ModelSpec) -> list[tuple]:
@@ -68,13 +68,7 @@ class LayeredStepper(FusedStepper):
             h = a + ins[skip[j] + 1] if j in skip else a
             ins.append(h)
         out = torch.addmm(self.out_b, h, self.out_wt)
-        if self.loss == "mse":
-            loss = aten.mse_loss(out, target, 1).item()
-            delta = aten.mse_loss_backward(self._one, out, target, 1)
-            delta_t = delta.t()
-        else:
-            loss = self._cross_entropy(out, target)
-            delta, delta_t = self._delta, self._delta_t
+        loss, delta, delta_t = self._loss_delta(out, target)
         # delta: dL/d(the input of layer i); pending[j]: the skip's share of dL/d ins[j+1].
         pending: dict[int, torch.Tensor] = {}
         for i in range(len(ins) - 1, -1, -1):

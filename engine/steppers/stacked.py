@@ -168,16 +168,7 @@ class Stacked:
             acts.append(h)
             if keep_z:
                 zs.append(z)
-        out = self.output(h)
-        if self.loss == "mse":
-            diff = out - target
-            losses = diff.square().mean((1, 2))
-            # aten.mse_loss_backward: (2 / numel) * (out - target) * grad_output(=1).
-            delta = diff.mul_(2.0 / (out.shape[1] * out.shape[2]))
-        else:
-            logp = torch._log_softmax(out, 2, False)
-            losses = (logp * target).sum((1, 2)) / out.shape[1]
-            delta = torch._log_softmax_backward_data(scaled, logp, 2, logp.dtype)
+        losses, delta = self._loss_delta(self.output(h), target, scaled)
         backward = self.act_backward
         for i in range(len(acts) - 1, -1, -1):
             if self.narrow[i]:  # GW[i] is a non-contiguous view of G: mm per member
@@ -191,6 +182,8 @@ class Stacked:
         return losses
 
     def _loss_delta(self, out, target, scaled):
+        """Each member's batch loss, ``[K]``, and dL/d(out), with the single run's
+        arithmetic (aten.mse_loss_backward: (2 / numel) * (out - target))."""
         if self.loss == "mse":
             diff = out - target
             losses = diff.square().mean((1, 2))
