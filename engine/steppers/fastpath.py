@@ -1,16 +1,22 @@
 """The fused fast path: an MLP's forward and backward written out, with no autograd graph.
 
 Small MLPs spend almost all of a tutorial step in per-op dispatch and autograd
-bookkeeping, not arithmetic. Here each step is a short, fixed list of ops on
-preallocated buffers: the activation backward uses the same aten kernels autograd uses,
-L1/L2 add :func:`torchplay.engine.train.penalty.gradient` to the weight gradients; the optimizer updates one flat parameter buffer in place (see
-:func:`torchplay.engine.train.model.flatten_parameters`), mirroring ``torch.optim``'s single-tensor
-SGD and Adam/AdamW formulas.
-"""
+bookkeeping, not arithmetic. Here each step is a short, fixed list of ops (14 for the
+tutorial's regression) writing into buffers kept per batch size (``out=``: no
+allocations, no view ops): the same aten kernels autograd runs, on the same operands,
+the activation backward in place. L1/L2 add
+:func:`torchplay.engine.train.penalty.gradient` to the weight gradients; the optimizer
+updates one flat parameter buffer in place (see
+:func:`torchplay.engine.train.model.flatten_parameters`), mirroring ``torch.optim``'s
+single-tensor SGD and Adam/AdamW formulas. The trainer runs the step in inference mode
+(:mod:`torchplay.engine.train.exactloop`), so buffers and optimizer state are made
+outside it."""
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
@@ -49,7 +55,32 @@ IN_PLACE: dict[str, Forward] = {
 """Activations that differentiate from their output alone, applied in place (the same
 elementwise kernels as the out-of-place ones, one allocation fewer per layer)."""
 
+BACKWARD_INTO: dict[str, Callable[[torch.Tensor, torch.Tensor, torch.Tensor], object]] = {
+    "relu": lambda g, z, a: aten.threshold_backward.grad_input(g, a, 0, grad_input=g),
+    "tanh": lambda g, z, a: aten.tanh_backward.grad_input(g, a, grad_input=g),
+    "sigmoid": lambda g, z, a: aten.sigmoid_backward.grad_input(g, a, grad_input=g),
+    "leaky_relu": lambda g, z, a: aten.leaky_relu_backward.grad_input(
+        g, z, 0.01, False, grad_input=g
+    ),
+    "elu": lambda g, z, a: aten.elu_backward.grad_input(g, 1.0, 1, 1, False, z, grad_input=g),
+    "gelu": lambda g, z, a: aten.gelu_backward.grad_input(g, z, grad_input=g),
+    "softplus": lambda g, z, a: aten.softplus_backward.grad_input(g, z, 1, 20, grad_input=g),
+    "identity": lambda g, z, a: None,
+}
+""":data:`ACTIVATIONS`' backward kernels writing into ``g`` itself (the ``grad_input=``
+overloads; elementwise, so in place computes every element exactly as out of place)."""
+
 SUPPORTED_OPTIMIZERS = ("sgd", "adam", "adamw")
+
+_F32 = struct.Struct("f")
+
+
+def mean_of_sum(total: float, n: int) -> float:
+    """``total / n`` rounded to float32: what ``mean`` gives for a float32 ``total``
+    (aten's mean is ``sum(...).div_(n)``, one correctly rounded float32 division, and a
+    double quotient of two floats rounds to the same float32). MSELoss's mean is then
+    its ``sum`` reduction, with one reduction kernel and allocation fewer per step."""
+    return _F32.unpack(_F32.pack(total / n))[0]
 
 
 def supports(training: TrainingSpec, spec: Spec | None = None) -> bool:
@@ -65,6 +96,20 @@ def why_not(training: TrainingSpec, spec: Spec | None = None) -> str | None:
     if training.optimizer not in SUPPORTED_OPTIMIZERS:
         return f"optimizer {training.optimizer} trains on autograd"
     return None if spec is None else spec.model.autograd_reason
+
+
+class Scratch(NamedTuple):
+    """A fused step's buffers for one batch size (:meth:`FusedStepper.scratch`)."""
+
+    zs: list[torch.Tensor]
+    """Each layer's pre-activation (in place: its activation), the output's last."""
+    grads: list[torch.Tensor]
+    """dL/d(each layer's pre-activation)."""
+    grads_t: list[torch.Tensor]
+    """Their transposes."""
+    logp: torch.Tensor
+    """Cross-entropy's log-probabilities."""
+    logp_flat: torch.Tensor
 
 
 class FusedStepper:
@@ -89,6 +134,7 @@ class FusedStepper:
         self.grad_w = [self._grad_view(w) for w in self.weights]
         self.grad_b = [self._grad_view(b) for b in self.biases]
         self.act, self.act_backward = ACTIVATIONS[activation]
+        self.backward_into = BACKWARD_INTO[activation]
         # relu, tanh and sigmoid differentiate from their output alone: no need to keep
         # the pre-activation, so they run in place.
         self.keep_z = activation not in IN_PLACE
@@ -97,15 +143,20 @@ class FusedStepper:
         self.hidden = [(w.t(), b) for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True)]
         self.out_wt, self.out_b = self.weights[-1].t(), self.biases[-1]
         self.loss = loss
+        self.mse = loss == "mse"
         self.training = training
         self.rates = (training.l1, training.l2)
+        self.penalized = bool(training.l1 or training.l2)
+        self.plain_sgd = training.optimizer == "sgd" and not (
+            training.weight_decay or training.momentum or self.penalized
+        )
+        """The tutorial's update, ``p -= lr * g``: one op, no optimizer state or L1/L2."""
         self.lr = lr
         self._one = torch.ones((), dtype=flat.dtype)
         self._scaled_src: torch.Tensor | None = None
         self._scaled = self._target_flat = self._one
-        # Cross-entropy scratch, reused while the batch size stays: log-probabilities and
-        # their gradient, with the views the step reads (fewer allocations and view ops).
-        self._logp = self._logp_flat = self._delta = self._delta_t = self._one
+        self._scratch: dict[int, Scratch] = {}
+        """Per batch size (full batch has one, minibatches at most two)."""
         self.frozen: Frozen | None = None
         """Entries no step changes (neuron surgery: :mod:`.freeze`)."""
         self.reset_state()
@@ -132,59 +183,82 @@ class FusedStepper:
             return -F.one_hot(y, self.weights[-1].shape[0]).to(self.flat.dtype)
         return y
 
-    def _cross_entropy(self, out: torch.Tensor, target: torch.Tensor) -> float:
+    def scratch(self, rows: int) -> Scratch:
+        """Buffers for a batch of ``rows``: each layer's pre-activation and its gradient
+        (with the gradient's transpose, which the weight gradient reads), and for
+        cross-entropy the log-probabilities. Every op of a step writes into them
+        (``out=``), so a step allocates next to nothing and makes no view ops."""
+        got = self._scratch.get(rows)
+        if got is None:
+            with torch.inference_mode(False):  # updated in place in and out of it
+                got = self._scratch[rows] = self._new_scratch(rows)
+        return got
+
+    def _new_scratch(self, rows: int) -> Scratch:
+        zs = [torch.empty(rows, w.shape[0], dtype=self.flat.dtype) for w in self.weights]
+        grads = [torch.empty_like(z) for z in zs]
+        logp = torch.empty_like(zs[-1])
+        return Scratch(zs, grads, [d.t() for d in grads], logp, logp.view(-1))
+
+    def _cross_entropy(self, out: torch.Tensor, target: torch.Tensor, s: Scratch) -> float:
         """Log-softmax, the batch loss and the gradient wrt the logits (into
-        ``self._delta``), with the aten kernels CrossEntropyLoss runs."""
+        ``s.grads[-1]``), with the aten kernels CrossEntropyLoss runs."""
         if target is not self._scaled_src:
             # Full batch hands the same target every step: scale it by 1/n once.
             self._scaled_src, self._scaled = target, target * (1.0 / target.shape[0])
             self._target_flat = target.view(-1)
-        if self._logp.shape != out.shape:
-            self._logp, self._delta = torch.empty_like(out), torch.empty_like(out)
-            self._logp_flat, self._delta_t = self._logp.view(-1), self._delta.t()
-        logp = torch._log_softmax(out, 1, False, out=self._logp)
-        loss = torch.dot(self._logp_flat, self._target_flat).item() / out.shape[0]
-        torch._log_softmax_backward_data(self._scaled, logp, 1, logp.dtype, out=self._delta)
+        logp = torch._log_softmax(out, 1, False, out=s.logp)
+        loss = torch.dot(s.logp_flat, self._target_flat).item() / out.shape[0]
+        torch._log_softmax_backward_data(self._scaled, logp, 1, logp.dtype, out=s.grads[-1])
         return loss
+
+    def _loss_into(self, out: torch.Tensor, target: torch.Tensor, s: Scratch) -> float:
+        """The batch loss, and dL/d(out) into ``s.grads[-1]``, with the same aten kernels
+        autograd runs for MSELoss and CrossEntropyLoss (.item() is a sync point; on CPU
+        a plain read)."""
+        if self.mse:
+            aten.mse_loss_backward.grad_input(self._one, out, target, 1, grad_input=s.grads[-1])
+            return mean_of_sum(aten.mse_loss.default(out, target, 2).item(), out.numel())
+        return self._cross_entropy(out, target, s)
+
+    def _loss_delta(self, out: torch.Tensor, target: torch.Tensor):
+        """(the batch loss, dL/d(out), its transpose), in this batch size's scratch."""
+        s = self.scratch(out.shape[0])
+        return self._loss_into(out, target, s), s.grads[-1], s.grads_t[-1]
 
     def step(self, x: torch.Tensor, target: torch.Tensor) -> float:
         """Forward, backward and update on one batch; returns the batch loss (before it).
 
-        Written for few Python ops per step: at these sizes dispatch, not arithmetic,
-        is the cost.
+        Written for few Python and torch ops per step: at these sizes dispatch, not
+        arithmetic, is the cost. Every op is one autograd runs for the tutorial's loop,
+        on the same operands; they write into :meth:`scratch` instead of new tensors.
         """
-        act, keep_z = self.act, self.keep_z
-        acts, zs, h = [x], [], x
-        for wt, b in self.hidden:
-            z = torch.addmm(b, h, wt)
-            h = act(z)
+        s = self._scratch.get(x.shape[0]) or self.scratch(x.shape[0])
+        zs, grads, grads_t = s.zs, s.grads, s.grads_t
+        act, addmm = self.act, torch.addmm
+        acts, h = [x], x
+        for (wt, b), z in zip(self.hidden, zs, strict=False):  # zs[-1]: the output's
+            h = act(addmm(b, h, wt, out=z))  # in place for relu, tanh, sigmoid
             acts.append(h)
-            if keep_z:
-                zs.append(z)
-        out = torch.addmm(self.out_b, h, self.out_wt)
-        loss, delta, delta_t = self._loss_delta(out, target)
-        backward = self.act_backward
-        for i in range(len(acts) - 1, -1, -1):
-            torch.mm(delta_t, acts[i], out=self.grad_w[i])
-            torch.sum(delta, 0, out=self.grad_b[i])
-            if i:
-                z = zs[i - 1] if keep_z else None
-                delta = backward(delta.mm(self.weights[i]), z, acts[i])
-                delta_t = delta.t()
-        self._finish()
+        loss = self._loss_into(addmm(self.out_b, h, self.out_wt, out=zs[-1]), target, s)
+        mm, total, backward = torch.mm, torch.sum, self.backward_into
+        weights, grad_w, grad_b = self.weights, self.grad_w, self.grad_b
+        for i in range(len(acts) - 1, 0, -1):
+            mm(grads_t[i], acts[i], out=grad_w[i])
+            total(grads[i], 0, out=grad_b[i])
+            # dL/d(layer i's input), then through layer i-1's activation, in place
+            backward(mm(grads[i], weights[i], out=grads[i - 1]), zs[i - 1], acts[i])
+        mm(grads_t[0], x, out=grad_w[0])
+        total(grads[0], 0, out=grad_b[0])
+        if self.frozen is None and self.plain_sgd:
+            self.flat.add_(self.grad, alpha=-self.lr)
+        else:
+            self._finish()
         return loss
-
-    def _loss_delta(self, out: torch.Tensor, target: torch.Tensor):
-        """(the batch loss, dL/d(out), its transpose), with the same aten kernels autograd
-        runs for MSELoss and CrossEntropyLoss (.item() is a sync point; on CPU a plain read)."""
-        if self.loss == "mse":
-            delta = aten.mse_loss_backward(self._one, out, target, 1)
-            return aten.mse_loss(out, target, 1).item(), delta, delta.t()
-        return self._cross_entropy(out, target), self._delta, self._delta_t
 
     def _finish(self) -> None:
         """After the gradients: the L1/L2 terms, then the update (frozen units held)."""
-        if self.rates[0] or self.rates[1]:
+        if self.penalized:
             for w, gw in zip(self.weights, self.grad_w, strict=True):
                 gw.add_(penalty.gradient(w, *self.rates))
         frozen = self.frozen
@@ -202,7 +276,8 @@ class FusedStepper:
                 g = g.add(p, alpha=tr.weight_decay)
             if tr.momentum:
                 if self.buf is None:
-                    self.buf = g.clone()
+                    with torch.inference_mode(False):  # state: a plain tensor
+                        self.buf = g.clone()
                 else:
                     self.buf.mul_(tr.momentum).add_(g)
                 g = g.add(self.buf, alpha=tr.momentum) if tr.nesterov else self.buf
@@ -214,8 +289,9 @@ class FusedStepper:
         elif tr.weight_decay:
             g = g.add(p, alpha=tr.weight_decay)
         if self.exp_avg is None:
-            self.exp_avg = torch.zeros_like(p)
-            self.exp_avg_sq = torch.zeros_like(p)
+            with torch.inference_mode(False):  # state: plain tensors
+                self.exp_avg = torch.zeros_like(p)
+                self.exp_avg_sq = torch.zeros_like(p)
         self.t += 1
         self.exp_avg.lerp_(g, 1 - beta1)
         self.exp_avg_sq.mul_(beta2).addcmul_(g, g, value=1 - beta2)

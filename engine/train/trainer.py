@@ -12,7 +12,6 @@ and early stopping (:mod:`.stopping`); it keeps snapshots for time travel
 from __future__ import annotations
 
 import dataclasses
-import math
 import threading
 import time
 import uuid
@@ -24,7 +23,7 @@ from torchplay.engine.run.datafields import width
 from torchplay.engine.run.history import History
 from torchplay.engine.run.schedule import Schedule
 from torchplay.engine.run.spec import Spec
-from torchplay.engine.train import chunked, restore
+from torchplay.engine.train import chunked, exactloop, restore
 from torchplay.engine.train.evaluate import loss_on, predict, snapshot
 from torchplay.engine.train.parts import build
 from torchplay.engine.train.snapshots import Snapshots
@@ -114,56 +113,14 @@ class Trainer:
     # -- training -------------------------------------------------------------------
 
     def step(self, n: int = 1, stop: threading.Event | None = None) -> int:
-        """Run up to ``n`` optimizer steps (on the compiled kernel: :mod:`.chunked`);
-        returns how many ran. Stops early when ``stop`` is set or the loss turns
+        """Run up to ``n`` optimizer steps (:mod:`.exactloop`; on the compiled kernel,
+        :mod:`.chunked`); returns how many ran. Stops early when ``stop`` is set or the loss turns
         non-finite (then ``diverged``, the last finite weights kept). With a schedule,
         each step runs with its own lr; at each history point the best weights, the
         plateau schedule and early stopping (``stopped_early``) look at the loss."""
         if self.kernel == "compiled":
             return chunked.step(self, n, stop)
-        done = 0
-        # Locals: this loop is the hot path of every run.
-        backups, flat, history = self._backups, self.flat, self.history
-        step, next_batch = self.stepper.step, self.batches.next
-        snapshots = self.snapshots
-        x_test, y_test = self.inputs_test, self.data.y_test
-        has_test = x_test.shape[0] > 0
-        count = self.step_count
-        lr_at = self.schedule.lr_at if self.schedule.varies else None
-        base, set_lr = self.lr, self.stepper.set_lr
-        net, loss_kind = self.net, self.loss
-        watching = self.best is not None or self.schedule.kind == "plateau"
-        cut = self.surgeon.cut
-        for _ in range(n):
-            if stop is not None and stop.is_set():
-                break
-            backups[count & 1].copy_(flat)
-            xb, yb = next_batch()
-            if lr_at is not None:
-                set_lr(lr_at(base, count))
-            loss = step(xb, yb)
-            if not math.isfinite(loss):
-                self.step_count = count
-                self._diverge()
-                return done
-            count += 1
-            done += 1
-            if count == cut:  # neuron surgery after this step (training.surgery)
-                self.step_count = count
-                cut = self.surgeon.due(count)
-            if count % history.stride == 0:
-                self.step_count = count
-                test = loss_on(net, loss_kind, x_test, y_test) if has_test else None
-                history.add((count, loss, test))
-                if watching and self._watch(count, loss, test):
-                    break
-            if count == snapshots.next_step:
-                self.step_count = count
-                snapshots.take(self, loss)
-        self.step_count = count
-        if done:
-            self.last_loss = (count, loss)
-        return done
+        return exactloop.step(self, n, stop)
 
     def _watch(self, count: int, loss: float, test: float | None) -> bool:
         """At a history point: show plateau the loss, offer the best weights, and stop
