@@ -23,7 +23,14 @@ import math
 
 import numpy as np
 from numba import njit
-from torchplay.engine.steppers.compiled_math import backward, batch_loss, forward, gather, mean_loss
+from torchplay.engine.steppers.compiled_math import (
+    backward,
+    batch_loss,
+    forward,
+    gather,
+    helper,
+    mean_loss,
+)
 
 ACT_CODES = {
     "relu": 0,
@@ -50,7 +57,7 @@ LR, MOMENTUM, WD, L1, L2 = 0, 1, 2, 3, 4
 T, BUF_SET, POS = 0, 1, 2
 
 
-@njit(cache=True)
+@helper
 def _penalty(P, G, layout, l1, l2):
     """L1/L2 on the weights (not the biases): l1 * sign(w) + l2 * w."""
     for layer in range(layout.shape[0]):
@@ -61,7 +68,7 @@ def _penalty(P, G, layout, l1, l2):
             G[i] += l1 * sign + l2 * p
 
 
-@njit(cache=True)
+@helper
 def _update(P, G, BUF, M, V, opt, lr, hyper, state, nesterov):
     """The fused path's SGD / Adam / AdamW update of ``P`` from gradients ``G``."""
     momentum, wd = hyper[MOMENTUM], hyper[WD]
@@ -142,15 +149,17 @@ def run_steps(
     n_layers, n_out = layout.shape[0], layout[layout.shape[0] - 1, 3]
     l1, l2 = hyper[L1], hyper[L2]
     room = out_step.shape[0]
-    no_perm = np.zeros(0, dtype=np.int64)
+    no_perm = perm[:0]
     points = 0
     loss = np.nan
     for k in range(n):
         pos = state[POS]
         if size > 0 and pos >= n_rows:
             return k, NEW_EPOCH, points, loss
-        BK[count & 1, :] = P
-        stop = min(pos + size, n_rows) if size > 0 else n_rows
+        backup = BK[count & 1]  # a loop: slice assignment compiles its shape-error message
+        for i in range(P.shape[0]):
+            backup[i] = P[i]
+        stop = pos + size if size > 0 and pos + size < n_rows else n_rows
         first = pos if size > 0 else 0
         batch = stop - first
         scale = 1.0 / batch if ce else 1.0 / (batch * n_out)

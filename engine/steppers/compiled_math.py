@@ -14,11 +14,19 @@ import math
 import numpy as np
 from numba import njit
 
+helper = njit(no_cpython_wrapper=True, no_cfunc_wrapper=True)
+"""The kernel's inner functions. Only :mod:`.compiled_kernel`'s entry points are called
+from Python and cached (``cache=True``): numba links each callee's code into its caller,
+so an entry point's cache holds them all. A helper needs no Python or C wrapper and no
+cache of its own (both were compiled for every helper, and the first run took about
+twice as long). Helpers are plain calls, not ``inline="always"``: numba's IR inlining
+retypes the body at every call site and compiled slower still; LLVM inlines them anyway."""
+
 INV_SQRT2 = 0.7071067811865476
 INV_SQRT_2PI = 0.3989422804014327
 
 
-@njit(cache=True, inline="always")
+@helper
 def _act(code: int, z: float) -> float:
     if code == 0:
         return z if z > 0.0 else 0.0
@@ -37,7 +45,7 @@ def _act(code: int, z: float) -> float:
     return z
 
 
-@njit(cache=True, inline="always")
+@helper
 def _dact(code: int, z: float, a: float) -> float:
     """d act / d z at pre-activation ``z`` (output ``a``), as torch's backward kernels."""
     if code == 0:
@@ -60,7 +68,7 @@ def _dact(code: int, z: float, a: float) -> float:
     return 1.0
 
 
-@njit(cache=True, inline="always")
+@helper
 def dot(a, b, n):
     """sum(a[:n] * b[:n]) in float32 with eight running sums, lane by lane: a fixed
     order (the same bits whether or not LLVM vectorizes it)."""
@@ -80,7 +88,7 @@ def dot(a, b, n):
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
 
 
-@njit(cache=True, inline="always")
+@helper
 def sum_(a, n):
     """sum(a[:n]), as :func:`_dot` sums."""
     s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = np.float32(0.0)
@@ -99,7 +107,7 @@ def sum_(a, n):
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
 
 
-@njit(cache=True)
+@helper
 def gather(X, perm, first, batch, A0):
     """The batch's inputs, feature-major: ``A0[i, s] = X[row s, i]``."""
     for i in range(X.shape[1]):
@@ -112,7 +120,7 @@ def gather(X, perm, first, batch, A0):
                 row[s] = X[first + s, i]
 
 
-@njit(cache=True)
+@helper
 def forward(P, layout, act, A, Z, batch):
     """The batch's forward pass, feature-major (``A[l][unit, sample]``): pre-activations
     into ``Z``, activations into ``A`` (the last layer's outputs, unactivated)."""
@@ -149,7 +157,7 @@ def forward(P, layout, act, A, Z, batch):
                     aj[s] = _act(act, np.float64(zj[s]))
 
 
-@njit(cache=True)
+@helper
 def cross_entropy(out, n_out, labels, perm, first, batch, D, spare):
     """Cross-entropy for :func:`_loss`, loops over samples innermost (they vectorize):
     softmax minus the one-hot label into ``D``; the summed log-sum-exp from the product
@@ -161,7 +169,8 @@ def cross_entropy(out, n_out, labels, perm, first, batch, D, spare):
     for j in range(1, n_out):
         oj = out[j]
         for s in range(batch):
-            top[s] = max(top[s], oj[s])
+            if oj[s] > top[s]:  # max(), without compiling its generic overload
+                top[s] = oj[s]
     for j in range(n_out):
         oj, dj = out[j], D[j]
         for s in range(batch):
@@ -186,7 +195,7 @@ def cross_entropy(out, n_out, labels, perm, first, batch, D, spare):
     return total
 
 
-@njit(cache=True)
+@helper
 def batch_loss(A, n_layers, n_out, ce, Y, labels, perm, first, batch, D, spare):
     """The batch's summed loss (float64); its gradient wrt the outputs, per sample and
     not yet divided by the mean's denominator, into ``D`` (``spare``: two free rows)."""
@@ -208,7 +217,7 @@ def batch_loss(A, n_layers, n_out, ce, Y, labels, perm, first, batch, D, spare):
     return total
 
 
-@njit(cache=True)
+@helper
 def backward(P, layout, act, A, Z, D, G, batch, scale):
     """The batch's gradients into ``G``, from ``D[0]`` at the outputs (times ``scale``)."""
     cur = 0
@@ -252,17 +261,17 @@ def backward(P, layout, act, A, Z, D, G, batch, scale):
         cur = nxt
 
 
-@njit(cache=True)
+@helper
 def mean_loss(P, layout, act, ce, X, Y, labels, A, Z, D):
     """The mean loss of the weights ``P`` on every row of ``X`` (the test loss), in
     blocks of the scratch's width, rounded to float32 as torch's float32 loss is."""
     n = X.shape[0]
     n_layers, n_out = layout.shape[0], layout[layout.shape[0] - 1, 3]
     width = A.shape[2]
-    none = np.zeros(0, dtype=np.int64)
+    none = labels[:0]  # no permutation (a slice: np.zeros would compile an allocator)
     total = 0.0
     for first in range(0, n, width):
-        batch = min(width, n - first)
+        batch = width if n - first > width else n - first
         gather(X, none, first, batch, A[0])
         forward(P, layout, act, A, Z, batch)
         total += batch_loss(A, n_layers, n_out, ce, Y, labels, none, first, batch, D[0], D[1])

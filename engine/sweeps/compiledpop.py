@@ -17,11 +17,10 @@ train on.
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
-from torchplay.engine.train.chunked import DIVERGED, drive, next_chunk
+from torchplay.engine.train.chunked import DIVERGED, add_points, drive, next_chunk
 
 
 class CompiledPopulation:
@@ -97,13 +96,15 @@ class CompiledPopulation:
         if self.size and (self.perms.shape[1] == 0 or self.state[0, 2] >= self.s0.data[0].shape[0]):
             self._epoch()
         k = len(self.rows)
-        if not self.out or self.out[0].shape[1] < room or self.out[0].shape[0] != k:
+        if not self.out or self.out[0].shape != (k, room):
+            # Exactly (k, room), never a slice of a wider buffer: a slice is not
+            # C-contiguous, and numba would compile run_members a second time for it.
             self.out = (
                 np.zeros((k, room), dtype=np.int64),
                 np.zeros((k, room)),
                 np.zeros((k, room)),
             )
-        steps, losses, tests = (o[:, :room] for o in self.out)
+        steps, losses, tests = self.out
         done, why, points, last = self.res
         s = self.s0
         s.codes[4] = self.size
@@ -113,11 +114,8 @@ class CompiledPopulation:
             history.stride, steps, losses, tests, s.G, *s.scratch, done, why, points, last,
         )  # fmt: skip
         for r, t in enumerate(self.rows):
-            for i in range(points[r]):
-                test = float(tests[r, i])
-                t.history.add(
-                    (int(steps[r, i]), float(losses[r, i]), None if math.isnan(test) else test)
-                )
+            if points[r]:
+                add_points(t.history, steps[r], losses[r], tests[r], int(points[r]))
         ran = int(done.sum())
         healthy = [r for r in range(k) if why[r] != DIVERGED]
         step = int(done[healthy[0]]) if healthy else 0

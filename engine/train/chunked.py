@@ -50,6 +50,16 @@ def lrs(trainer, count: int, n: int) -> np.ndarray | None:
     return np.array([lr_at(base, c) for c in range(count, count + n)], dtype=np.float64)
 
 
+def add_points(history, steps: np.ndarray, losses: np.ndarray, tests: np.ndarray, n: int) -> None:
+    """The kernel's first ``n`` history points into ``history`` (a NaN test loss: none).
+    Plain floats through ``tolist``: indexing numpy scalars one by one costs more than
+    a point's kernel steps at small strides."""
+    for step, loss, test in zip(
+        steps[:n].tolist(), losses[:n].tolist(), tests[:n].tolist(), strict=True
+    ):
+        history.add((step, loss, None if math.isnan(test) else test))
+
+
 def step(trainer, n: int, stop: threading.Event | None = None) -> int:
     """Run up to ``n`` steps of ``trainer`` on its compiled stepper; returns how many
     ran (the contract of ``Trainer.step``)."""
@@ -82,10 +92,8 @@ def step(trainer, n: int, stop: threading.Event | None = None) -> int:
             batches.pos,
         )
         batches.pos = pos
-        steps, losses, tests = stepper.points
-        for i in range(points):
-            test = float(tests[i])
-            history.add((int(steps[i]), float(losses[i]), None if math.isnan(test) else test))
+        if points:
+            add_points(history, *stepper.points, points)
         if k:
             loss = last
         count += k
