@@ -50,6 +50,11 @@ DONE, DIVERGED, NEW_EPOCH, FULL = 0, 1, 2, 3
 """Why :func:`run_steps` returned: its steps ran; a loss was not finite; the minibatch
 epoch ran out (the caller draws the next permutation); the history buffer is full."""
 
+entry = njit(cache=True, no_cfunc_wrapper=True)
+"""What Python calls (:func:`run_steps`, :func:`run_members`): cached on disk with the
+helpers' code linked in; no C-callable wrapper (nothing takes their address), which
+numba would otherwise compile, and load from the cache, for every entry point."""
+
 # hyper: the float settings, by index.
 LR, MOMENTUM, WD, L1, L2 = 0, 1, 2, 3, 4
 # state: the integer state, by index: Adam's step count, whether the momentum buffer
@@ -106,7 +111,7 @@ def _update(P, G, BUF, M, V, opt, lr, hyper, state, nesterov):
         P[i] = p - step_size * np.float64(M[i]) / denom
 
 
-@njit(cache=True)
+@entry
 def run_steps(
     P,
     BK,
@@ -191,7 +196,7 @@ def run_steps(
     return n, DONE, points, loss
 
 
-@njit(cache=True)
+@entry
 def run_members(
     P,
     BK,

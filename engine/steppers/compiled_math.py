@@ -20,13 +20,16 @@ from Python and cached (``cache=True``): numba links each callee's code into its
 so an entry point's cache holds them all. A helper needs no Python or C wrapper and no
 cache of its own (both were compiled for every helper, and the first run took about
 twice as long). Helpers are plain calls, not ``inline="always"``: numba's IR inlining
-retypes the body at every call site and compiled slower still; LLVM inlines them anyway."""
+retypes the body at every call site and compiled slower still."""
+leaf = njit(no_cpython_wrapper=True, no_cfunc_wrapper=True, forceinline=True)
+"""A small helper called in the inner loops (:func:`dot`, :func:`sum_`, activations):
+inlined by LLVM (``alwaysinline``), so a dot product is not a call, and cheap to compile."""
 
 INV_SQRT2 = 0.7071067811865476
 INV_SQRT_2PI = 0.3989422804014327
 
 
-@helper
+@leaf
 def _act(code: int, z: float) -> float:
     if code == 0:
         return z if z > 0.0 else 0.0
@@ -45,7 +48,7 @@ def _act(code: int, z: float) -> float:
     return z
 
 
-@helper
+@leaf
 def _dact(code: int, z: float, a: float) -> float:
     """d act / d z at pre-activation ``z`` (output ``a``), as torch's backward kernels."""
     if code == 0:
@@ -68,7 +71,7 @@ def _dact(code: int, z: float, a: float) -> float:
     return 1.0
 
 
-@helper
+@leaf
 def dot(a, b, n):
     """sum(a[:n] * b[:n]) in float32 with eight running sums, lane by lane: a fixed
     order (the same bits whether or not LLVM vectorizes it)."""
@@ -88,7 +91,7 @@ def dot(a, b, n):
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
 
 
-@helper
+@leaf
 def sum_(a, n):
     """sum(a[:n]), as :func:`_dot` sums."""
     s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = np.float32(0.0)
