@@ -73,3 +73,41 @@ def test_fused_equals_autograd_after_1000_steps(c: dict) -> None:
 def test_unsupported_optimizer_uses_autograd() -> None:
     spec = Spec(training=TrainingSpec("rmsprop", lr=0.01))
     assert not Trainer(spec).stepper.fused
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("hidden", [(7,), (5, 3)])
+def test_fused_reports_autograds_mse_losses_bit_for_bit(activation: str, hidden: tuple) -> None:
+    # MSE's mean is computed as its sum over n (rounded to float32): every reported
+    # loss equals MSELoss's, full batch and minibatches with a short last batch (64
+    # points in 20s: two batch sizes, two sets of buffers).
+    for batch_size, optimizer in ((0, "sgd"), (20, "adam")):
+        c = {"dataset": "square", "hidden": list(hidden), "activation": activation}
+        c |= {"optimizer": optimizer, "momentum": 0.9, "nesterov": False}
+        c |= {"weight_decay": 0.0, "batch_size": batch_size, "seed": 5}
+        fused, auto = Trainer(make_spec(c, True, 60)), Trainer(make_spec(c, False, 60))
+        fused.step(60)
+        auto.step(60)
+        assert torch.equal(fused.flat, auto.flat)
+        assert fused.history.points == auto.history.points
+        assert fused.last_loss == auto.last_loss
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_tensors_the_loop_keeps_are_plain_ones(optimizer: str) -> None:
+    # Trainer.step runs the fused step in inference mode; what outlives the loop (the
+    # stepper's buffers and optimizer state, snapshots, the best weights) must not be
+    # inference tensors, or an in-place update outside it raises.
+    c = {"dataset": "moons", "hidden": [6], "activation": "relu", "optimizer": optimizer}
+    c |= {"momentum": 0.9, "nesterov": True, "weight_decay": 0.0, "batch_size": 16, "seed": 2}
+    spec = make_spec(c, True, 100).with_overrides({"training.patience": 50})
+    t = Trainer(spec)
+    t.step(30)
+    state = [v for k, v in t.stepper.state_tensors().items() if k != "optim.t"]
+    state += [getattr(t.stepper, n) for n in ("buf", "exp_avg", "exp_avg_sq")]
+    scratch = [b for s in t.stepper._scratch.values() for z in (s.zs, s.grads) for b in z]
+    snaps = [s.flat for s in t.snapshots.items] + [t.best.flat]
+    assert not any(x.is_inference() for x in state + scratch + snaps if x is not None)
+    t.stepper.step(*t.batches.next())  # outside inference mode: no error
+    t.step(10)
+    assert t.step_count == 40
