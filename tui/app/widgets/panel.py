@@ -219,8 +219,9 @@ class ControlPanel(VerticalScroll, can_focus=False):
         for name in TEXT_FIELDS:
             msg = errors.get(name, "")
             error = self.query_one(f"#{name}-error", Label)
-            error.update(msg)
-            error.display = bool(msg)
+            if str(error.content) != msg:  # Label.update lays the whole screen out again
+                error.update(msg)
+                error.display = bool(msg)
             self.query_one(f"#{name}", Input).set_class(bool(msg), "-invalid")
         self.query_one("#start", PanelButton).disabled = spec is None
         return spec
