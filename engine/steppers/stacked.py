@@ -8,24 +8,31 @@ plain floats when all members share them (then the update is the fused path's ex
 It knows tensors, not trainers' runs: :mod:`.population` decides who is stacked, feeds
 the batches and hands results back.
 
-Equality with the single run: the same kernels on the same numbers. Batched BLAS
-rounds like ``mm`` for most shapes, but not for a layer with one input or one output
-unit: there the single run's ``addmm``/``mm`` (MKL's matrix-vector or rank-1 paths) and a
-batched ``baddbmm``/``bmm`` (MKL's batched gemm) round differently. Which shapes differ
-depends on the CPU: on AMD EPYC only the one-output layer's forward and weight gradient
-did; on an AVX-512 Xeon the one-input layer's forward and the backward through a
-one-output layer did too. For such layers (forward, weight gradient and the gradient
-passed back) the stack writes into a non-contiguous ``out=``, which makes torch run the
-single run's own ``addmm``/``mm`` per member, in C++ (no Python loop), so members are
-bit for bit equal to their single runs on any CPU (tests/engine/test_population.py).
-On CUDA they stay batched.
+Equality with the single run: the same kernels on the same numbers, at the same
+alignment. On the CPU every matrix product runs per member as the single run's
+``addmm``/``mm`` (a ``baddbmm``/``bmm`` into a non-contiguous ``out=`` does that in
+C++; :mod:`.aligned`): MKL's batched gemm rounds differently for many small shapes, not
+only one-unit layers (on AMD EPYC e.g. 75 x 10 -> 1, 75 x 10 -> 3, 200 x 5 -> 2). And
+``mm`` rounds small products by operand alignment mod 4 floats (16 bytes): on EPYC, for
+(rows, in, out) = (75, 10, 1) the forward by where ``x`` and ``W`` start, the weight
+gradient by where its output starts; (100, 1, 10) also the gradient passed back by
+``delta``'s start; (200, 10, 2) the forward by ``x``'s. So every tensor a product
+reads or writes sits as in the single run: parameters, gradients and optimizer state
+are rows of ``[K, F]``, F a multiple of 16 floats (flatten_parameters pads each one);
+data, pre-activations, activations and deltas are :func:`.aligned.padded`, members a
+multiple of 16 floats apart (not N * M: with 75 x 10 = 750, odd members were 2 off).
+gelu's backward, elu's and softplus' forward read a non-contiguous input differently:
+activations that keep their pre-activation run on contiguous copies. Softmax writes a
+non-contiguous ``out=`` wrongly: cross-entropy's delta is copied in. On CUDA the
+products stay batched. Tests: tests/engine/test_population*.py.
 """
 
 from __future__ import annotations
 
 import torch
-from torchplay.engine.steppers.fastpath import ACTIVATIONS
-from torchplay.engine.steppers.fusedlayers import layer_functions, skips
+from torchplay.engine.steppers.aligned import addmm_each, mm_each, padded
+from torchplay.engine.steppers.fastpath import ACTIVATIONS, BACKWARD_INTO, IN_PLACE
+from torchplay.engine.steppers.fusedlayers import skips
 from torchplay.engine.train.model import linears
 
 BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
@@ -68,13 +75,12 @@ class Stacked:
         self.loss = first.loss
         tr = [m.spec.training for m in trainers]
         self.optimizer, self.nesterov = tr[0].optimizer, tr[0].nesterov
-        self.act, self.act_backward = ACTIVATIONS[first.spec.model.activation.split(",")[0]]
-        self.keep_z = first.spec.model.activation not in ("relu", "tanh", "sigmoid", "identity")
         model = first.spec.model
         # Per-layer activations or residual blocks: the layered walk (fusedlayers.py).
         self.layered = not model.plain
-        if self.layered:
-            self.layer_fns, self.skips = layer_functions(model), skips(model)
+        self.skips = skips(model) if self.layered else {}
+        self.names = model.activations
+        """Each hidden layer's activation."""
         base = first.flat.storage_offset()
         layout = [
             (
@@ -108,10 +114,8 @@ class Stacked:
         self.B = [self.P[:, b : b + o].view(k, 1, o) for _, (o, _), b in layout]
         self.GW = [self.G[:, w : w + o * i].view(k, o, i) for w, (o, i), _ in layout]
         self.GB = [self.G[:, b : b + o] for _, (o, _), b in layout]
-        # Layers with one input or one output unit: per-member BLAS calls on the CPU
-        # (module docstring).
-        cpu = dev.type == "cpu"
-        self.narrow = [cpu and 1 in (o, i) for _, (o, i), _ in layout]
+        # Per-member BLAS calls into aligned buffers on the CPU (module docstring).
+        self.cpu = dev.type == "cpu"
         self._bufs: dict[tuple, torch.Tensor] = {}
         # Frozen entries (neuron surgery) of every member, as positions in P.view(-1).
         held = [
@@ -160,50 +164,45 @@ class Stacked:
         """Gradients into :attr:`G`; returns each member's batch loss, ``[K]``."""
         if self.layered:
             return self._layered(x, target, scaled)
-        act, keep_z = self.act, self.keep_z
         acts, zs, h = [x], [], x
         for j, (wt, b) in enumerate(zip(self.Wt[:-1], self.B[:-1], strict=True)):
-            z = self._linear(j, h, wt, b)
-            h = act(z)
+            h, z = self._activate(j, self._linear(j, h, wt, b))
             acts.append(h)
-            if keep_z:
-                zs.append(z)
+            zs.append(z)
         losses, delta = self._loss_delta(self.output(h), target, scaled)
-        backward = self.act_backward
         for i in range(len(acts) - 1, -1, -1):
-            if self.narrow[i]:  # GW[i] is a non-contiguous view of G: mm per member
-                torch.bmm(delta.transpose(1, 2), acts[i], out=self.GW[i])
-            else:
-                self.GW[i].copy_(torch.bmm(delta.transpose(1, 2), acts[i]))
-            torch.sum(delta, 1, out=self.GB[i])
+            self._weight_grad(i, delta, acts[i])
             if i:
-                z = zs[i - 1] if keep_z else None
-                delta = backward(self._back(i, delta), z, acts[i])
+                delta = self._act_back(i - 1, self._back(i, delta), zs[i - 1], acts[i])
         return losses
 
     def _loss_delta(self, out, target, scaled):
         """Each member's batch loss, ``[K]``, and dL/d(out), with the single run's
         arithmetic (aten.mse_loss_backward: (2 / numel) * (out - target))."""
+        k, n, o = out.shape
+        into = self._buffer(("d",), out.shape, out)
         if self.loss == "mse":
-            diff = out - target
+            diff = torch.sub(out, target, out=into)
             losses = diff.square().mean((1, 2))
-            return losses, diff.mul_(2.0 / (out.shape[1] * out.shape[2]))
+            return losses, diff.mul_(2.0 / (n * o))
+        # Not out=: the softmax kernels write a non-contiguous out as if it were contiguous.
         logp = torch._log_softmax(out, 2, False)
-        losses = (logp * target).sum((1, 2)) / out.shape[1]
-        return losses, torch._log_softmax_backward_data(scaled, logp, 2, logp.dtype)
+        losses = (logp * target).sum((1, 2)) / n
+        return losses, into.copy_(torch._log_softmax_backward_data(scaled, logp, 2, logp.dtype))
 
     def _hidden(self, x: torch.Tensor, keep: bool):
         """The layered forward through the hidden layers: (each layer's input and the
         last output, pre-activations, activations)."""
-        fns, skip = self.layer_fns, self.skips
+        skip = self.skips
         ins, zs, acts, h = [x], [], [], x
         for j, (wt, b) in enumerate(zip(self.Wt[:-1], self.B[:-1], strict=True)):
-            fwd, _, keep_z = fns[j]
-            z = self._linear(j, h, wt, b)
-            zs.append(z if keep and keep_z else None)
-            a = fwd(z)
+            a, z = self._activate(j, self._linear(j, h, wt, b))
+            zs.append(z if keep and self.names[j] not in IN_PLACE else None)
             acts.append(a)
-            h = a + ins[skip[j] + 1] if j in skip else a
+            if j in skip:
+                h = torch.add(a, ins[skip[j] + 1], out=self._buffer(("h", j), a.shape, a))
+            else:
+                h = a
             ins.append(h)
         return ins, zs, acts
 
@@ -214,46 +213,69 @@ class Stacked:
         losses, delta = self._loss_delta(self.output(ins[-1]), target, scaled)
         pending: dict[int, torch.Tensor] = {}
         for i in range(len(ins) - 1, -1, -1):
-            if self.narrow[i]:
-                torch.bmm(delta.transpose(1, 2), ins[i], out=self.GW[i])
-            else:
-                self.GW[i].copy_(torch.bmm(delta.transpose(1, 2), ins[i]))
-            torch.sum(delta, 1, out=self.GB[i])
+            self._weight_grad(i, delta, ins[i])
             if i:
                 j = i - 1
                 g = self._back(i, delta)
                 if j in pending:
-                    g = g + pending.pop(j)
-                if j in self.skips:
-                    pending[self.skips[j]] = g
-                delta = self.layer_fns[j][1](g, zs[j], acts[j])
+                    g.add_(pending.pop(j))  # g + pending, in g's aligned buffer
+                if j in self.skips:  # kept: the activation's backward overwrites g
+                    pending[self.skips[j]] = self._buffer(("p", j), g.shape, g).copy_(g)
+                delta = self._act_back(j, g, zs[j], acts[j])
         return losses
 
     def output(self, h: torch.Tensor) -> torch.Tensor:
         """The output layer's forward, ``[K, N, O]``."""
         return self._linear(len(self.W) - 1, h, self.Wt[-1], self.B[-1])
 
-    def _buffer(self, key: tuple, k: int, n: int, m: int, like: torch.Tensor) -> torch.Tensor:
-        """A ``[k, n, m]`` buffer whose members are one row apart (not contiguous): torch
-        then runs the single run's ``addmm``/``mm`` per member instead of a batched gemm."""
+    def _buffer(self, key: tuple, shape, like: torch.Tensor) -> torch.Tensor:
+        """A ``[K, N, M]`` buffer, kept under ``key`` and its shape, whose members sit as
+        the single run's fresh tensors do (:func:`.aligned.padded`)."""
+        key, shape = (*key, *shape), tuple(shape)
         buf = self._bufs.get(key)
-        if buf is None or buf.shape[0] != k:
-            buf = self._bufs[key] = like.new_empty(k, n + 1, m)[:, :n]
+        if buf is None:
+            buf = self._bufs[key] = padded(shape[0], shape[1:], like)
         return buf
+
+    def _activate(self, j: int, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Hidden layer ``j``'s activation of ``z`` and the pre-activation its backward
+        reads: in place where it differentiates from its output (as the fused path),
+        else from a contiguous copy of ``z`` into an aligned buffer (module docstring)."""
+        name = self.names[j]
+        if name in IN_PLACE:
+            return IN_PLACE[name](z), z
+        z = z.contiguous()
+        return self._buffer(("a", j), z.shape, z).copy_(ACTIVATIONS[name][0](z)), z
+
+    def _act_back(self, j: int, g: torch.Tensor, z, a: torch.Tensor) -> torch.Tensor:
+        """dL/d(layer ``j``'s pre-activation) from dL/d(its output) ``g``, in ``g``."""
+        name = self.names[j]
+        if name in IN_PLACE:
+            BACKWARD_INTO[name](g, z, a)
+            return g
+        return g.copy_(ACTIVATIONS[name][1](g.contiguous(), z, a))
 
     def _linear(self, i: int, h: torch.Tensor, wt: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         """Layer ``i``'s pre-activation ``h @ W.T + b``, ``[K, N, O]``."""
-        if not self.narrow[i]:
+        if not self.cpu:
             return torch.baddbmm(b, h, wt)
-        k, n = h.shape[0], h.shape[1]
-        return torch.baddbmm(b, h, wt, out=self._buffer(("f", i, n), k, n, wt.shape[2], h))
+        shape = (h.shape[0], h.shape[1], wt.shape[2])
+        return addmm_each(b, h, wt, self._buffer(("f", i), shape, h))
 
     def _back(self, i: int, delta: torch.Tensor) -> torch.Tensor:
         """The gradient passed back through layer ``i``: ``delta @ W``, ``[K, N, I]``."""
-        if not self.narrow[i]:
+        if not self.cpu:
             return torch.bmm(delta, self.W[i])
-        k, n, w = delta.shape[0], delta.shape[1], self.W[i]
-        return torch.bmm(delta, w, out=self._buffer(("b", i, n), k, n, w.shape[2], delta))
+        shape = (delta.shape[0], delta.shape[1], self.W[i].shape[2])
+        return mm_each(delta, self.W[i], self._buffer(("b", i), shape, delta))
+
+    def _weight_grad(self, i: int, delta: torch.Tensor, x: torch.Tensor) -> None:
+        """Layer ``i``'s weight and bias gradients, into :attr:`G` (its input ``x``)."""
+        if self.cpu:  # GW[i]: a view of G, as aligned as the single run's gradient
+            mm_each(delta.transpose(1, 2), x, self.GW[i])
+        else:
+            self.GW[i].copy_(torch.bmm(delta.transpose(1, 2), x))
+        torch.sum(delta, 1, out=self.GB[i])
 
     def update(self) -> None:
         """The fused path's SGD / Adam / AdamW update, per member (see fastpath.py);
@@ -320,7 +342,7 @@ class Stacked:
         else:
             h = x
             for j, (wt, b) in enumerate(zip(self.Wt[:-1], self.B[:-1], strict=True)):
-                h = self.act(self._linear(j, h, wt, b))
+                h = self._activate(j, self._linear(j, h, wt, b))[0]
         out = self.output(h)
         if self.loss == "mse":
             return (out - y).square().mean((1, 2))

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 import torch
 from torchplay.engine.run.history import History
+from torchplay.engine.steppers.aligned import stack_aligned
 from torchplay.engine.steppers.stacked import Stacked
 from torchplay.engine.train.trainer import RUNNING, Trainer
 
@@ -99,15 +100,16 @@ class Population:
     def _stack_data(self) -> None:
         """(Re)build the stacked data and step targets of the trainers in :attr:`rows`."""
         dev, rows = self.device, self.rows
-        self.X = torch.stack([t.batches.x for t in rows]).to(dev)
+        # Inputs feed matrix products: each member as aligned as its single run's.
+        self.X = stack_aligned([t.batches.x for t in rows], dev)
         self.Y = torch.stack([t.batches.y for t in rows]).to(dev)
         self.Xs = self.Ys = None
         if self.batch_size and rows[0].batches.perm is not None:
-            self.Xs = torch.stack([t.batches.xs for t in rows]).to(dev)
+            self.Xs = stack_aligned([t.batches.xs for t in rows], dev)
             self.Ys = torch.stack([t.batches.ys for t in rows]).to(dev)
         self.has_test = rows[0].data.x_test.shape[0] > 0
         if self.has_test:
-            self.Xt = torch.stack([t.inputs_test for t in rows]).to(dev)
+            self.Xt = stack_aligned([t.inputs_test for t in rows], dev)
             self.Yt = torch.stack([t.data.y_test for t in rows]).to(dev)
         self.targets = [min(t.spec.training.steps, self.until or 2**62) for t in rows]
         self.first_target = min(self.targets)
@@ -120,7 +122,7 @@ class Population:
             # Each member draws its own epoch permutation from its own generator.
             for t in self.rows:
                 t.batches.new_epoch()
-            self.Xs = torch.stack([t.batches.xs for t in self.rows]).to(self.device)
+            self.Xs = stack_aligned([t.batches.xs for t in self.rows], self.device)
             self.Ys = torch.stack([t.batches.ys for t in self.rows]).to(self.device)
             self.pos = 0
         xb = self.Xs[:, self.pos : self.pos + self.batch_size]
