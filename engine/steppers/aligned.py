@@ -24,6 +24,18 @@ PAD = ALIGN
 """Floats between member blocks' starts are a multiple of this (64 bytes in float32)."""
 
 
+ACT_INTO = {
+    "elu": lambda z, out: torch.ops.aten.elu.out(z, 1.0, 1, 1, out=out),
+    "softplus": lambda z, out: torch.ops.aten.softplus.out(z, 1, 20, out=out),
+    "leaky_relu": lambda z, out: torch.ops.aten.leaky_relu.out(z, 0.01, out=out),
+}
+"""Activations (the kernels of ``F.elu``, ``F.softplus``, ``F.leaky_relu(z, 0.01)``)
+written into ``out``. Into a padded stack each member is its own loop, as its single
+run's tensor is: these kernels finish a loop's last partial vector with scalar code that
+can round differently, so on a contiguous stack some members' last elements differed.
+gelu is not here: it runs as its single run's only on contiguous operands."""
+
+
 def padded(k: int, shape: tuple[int, ...], like: torch.Tensor, phase: int = 0) -> torch.Tensor:
     """An empty ``[k, *shape]`` stack whose members start a multiple of :data:`PAD`
     floats apart, ``phase`` floats past a 64-byte boundary (the CPU allocator's); more

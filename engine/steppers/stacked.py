@@ -21,16 +21,16 @@ reads or writes sits as in the single run: parameters, gradients and optimizer s
 are rows of ``[K, F]``, F a multiple of 16 floats (flatten_parameters pads each one);
 data, pre-activations, activations and deltas are :func:`.aligned.padded`, members a
 multiple of 16 floats apart (not N * M: with 75 x 10 = 750, odd members were 2 off).
-gelu's backward, elu's and softplus' forward read a non-contiguous input differently:
-activations that keep their pre-activation run on contiguous copies. Softmax writes a
-non-contiguous ``out=`` wrongly: cross-entropy's delta is copied in. On CUDA the
+Elementwise kernels: see :data:`.aligned.ACT_INTO` (gelu runs on contiguous copies, its
+backward reads a contiguous ``z``); softmax writes a non-contiguous ``out=`` wrongly, so
+cross-entropy's delta is copied in. On CUDA the
 products stay batched. Tests: tests/engine/test_population*.py.
 """
 
 from __future__ import annotations
 
 import torch
-from torchplay.engine.steppers.aligned import addmm_each, mm_each, padded
+from torchplay.engine.steppers.aligned import ACT_INTO, addmm_each, mm_each, padded
 from torchplay.engine.steppers.fastpath import ACTIVATIONS, BACKWARD_INTO, IN_PLACE
 from torchplay.engine.steppers.fusedlayers import skips
 from torchplay.engine.train.model import linears
@@ -244,16 +244,16 @@ class Stacked:
         name = self.names[j]
         if name in IN_PLACE:
             return IN_PLACE[name](z), z
-        z = z.contiguous()
-        return self._buffer(("a", j), z.shape, z).copy_(ACTIVATIONS[name][0](z)), z
+        out, zc = self._buffer(("a", j), z.shape, z), z.contiguous()
+        if name in ACT_INTO:
+            return ACT_INTO[name](z, out), zc
+        return out.copy_(ACTIVATIONS[name][0](zc)), zc  # gelu
 
     def _act_back(self, j: int, g: torch.Tensor, z, a: torch.Tensor) -> torch.Tensor:
-        """dL/d(layer ``j``'s pre-activation) from dL/d(its output) ``g``, in ``g``."""
-        name = self.names[j]
-        if name in IN_PLACE:
-            BACKWARD_INTO[name](g, z, a)
-            return g
-        return g.copy_(ACTIVATIONS[name][1](g.contiguous(), z, a))
+        """dL/d(layer ``j``'s pre-activation) from dL/d(its output) ``g``, in ``g``
+        (``z``: contiguous, as :meth:`_activate` gave it)."""
+        BACKWARD_INTO[self.names[j]](g, z, a)
+        return g
 
     def _linear(self, i: int, h: torch.Tensor, wt: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         """Layer ``i``'s pre-activation ``h @ W.T + b``, ``[K, N, O]``."""
