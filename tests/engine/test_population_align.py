@@ -36,20 +36,26 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_every_member_equals_its_single_run_whatever_the_sizes(case: str) -> None:
-    scenario, overrides = CASES[case]
-    base = get_scenario(scenario).with_overrides(overrides | {"training.steps": 40})
+def _members_and_singles(base):
+    """Five seeds of ``base`` trained as one population, each beside its single run."""
     specs = [base.with_overrides({"data.seed": s}) for s in range(1, 6)]
     members = [Trainer(s) for s in specs]
     Population(members).run()
     for r, spec in enumerate(specs):
         single = Trainer(spec)
         single.run()
-        assert torch.equal(members[r].flat, single.flat), f"member {r} differs"
+        yield r, members[r], single
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_member_equals_its_single_run_whatever_the_sizes(case: str) -> None:
+    scenario, overrides = CASES[case]
+    base = get_scenario(scenario).with_overrides(overrides | {"training.steps": 40})
+    for r, member, single in _members_and_singles(base):
+        assert torch.equal(member.flat, single.flat), f"member {r} differs"
         if scenario == "regression":  # cross-entropy's single run sums its loss in double,
             # and the test loss is F.mse_loss's mean there (the same within 1e-5)
-            train = [p[:2] for p in members[r].history.points]
+            train = [p[:2] for p in member.history.points]
             assert train == [p[:2] for p in single.history.points], f"member {r}'s losses"
 
 
@@ -62,10 +68,5 @@ def test_members_equal_their_single_runs_for_every_activation(activation: str) -
         {"data.dataset": "plane", "data.test_fraction": 0.25, "training.steps": 40}
         | {"model.activation": activation}
     )
-    specs = [base.with_overrides({"data.seed": s}) for s in range(1, 6)]
-    members = [Trainer(s) for s in specs]
-    Population(members).run()
-    for r, spec in enumerate(specs):
-        single = Trainer(spec)
-        single.run()
-        assert torch.equal(members[r].flat, single.flat), f"member {r} differs"
+    for r, member, single in _members_and_singles(base):
+        assert torch.equal(member.flat, single.flat), f"member {r} differs"
