@@ -19,7 +19,7 @@ from torchplay.engine.run.scenarios import get_scenario
 from torchplay.engine.train.trainer import Trainer
 
 from tests.cli.test_corpus_surfaces import listing
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli_each
 
 
 def _mount(folder, *options: str):
@@ -180,32 +180,37 @@ MODE_0555 = {
 }
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("case", list(MODE_0555))
-def test_a_0555_folder_is_refused_before_work(tmp_path, case: str) -> None:
+@pytest.fixture(scope="module")
+def refused_0555(tmp_path_factory):
+    """Every MODE_0555 case in one process without root's capabilities (one torch import
+    for the seven): {case: (exit code, stdout, stderr, its 0555 folder)}."""
     import shutil
 
     prefix = WITHOUT_CAPABILITIES if os.geteuid() == 0 else []
     if prefix and not shutil.which("setpriv"):
         pytest.skip("root without setpriv writes into any folder")
-    ro, old = tmp_path / "ro", tmp_path / "old.st"
-    ro.mkdir(mode=0o555)
+    base = tmp_path_factory.mktemp("mode0555")
+    old = base / "old.st"
     checkpoint.save(Trainer(get_scenario("regression")), old)
-    args = [a.replace("RO", str(ro)).replace("OLD", str(old)) for a in MODE_0555[case]]
-    proc = subprocess.run(
-        [*prefix, sys.executable, "-m", "torchplay.tui.cli.main", *args, "--steps", "100000000"]
-        if args[0] != "export"
-        else [*prefix, sys.executable, "-m", "torchplay.tui.cli.main", *args],
-        cwd=ROOT,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    one_line(
-        proc.returncode, proc.stdout, proc.stderr, "cannot create files in", "Permission denied"
-    )
-    assert proc.stdout == "" and list(ro.iterdir()) == []
+    folders, argvs = {}, []
+    for i, (case, args) in enumerate(MODE_0555.items()):
+        folders[case] = ro = base / f"ro{i}"
+        ro.mkdir(mode=0o555)
+        argv = [a.replace("RO", str(ro)).replace("OLD", str(old)) for a in args]
+        argvs.append(argv if argv[0] == "export" else [*argv, "--steps", "100000000"])
+    results = run_cli_each(argvs, env=dict(os.environ, PYTHONPATH=str(ROOT)), prefix=prefix)
+    return {
+        case: (code, out.decode(), err.decode(), folders[case])
+        for case, (code, out, err) in zip(MODE_0555, results, strict=True)
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(MODE_0555))
+def test_a_0555_folder_is_refused_before_work(refused_0555, case: str) -> None:
+    code, out, err, ro = refused_0555[case]
+    one_line(code, out, err, "cannot create files in", "Permission denied")
+    assert out == "" and list(ro.iterdir()) == []
 
 
 # -- stdout that refuses writes ---------------------------------------------------------

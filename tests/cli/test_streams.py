@@ -16,7 +16,7 @@ from torchplay.engine.files import checkpoint
 from torchplay.engine.run.scenarios import get_scenario
 from torchplay.engine.train.trainer import Trainer
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli_each
 
 # Slow (a fresh interpreter per case): make test-fast leaves them out.
 pytestmark = pytest.mark.slow
@@ -120,33 +120,43 @@ def test_plot_into_a_pipe_has_no_escape_codes() -> None:
     assert proc.returncode == 0 and b"\x1b" not in proc.stdout and b"loss" in proc.stdout
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        PLOT,
-        PLOT[:1] + ["classification"] + PLOT[1:],
-        ["sweep", "--grid", "training.lr=0.1,0.2", "--grid", "data.seed=1,2", "--steps", "5"]
-        + ["--plot"],
-    ],
-    ids=["regression", "classification", "sweep"],
-)
-@pytest.mark.parametrize(
-    "env",
-    [{"PYTHONIOENCODING": "ascii"}, {"LANG": "C", "LC_ALL": "", "LC_CTYPE": ""}, {"TERM": "linux"}],
-    ids=["ascii-stream", "LANG=C", "TERM=linux"],
-)
-def test_plot_falls_back_to_ascii(args, env) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "torchplay.tui.cli.main", *args],
-        cwd=ROOT,
-        env={k: v for k, v in {**ENV, **env}.items() if v},
-        capture_output=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0 and b"Traceback" not in proc.stderr, proc.stderr
-    text = proc.stdout.decode("ascii")  # raises on any byte beyond ASCII
+ASCII_ARGS = {
+    "regression": PLOT,
+    "classification": PLOT[:1] + ["classification"] + PLOT[1:],
+    "sweep": ["sweep", "--grid", "training.lr=0.1,0.2", "--grid", "data.seed=1,2", "--steps", "5"]
+    + ["--plot"],
+}
+ASCII_ENVS = {
+    "ascii-stream": {"PYTHONIOENCODING": "ascii"},
+    "LANG=C": {"LANG": "C", "LC_ALL": "", "LC_CTYPE": ""},
+    "TERM=linux": {"TERM": "linux"},
+}
+
+
+@pytest.fixture(scope="module")
+def ascii_runs():
+    """The three commands of ASCII_ARGS in one fresh process per environment (the stream's
+    encoding, the locale and TERM are read as the interpreter starts): {env: {args: run}}."""
+    runs: dict[str, dict] = {}
+
+    def get(env: str) -> dict:
+        if env not in runs:
+            environ = {k: v for k, v in {**ENV, **ASCII_ENVS[env]}.items() if v}
+            got = run_cli_each(list(ASCII_ARGS.values()), environ)
+            runs[env] = dict(zip(ASCII_ARGS, got, strict=True))
+        return runs[env]
+
+    return get
+
+
+@pytest.mark.parametrize("args", list(ASCII_ARGS))
+@pytest.mark.parametrize("env", list(ASCII_ENVS))
+def test_plot_falls_back_to_ascii(ascii_runs, args: str, env: str) -> None:
+    code, out, err = ascii_runs(env)[args]
+    assert code == 0 and b"Traceback" not in err, err
+    text = out.decode("ascii")  # raises on any byte beyond ASCII
     assert "\\u" not in text  # stand-ins, not escapes
-    assert ("+---" in text and "|" in text) if args[0] == "train" else "final loss" in text
+    assert ("+---" in text and "|" in text) if args != "sweep" else "final loss" in text
 
 
 @pytest.mark.parametrize("command", ["train", "resume", "sweep"])
