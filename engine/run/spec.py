@@ -7,6 +7,7 @@ This module must not import torch (the UI process reads specs without paying for
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,6 +177,7 @@ _TOP = ("name",)
 """The spec's fields outside its tables (a key without a dot names one of them)."""
 
 
+@functools.cache
 def _field_names(section: str) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(SECTIONS[section]))
 
