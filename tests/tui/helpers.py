@@ -19,6 +19,13 @@ async def wait_for(pilot, predicate, seconds: float = 30.0) -> None:
     raise AssertionError("timed out waiting")
 
 
+def on_screen(app, screen_type) -> bool:
+    """``screen_type`` is the active screen, its widgets composed and mounted: the stack
+    changes as the screen is pushed, before its children exist (a query then finds
+    nothing, which a loaded machine made visible in test_lrfind_key)."""
+    return isinstance(app.screen, screen_type) and app.screen.is_mounted
+
+
 def settled(app) -> bool:
     """Nothing left to draw by itself: no chart is stale, building a frame or due for
     another, and every worker but the engine's listener (group ``engine``) has finished."""

@@ -16,13 +16,13 @@ from torchplay.engine.files import checkpoint
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.screens.screens import PathDialog
 
-from tests.tui.helpers import long_run, status, wait_for
+from tests.tui.helpers import long_run, on_screen, status, wait_for
 
 
 async def _save(pilot, app, path) -> None:
     """ctrl+s, the path typed over the suggestion, Enter: as a person saves."""
     await pilot.press("ctrl+s")
-    await wait_for(pilot, lambda: isinstance(app.screen, PathDialog))
+    await wait_for(pilot, lambda: on_screen(app, PathDialog))
     await pilot.press("end", "ctrl+u", *str(path), "enter")
 
 

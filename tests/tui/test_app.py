@@ -11,7 +11,7 @@ from torchplay.tui.app.widgets.panel import TEXT_FIELDS
 
 from tests.corpus import CORPUS
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import status, type_in_dialog, type_into, wait_for
+from tests.tui.helpers import on_screen, status, type_in_dialog, type_into, wait_for
 
 
 @pytest.mark.slow
@@ -134,7 +134,7 @@ async def test_save_dialog_refuses_bad_targets_inline(tmp_path, monkeypatch) -> 
         for param in params("target"):
             case = param.values[0]
             await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: isinstance(app.screen, PathDialog))
+            await wait_for(pilot, lambda: on_screen(app, PathDialog))
             await type_in_dialog(pilot, str(case.make(tmp_path)) or " ")
             await pilot.press("enter")
             if case.name == "empty":  # an empty path is a cancel

@@ -11,7 +11,7 @@ from torchplay.tui.app.screens.screens import CompareScreen
 from torchplay.tui.app.widgets.charts import DataChart, LossChart
 
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import status, toasts, type_in_dialog, wait_for
+from tests.tui.helpers import on_screen, status, toasts, type_in_dialog, wait_for
 
 
 def app_with(engine: FakeEngine, source: str = "regression") -> PlaygroundApp:
@@ -40,7 +40,7 @@ async def test_compare_charts_ask_their_own_grids_and_the_main_grid_keeps_its_si
         await pilot.press("c")
         await type_in_dialog(pilot, "a.safetensors b.safetensors c.safetensors")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.runs)
+        await wait_for(pilot, lambda: on_screen(app, CompareScreen) and app.screen.runs)
         charts = [chart.grid_size for chart in app.screen.query(DataChart)]
         await pilot.press("escape")
         await pilot.press("n")
@@ -116,7 +116,7 @@ async def test_q_asks_past_1000_unsaved_steps_and_ctrl_q_quits_at_once() -> None
         engine.emit(engine.progress(RunState.PAUSED))
         await wait_for(pilot, lambda: app.last.step == 2_000)
         await pilot.press("q")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await wait_for(pilot, lambda: on_screen(app, ConfirmDialog))
         assert "2,000 steps are not saved" in app.screen.question
         await pilot.press("n")  # no: the app and its run stay
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))

@@ -11,7 +11,16 @@ from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.screens.screens import CompareScreen, ConfirmDialog, PathDialog
 from torchplay.tui.app.widgets.charts import DataChart
 
-from tests.tui.helpers import choose, long_run, saved_runs, status, toasts, type_in_dialog, wait_for
+from tests.tui.helpers import (
+    choose,
+    long_run,
+    on_screen,
+    saved_runs,
+    status,
+    toasts,
+    type_in_dialog,
+    wait_for,
+)
 
 # Slow (the real engine, in its own process in some): make test-fast leaves them out.
 pytestmark = pytest.mark.slow
@@ -49,7 +58,7 @@ async def test_compare_binding(tmp_path) -> None:
         assert isinstance(dialog, PathDialog)
         await type_in_dialog(pilot, " ".join(paths))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.runs)
+        await wait_for(pilot, lambda: on_screen(app, CompareScreen) and app.screen.runs)
         assert [run.step for run in app.screen.runs] == [10, 100]
         await pilot.press("c")
         assert not isinstance(app.screen, CompareScreen)
@@ -70,7 +79,7 @@ async def test_compare_leaves_the_main_decision_grid_its_size(tmp_path) -> None:
         await pilot.press("c")
         await type_in_dialog(pilot, " ".join(paths))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.runs)
+        await wait_for(pilot, lambda: on_screen(app, CompareScreen) and app.screen.runs)
         compare = [chart.grid_size for chart in app.screen.query(DataChart)]
         assert main not in compare  # else this test could not tell them apart
         assert [run.fit.size for run in app.screen.runs] == compare
@@ -100,7 +109,7 @@ async def test_changing_data_while_running_asks_first() -> None:
         await pilot.press("space")
         await wait_for(pilot, lambda: app.last is not None and app.last.step > 0)
         await choose(pilot, "dataset", "sine")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await wait_for(pilot, lambda: on_screen(app, ConfirmDialog))
         await pilot.press("y")
         await wait_for(
             pilot, lambda: app.run_info.spec.data.dataset == "sine" and app.state == "idle"

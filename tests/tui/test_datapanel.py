@@ -12,7 +12,7 @@ from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.screens.csvpicker import CsvPicker
 
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import choose, wait_for
+from tests.tui.helpers import choose, on_screen, wait_for
 
 
 def built(engine: FakeEngine):
@@ -126,7 +126,7 @@ async def test_csv_picker_lists_files_then_columns_and_picks_the_target(
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.last is not None)
         await choose(pilot, "dataset", "csv")
-        await wait_for(pilot, lambda: isinstance(app.screen, CsvPicker))
+        await wait_for(pilot, lambda: on_screen(app, CsvPicker))
         files = app.screen.query_one("#picker", DataTable)
         assert files.get_row_at(0)[0] == "data/houses.csv"
         await pilot.press("down", "enter")  # into the list, open the file
@@ -153,7 +153,7 @@ async def test_csv_picker_refuses_a_bad_path_and_escape_keeps_the_data(
         await wait_for(pilot, lambda: app.last is not None)
         builds = engine.names().count("build")
         await choose(pilot, "dataset", "csv")
-        await wait_for(pilot, lambda: isinstance(app.screen, CsvPicker))
+        await wait_for(pilot, lambda: on_screen(app, CsvPicker))
         await wait_for(pilot, lambda: app.focused is app.screen.query_one("#path"))
         await pilot.press(*"one.csv", "enter")
         error = app.screen.query_one("#path-error")

@@ -7,13 +7,13 @@ from textual.command import CommandList, CommandPalette
 from textual.widgets import Select
 
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import wait_for
+from tests.tui.helpers import on_screen, wait_for
 from tests.tui.test_app_unit import app_with
 
 
 async def jump(pilot, app, key: str, name: str) -> None:
     await pilot.press(key)
-    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await wait_for(pilot, lambda: on_screen(app, CommandPalette))
     await pilot.press(*name)
     await wait_for(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
     await pilot.press("enter")
@@ -58,7 +58,7 @@ async def test_escape_in_the_jump_list_changes_nothing() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.last is not None)
         await pilot.press("slash")
-        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await wait_for(pilot, lambda: on_screen(app, CommandPalette))
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette))
         await pilot.press("space")

@@ -14,7 +14,7 @@ from torchplay.tui.app.keys import BINDINGS
 from torchplay.tui.app.screens.picker import PickerDialog
 
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import toasts, wait_for
+from tests.tui.helpers import on_screen, toasts, wait_for
 
 
 def app_with(source: str = "regression") -> PlaygroundApp:
@@ -27,7 +27,7 @@ async def test_help_lists_every_key_in_groups_and_closes(key) -> None:
     async with app.run_test(size=(100, 50)) as pilot:
         await wait_for(pilot, lambda: app.last is not None)
         await pilot.press(key)
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await wait_for(pilot, lambda: on_screen(app, HelpScreen))
         text = app.screen.text
         for group in ("Training", "Charts", "Runs and files", "The app"):
             assert f"[b]{group}[/b]" in text
@@ -58,7 +58,7 @@ async def test_settings_come_back_and_changes_are_kept(tmp_path) -> None:
         await wait_for(pilot, lambda: app.last is not None)
         assert app.theme == "nord"
         await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: isinstance(app.screen, PickerDialog))
+        await wait_for(pilot, lambda: on_screen(app, PickerDialog))
         assert app.screen.folder == str(tmp_path / "mine")
         await pilot.press("escape")
         app.theme = "gruvbox"

@@ -22,7 +22,7 @@ from torchplay.tui.app.screens.sweepscreen import SweepScreen
 from torchplay.tui.app.widgets.panel import TEXT_FIELDS
 
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import choose, long_run, status, toasts, type_into, wait_for
+from tests.tui.helpers import choose, long_run, on_screen, status, toasts, type_into, wait_for
 
 
 def footer_keys(app) -> dict[str, str]:
@@ -201,7 +201,7 @@ async def test_a_field_change_on_a_stopped_run_asks_like_reset(tmp_path, monkeyp
         step = app.last.step
         for choice, value in (("schedule", "cosine"), ("activation", "relu")):
             await choose(pilot, choice, value)
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            await wait_for(pilot, lambda: on_screen(app, ConfirmDialog))
             assert f"{step:,} steps are not saved" in str(app.screen.question)
             await pilot.press("n")
             await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
@@ -210,7 +210,7 @@ async def test_a_field_change_on_a_stopped_run_asks_like_reset(tmp_path, monkeyp
         await wait_for(pilot, lambda: "changed: Enter resets" in status(app))
         assert not isinstance(app.screen, ConfirmDialog)
         await pilot.press("escape", "space")  # not a silent rebuild either
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await wait_for(pilot, lambda: on_screen(app, ConfirmDialog))
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
         # One step: the engine answers it after anything the "no" might have sent, so a
@@ -220,7 +220,7 @@ async def test_a_field_change_on_a_stopped_run_asks_like_reset(tmp_path, monkeyp
         assert app.state == "paused" and app.last.step == step + 1  # nothing thrown away
         await type_into(pilot, "noise", "0.3")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await wait_for(pilot, lambda: on_screen(app, ConfirmDialog))
         await pilot.press("y")
         await wait_for(pilot, lambda: app.last is not None and app.last.step == 0)
         assert app.spec.data.noise == 0.3

@@ -8,7 +8,7 @@ from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.screens.lrfindscreen import LrFindChart, LrFindScreen
 from torchplay.tui.app.widgets.panel import ControlPanel
 
-from tests.tui.helpers import status, wait_for
+from tests.tui.helpers import on_screen, status, wait_for
 
 
 @pytest.mark.slow
@@ -17,7 +17,7 @@ async def test_lr_find_key_offers_and_applies_the_suggestion() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         await pilot.press("L")
-        await wait_for(pilot, lambda: isinstance(app.screen, LrFindScreen), 60)
+        await wait_for(pilot, lambda: on_screen(app, LrFindScreen), 60)
         screen = app.screen
         found = screen.found
         assert 1e-3 <= found.suggested_lr <= 1.0 and len(found.lrs) == len(found.losses)
@@ -44,7 +44,7 @@ async def test_escape_closes_without_changing_the_lr() -> None:
         await wait_for(pilot, lambda: app.run_info is not None)
         before = app.spec.training.lr
         await pilot.press("L")
-        await wait_for(pilot, lambda: isinstance(app.screen, LrFindScreen), 60)
+        await wait_for(pilot, lambda: on_screen(app, LrFindScreen), 60)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, LrFindScreen))
         assert app.spec.training.lr == before
@@ -56,7 +56,7 @@ async def test_the_screen_shows_every_rule_and_2_applies_the_second() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None, 60)
         await pilot.press("L")
-        await wait_for(pilot, lambda: isinstance(app.screen, LrFindScreen), 60)
+        await wait_for(pilot, lambda: on_screen(app, LrFindScreen), 60)
         found = app.screen.found
         text = str(app.screen.query_one("#lrfind-text").render())
         steep, valley = found.suggestions["steepest"], found.suggestions["valley"]

@@ -14,7 +14,7 @@ from torchplay.tui.app.keys import BINDINGS
 from torchplay.tui.app.screens.screens import ConfirmDialog
 
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import drained, saved_runs, wait_for
+from tests.tui.helpers import drained, on_screen, saved_runs, wait_for
 
 # The main screen's keys a dialog does not answer itself (its own: y, n, escape; ctrl+q
 # quits at once anywhere, on purpose).
@@ -47,7 +47,7 @@ async def test_keys_under_the_recovery_offer_stay_with_it() -> None:
     app = PlaygroundApp("classification", client=engine, show_rate=False)
     calls = counted(app)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await wait_for(pilot, lambda: on_screen(app, ConfirmDialog))
         await wait_for(pilot, lambda: app.last is not None)
         await pilot.press(*KEYS)
         await wait_for(pilot, lambda: drained(app))  # every key handled, then: none acted
@@ -71,7 +71,7 @@ async def test_keys_under_the_quit_and_reset_questions_stay_with_them() -> None:
         await wait_for(pilot, lambda: app.last.step == 2_000)
         for key in ("q", "r"):
             await pilot.press(key)
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            await wait_for(pilot, lambda: on_screen(app, ConfirmDialog))
             sent = list(engine.names())
             calls.clear()
             await pilot.press(*KEYS)

@@ -18,7 +18,7 @@ from torchplay.tui.app.widgets.panel import TEXT_FIELDS, ControlPanel
 from torchplay.tui.cli.main import main as cli_main
 
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import choose, long_run, status, type_into, wait_for
+from tests.tui.helpers import choose, long_run, on_screen, status, type_into, wait_for
 
 
 @pytest.mark.slow
@@ -97,7 +97,7 @@ async def test_live_lr_shown_after_a_declined_reset_and_saved(tmp_path, capsys) 
         await type_into(pilot, "lr", "0.01")
         await wait_for(pilot, lambda: app.last.lr == 0.01)
         await choose(pilot, "dataset", "sine")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await wait_for(pilot, lambda: on_screen(app, ConfirmDialog))
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
         assert app.query_one("#lr").value == "0.01"  # what the run uses

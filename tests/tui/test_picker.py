@@ -11,7 +11,7 @@ from torchplay.tui.app.screens.picker import PickerDialog
 from torchplay.tui.app.screens.screens import CompareScreen
 
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import saved_runs, wait_for
+from tests.tui.helpers import on_screen, saved_runs, wait_for
 
 
 def _runs(tmp_path, monkeypatch) -> list[str]:
@@ -40,7 +40,7 @@ async def test_ctrl_o_lists_checkpoints_and_a_row_loads(tmp_path, monkeypatch) -
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.last is not None)
         await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: isinstance(app.screen, PickerDialog))
+        await wait_for(pilot, lambda: on_screen(app, PickerDialog))
         table = app.screen.query_one("#picker", DataTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         assert [r[:2] for r in rows] == [
@@ -60,7 +60,7 @@ async def test_compare_collects_rows_and_typed_paths_still_work(tmp_path, monkey
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.last is not None)
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, PickerDialog))
+        await wait_for(pilot, lambda: on_screen(app, PickerDialog))
         field = app.screen.query_one("#path")
         await pilot.press("down", "enter", "down", "enter")
         assert field.value.split() == ["runs/sub/long.safetensors", "runs/short.safetensors"]
@@ -70,5 +70,5 @@ async def test_compare_collects_rows_and_typed_paths_still_work(tmp_path, monkey
         typed = " typed/elsewhere.safetensors"
         await pilot.press("end", *("space" if c == " " else c for c in typed))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+        await wait_for(pilot, lambda: on_screen(app, CompareScreen))
         assert app.screen.paths == ["runs/sub/long.safetensors", "typed/elsewhere.safetensors"]

@@ -25,7 +25,7 @@ from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.screens.screens import ConfirmDialog
 
 from tests.conftest import ROOT
-from tests.tui.helpers import long_run, wait_for
+from tests.tui.helpers import long_run, on_screen, wait_for
 
 # Slow (apps on a pty with their engine processes): make test-fast leaves them out.
 pytestmark = pytest.mark.slow
@@ -118,7 +118,7 @@ async def test_kill_9_of_the_app_then_the_next_app_offers_the_run(tmp_path) -> N
 
     app = PlaygroundApp("regression", in_process=True, show_rate=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await wait_for(pilot, lambda: on_screen(app, ConfirmDialog))
         when = time.strftime("%H:%M", time.localtime(left.modified))
         question = app.screen.question
         print(question)  # the prompt, for the report (-s)
@@ -128,7 +128,7 @@ async def test_kill_9_of_the_app_then_the_next_app_offers_the_run(tmp_path) -> N
         assert app.run_info.spec.name == "long" and app.state == "paused"
         assert recovery.pending() == []  # the run lives in the engine again
         await pilot.press("q")  # not saved anywhere: quitting asks
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await wait_for(pilot, lambda: on_screen(app, ConfirmDialog))
         assert f"{left.step:,} steps are not saved" in app.screen.question
 
 
@@ -139,7 +139,7 @@ async def test_no_discards_the_run_and_the_app_goes_on(tmp_path) -> None:
     (path,) = saved_runs(recovery.folder(), "regression", {"left": 7})
     app = PlaygroundApp("classification", in_process=True, show_rate=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await wait_for(pilot, lambda: on_screen(app, ConfirmDialog))
         assert "step 7?" in app.screen.question
         await pilot.press("n")
         await wait_for(pilot, lambda: not Path(path).exists())

@@ -12,7 +12,7 @@ from torchplay.engine.train.trainer import Trainer
 from torchplay.tui.app.actions.rescue import RescueDialog
 from torchplay.tui.app.app import PlaygroundApp
 
-from tests.tui.helpers import wait_for
+from tests.tui.helpers import on_screen, wait_for
 
 
 async def type_lr(pilot, text: str) -> None:
@@ -38,7 +38,7 @@ async def test_space_after_a_divergence_goes_back_to_a_sane_snapshot(tmp_path) -
         kept = app.last.train_loss
         assert not kept < 100 * good  # the weights kept are far gone already
         await pilot.press("space")
-        await wait_for(pilot, lambda: isinstance(app.screen, RescueDialog))
+        await wait_for(pilot, lambda: on_screen(app, RescueDialog))
         question = app.screen.question
         assert "lr 3)" in question and "train on at lr 0.3?" in question
         await pilot.press("y")
@@ -58,7 +58,7 @@ async def test_escape_leaves_the_diverged_run_as_it_is() -> None:
         await wait_for(pilot, lambda: app.state == "diverged", 60)
         step = app.last.step
         await pilot.press("space")
-        await wait_for(pilot, lambda: isinstance(app.screen, RescueDialog))
+        await wait_for(pilot, lambda: on_screen(app, RescueDialog))
         assert "train on at lr 10?" in app.screen.question
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, RescueDialog))

@@ -8,13 +8,13 @@ from pathlib import Path
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.screens.screens import PathDialog
 
-from tests.tui.helpers import wait_for
+from tests.tui.helpers import on_screen, wait_for
 
 
 async def save(pilot, app) -> None:
     saved = len(app.saved)
     await pilot.press("ctrl+s")
-    await wait_for(pilot, lambda: isinstance(app.screen, PathDialog))
+    await wait_for(pilot, lambda: on_screen(app, PathDialog))
     await pilot.press("enter")
     await wait_for(pilot, lambda: len(app.saved) == saved + 1)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.screens.screens import CompareLoss, CompareScreen, ModelScreen, imports
 
-from tests.tui.helpers import saved_runs, type_in_dialog, wait_for
+from tests.tui.helpers import on_screen, saved_runs, type_in_dialog, wait_for
 
 
 def test_imports_name_what_the_code_uses() -> None:
@@ -21,7 +21,7 @@ async def test_model_view_fits_80_columns_without_breaking_lines() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         await pilot.press("m")
-        await wait_for(pilot, lambda: isinstance(app.screen, ModelScreen))
+        await wait_for(pilot, lambda: on_screen(app, ModelScreen))
         screen = app.screen
         view = screen.query_one("#model")
         await wait_for(pilot, lambda: view.has_class("-stacked"))  # side by side: too wide
@@ -41,7 +41,7 @@ async def test_compare_is_opaque_with_its_own_keys(tmp_path) -> None:
         await wait_for(pilot, lambda: app.screen.query("#path"))
         await type_in_dialog(pilot, " ".join(saved))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+        await wait_for(pilot, lambda: on_screen(app, CompareScreen))
         screen = app.screen
         told = " ".join(n.message for n in app._notifications)  # toasts stay on the main screen
         assert "4 given" in told and "run4.safetensors" in told

@@ -7,7 +7,7 @@ import pytest
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.widgets.healthview import HealthScreen
 
-from tests.tui.helpers import settle, wait_for
+from tests.tui.helpers import on_screen, settle, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +26,7 @@ def test_health_view(snap_compare, tmp_path, size) -> None:
         await pilot.press("space")
         await wait_for(pilot, lambda: app.state == "finished", seconds=120)
         await pilot.press("g")
-        await wait_for(pilot, lambda: isinstance(app.screen, HealthScreen) and app.screen.view)
+        await wait_for(pilot, lambda: on_screen(app, HealthScreen) and app.screen.view)
         await wait_for(pilot, lambda: app.screen.view.step == 200)
         await wait_for(
             pilot, lambda: "confusion" in str(app.screen.query_one("#health-body").render())
@@ -50,7 +50,7 @@ def test_inspector(snap_compare, tmp_path, size) -> None:
         await pilot.press("space")
         await wait_for(pilot, lambda: app.state == "finished", seconds=120)
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, InspectScreen) and app.screen.shown)
+        await wait_for(pilot, lambda: on_screen(app, InspectScreen) and app.screen.shown)
         await settle(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -10,7 +10,7 @@ import pytest
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.widgets.neurons import NeuronScreen
 
-from tests.tui.helpers import settle, type_into, wait_for
+from tests.tui.helpers import on_screen, settle, type_into, wait_for
 
 # Slow (real runs before each snapshot): make test-fast leaves them out.
 pytestmark = pytest.mark.slow
@@ -44,7 +44,7 @@ def test_neuron_view(snap_compare, tmp_path, size) -> None:
     async def run_before(pilot) -> None:
         await _finished(pilot, app)
         await pilot.press("v")
-        await wait_for(pilot, lambda: isinstance(app.screen, NeuronScreen) and app.screen.view)
+        await wait_for(pilot, lambda: on_screen(app, NeuronScreen) and app.screen.view)
         await wait_for(pilot, lambda: app.screen.view.step == 300)
         await settle(pilot, app)
 

@@ -10,7 +10,7 @@ from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.widgets.neurons import NeuronScreen
 from torchplay.tui.app.widgets.surgery import SurgeryScreen
 
-from tests.tui.helpers import settle, wait_for
+from tests.tui.helpers import on_screen, settle, wait_for
 
 pytestmark = pytest.mark.slow  # the engine's twin: tests/engine/test_surgery_commands.py
 
@@ -29,11 +29,11 @@ async def _open_unit(pilot, app, rights: int) -> SurgeryScreen:
     await pilot.press("space")
     await wait_for(pilot, lambda: app.state == "finished", seconds=120)
     await pilot.press("v")
-    await wait_for(pilot, lambda: isinstance(app.screen, NeuronScreen) and app.screen.view)
+    await wait_for(pilot, lambda: on_screen(app, NeuronScreen) and app.screen.view)
     for _ in range(rights):
         await pilot.press("right")
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, SurgeryScreen) and app.screen.shown)
+    await wait_for(pilot, lambda: on_screen(app, SurgeryScreen) and app.screen.shown)
     return app.screen
 
 

@@ -17,7 +17,7 @@ from torchplay.tui.app.screens.sweepscreen import (
 from torchplay.tui.app.widgets.panel import ControlPanel
 
 from tests.tui.fake_engine import FakeEngine
-from tests.tui.helpers import settle, type_in_dialog, type_into, wait_for
+from tests.tui.helpers import on_screen, settle, type_in_dialog, type_into, wait_for
 
 GRID = ("training.lr=0.05,0.2", "data.seed=1,2")
 
@@ -26,7 +26,7 @@ async def open_sweep_screen(pilot, app) -> SweepScreen:
     """Wait for the run, then open the sweep screen with ``s``."""
     await wait_for(pilot, lambda: app.run_info is not None)
     await pilot.press("s")
-    await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen))
+    await wait_for(pilot, lambda: on_screen(app, SweepScreen))
     return app.screen
 
 
@@ -283,7 +283,7 @@ async def test_f1_on_the_sweep_screen_lists_its_keys() -> None:
         for key in ("f1", "question_mark"):  # ? outside the fields (in one it is typed)
             screen.set_focus(None)
             await pilot.press(key)
-            await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+            await wait_for(pilot, lambda: on_screen(app, HelpScreen))
             text = app.screen.text
             assert "[b]Sweep screen (s)[/b]" in text
             for b in SWEEP_KEYS:

@@ -9,7 +9,7 @@ from torchplay.engine.run.views import WarpView
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.widgets.warpview import WarpScreen, render
 
-from tests.tui.helpers import settle, wait_for
+from tests.tui.helpers import on_screen, settle, wait_for
 
 RUN = 'scenario = "classification"\n[data]\ndataset = "circles"\nnoise = 0.1\n[model]\n'
 RUN += 'hidden = [6, 2]\nactivation = "tanh"\n[training]\nsteps = 150\n'
@@ -26,7 +26,7 @@ async def _open(pilot, app) -> WarpScreen:
     await pilot.press("space")
     await wait_for(pilot, lambda: app.state == "finished", seconds=120)
     await pilot.press("w")
-    await wait_for(pilot, lambda: isinstance(app.screen, WarpScreen) and app.screen.view)
+    await wait_for(pilot, lambda: on_screen(app, WarpScreen) and app.screen.view)
     return app.screen
 
 
