@@ -60,9 +60,15 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+def cli_env() -> dict[str, str]:
+    """The environment a fresh ``torchplay`` process gets: this checkout first on the path,
+    100 columns."""
+    return dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100")
+
+
 def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeout: int = 120):
     """``torchplay ARGS`` in a fresh process: (exit code, stdout, stderr)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100")
+    env = cli_env()
     proc = subprocess.run(
         [sys.executable, "-m", "torchplay.tui.cli.main", *args],
         cwd=cwd or ROOT,
@@ -100,7 +106,7 @@ def run_cli_each(
     proc = subprocess.run(
         [*prefix, sys.executable, "-c", _EACH, json.dumps(argvs)],
         cwd=ROOT,
-        env=env if env is not None else dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100"),
+        env=env if env is not None else cli_env(),
         capture_output=True,
         timeout=120 * len(argvs),
     )

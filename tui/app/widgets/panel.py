@@ -200,7 +200,7 @@ class ControlPanel(VerticalScroll, can_focus=False):
             *(self.query_one(f"#{sel}", Select).value for sel in CHOICES),
             *(self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS),
         )
-        if self._read is not None and self._read[0][0] is self.base and self._read[0] == held:
+        if self._read is not None and self._read[0] == held:
             return self._read[1], dict(self._read[2])
         spec, errors = self._read_fields()
         self._read = held, spec, errors
