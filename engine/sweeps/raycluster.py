@@ -208,6 +208,8 @@ def connect(address: str | None, log_path: str | os.PathLike) -> Cluster:
                 f"--address {address}: no Ray auth token here (~/.ray/auth_token, "
                 f"RAY_AUTH_TOKEN or RAY_AUTH_TOKEN_PATH); {TOKEN_HINT}"
             )
+        if os.environ["RAY_AUTH_MODE"] == "token" and not token_accepted(address):
+            raise _token_refused(address)
     import ray
 
     options = dict(include_dashboard=False, log_to_driver=False, logging_level="ERROR")
@@ -229,6 +231,42 @@ def connect(address: str | None, log_path: str | os.PathLike) -> Cluster:
     )
 
 
+def token_accepted(address: str) -> bool:
+    """False when the head at ``address`` refuses this driver's auth token.
+
+    One cheap gRPC call (``GetClusterId``) with the token Ray would send, answered in
+    under a second, where ``ray.init`` retries a refused token for about 25 s before it
+    gives up. Anything but a refusal (another error, a Ray without these modules) counts
+    as accepted: ``ray.init`` then has the last word.
+    """
+    try:
+        import grpc
+        from ray._private.authentication.grpc_authentication_client_interceptor import (
+            _get_authentication_metadata_tuple,
+        )
+        from ray.core.generated import gcs_service_pb2, gcs_service_pb2_grpc
+    except ImportError:
+        return True
+    with grpc.insecure_channel(address) as channel:
+        stub = gcs_service_pb2_grpc.NodeInfoGcsServiceStub(channel)
+        try:
+            stub.GetClusterId(
+                gcs_service_pb2.GetClusterIdRequest(),
+                metadata=_get_authentication_metadata_tuple(),
+                timeout=CONNECT_TIMEOUT_S,
+            )
+        except grpc.RpcError as exc:
+            return exc.code() != grpc.StatusCode.UNAUTHENTICATED
+    return True
+
+
+def _token_refused(where: str) -> ClusterError:
+    return ClusterError(
+        f"--address {where}: the cluster refused the auth token from {token_source()}; "
+        f"{TOKEN_HINT}, and put it in ~/.ray/auth_token or RAY_AUTH_TOKEN"
+    )
+
+
 def _join_error(address: str | None, exc: Exception, log_path) -> ClusterError:
     """Turn a failed ``ray.init`` into one line; Ray's reason is in the log it wrote."""
     where = address or "this machine"
@@ -237,10 +275,7 @@ def _join_error(address: str | None, exc: Exception, log_path) -> ClusterError:
     except OSError:
         logged = ""
     if "InvalidAuthToken" in logged or "Unauthenticated" in logged:
-        return ClusterError(
-            f"--address {where}: the cluster refused the auth token from {token_source()}; "
-            f"{TOKEN_HINT}, and put it in ~/.ray/auth_token or RAY_AUTH_TOKEN"
-        )
+        return _token_refused(where)
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return ClusterError(f"Ray at {where} failed to start or join: {first} (log: {log_path})")
 

@@ -50,7 +50,9 @@ def test_wrong_token_exits_2_within_30_s(head, tmp_path):
         "RAY_AUTH_TOKEN; get it on the head node with `ray get-auth-token`, and put it in "
         "~/.ray/auth_token or RAY_AUTH_TOKEN"
     ]
-    assert took < 30
+    # One gRPC call finds the refusal (raycluster.token_accepted); ray.init alone retried
+    # a refused token for about 25 s, and went over 30 s on a loaded machine.
+    assert took < 15
 
 
 def test_missing_token_exits_2_at_once(head, tmp_path):

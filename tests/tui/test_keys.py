@@ -11,6 +11,7 @@ import threading
 import pytest
 from rich.style import Style
 from textual.geometry import Region
+from textual.widgets import Label
 from textual.widgets._select import SelectCurrent
 from torchplay.engine.process import client
 from torchplay.engine.process.worker import serve
@@ -34,26 +35,63 @@ def footer_keys(app) -> dict[str, str]:
     }
 
 
+TYPED = {
+    "classes": ("5", 5),
+    "samples": ("150", 150),
+    "noise": ("0.35", 0.35),
+    "test_fraction": ("0.25", 0.25),
+    "features": ("x1sq,x2sq,x1x2", ("x1sq", "x2sq", "x1x2")),
+    "hidden": ("8,8", (8, 8)),
+    "lr": ("1e-3", 0.001),
+    "schedule_every": ("50", 50),
+    "schedule_gamma": ("0.5", 0.5),
+    "schedule_decay": ("0.95", 0.95),
+    "schedule_period": ("200", 200),
+    "schedule_min_lr": ("1E-4", 1e-4),
+    "schedule_patience": ("20", 20),
+    "momentum": ("0.9", 0.9),
+    "weight_decay": ("1e-4", 1e-4),
+    "l1": ("0.001", 0.001),
+    "l2": ("2e-3", 0.002),
+    "steps": ("300", 300),
+    "patience": ("40", 40),
+    "min_delta": ("1e-3", 0.001),
+    "batch_size": ("16", 16),
+    "seed": ("7", 7),
+    "dropout": ("0.25", (0.25,)),
+    "residual": ("true", True),
+    "init": ("normal:1e-2", "normal:1e-2"),
+}
+"""For every text field, a value typed as a person would, with the letters, commas and
+exponents its values need, and what the spec then holds."""
+
+
 @pytest.mark.slow
-async def test_a_focused_field_keeps_every_printable_key_and_escape_leaves_it() -> None:
-    """Issue 22 D3: a focused text field types the characters its values need and keeps
-    every other printable key. ``q`` does not quit, ``s`` does not open the sweep screen,
-    ``n`` does not step, space does not run, and the footer offers none of them; Escape
-    leaves the field and the keys are the app's again."""
-    app = PlaygroundApp(client=FakeEngine())
+async def test_every_field_takes_its_own_values_keeps_every_key_and_escape_leaves_it() -> None:
+    """Issue 22 D3 and issue 21: each text field is typed into key by key (never
+    assigned) with a value of its own (the letters, commas and exponents its values need),
+    and keeps every other printable key: ``q`` does not quit, ``s`` does not open the sweep
+    screen, ``n`` does not step, space does not run, and the footer offers none of them.
+    Escape leaves the field, the keys are the app's again, and the spec holds every typed
+    value. Each schedule's parameters are typed while that schedule shows them, the
+    classes while blobs is chosen."""
+    assert set(TYPED) == set(TEXT_FIELDS)  # a new field needs a typed example here
+    app = PlaygroundApp("classification", client=FakeEngine("classification"))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.run_info is not None)
         await choose(pilot, "dataset", "blobs")  # the classes field shows
         tried = set()
         for schedule in USES:  # each schedule shows its own parameter fields
             await choose(pilot, "schedule", schedule)
+            await wait_for(pilot, lambda s=schedule: app.spec.training.schedule == s)
             for name in TEXT_FIELDS:
                 if name in tried or not app.query_one(f"#{name}-row").display:
                     continue
                 tried.add(name)
                 field = app.query_one(f"#{name}", TextField)
-                own = field.value
+                own = TYPED[name][0]
                 await type_into(pilot, name, own)  # a valid spec: s could open the sweep
+                assert field.value == own, name
                 keys = footer_keys(app)
                 assert "space" not in keys and "q" not in keys, (name, keys)
                 assert keys["escape"] == "Leave field"
@@ -72,6 +110,12 @@ async def test_a_focused_field_keeps_every_printable_key_and_escape_leaves_it() 
         await pilot.press("escape")
         assert app.focused is None
         assert "escape" not in footer_keys(app)
+        await wait_for(pilot, lambda: app.spec.data.seed == TYPED["seed"][1])
+        for name, (_, value) in TYPED.items():
+            section, key = TEXT_FIELDS[name].key.split(".")
+            assert getattr(getattr(app.spec, section), key) == value, name
+        shown = [label.id for label in app.query(".error").results(Label) if label.display]
+        assert shown == [] and app.return_code is None
         await pilot.press("n")  # the app's again
         await wait_for(pilot, lambda: app.last.step == 1)
 

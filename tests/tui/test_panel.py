@@ -17,7 +17,6 @@ from torchplay.tui.app.screens.screens import ConfirmDialog
 from torchplay.tui.app.widgets.panel import TEXT_FIELDS, ControlPanel
 from torchplay.tui.cli.main import main as cli_main
 
-from tests.tui.fake_engine import FakeEngine
 from tests.tui.helpers import choose, long_run, on_screen, status, type_into, wait_for
 
 
@@ -206,63 +205,3 @@ async def test_early_stopping_and_divergence_fit_80_columns(tmp_path) -> None:
         assert line.startswith(f"diverged at step {app.last.diverged_at}: lower lr")
         assert f"step {app.last.step}/100,000" in line and line.endswith(" steps/s"), line
         assert len(line) <= 78, line
-
-
-TYPED = {
-    "classes": ("5", 5),
-    "samples": ("150", 150),
-    "noise": ("0.35", 0.35),
-    "test_fraction": ("0.25", 0.25),
-    "features": ("x1sq,x2sq,x1x2", ("x1sq", "x2sq", "x1x2")),
-    "hidden": ("8,8", (8, 8)),
-    "lr": ("1e-3", 0.001),
-    "schedule_every": ("50", 50),
-    "schedule_gamma": ("0.5", 0.5),
-    "schedule_decay": ("0.95", 0.95),
-    "schedule_period": ("200", 200),
-    "schedule_min_lr": ("1E-4", 1e-4),
-    "schedule_patience": ("20", 20),
-    "momentum": ("0.9", 0.9),
-    "weight_decay": ("1e-4", 1e-4),
-    "l1": ("0.001", 0.001),
-    "l2": ("2e-3", 0.002),
-    "steps": ("300", 300),
-    "patience": ("40", 40),
-    "min_delta": ("1e-3", 0.001),
-    "batch_size": ("16", 16),
-    "seed": ("7", 7),
-    "dropout": ("0.25", (0.25,)),
-    "residual": ("true", True),
-    "init": ("normal:1e-2", "normal:1e-2"),
-}
-"""For every text field, a value typed as a person would, with the letters, commas and
-exponents its values need, and what the spec then holds."""
-
-
-async def test_every_text_field_takes_the_keys_its_values_need() -> None:
-    """Each of the panel's text fields, typed into key by key (never assigned), shows what
-    was typed and sets its spec field; the schedule's parameters are typed while a
-    schedule that shows them is chosen, the classes while blobs is."""
-    assert set(TYPED) == set(TEXT_FIELDS)  # a new field needs a typed example here
-    app = PlaygroundApp("classification", client=FakeEngine("classification"))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.run_info is not None)
-        await choose(pilot, "dataset", "blobs")  # the classes field shows
-        for schedule in ("plateau", "step", "cosine", "exponential"):
-            await choose(pilot, "schedule", schedule)
-            await wait_for(pilot, lambda s=schedule: app.spec.training.schedule == s)
-            for name in USES[schedule]:
-                await type_into(pilot, name, TYPED[name][0])
-                assert app.query_one(f"#{name}").value == TYPED[name][0], name
-        for name, (text, _) in TYPED.items():
-            if not name.startswith("schedule_"):
-                await type_into(pilot, name, text)
-                assert app.query_one(f"#{name}").value == text, name
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: app.spec.data.seed == 7)
-        for name, (_, value) in TYPED.items():
-            key = TEXT_FIELDS[name].key
-            section, field = key.split(".")
-            assert getattr(getattr(app.spec, section), field) == value, key
-        shown = [label.id for label in app.query(".error").results(Label) if label.display]
-        assert shown == [] and app.return_code is None
