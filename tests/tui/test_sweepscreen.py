@@ -14,6 +14,7 @@ from torchplay.tui.app.screens.sweepscreen import (
     SweepScreen,
     check_address,
 )
+from torchplay.tui.app.widgets.heatmap import Heatmap
 from torchplay.tui.app.widgets.panel import ControlPanel
 
 from tests.tui.fake_engine import FakeEngine
@@ -238,6 +239,21 @@ async def test_start_leaves_the_focus_in_the_field_and_enter_opens_nothing() -> 
         await reports(pilot, screen, 2)  # the sweep went on: two reports since the key
         assert app.screen is screen and screen.running and screen.last.state == "running"
         await pilot.press("escape")
+
+
+async def test_a_tick_while_the_screen_goes_draws_nothing() -> None:
+    """Textual removes a screen's widgets before the screen and its timer (App._prune marks
+    every node ``_pruning`` first): a draw tick in between draws nothing. A quiet fresh-clone
+    run met it after Escape on a running sweep: NoMatches 'Heatmap' from the timer."""
+    app = PlaygroundApp(in_process=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_sweep(pilot, app, steps=40)
+        await finished(pilot, screen)
+        await screen.query_one(Heatmap).remove()  # the first of its widgets to go
+        screen._pruning = True  # as App._prune marks it before it removes anything
+        screen.stale = True  # an event came in
+        screen.draw()  # the timer's tick
+        assert screen.stale  # nothing drawn, nothing raised
 
 
 @pytest.mark.slow

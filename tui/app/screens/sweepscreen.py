@@ -248,8 +248,8 @@ class SweepScreen(SweepViews, Screen[None]):
 
     def draw(self) -> None:
         """Apply the latest event to the heatmap, the curves and the info line."""
-        if not self.stale or self.last is None or self.started is None:
-            return
+        if not self.stale or self.last is None or self.started is None or self._pruning:
+            return  # (pruning: the screen is going, its widgets before its timer)
         self.stale = False
         last, started = self.last, self.started
         table = self.query_one(Heatmap)
