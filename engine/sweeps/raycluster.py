@@ -203,13 +203,14 @@ def connect(address: str | None, log_path: str | os.PathLike) -> Cluster:
     require_ray()
     if address is not None:
         check_reachable(address)
-        if os.environ["RAY_AUTH_MODE"] == "token" and token_source() is None:
-            raise ClusterError(
-                f"--address {address}: no Ray auth token here (~/.ray/auth_token, "
-                f"RAY_AUTH_TOKEN or RAY_AUTH_TOKEN_PATH); {TOKEN_HINT}"
-            )
-        if os.environ["RAY_AUTH_MODE"] == "token" and not token_accepted(address):
-            raise _token_refused(address)
+        if os.environ["RAY_AUTH_MODE"] == "token":
+            if token_source() is None:
+                raise ClusterError(
+                    f"--address {address}: no Ray auth token here (~/.ray/auth_token, "
+                    f"RAY_AUTH_TOKEN or RAY_AUTH_TOKEN_PATH); {TOKEN_HINT}"
+                )
+            if not token_accepted(address):
+                raise _token_refused(address)
     import ray
 
     options = dict(include_dashboard=False, log_to_driver=False, logging_level="ERROR")
