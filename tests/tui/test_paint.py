@@ -33,12 +33,28 @@ def _free_cell(chart: PaintChart) -> tuple[int, int]:
     return next(cell for cell in cells if lines[cell[1]][cell[0]] in "░▒▓█ ")
 
 
+async def _boundary_shown(pilot, app, chart: PaintChart) -> None:
+    """Wait for a frame of the run's samples whose axes hold its decision grid. The grid
+    covers the points with a margin, so a frame drawn before the grid came (a rebuilt run
+    shows its points first) has narrower axes: a box taken from such a frame, or compared
+    with one, maps a cell to another point (CI met that once)."""
+
+    def shown() -> bool:
+        grid, box = chart.fit, chart.box
+        if chart.samples is not app.run_info.samples or grid is None or not _ready(chart):
+            return False
+        x0, x1, y0, y1 = box.limits
+        return x0 <= min(grid.x) and x1 >= max(grid.x) and y0 <= min(grid.y) and y1 >= max(grid.y)
+
+    await wait_for(pilot, shown, seconds=60)
+
+
 async def test_click_adds_a_point_of_the_chosen_class_where_clicked() -> None:
     app = PlaygroundApp("classification", in_process=True, show_rate=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.last is not None, seconds=120)
         chart = app.query_one(PaintChart)
-        await wait_for(pilot, lambda: _ready(chart) and chart.fit is not None)
+        await _boundary_shown(pilot, app, chart)
         n = len(app.run_info.samples.x)
         col, row = _free_cell(chart)
         box = chart.box
@@ -50,6 +66,7 @@ async def test_click_adds_a_point_of_the_chosen_class_where_clicked() -> None:
         assert app.spec.data.points[-1] == (x, y, 1)
         await wait_for(pilot, lambda: app.run_info.spec.data.points, seconds=90)
         assert len(app.run_info.samples.x) == n + 1  # the engine trains on it
+        await _boundary_shown(pilot, app, chart)
         assert chart.box.limits == box.limits
         # Drawn where it was clicked: the cursor there, and class 1's glyph once it leaves.
         await wait_for(pilot, lambda: _ready(chart) and _at(chart, col, row) == CURSOR)
@@ -141,7 +158,7 @@ async def test_painted_point_click_stays_through_steps_and_space() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.last is not None, seconds=120)
         chart = app.query_one(PaintChart)
-        await wait_for(pilot, lambda: _ready(chart) and chart.fit is not None)
+        await _boundary_shown(pilot, app, chart)
         n = len(app.run_info.samples.x)
         await pilot.click(PaintChart, offset=_free_cell(chart))
         await wait_for(pilot, lambda: len(app.run_info.spec.data.points or ()) == n + 1)
