@@ -15,6 +15,7 @@ from collections.abc import Callable
 from torchplay.engine.run.views import HeatGrid, Samples
 from torchplay.tui.draw.decimate import drawable
 from torchplay.tui.draw.glyphs import Glyphs
+from torchplay.tui.draw.ticks import grid_extent
 
 HEAT_SCALE = [
     (245, 147, 34),
@@ -93,6 +94,8 @@ def draw_heat(
             marker = MONO_RAMP[k] if glyphs.mono else ASCII_CELL if glyphs.ascii else CELL
             plt.scatter(bx, by, marker=marker, color=HEAT_SCALE[k])
         xs, ys = [grid.x[0], grid.x[-1]], [grid.y[0], grid.y[-1]]
+    else:  # the grid to come (over the training and test points): its axes already
+        xs, ys = grid_extent(samples.x + (samples.test_x or []), samples.y + (samples.test_y or []))
     points = _groups(samples.x, samples.y, samples.targets or [], lo, hi)
     last = len(HEAT_SCALE) - 1
     for k, (px, py) in sorted(points.items()):

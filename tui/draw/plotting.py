@@ -21,7 +21,7 @@ from torchplay.engine.run.views import DecisionGrid, Fit, FitLine, Samples
 from torchplay.tui.draw.decimate import decimate, downsample, drawable
 from torchplay.tui.draw.glyphs import UNICODE, Glyphs, ascii_terminal, to_ascii
 from torchplay.tui.draw.heat import draw_heat
-from torchplay.tui.draw.ticks import Axes, compact_ticks, log_decades
+from torchplay.tui.draw.ticks import Axes, compact_ticks, grid_extent, log_decades
 
 CLASS_COLORS = ["blue", "red", "green", "orange", "magenta", "cyan", (150, 100, 60), "gray"]
 """Colours per class (scatter and decision regions): eight apart, as the panel's classes
@@ -269,6 +269,10 @@ def draw_data(
             _regions(plt, fit, discrete, glyphs)
             all_x.extend(fit.x)
             all_y.extend(fit.y)
+        else:  # the grid to come: its axes already
+            corners = grid_extent(samples.x, samples.y)
+            all_x.extend(corners[0])
+            all_y.extend(corners[1])
         n_classes = samples.n_classes or 2
         # A legend row per class: past a third of the height (8 classes at 80x24) it
         # would hide the plot, so many classes go unnamed there (their colours remain).

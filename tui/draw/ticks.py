@@ -105,6 +105,18 @@ def axis_limits(values: list[float]) -> tuple[float, float] | None:
     return lo, hi
 
 
+def grid_extent(x: list[float], y: list[float]) -> tuple[list[float], list[float]]:
+    """The corners of the area a decision or heat grid will cover (the points' range and a
+    tenth of it on each side, as the engine's grid does): drawn before the grid comes, the
+    axes start where it will put them, instead of jumping when a rebuilt run's grid arrives.
+    Empty lists when no point is drawable."""
+    xs, ys = [v for v in x if drawable(v)], [v for v in y if drawable(v)]
+    if not xs or not ys:
+        return [], []
+    pad_x, pad_y = (max(xs) - min(xs)) * 0.1, (max(ys) - min(ys)) * 0.1
+    return [min(xs) - pad_x, max(xs) + pad_x], [min(ys) - pad_y, max(ys) + pad_y]
+
+
 def log_decades(lo: float, hi: float, count: int) -> list[int]:
     """Whole decades (exponents) inside ``lo``..``hi`` (log10 units), thinned to at most
     about ``count``: empty when the range lies inside one decade (``-0.358..-0.179``)."""
