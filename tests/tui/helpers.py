@@ -34,7 +34,7 @@ def settled(app) -> bool:
             return False
     for screen in app.screen_stack:
         for widget in screen.walk_children(with_self=True):
-            if any(getattr(widget, flag, False) for flag in ("stale", "building", "again")):
+            if any(getattr(widget, flag, False) for flag in ("stale", "building", "again", "due")):
                 return False
     return True
 

@@ -13,7 +13,7 @@ from tests.tui.helpers import wait_for
 
 
 def _ready(chart: PaintChart) -> bool:
-    return chart.box is not None and not chart.building
+    return chart.box is not None and not chart.building and not chart.due
 
 
 def _at(chart: PaintChart, col: int, row: int) -> str:

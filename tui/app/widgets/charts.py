@@ -61,6 +61,8 @@ class Chart(Contained, PlotextPlot):
         """Builds finished, changed or not (a test waits for the build after a replot)."""
         self.building = False
         self.again = False
+        self.due = False
+        """A replot waits for another chart's build to release plotext (a tick away)."""
 
     def plot(self, plt) -> None:
         """Put the series on ``plt`` (already cleared)."""
@@ -75,6 +77,7 @@ class Chart(Contained, PlotextPlot):
         self.replot()  # downsampling and the figure depend on the size
 
     def replot(self) -> None:
+        self.due = False
         if self.building:
             self.again = True
             return
@@ -82,6 +85,7 @@ class Chart(Contained, PlotextPlot):
         if not width or not height:
             return  # not laid out yet: on_resize replots
         if not PLOTEXT.acquire(blocking=False):  # another chart is building: never wait
+            self.due = True
             self.set_timer(RETRY, self.replot)
             return
         try:
