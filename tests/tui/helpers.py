@@ -50,11 +50,22 @@ async def settle(pilot, app) -> None:
         field.cursor_blink = False
     # Drawn first: by then the app has refreshed, and a notice sent after its first
     # refresh (the newcomer's "Press O") is up, to be dismissed.
-    await wait_for(pilot, lambda: settled(app))
+    await wait_for(pilot, lambda: settled(app) and grid_current(app))
     app.clear_notifications()
     await wait_for(pilot, lambda: not any(s.query("Toast") for s in app.screen_stack))
     await wait_for(pilot, lambda: settled(app))
     await pilot.wait_for_scheduled_animations()
+    # What that wait handled (a Resize, say) may have started a build: past it too.
+    await wait_for(pilot, lambda: settled(app) and grid_current(app))
+
+
+def grid_current(app) -> bool:
+    """The live decision or heat grid is the size the main data chart asks for. The first
+    run may be drawn on the default grid before the chart's size reaches the engine; the
+    grid of that size then comes in an engine event, which :func:`settled` cannot see."""
+    charts = app.screen_stack[0].query("#data")
+    size = getattr(app.last.fit, "size", None) if app.last is not None else None
+    return not charts or size is None or size == charts.first().grid_size
 
 
 def status(app) -> str:

@@ -30,7 +30,10 @@ async def test_train_save_load_continue(tmp_path, monkeypatch) -> None:
         saved = tmp_path / "runs" / "regression-step100.safetensors"
         await wait_for(pilot, saved.exists)
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.state == "idle" and app.last.step == 0)
+        # The new run's RunLoaded (state idle) comes before its first StepsCompleted.
+        await wait_for(
+            pilot, lambda: app.state == "idle" and app.last is not None and app.last.step == 0
+        )
         await pilot.press("ctrl+o")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.last is not None and app.last.step == 100)

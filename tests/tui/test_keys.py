@@ -225,7 +225,9 @@ async def test_reset_asks_first_past_1000_unsaved_steps(tmp_path, monkeypatch) -
         await pilot.press("r")  # saved at this step: no question
         assert not isinstance(app.screen, ConfirmDialog)
         await wait_for(pilot, lambda: app.last is not None and app.last.step == 0)
-        await pilot.press("n", "r")  # 1 step: nothing worth asking about
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.last is not None and app.last.step == 1)
+        await pilot.press("r")  # 1 step: nothing worth asking about
         await wait_for(pilot, lambda: app.last is not None and app.last.step == 0)
         assert not isinstance(app.screen, ConfirmDialog)
 

@@ -6,10 +6,11 @@ points are the spec's ``data.points``. Also the cell <-> data mapping against pl
 from __future__ import annotations
 
 import plotext
+import pytest
 from torchplay.tui.app.app import PlaygroundApp
 from torchplay.tui.app.widgets.paint import CURSOR, PaintChart, PlotBox
 
-from tests.tui.helpers import wait_for
+from tests.tui.helpers import settled, wait_for
 
 
 def _ready(chart: PaintChart) -> bool:
@@ -79,14 +80,16 @@ async def test_keyboard_cursor_adds_and_removes_points() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.last is not None, seconds=120)
         chart = app.query_one(PaintChart)
-        await wait_for(pilot, lambda: _ready(chart))
+        # The frame with the fit line (whose values set the y axis), not the points' first:
+        # the cursor starts in one box and moves by another's cells otherwise.
+        await wait_for(pilot, lambda: chart.fit is not None and settled(app) and _ready(chart))
         n = len(app.run_info.samples.x)
         await pilot.press("p")
         await wait_for(pilot, lambda: CURSOR in chart.frame.plain)
         start = chart.cursor
         await pilot.press("right", "right", "right", "up")
         cw, ch = chart.box.cell_size()
-        assert chart.cursor == (start[0] + 3 * cw, start[1] + ch)
+        assert chart.cursor == pytest.approx((start[0] + 3 * cw, start[1] + ch))
         await wait_for(pilot, lambda: _ready(chart))
         col, row = chart.box.to_cell(*chart.cursor)
         assert chart.frame.plain.splitlines()[row][col] == CURSOR  # drawn where it is
