@@ -24,6 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 from torchplay.engine.process import commands as c
@@ -251,7 +252,12 @@ class SweepScreen(SweepViews, Screen[None]):
         if not self.stale or self.last is None or self.started is None or self._pruning:
             return  # (pruning: the screen is going, its widgets before its timer)
         self.stale = False
-        last, started = self.last, self.started
+        try:
+            self._draw(self.last, self.started)
+        except NoMatches:  # the app is closing: its nodes go before this screen's timer
+            return
+
+    def _draw(self, last: ev.SweepStepsCompleted, started: ev.SweepStarted) -> None:
         table = self.query_one(Heatmap)
         lo, hi = log_range(
             [v for v, s in zip(last.losses, last.states, strict=True) if s != "diverged"]
