@@ -105,6 +105,9 @@ class HeatGrid:
 
 DEFAULT_GRID = (60, 20)
 """Decision-grid cells (columns, rows) until a chart says how big it is."""
+GRID_MARGIN = 0.1
+"""A decision or heat grid covers its points' range and this part of it on each side
+(the data chart's axes take the same area before the grid comes)."""
 
 Fit = FitLine | DecisionGrid | HeatGrid | None
 """What the data chart draws over the samples (None for data it cannot draw in 2-D)."""

@@ -11,6 +11,7 @@ import math
 import torch
 from torchplay.engine.run.views import (
     DEFAULT_GRID,
+    GRID_MARGIN,
     DecisionGrid,
     Fit,
     FitLine,
@@ -97,7 +98,7 @@ def _mesh(trainer, cols: int, rows: int, with_test: bool):
     d = trainer.data
     x = torch.cat((d.x_train, d.x_test)) if with_test else d.x_train
     lo, hi = x.min(0).values, x.max(0).values
-    pad = (hi - lo) * 0.1 + 1e-6
+    pad = (hi - lo) * GRID_MARGIN + 1e-6
     lo, hi = lo - pad, hi + pad
     gx = torch.linspace(float(lo[0]), float(hi[0]), cols)
     gy = torch.linspace(float(lo[1]), float(hi[1]), rows)

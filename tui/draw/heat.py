@@ -95,7 +95,7 @@ def draw_heat(
             plt.scatter(bx, by, marker=marker, color=HEAT_SCALE[k])
         xs, ys = [grid.x[0], grid.x[-1]], [grid.y[0], grid.y[-1]]
     else:  # the grid to come (over the training and test points): its axes already
-        xs, ys = grid_extent(samples.x + (samples.test_x or []), samples.y + (samples.test_y or []))
+        xs, ys = grid_extent(samples.x + samples.test_x, samples.y + samples.test_y)
     points = _groups(samples.x, samples.y, samples.targets or [], lo, hi)
     last = len(HEAT_SCALE) - 1
     for k, (px, py) in sorted(points.items()):

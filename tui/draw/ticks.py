@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+from torchplay.engine.run.views import GRID_MARGIN
 from torchplay.tui.draw.decimate import LIMIT, drawable
 
 FRAME_ROWS = 5
@@ -106,14 +107,14 @@ def axis_limits(values: list[float]) -> tuple[float, float] | None:
 
 
 def grid_extent(x: list[float], y: list[float]) -> tuple[list[float], list[float]]:
-    """The corners of the area a decision or heat grid will cover (the points' range and a
-    tenth of it on each side, as the engine's grid does): drawn before the grid comes, the
-    axes start where it will put them, instead of jumping when a rebuilt run's grid arrives.
-    Empty lists when no point is drawable."""
+    """The corners of the area a decision or heat grid will cover (the points' range and
+    :data:`~torchplay.engine.run.views.GRID_MARGIN` of it on each side, as the engine's grid):
+    drawn before the grid comes, the axes start where it will put them, instead of jumping
+    when a rebuilt run's grid arrives. Empty lists when no point is drawable."""
     xs, ys = [v for v in x if drawable(v)], [v for v in y if drawable(v)]
     if not xs or not ys:
         return [], []
-    pad_x, pad_y = (max(xs) - min(xs)) * 0.1, (max(ys) - min(ys)) * 0.1
+    pad_x, pad_y = (max(xs) - min(xs)) * GRID_MARGIN, (max(ys) - min(ys)) * GRID_MARGIN
     return [min(xs) - pad_x, max(xs) + pad_x], [min(ys) - pad_y, max(ys) + pad_y]
 
 
